@@ -1,0 +1,81 @@
+//! gzip via libdeflate (libdeflater). Single-member streams, as tacc writes them.
+
+use std::cell::RefCell;
+
+use libdeflater::{CompressionLvl, Compressor, Decompressor};
+
+use crate::error::{Error, Result};
+use crate::limits::MAX_DECODED_BYTES;
+
+/// Default level: libdeflate's 9 is a little smaller than zlib's 6 (tacc's) at similar speed.
+pub const DEFAULT_LEVEL: i32 = 9;
+/// Deflate cannot expand data by more than this factor (258-byte matches in 2 bits).
+const MAX_EXPANSION: usize = 1032;
+
+thread_local! {
+    // A libdeflate compressor is hundreds of KB: build one per thread and level, not per call.
+    static COMPRESSOR: RefCell<Option<(i32, Compressor)>> = const { RefCell::new(None) };
+    static DECOMPRESSOR: RefCell<Option<Decompressor>> = const { RefCell::new(None) };
+}
+
+/// gzip at `level` 1-12 (libdeflate's scale).
+pub fn compress(data: &[u8], level: i32) -> Result<Vec<u8>> {
+    let lvl = CompressionLvl::new(level)
+        .map_err(|_| Error::InvalidArgument(format!("gzip level {level} is outside 1-12")))?;
+    COMPRESSOR.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if !matches!(&*slot, Some((l, _)) if *l == level) {
+            *slot = Some((level, Compressor::new(lvl)));
+        }
+        let c = &mut slot.as_mut().unwrap().1;
+        let mut out = vec![0u8; c.gzip_compress_bound(data.len())];
+        let n = c.gzip_compress(data, &mut out).map_err(|e| Error::InvalidArgument(format!("gzip: {e:?}")))?;
+        out.truncate(n);
+        Ok(out)
+    })
+}
+
+/// Decompresses one gzip member, never producing more than `limit` bytes.
+pub fn decompress(data: &[u8], limit: usize) -> Result<Vec<u8>> {
+    if data.len() < 18 || data[0] != 0x1f || data[1] != 0x8b {
+        return Err(Error::corrupt("gzip", "not a gzip stream"));
+    }
+    // ISIZE (the last 4 bytes) is the size mod 2^32; deflate's maximum expansion bounds it too.
+    let isize = u32::from_le_bytes(data[data.len() - 4..].try_into().unwrap()) as usize;
+    let cap = limit.min(MAX_DECODED_BYTES).min(data.len().saturating_mul(MAX_EXPANSION));
+    if isize > cap {
+        return Err(Error::corrupt("gzip", format!("declared size {isize} exceeds what {} input bytes can hold or the limit", data.len())));
+    }
+    DECOMPRESSOR.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let d = slot.get_or_insert_with(Decompressor::new);
+        let mut out = vec![0u8; isize];
+        let n = d.gzip_decompress(data, &mut out).map_err(|e| Error::corrupt("gzip", format!("{e:?}")))?;
+        if n != isize {
+            return Err(Error::corrupt("gzip", "size does not match the trailer"));
+        }
+        Ok(out)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_errors() {
+        let data = b"hello hello hello hello".repeat(50);
+        for level in [1, 6, 9, 12] {
+            let z = compress(&data, level).unwrap();
+            assert_eq!(decompress(&z, usize::MAX).unwrap(), data);
+        }
+        assert!(compress(b"x", 13).is_err());
+        let mut z = compress(&data, 9).unwrap();
+        let n = z.len();
+        z[n - 1] = 0x7f; // ISIZE far beyond what the input can expand to
+        assert!(decompress(&z, usize::MAX).is_err());
+        assert!(decompress(b"not gzip at all, definitely", usize::MAX).is_err());
+        let z = compress(&data, 9).unwrap();
+        assert!(decompress(&z, 10).is_err(), "limit must hold");
+    }
+}

@@ -1,0 +1,78 @@
+//! zstd via the `zstd` crate (libzstd), with bounded decompression.
+
+use std::cell::RefCell;
+use std::io::Read;
+
+use crate::error::{Error, Result};
+use crate::limits::MAX_DECODED_BYTES;
+
+/// LoPace's default level.
+pub const DEFAULT_LEVEL: i32 = 15;
+
+thread_local! {
+    // zstd contexts at high levels hold megabytes: reuse one per thread and level.
+    static COMPRESSOR: RefCell<Option<(i32, zstd::bulk::Compressor<'static>)>> = const { RefCell::new(None) };
+}
+
+pub fn check_level(level: i32) -> Result<()> {
+    if (1..=22).contains(&level) {
+        Ok(())
+    } else {
+        Err(Error::InvalidArgument(format!("zstd level {level} is outside 1-22")))
+    }
+}
+
+/// One zstd frame with the content size in its header (as python-zstandard writes it).
+pub fn compress(data: &[u8], level: i32) -> Result<Vec<u8>> {
+    check_level(level)?;
+    COMPRESSOR.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if !matches!(&*slot, Some((l, _)) if *l == level) {
+            let c = zstd::bulk::Compressor::new(level).map_err(|e| Error::InvalidArgument(format!("zstd: {e}")))?;
+            *slot = Some((level, c));
+        }
+        let c = &mut slot.as_mut().unwrap().1;
+        c.compress(data).map_err(|e| Error::InvalidArgument(format!("zstd: {e}")))
+    })
+}
+
+/// Decompresses zstd frames, never producing more than `limit` bytes.
+pub fn decompress(data: &[u8], limit: usize) -> Result<Vec<u8>> {
+    let limit = limit.min(MAX_DECODED_BYTES);
+    if !data.starts_with(&[0x28, 0xB5, 0x2F, 0xFD]) {
+        return Err(Error::corrupt("zstd", "not a zstd frame"));
+    }
+    let declared = zstd::zstd_safe::get_frame_content_size(data).ok().flatten();
+    if let Some(n) = declared {
+        if n > limit as u64 {
+            return Err(Error::TooLarge { what: "zstd content", size: n, limit: limit as u64 });
+        }
+    }
+    let mut dec = zstd::stream::read::Decoder::with_buffer(data).map_err(|e| Error::corrupt("zstd", e))?;
+    // A declared size only sizes the first allocation, and only as far as the input could justify.
+    let mut out = Vec::with_capacity(declared.unwrap_or(0).min(data.len() as u64 * 64) as usize);
+    (&mut dec).take(limit as u64 + 1).read_to_end(&mut out).map_err(|e| Error::corrupt("zstd", e))?;
+    if out.len() > limit {
+        return Err(Error::TooLarge { what: "zstd content", size: out.len() as u64, limit: limit as u64 });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_errors() {
+        let data = b"token token token".repeat(100);
+        for level in [1, 3, 15, 19, 22] {
+            assert_eq!(decompress(&compress(&data, level).unwrap(), usize::MAX).unwrap(), data);
+        }
+        assert!(compress(&data, 0).is_err());
+        assert!(compress(&data, 23).is_err());
+        let z = compress(&data, 3).unwrap();
+        assert!(decompress(&z, 100).is_err());
+        assert!(decompress(&z[..z.len() - 3], usize::MAX).is_err());
+        assert!(decompress(b"garbage", usize::MAX).is_err());
+    }
+}

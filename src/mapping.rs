@@ -1,0 +1,259 @@
+//! tacc's token ID <-> mapped ID tables.
+//!
+//! tacc 0.1.0 ranks tokens by frequency and zero-centres the rank (rank 0 -> 0, 1 -> 1,
+//! 2 -> -1, 3 -> 2, 4 -> -2, ...), so frequent tokens get short zigzag varints. The built-in
+//! tables in `mappings/` were read from the published package and are embedded here.
+//!
+//! File format (built-in and custom alike, optionally zstd-compressed as a whole):
+//! `b"TACCMAP1"`, u32 LE count n, then n × i32 LE: entry k is the mapped ID of token ID k,
+//! or i32::MIN where token k has no mapping.
+
+use std::sync::{Arc, OnceLock};
+
+use crate::error::{Error, Result};
+use crate::tokenizer::Builtin;
+
+const MAGIC: &[u8; 8] = b"TACCMAP1";
+const ABSENT: i32 = i32::MIN;
+/// Largest table accepted from a file: 2^24 token IDs (64 MiB as i32).
+pub const MAX_MAPPING_ENTRIES: usize = 1 << 24;
+
+/// A token ID <-> mapped ID bijection. Immutable; share it with `Arc`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Mapping {
+    forward: Vec<i32>,
+    /// Indexed by zigzag(mapped ID); u32::MAX where no token maps there.
+    reverse: Vec<u32>,
+    fingerprint: u64,
+}
+
+impl std::fmt::Debug for Mapping {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Mapping({} entries, {:016x})", self.forward.len(), self.fingerprint)
+    }
+}
+
+#[inline]
+pub(crate) fn zigzag(v: i32) -> u32 {
+    ((v << 1) ^ (v >> 31)) as u32
+}
+
+#[inline]
+pub(crate) fn unzigzag(v: u32) -> i32 {
+    ((v >> 1) as i32) ^ -((v & 1) as i32)
+}
+
+/// Rank r of a frequency order -> tacc's zero-centred mapped ID.
+pub fn rank_to_mapped(rank: u32) -> i32 {
+    if rank % 2 == 1 {
+        rank.div_ceil(2) as i32
+    } else {
+        -((rank / 2) as i32)
+    }
+}
+
+impl Mapping {
+    /// The embedded table of a built-in tokenizer, decoded once per process.
+    pub fn builtin(b: Builtin) -> Result<Arc<Mapping>> {
+        static CACHE: [OnceLock<Arc<Mapping>>; 7] = [const { OnceLock::new() }; 7];
+        if let Some(m) = CACHE[b as usize - 1].get() {
+            return Ok(m.clone());
+        }
+        let bytes = embedded(b).ok_or_else(|| {
+            Error::InvalidArgument(format!("the mapping of '{}' was left out of this build", b.name()))
+        })?;
+        let m = Arc::new(Mapping::from_bytes(bytes)?);
+        Ok(CACHE[b as usize - 1].get_or_init(|| m).clone())
+    }
+
+    /// Builds a mapping from mapped IDs indexed by token ID (`i32::MIN` = no mapping).
+    pub fn from_table(forward: Vec<i32>) -> Result<Mapping> {
+        if forward.len() > MAX_MAPPING_ENTRIES {
+            return Err(Error::TooLarge {
+                what: "mapping table",
+                size: forward.len() as u64,
+                limit: MAX_MAPPING_ENTRIES as u64,
+            });
+        }
+        let mut max_z = 0u32;
+        for &m in &forward {
+            if m != ABSENT {
+                max_z = max_z.max(zigzag(m));
+            }
+        }
+        if max_z as usize >= 2 * MAX_MAPPING_ENTRIES {
+            return Err(Error::corrupt("mapping", format!("mapped ID magnitude {} too large", unzigzag(max_z))));
+        }
+        let mut reverse = vec![u32::MAX; if forward.is_empty() { 0 } else { max_z as usize + 1 }];
+        for (id, &m) in forward.iter().enumerate() {
+            if m == ABSENT {
+                continue;
+            }
+            let slot = &mut reverse[zigzag(m) as usize];
+            if *slot != u32::MAX {
+                return Err(Error::corrupt("mapping", format!("mapped ID {m} is used twice")));
+            }
+            *slot = id as u32;
+        }
+        let mut bytes = Vec::with_capacity(forward.len() * 4);
+        for m in &forward {
+            bytes.extend_from_slice(&m.to_le_bytes());
+        }
+        let fingerprint = crate::tokenizer::fnv1a64(&bytes);
+        Ok(Mapping { forward, reverse, fingerprint })
+    }
+
+    /// Parses the file format above (raw or zstd-compressed).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Mapping> {
+        let raw;
+        let body: &[u8] = if bytes.starts_with(&[0x28, 0xB5, 0x2F, 0xFD]) {
+            raw = crate::codecs::zstd::decompress(bytes, 12 + 4 * MAX_MAPPING_ENTRIES)?;
+            &raw
+        } else {
+            bytes
+        };
+        if body.len() < 12 || &body[..8] != MAGIC {
+            return Err(Error::corrupt("mapping", "missing TACCMAP1 header"));
+        }
+        let n = u32::from_le_bytes(body[8..12].try_into().unwrap()) as usize;
+        if body.len() - 12 != n * 4 {
+            return Err(Error::corrupt("mapping", format!("header says {n} entries, file holds {} bytes", body.len() - 12)));
+        }
+        let forward = body[12..].chunks_exact(4).map(|c| i32::from_le_bytes(c.try_into().unwrap())).collect();
+        Mapping::from_table(forward)
+    }
+
+    /// Reads a mapping file (tacc's `mapping_path`).
+    pub fn from_file(path: &std::path::Path) -> Result<Mapping> {
+        let bytes = std::fs::read(path).map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
+        Mapping::from_bytes(&bytes)
+    }
+
+    /// Serializes to the file format, zstd-compressed at level 19.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut raw = Vec::with_capacity(12 + self.forward.len() * 4);
+        raw.extend_from_slice(MAGIC);
+        raw.extend_from_slice(&(self.forward.len() as u32).to_le_bytes());
+        for m in &self.forward {
+            raw.extend_from_slice(&m.to_le_bytes());
+        }
+        crate::codecs::zstd::compress(&raw, 19).expect("level 19 is valid")
+    }
+
+    /// tacc's scheme from token counts: most frequent -> 0, then 1, -1, 2, -2, ...;
+    /// ties and unseen tokens in token-ID order, so the result is deterministic.
+    pub fn from_counts(counts: &[u64]) -> Result<Mapping> {
+        let mut order: Vec<u32> = (0..counts.len() as u32).collect();
+        order.sort_by(|&a, &b| counts[b as usize].cmp(&counts[a as usize]).then(a.cmp(&b)));
+        let mut forward = vec![0i32; counts.len()];
+        for (rank, &id) in order.iter().enumerate() {
+            forward[id as usize] = rank_to_mapped(rank as u32);
+        }
+        Mapping::from_table(forward)
+    }
+
+    /// Number of token IDs the table covers.
+    pub fn len(&self) -> usize {
+        self.forward.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.forward.is_empty()
+    }
+
+    /// FNV-1a 64 of the table, to name a custom mapping in frames.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
+    #[inline]
+    pub fn to_mapped(&self, id: u32) -> Result<i32> {
+        match self.forward.get(id as usize) {
+            Some(&m) if m != ABSENT => Ok(m),
+            _ => Err(Error::UnknownTokenId { id: id as i64, table: "mapping table", size: self.forward.len() as u32 }),
+        }
+    }
+
+    #[inline]
+    pub fn to_token(&self, mapped: i32) -> Result<u32> {
+        match self.reverse.get(zigzag(mapped) as usize) {
+            Some(&id) if id != u32::MAX => Ok(id),
+            _ => Err(Error::UnknownMappedId(mapped as i64)),
+        }
+    }
+
+    pub fn map_ids(&self, ids: &[u32]) -> Result<Vec<i32>> {
+        ids.iter().map(|&id| self.to_mapped(id)).collect()
+    }
+
+    pub fn unmap_ids(&self, mapped: &[i32]) -> Result<Vec<u32>> {
+        mapped.iter().map(|&m| self.to_token(m)).collect()
+    }
+}
+
+fn embedded(b: Builtin) -> Option<&'static [u8]> {
+    macro_rules! table {
+        ($feature:literal, $file:literal) => {{
+            #[cfg(feature = $feature)]
+            {
+                Some(&include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/mappings/", $file, ".tmap.zst"))[..])
+            }
+            #[cfg(not(feature = $feature))]
+            {
+                None
+            }
+        }};
+    }
+    match b {
+        Builtin::Cl100kBase => table!("cl100k", "cl100k_base"),
+        Builtin::Gpt2 => table!("r50k", "gpt2"),
+        Builtin::R50kBase => table!("r50k", "r50k_base"),
+        Builtin::O200kBase => table!("o200k", "o200k_base"),
+        Builtin::O200kHarmony => table!("o200k", "o200k_harmony"),
+        Builtin::P50kBase => table!("p50k", "p50k_base"),
+        Builtin::P50kEdit => table!("p50k", "p50k_edit"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zero_centred_ranks() {
+        let got: Vec<i32> = (0..7).map(rank_to_mapped).collect();
+        assert_eq!(got, vec![0, 1, -1, 2, -2, 3, -3]);
+    }
+
+    #[test]
+    fn zigzag_round_trip() {
+        for v in [0, 1, -1, 2, -2, i32::MAX, i32::MIN + 1, 12345, -98765] {
+            assert_eq!(unzigzag(zigzag(v)), v);
+        }
+        assert_eq!(zigzag(-1), 1);
+        assert_eq!(zigzag(1), 2);
+    }
+
+    #[test]
+    fn from_counts_and_file_round_trip() {
+        let m = Mapping::from_counts(&[5, 100, 0, 7]).unwrap();
+        assert_eq!(m.to_mapped(1).unwrap(), 0);
+        assert_eq!(m.to_mapped(3).unwrap(), 1);
+        assert_eq!(m.to_mapped(0).unwrap(), -1);
+        assert_eq!(m.to_mapped(2).unwrap(), 2);
+        let back = Mapping::from_bytes(&m.to_bytes()).unwrap();
+        assert_eq!(back, m);
+        assert!(m.to_mapped(4).is_err());
+        assert!(m.to_token(-5).is_err());
+    }
+
+    #[test]
+    fn rejects_bad_files() {
+        assert!(Mapping::from_bytes(b"").is_err());
+        assert!(Mapping::from_bytes(b"TACCMAP1\x02\x00\x00\x00\x00\x00\x00\x00").is_err());
+        // Two tokens on one mapped ID.
+        let mut dup = b"TACCMAP1\x02\x00\x00\x00".to_vec();
+        dup.extend_from_slice(&[0; 8]);
+        assert!(Mapping::from_bytes(&dup).is_err());
+    }
+}
