@@ -159,9 +159,9 @@ impl Codec {
         self.mapping()?.unmap_ids(mapped)
     }
 
-    /// tacc payload of mapped IDs (optionally gzip'd), byte-identical to tacc 0.1.0 without gzip.
+    /// tacc payload of mapped IDs (optionally gzip'd), byte-identical to tacc 0.1.0.
     pub fn encode_mapped_ids(&self, mapped: &[i32], gzip: bool) -> Result<Vec<u8>> {
-        self.finish_tacc(thrift::encode(mapped), gzip, gzip::DEFAULT_LEVEL)
+        Ok(finish_tacc(thrift::encode(mapped), gzip))
     }
 
     pub fn decode_mapped_ids(&self, payload: &[u8], gzip: bool) -> Result<Vec<i32>> {
@@ -172,15 +172,20 @@ impl Codec {
         }
     }
 
-    /// tacc payload of token IDs: mapped, then Thrift (then gzip).
+    /// tacc payload of token IDs (mapped, Thrift, optionally gzip), byte-identical to tacc 0.1.0.
     pub fn encode_token_ids(&self, ids: &[u32], gzip: bool) -> Result<Vec<u8>> {
-        self.encode_token_ids_at(ids, gzip, gzip::DEFAULT_LEVEL)
+        Ok(finish_tacc(self.thrift_of_ids(ids)?, gzip))
     }
 
-    fn encode_token_ids_at(&self, ids: &[u32], gzip: bool, level: i32) -> Result<Vec<u8>> {
+    /// Maps and writes in one pass: no intermediate vector of mapped IDs.
+    fn thrift_of_ids(&self, ids: &[u32]) -> Result<Vec<u8>> {
         let mapping = self.mapping()?;
-        let mapped = mapping.map_ids(ids)?;
-        self.finish_tacc(thrift::encode(&mapped), gzip, level)
+        if let Some(&bad) = ids.iter().find(|&&id| mapping.to_mapped(id).is_err()) {
+            return Err(mapping.to_mapped(bad).unwrap_err());
+        }
+        let mut out = Vec::new();
+        thrift::encode_into(ids.iter().map(|&id| mapping.to_mapped(id).unwrap_or(0)), &mut out);
+        Ok(out)
     }
 
     pub fn decode_token_ids(&self, payload: &[u8], gzip: bool) -> Result<Vec<u32>> {
@@ -188,23 +193,17 @@ impl Codec {
         self.mapping()?.unmap_ids(&mapped)
     }
 
-    /// tacc payload of token IDs without the mapping (IDs written as they are).
+    /// tacc payload of token IDs without the mapping: each ID written as an i32 (IDs above
+    /// i32::MAX wrap to negative values, as in tacc 0.1.0).
     pub fn encode_raw_token_ids(&self, ids: &[u32], gzip: bool) -> Result<Vec<u8>> {
-        let values: Result<Vec<i32>> = ids
-            .iter()
-            .map(|&id| {
-                i32::try_from(id).map_err(|_| Error::UnknownTokenId { id: id as i64, table: "i32 range", size: i32::MAX as u32 })
-            })
-            .collect();
-        self.finish_tacc(thrift::encode(&values?), gzip, gzip::DEFAULT_LEVEL)
+        let mut out = Vec::new();
+        thrift::encode_into(ids.iter().map(|&id| id as i32), &mut out);
+        Ok(finish_tacc(out, gzip))
     }
 
     /// Reads what [`Codec::encode_raw_token_ids`] wrote.
     pub fn decode_raw_token_ids(&self, payload: &[u8], gzip: bool) -> Result<Vec<u32>> {
-        self.decode_mapped_ids(payload, gzip)?
-            .into_iter()
-            .map(|v| u32::try_from(v).map_err(|_| Error::corrupt("tacc (Thrift)", format!("negative token ID {v}"))))
-            .collect()
+        Ok(self.decode_mapped_ids(payload, gzip)?.into_iter().map(|v| v as u32).collect())
     }
 
     /// tacc payload of string tokens: each string must be exactly one token of the vocabulary.
@@ -223,14 +222,6 @@ impl Codec {
         ids.iter()
             .map(|&id| Ok(String::from_utf8_lossy(&self.tokenizer.decode_bytes(&[id])?).into_owned()))
             .collect()
-    }
-
-    fn finish_tacc(&self, thrift_bytes: Vec<u8>, gzip: bool, level: i32) -> Result<Vec<u8>> {
-        if gzip {
-            gzip::compress(&thrift_bytes, level)
-        } else {
-            Ok(thrift_bytes)
-        }
     }
 
     // ---- LoPace 0.1.5's API -------------------------------------------------------------
@@ -368,8 +359,9 @@ impl Codec {
             ))),
             Method::LopaceToken => Ok(lopace::pack_ids(ids)),
             Method::LopaceHybrid => zstd::compress(&lopace::pack_ids(ids), opts.zstd_level),
-            Method::Tacc => self.encode_token_ids_at(ids, false, opts.gzip_level),
-            Method::TaccGzip => self.encode_token_ids_at(ids, true, opts.gzip_level),
+            Method::Tacc => self.thrift_of_ids(ids),
+            // Inside frames, gzip is libdeflate's: smaller and faster than tacc's zlib stream.
+            Method::TaccGzip => gzip::compress(&self.thrift_of_ids(ids)?, opts.gzip_level),
         }
     }
 
@@ -435,6 +427,15 @@ impl Codec {
             Method::TaccGzip => self.decode_token_ids(payload, true),
             other => decode_plain_ids(payload, other),
         }
+    }
+}
+
+/// tacc's gzip step: its exact zlib stream, so raw payloads match tacc's bytes.
+fn finish_tacc(thrift_bytes: Vec<u8>, gzip: bool) -> Vec<u8> {
+    if gzip {
+        gzip::compress_tacc_compatible(&thrift_bytes)
+    } else {
+        thrift_bytes
     }
 }
 

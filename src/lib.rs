@@ -14,11 +14,16 @@
 pub mod codec;
 pub mod codecs;
 pub mod error;
+pub mod ffi;
 pub mod format;
 pub mod limits;
 pub mod mapping;
 pub mod stats;
 pub mod tokenizer;
+/// cbindgen:ignore
+mod uniffi_api;
+
+uniffi::setup_scaffolding!("tacc");
 
 pub use codec::{decompress, Codec, Content, LopaceMethod, Options, DEFAULT_METHOD};
 pub use error::{Error, Result};

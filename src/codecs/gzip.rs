@@ -35,6 +35,15 @@ pub fn compress(data: &[u8], level: i32) -> Result<Vec<u8>> {
     })
 }
 
+/// gzip exactly as tacc 0.1.0 writes it (flate2 over zlib-rs at the default level 6), so raw
+/// tacc payloads match the original byte for byte. Frames use libdeflate ([`compress`]) instead.
+pub fn compress_tacc_compatible(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(data.len() / 2 + 32), flate2::Compression::default());
+    enc.write_all(data).expect("writing to a Vec cannot fail");
+    enc.finish().expect("writing to a Vec cannot fail")
+}
+
 /// Decompresses one gzip member, never producing more than `limit` bytes.
 pub fn decompress(data: &[u8], limit: usize) -> Result<Vec<u8>> {
     if data.len() < 18 || data[0] != 0x1f || data[1] != 0x8b {
@@ -44,9 +53,9 @@ pub fn decompress(data: &[u8], limit: usize) -> Result<Vec<u8>> {
     let isize = u32::from_le_bytes(data[data.len() - 4..].try_into().unwrap()) as usize;
     let cap = limit.min(MAX_DECODED_BYTES).min(data.len().saturating_mul(MAX_EXPANSION));
     if isize > cap {
-        return Err(Error::corrupt("gzip", format!("declared size {isize} exceeds what {} input bytes can hold or the limit", data.len())));
+        return streamed(data, cap);
     }
-    DECOMPRESSOR.with(|cell| {
+    let fast = DECOMPRESSOR.with(|cell| {
         let mut slot = cell.borrow_mut();
         let d = slot.get_or_insert_with(Decompressor::new);
         let mut out = vec![0u8; isize];
@@ -55,7 +64,23 @@ pub fn decompress(data: &[u8], limit: usize) -> Result<Vec<u8>> {
             return Err(Error::corrupt("gzip", "size does not match the trailer"));
         }
         Ok(out)
-    })
+    });
+    // The last 4 bytes are not the trailer when data follows the member (tacc ignores such data).
+    fast.or_else(|_| streamed(data, cap))
+}
+
+/// The first gzip member, read incrementally up to `cap` bytes; anything after it is ignored.
+fn streamed(data: &[u8], cap: usize) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(data)
+        .take(cap as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| Error::corrupt("gzip", e))?;
+    if out.len() > cap {
+        return Err(Error::TooLarge { what: "gzip content", size: out.len() as u64, limit: cap as u64 });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

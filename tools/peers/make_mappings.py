@@ -121,6 +121,20 @@ def tiktoken_undefined(name, n):
     return missing
 
 
+def matches_jsonl(directory, name, table):
+    import json
+
+    src = [HOLE] * len(table)
+    with open(os.path.join(directory, f"{name}.jsonl"), encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                row = json.loads(line)
+                if row["token_id"] >= len(src):
+                    return False
+                src[row["token_id"]] = row["mapped_id"]
+    return src == table
+
+
 def ranges(ids):
     """Compact text form of a sorted int list: 1-3,7."""
     out, i = [], 0
@@ -137,6 +151,10 @@ def main():
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out-dir", default=os.path.join(root, "mappings"))
+    ap.add_argument("--check-jsonl", metavar="DIR",
+                    help="also compare with tacc's source tables: DIR holds <name>.jsonl "
+                         "(src/data/ of the tacc-0.1.0 sdist, from "
+                         "`pip download --no-deps --no-binary :all: tacc==0.1.0`)")
     args = ap.parse_args()
     os.makedirs(args.out_dir, exist_ok=True)
 
@@ -168,6 +186,8 @@ def main():
         print(f"  top token IDs (mapped 0,1,-1,2,-2): "
               f"{[table.index(m) for m in zero_centred(5)]}")
         print(f"  wrote {os.path.relpath(path, root)}: {len(comp)} bytes ({len(raw)} raw)")
+        if args.check_jsonl:
+            print(f"  matches {name}.jsonl: {matches_jsonl(args.check_jsonl, name, table)}")
     print(f"total mapping size: {total} bytes")
 
     # Relationships between tables; they decide which files could be shared.

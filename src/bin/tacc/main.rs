@@ -1,1 +1,305 @@
-fn main() {}
+//! The `tacc` command line: compress, decompress, stats, bench, mapping.
+
+mod bench;
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::{CommandFactory, Parser, Subcommand};
+use tacc::{Codec, Content, LopaceMethod, Mapping, Method, Options, Tokenizer};
+
+#[derive(Parser)]
+#[command(name = "tacc", version, about = "Token-aware compression for LLM text and token IDs", arg_required_else_help = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// How to get the tokenizer (and tacc mapping) a command works with.
+#[derive(clap::Args, Clone)]
+struct TokenizerArgs {
+    /// Built-in tokenizer: cl100k_base, gpt2, o200k_base, o200k_harmony, p50k_base, p50k_edit, r50k_base.
+    #[arg(long, short = 't', default_value = "cl100k_base")]
+    tokenizer: String,
+    /// A custom `.tiktoken` rank file (Llama 3, Qwen...), used instead of --tokenizer.
+    #[arg(long, value_name = "FILE")]
+    tiktoken_file: Option<PathBuf>,
+    /// Split pattern for --tiktoken-file: cl100k, llama3, qwen2, gpt2, o200k, or a regex.
+    #[arg(long, default_value = "cl100k")]
+    pattern: String,
+    /// A custom tacc mapping file (see `tacc mapping`).
+    #[arg(long, value_name = "FILE")]
+    mapping: Option<PathBuf>,
+}
+
+impl TokenizerArgs {
+    fn codec(&self) -> tacc::Result<Codec> {
+        let codec = match &self.tiktoken_file {
+            Some(path) => Codec::from_tokenizer(Arc::new(Tokenizer::from_tiktoken_file(path, &self.pattern)?)),
+            None => Codec::new(&self.tokenizer)?,
+        };
+        Ok(match &self.mapping {
+            Some(path) => codec.with_mapping(Arc::new(Mapping::from_file(path)?)),
+            None => codec,
+        })
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compress text (default) or token IDs into a tacc frame, or into a raw tacc/LoPace payload.
+    Compress {
+        /// Input file; standard input when absent.
+        input: Option<PathBuf>,
+        /// Output file; standard output when absent.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        tok: TokenizerArgs,
+        /// stored, zstd, gzip, lopace-token, lopace-hybrid, tacc, tacc-gzip, or auto (smallest per input).
+        #[arg(long, short = 'm')]
+        method: Option<String>,
+        /// zstd level (1-22) or gzip level (1-12), for the method chosen.
+        #[arg(long, short = 'l')]
+        level: Option<i32>,
+        /// The input is token IDs: a JSON array or whitespace-separated integers.
+        #[arg(long)]
+        ids: bool,
+        /// Leave out the CRC-32 of the content.
+        #[arg(long)]
+        no_checksum: bool,
+        /// Write the peer's raw payload (no frame): tacc, tacc-gzip, lopace-zstd, lopace-token, lopace-hybrid.
+        #[arg(long, value_name = "LAYOUT")]
+        raw: Option<String>,
+    },
+    /// Restore what `compress` made. Frames need no flags; raw payloads need --raw and the tokenizer.
+    Decompress {
+        input: Option<PathBuf>,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        tok: TokenizerArgs,
+        /// Read a raw peer payload of this layout (see `compress --raw`).
+        #[arg(long, value_name = "LAYOUT")]
+        raw: Option<String>,
+        /// With --raw tacc/tacc-gzip: print token IDs instead of text.
+        #[arg(long)]
+        ids: bool,
+    },
+    /// Size, ratio and speed of every method on one file.
+    Stats {
+        input: PathBuf,
+        #[command(flatten)]
+        tok: TokenizerArgs,
+    },
+    /// Per-record benchmark over JSONL records `{"text": ...}` (.gz read directly).
+    Bench(bench::BenchArgs),
+    /// Build a custom tacc mapping (token frequency order) from a JSONL corpus of texts.
+    Mapping {
+        corpus: PathBuf,
+        #[command(flatten)]
+        tok: TokenizerArgs,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// List the built-in tokenizers.
+    Tokenizers,
+}
+
+fn main() {
+    let cli = Cli::parse();
+    if let Err(e) = run(cli.command) {
+        eprintln!("tacc: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run(command: Command) -> tacc::Result<()> {
+    match command {
+        Command::Compress { input, output, tok, method, level, ids, no_checksum, raw } => {
+            let data = read_input(input.as_deref(), "compress")?;
+            let codec = tok.codec()?;
+            let out = match raw {
+                Some(layout) => compress_raw(&codec, &data, ids, &layout, level)?,
+                None => {
+                    let mut opts = Options { checksum: !no_checksum, ..Options::default() };
+                    opts.method = match method.as_deref() {
+                        None => Some(tacc::DEFAULT_METHOD),
+                        Some("auto") => None,
+                        Some(name) => Some(Method::from_name(name)?),
+                    };
+                    if let Some(l) = level {
+                        opts.zstd_level = l;
+                        opts.gzip_level = l;
+                    }
+                    if ids {
+                        codec.compress_token_ids(&parse_ids(&data)?, &opts)?
+                    } else {
+                        codec.compress_bytes(&data, &opts)?
+                    }
+                }
+            };
+            write_output(output.as_deref(), &out)
+        }
+        Command::Decompress { input, output, tok, raw, ids } => {
+            let data = read_input(input.as_deref(), "decompress")?;
+            let out = match raw {
+                Some(layout) => decompress_raw(&tok.codec()?, &data, &layout, ids)?,
+                None => {
+                    // Only build a codec when the user named a custom tokenizer or mapping.
+                    let content = if tok.tiktoken_file.is_some() || tok.mapping.is_some() {
+                        tok.codec()?.decompress(&data)?
+                    } else {
+                        tacc::decompress(&data)?
+                    };
+                    match content {
+                        Content::Text(t) => t.into_bytes(),
+                        Content::Bytes(b) => b,
+                        Content::TokenIds(ids) => ids_json(&ids),
+                    }
+                }
+            };
+            write_output(output.as_deref(), &out)
+        }
+        Command::Stats { input, tok } => {
+            let data = std::fs::read(&input).map_err(|e| tacc::Error::Io(format!("{}: {e}", input.display())))?;
+            let text = String::from_utf8(data).map_err(|e| tacc::Error::InvalidUtf8(e.to_string()))?;
+            print_stats(&tok.codec()?, &text)
+        }
+        Command::Bench(args) => bench::run(&args),
+        Command::Mapping { corpus, tok, output } => {
+            let codec = tok.codec()?;
+            let mut counts = vec![0u64; codec.tokenizer().vocab_size() as usize];
+            for text in bench::read_records(&corpus)? {
+                for id in codec.tokenize(&text) {
+                    counts[id as usize] += 1;
+                }
+            }
+            let mapping = Mapping::from_counts(&counts)?;
+            std::fs::write(&output, mapping.to_bytes())?;
+            eprintln!("wrote {} ({} token IDs, fingerprint {:016x})", output.display(), mapping.len(), mapping.fingerprint());
+            Ok(())
+        }
+        Command::Tokenizers => {
+            for b in tacc::Builtin::ALL {
+                if b.is_enabled() {
+                    println!("{}\t{} token IDs", b.name(), b.vocab_size());
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn compress_raw(codec: &Codec, data: &[u8], ids: bool, layout: &str, level: Option<i32>) -> tacc::Result<Vec<u8>> {
+    let text = || std::str::from_utf8(data).map_err(|e| tacc::Error::InvalidUtf8(e.to_string()));
+    let token_ids = || if ids { parse_ids(data) } else { Ok(codec.tokenize(text()?)) };
+    match layout {
+        "tacc" | "tacc-gzip" => codec.encode_token_ids(&token_ids()?, layout == "tacc-gzip"),
+        lopace => {
+            let m = LopaceMethod::from_name(lopace.trim_start_matches("lopace-"))?;
+            if ids {
+                return Err(tacc::Error::InvalidArgument("LoPace payloads are made from text, not token IDs".into()));
+            }
+            codec.lopace_compress(text()?, m, level.unwrap_or(tacc::codecs::zstd::DEFAULT_LEVEL))
+        }
+    }
+}
+
+fn decompress_raw(codec: &Codec, data: &[u8], layout: &str, ids: bool) -> tacc::Result<Vec<u8>> {
+    match layout {
+        "tacc" | "tacc-gzip" => {
+            let token_ids = codec.decode_token_ids(data, layout == "tacc-gzip")?;
+            Ok(if ids { ids_json(&token_ids) } else { codec.detokenize(&token_ids)?.into_bytes() })
+        }
+        lopace => {
+            let m = LopaceMethod::from_name(lopace.trim_start_matches("lopace-"))?;
+            Ok(codec.lopace_decompress(data, m)?.into_bytes())
+        }
+    }
+}
+
+fn parse_ids(data: &[u8]) -> tacc::Result<Vec<u32>> {
+    let text = std::str::from_utf8(data).map_err(|e| tacc::Error::InvalidUtf8(e.to_string()))?.trim();
+    let bad = |t: &str| tacc::Error::InvalidArgument(format!("'{t}' is not a token ID (0 to 4294967295)"));
+    if text.starts_with('[') {
+        let v: Vec<serde_json::Value> =
+            serde_json::from_str(text).map_err(|e| tacc::Error::InvalidArgument(format!("token IDs: {e}")))?;
+        v.iter().map(|x| x.as_u64().and_then(|n| u32::try_from(n).ok()).ok_or_else(|| bad(&x.to_string()))).collect()
+    } else {
+        text.split_whitespace().map(|t| t.parse::<u32>().map_err(|_| bad(t))).collect()
+    }
+}
+
+fn ids_json(ids: &[u32]) -> Vec<u8> {
+    let mut s = serde_json::to_string(ids).expect("integers serialize");
+    s.push('\n');
+    s.into_bytes()
+}
+
+fn read_input(path: Option<&Path>, command: &str) -> tacc::Result<Vec<u8>> {
+    match path {
+        Some(p) if p.as_os_str() != "-" => std::fs::read(p).map_err(|e| tacc::Error::Io(format!("{}: {e}", p.display()))),
+        _ => {
+            let stdin = std::io::stdin();
+            if stdin.is_terminal() {
+                // Nothing piped in: show how to use the command instead of waiting for input.
+                let mut cmd = Cli::command();
+                let sub = cmd.find_subcommand_mut(command).expect("known subcommand");
+                eprintln!("{}", sub.render_help());
+                std::process::exit(2);
+            }
+            let mut buf = Vec::new();
+            stdin.lock().read_to_end(&mut buf)?;
+            Ok(buf)
+        }
+    }
+}
+
+fn write_output(path: Option<&Path>, data: &[u8]) -> tacc::Result<()> {
+    match path {
+        Some(p) if p.as_os_str() != "-" => std::fs::write(p, data).map_err(|e| tacc::Error::Io(format!("{}: {e}", p.display()))),
+        _ => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(data)?;
+            out.flush()?;
+            Ok(())
+        }
+    }
+}
+
+fn print_stats(codec: &Codec, text: &str) -> tacc::Result<()> {
+    let stats = codec.stats(text, &Options::default())?;
+    println!(
+        "{} bytes, {} characters, {} tokens ({})",
+        stats.original_bytes,
+        stats.characters,
+        stats.original_tokens,
+        codec.tokenizer_name()
+    );
+    println!("{:<14} {:>10} {:>7} {:>8} {:>11} {:>11}", "method", "bytes", "ratio", "saved%", "enc MB/s", "dec MB/s");
+    let mbps = |secs: f64| if secs > 0.0 { stats.original_bytes as f64 / secs / 1e6 } else { f64::INFINITY };
+    for m in &stats.methods {
+        println!(
+            "{:<14} {:>10} {:>7.2} {:>8.1} {:>11.1} {:>11.1}",
+            m.name,
+            m.compressed_bytes,
+            m.ratio,
+            m.space_saved_percent,
+            mbps(m.encode_seconds),
+            mbps(m.decode_seconds)
+        );
+    }
+    println!("(frame sizes, header and checksum included; speeds from one call each)");
+    for unit in [tacc::stats::Unit::Character, tacc::stats::Unit::Byte, tacc::stats::Unit::Token] {
+        let e = tacc::stats::order0_estimate(codec, text, unit);
+        println!(
+            "order-0 entropy per {:<9} {:>6.3} bits -> {:>10.0} bytes for a context-free coder (not a limit for context-aware ones)",
+            format!("{unit:?}").to_lowercase(),
+            e.entropy_bits_per_unit,
+            e.min_bytes
+        );
+    }
+    Ok(())
+}

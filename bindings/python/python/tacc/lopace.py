@@ -1,0 +1,188 @@
+"""LoPace 0.1.5's API on tacc's Rust core: ``from tacc.lopace import PromptCompressor, CompressionMethod``.
+
+Payloads are byte-identical to LoPace's (same zstd levels, same token packing), and the
+dictionaries of ``get_compression_stats`` / ``get_theoretical_compression_limit`` have the same
+keys and value types. Differences, all in the direction of accepting more:
+
+- text containing special-token strings such as ``<|endoftext|>`` is encoded as ordinary text
+  (LoPace, through tiktoken, raises ValueError);
+- no tiktoken download: the vocabularies are built into the library;
+- a token payload that decodes to invalid UTF-8 raises ValueError instead of inserting U+FFFD.
+
+``calculate_shannon_entropy`` is the order-0 entropy of characters or bytes. It is *not* a limit
+for real compressors (zstd and tacc go below it); tacc's ``Codec.order0_estimate`` names it so.
+"""
+
+from enum import Enum
+from typing import Dict, Optional, Tuple
+
+from . import Codec, LopaceMethod, EntropyUnit, _as_bytes, _convert, _NativeError
+
+__all__ = ["PromptCompressor", "CompressionMethod"]
+
+
+class CompressionMethod(Enum):
+    """Compression methods available."""
+
+    ZSTD = "zstd"
+    TOKEN = "token"
+    HYBRID = "hybrid"
+
+
+_NATIVE = {
+    CompressionMethod.ZSTD: LopaceMethod.ZSTD,
+    CompressionMethod.TOKEN: LopaceMethod.TOKEN,
+    CompressionMethod.HYBRID: LopaceMethod.HYBRID,
+}
+
+
+def _native_method(method):
+    m = _NATIVE.get(method)
+    if m is None:
+        # Also accept the values ("zstd", "token", "hybrid") and other enums with those values.
+        try:
+            m = _NATIVE[CompressionMethod(getattr(method, "value", method))]
+        except (ValueError, TypeError):
+            raise ValueError(f"Unknown compression method: {method}") from None
+    return m
+
+
+class _Tokenizer:
+    """The part of tiktoken's ``Encoding`` that LoPace users reach through ``compressor.tokenizer``."""
+
+    __slots__ = ("_codec", "name")
+
+    def __init__(self, codec, name):
+        self._codec = codec
+        self.name = name
+
+    @property
+    def n_vocab(self):
+        return self._codec.vocab_size
+
+    def encode(self, text, **_ignored):
+        return self._codec.tokenize(text)
+
+    def encode_ordinary(self, text):
+        return self._codec.tokenize(text)
+
+    def decode(self, tokens, **_ignored):
+        return self._codec.detokenize(tokens)
+
+    def __repr__(self):
+        return f"<Encoding {self.name!r}>"
+
+
+class PromptCompressor:
+    """LoPace 0.1.5's ``PromptCompressor``: zstd, token and hybrid (token + zstd) payloads.
+
+    Args:
+        model: tokenizer name (default "cl100k_base"; any of ``tacc.list_available_tokenizers()``).
+        zstd_level: zstd level 1-22 (default 15).
+    """
+
+    def __init__(self, model: str = "cl100k_base", zstd_level: int = 15):
+        try:
+            codec = Codec(model)
+        except ValueError:
+            # tiktoken's message and type for an unknown encoding.
+            raise ValueError(f"Unknown encoding {model}.") from None
+        self._codec = codec
+        self._c = codec._c
+        self.tokenizer = _Tokenizer(codec, model)
+        self.zstd_level = zstd_level
+        self.model = model
+        if not (1 <= zstd_level <= 22):
+            raise ValueError("zstd_level must be between 1 and 22")
+
+    # Each pair calls the core once; errors become ValueError (CorruptPayloadError is one).
+
+    def _compress(self, text, m):
+        try:
+            return self._c.lopace_compress(text, m, self.zstd_level)
+        except _NativeError as e:
+            raise _convert(e) from None
+
+    def _decompress(self, blob, m):
+        try:
+            return self._c.lopace_decompress(_as_bytes(blob), m)
+        except _NativeError as e:
+            raise _convert(e) from None
+
+    def compress_zstd(self, text: str) -> bytes:
+        return self._compress(text, LopaceMethod.ZSTD)
+
+    def decompress_zstd(self, compressed_blob: bytes) -> str:
+        return self._decompress(compressed_blob, LopaceMethod.ZSTD)
+
+    def compress_token(self, text: str) -> bytes:
+        return self._compress(text, LopaceMethod.TOKEN)
+
+    def decompress_token(self, binary_payload: bytes) -> str:
+        return self._decompress(binary_payload, LopaceMethod.TOKEN)
+
+    def compress_hybrid(self, text: str) -> bytes:
+        return self._compress(text, LopaceMethod.HYBRID)
+
+    def decompress_hybrid(self, blob: bytes) -> str:
+        return self._decompress(blob, LopaceMethod.HYBRID)
+
+    def compress(self, text: str, method: CompressionMethod = CompressionMethod.HYBRID) -> bytes:
+        return self._compress(text, _native_method(method))
+
+    def decompress(self, compressed_data: bytes, method: CompressionMethod = CompressionMethod.HYBRID) -> str:
+        return self._decompress(compressed_data, _native_method(method))
+
+    def compress_and_return_both(
+        self, text: str, method: CompressionMethod = CompressionMethod.HYBRID
+    ) -> Tuple[str, bytes]:
+        return (text, self.compress(text, method))
+
+    def get_compression_stats(self, text: str, method: Optional[CompressionMethod] = None) -> dict:
+        """Sizes of one method, or all three, with LoPace's keys and value types."""
+        methods = [method] if method else [CompressionMethod.ZSTD, CompressionMethod.TOKEN, CompressionMethod.HYBRID]
+        try:
+            s = self._c.lopace_stats(text, None if len(methods) == 3 else _native_method(method), self.zstd_level)
+        except _NativeError as e:
+            raise _convert(e) from None
+        original_size = s.original_bytes
+        stats = {"original_size_bytes": original_size, "original_size_tokens": s.original_tokens, "methods": {}}
+        for m, ms in zip(methods, s.methods):
+            compressed_size = ms.compressed_bytes
+            # LoPace's own arithmetic, so value types (int 0 for empty text) match exactly.
+            compression_ratio = compressed_size / original_size if original_size > 0 else 0
+            stats["methods"][m.value] = {
+                "compressed_size_bytes": compressed_size,
+                "compression_ratio": compression_ratio,
+                "space_saved_percent": (1 - compression_ratio) * 100,
+                "bytes_saved": original_size - compressed_size,
+            }
+        return stats
+
+    def calculate_shannon_entropy(self, text: str, unit: str = "character") -> float:
+        """Order-0 Shannon entropy in bits per character (or per byte with ``unit="byte"``)."""
+        if not text:
+            return 0.0
+        u = EntropyUnit.BYTE if unit == "byte" else EntropyUnit.CHARACTER
+        return self._c.order0_estimate(text, u).entropy_bits_per_unit
+
+    def get_theoretical_compression_limit(self, text: str, unit: str = "character") -> Dict[str, float]:
+        """LoPace's dictionary of order-0 figures (see the module note: not a real limit)."""
+        if not text:
+            return {
+                "entropy_bits_per_unit": 0.0,
+                "theoretical_min_bits": 0.0,
+                "theoretical_min_bytes": 0.0,
+                "original_size_bytes": 0.0,
+                "theoretical_compression_ratio": 0.0,
+            }
+        u = EntropyUnit.BYTE if unit == "byte" else EntropyUnit.CHARACTER
+        e = self._c.order0_estimate(text, u)
+        return {
+            "entropy_bits_per_unit": e.entropy_bits_per_unit,
+            "theoretical_min_bits": e.min_bits,
+            "theoretical_min_bytes": e.min_bytes,
+            "original_size_bytes": e.original_bytes,
+            "theoretical_compression_ratio": e.size_fraction,
+            "theoretical_space_savings_percent": (1 - e.size_fraction) * 100,
+        }

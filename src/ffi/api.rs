@@ -1,0 +1,547 @@
+//! The exported functions. Each body is one [`call`]/[`value`] over the public Rust API.
+
+use std::ffi::{c_char, CStr, CString};
+
+use super::boundary::{self, call, cstr, invalid, null_arg, out, slice, text, value, Failure, FfiResult};
+use super::{
+    tacc_buf, tacc_codec, tacc_content_kind, tacc_frame_info, tacc_ids, tacc_layout, tacc_options, tacc_status,
+    TACC_FLAG_NO_CHECKSUM, TACC_FORMAT_VERSION, TACC_METHOD_AUTO, TACC_VERSION_NUMBER,
+};
+use crate::codec::{Codec, Content, LopaceMethod, Options};
+use crate::format::{ContentKind, Header, Method};
+
+// ---- Version and names ------------------------------------------------------------------------
+
+/// The version of the loaded library, packed like `TACC_VERSION_NUMBER`.
+/// Thread rule: any thread, any time.
+#[no_mangle]
+pub extern "C" fn tacc_version() -> u32 {
+    TACC_VERSION_NUMBER
+}
+
+/// The version of the loaded library as a static NUL-terminated string ("0.1.0").
+/// Thread rule: any thread, any time.
+#[no_mangle]
+pub extern "C" fn tacc_version_string() -> *const c_char {
+    value(c"?".as_ptr(), || {
+        static V: &CStr = match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+            Ok(v) => v,
+            Err(_) => panic!("version contains NUL"),
+        };
+        V.as_ptr()
+    })
+}
+
+/// The frame format version this library writes (`TACC_FORMAT_VERSION`).
+/// Thread rule: any thread, any time.
+#[no_mangle]
+pub extern "C" fn tacc_format_version() -> u32 {
+    TACC_FORMAT_VERSION
+}
+
+/// A static, NUL-terminated description of a status code; never NULL, never to be freed.
+/// Unknown codes give "unknown status code". Thread rule: any thread, any time.
+#[no_mangle]
+pub extern "C" fn tacc_status_str(status: i32) -> *const c_char {
+    value(c"?".as_ptr(), || tacc_status::message(status).as_ptr().cast())
+}
+
+const METHOD_NAMES: [(u32, &CStr); 8] = [
+    (0, c"stored"),
+    (1, c"zstd"),
+    (2, c"gzip"),
+    (3, c"lopace-token"),
+    (4, c"lopace-hybrid"),
+    (5, c"tacc"),
+    (6, c"tacc-gzip"),
+    (TACC_METHOD_AUTO, c"auto"),
+];
+
+/// The name of a method ("tacc-gzip", "auto", ...): static, NUL-terminated; NULL for an
+/// unknown value. Thread rule: any thread, any time.
+#[no_mangle]
+pub extern "C" fn tacc_method_name(method: u32) -> *const c_char {
+    value(std::ptr::null(), || {
+        METHOD_NAMES.iter().find(|(id, _)| *id == method).map_or(std::ptr::null(), |(_, n)| n.as_ptr())
+    })
+}
+
+/// The method whose name is `name` (as printed by `tacc_method_name`, "auto" included).
+/// Thread rule: any thread, any time.
+#[no_mangle]
+pub unsafe extern "C" fn tacc_method_from_name(name: *const c_char, out_method: *mut u32, err_msg: *mut *mut c_char) -> tacc_status {
+    call(err_msg, || {
+        let name = unsafe { cstr(name, "name")? };
+        let out_method = unsafe { out(out_method, "out_method")? };
+        *out_method = if name == "auto" { TACC_METHOD_AUTO } else { Method::from_name(name)? as u32 };
+        Ok(())
+    })
+}
+
+// ---- Buffers ----------------------------------------------------------------------------------
+
+/// Releases a buffer the library returned and sets it to {NULL, 0}. NULL, or a buffer already
+/// released this way, does nothing. Thread rule: one thread per buffer.
+#[no_mangle]
+pub unsafe extern "C" fn tacc_buf_free(buf: *mut tacc_buf) {
+    value((), || {
+        if let Some(b) = unsafe { buf.as_mut() } {
+            unsafe { boundary::free_buf(b) }
+        }
+    })
+}
+
+/// Releases a token-ID array the library returned and sets it to {NULL, 0}. NULL, or an array
+/// already released this way, does nothing. Thread rule: one thread per array.
+#[no_mangle]
+pub unsafe extern "C" fn tacc_ids_free(ids: *mut tacc_ids) {
+    value((), || {
+        if let Some(i) = unsafe { ids.as_mut() } {
+            unsafe { boundary::free_ids(i) }
+        }
+    })
+}
+
+/// Releases a string the library returned (an `err_msg`). NULL does nothing.
+/// Thread rule: one thread per string.
+#[no_mangle]
+pub unsafe extern "C" fn tacc_str_free(s: *mut c_char) {
+    value((), || {
+        if !s.is_null() {
+            // SAFETY: per the contract, s came from the library's CString::into_raw, freed once.
+            drop(unsafe { CString::from_raw(s) });
+        }
+    })
+}
+
+// ---- Options ----------------------------------------------------------------------------------
+
+/// Fills `opts` with the defaults (framed, TACC_METHOD_TACC_GZIP, default levels, checksum on)
+/// and sets `struct_size`. NULL does nothing. Thread rule: one thread per struct.
+#[no_mangle]
+pub unsafe extern "C" fn tacc_options_init(opts: *mut tacc_options) {
+    value((), || {
+        if let Some(o) = unsafe { opts.as_mut() } {
+            *o = default_options();
+        }
+    })
+}
+
+pub(crate) fn default_options() -> tacc_options {
+    tacc_options {
+        struct_size: std::mem::size_of::<tacc_options>(),
+        method: crate::DEFAULT_METHOD as u32,
+        layout: tacc_layout::TACC_LAYOUT_FRAME as u32,
+        zstd_level: 0,
+        gzip_level: 0,
+        flags: 0,
+    }
+}
+
+/// The size of tacc_options in 0.1: the smallest `struct_size` accepted, forever. Freeze this
+/// number (as a literal) when a field is added.
+const OPTIONS_MIN_SIZE: usize = std::mem::size_of::<tacc_options>();
+
+/// Options as the Rust API takes them, plus the layout.
+struct Opts {
+    options: Options,
+    raw: bool,
+}
+
+fn method_of(v: u32) -> FfiResult<Option<Method>> {
+    if v == TACC_METHOD_AUTO {
+        return Ok(None);
+    }
+    u8::try_from(v)
+        .ok()
+        .and_then(|b| Method::from_id(b).ok())
+        .map(Some)
+        .ok_or_else(|| invalid(format!("unknown method {v} (see tacc_method)")))
+}
+
+unsafe fn read_options(p: *const tacc_options) -> FfiResult<Opts> {
+    let mut o = default_options();
+    if !p.is_null() {
+        // SAFETY: non-NULL; the caller promises a tacc_options whose struct_size bytes are readable.
+        let size = unsafe { std::ptr::read(p.cast::<usize>()) };
+        if size < OPTIONS_MIN_SIZE {
+            return Err(invalid(format!(
+                "tacc_options.struct_size is {size}, smaller than {OPTIONS_MIN_SIZE}: call tacc_options_init first"
+            )));
+        }
+        // Fields past the caller's struct_size (an older header) keep their defaults; bytes past
+        // ours (a newer header) are fields this library does not know and are not read.
+        let n = size.min(std::mem::size_of::<tacc_options>());
+        // SAFETY: n bytes are readable at p (above) and writable in o.
+        unsafe { std::ptr::copy_nonoverlapping(p.cast::<u8>(), (&mut o as *mut tacc_options).cast::<u8>(), n) };
+    }
+    if o.flags & !TACC_FLAG_NO_CHECKSUM != 0 {
+        return Err(invalid(format!("unknown bits in tacc_options.flags: {:#x}", o.flags)));
+    }
+    let raw = match o.layout {
+        x if x == tacc_layout::TACC_LAYOUT_FRAME as u32 => false,
+        x if x == tacc_layout::TACC_LAYOUT_RAW as u32 => true,
+        x => return Err(invalid(format!("unknown layout {x} (see tacc_layout)"))),
+    };
+    let d = Options::default();
+    Ok(Opts {
+        options: Options {
+            method: method_of(o.method)?,
+            zstd_level: if o.zstd_level == 0 { d.zstd_level } else { o.zstd_level },
+            gzip_level: if o.gzip_level == 0 { d.gzip_level } else { o.gzip_level },
+            checksum: o.flags & TACC_FLAG_NO_CHECKSUM == 0,
+        },
+        raw,
+    })
+}
+
+const RAW_METHODS: &str = "the raw layout exists for peer formats only: tacc, tacc-gzip (tacc 0.1.0), \
+                           zstd, lopace-token, lopace-hybrid (LoPace 0.1.5)";
+
+/// A method that has a peer payload: tacc's (gzip flag) or LoPace's.
+enum Peer {
+    Tacc { gzip: bool },
+    Lopace(LopaceMethod),
+}
+
+fn peer(method: Option<Method>) -> FfiResult<Peer> {
+    match method {
+        Some(Method::Tacc) => Ok(Peer::Tacc { gzip: false }),
+        Some(Method::TaccGzip) => Ok(Peer::Tacc { gzip: true }),
+        Some(Method::Zstd) => Ok(Peer::Lopace(LopaceMethod::Zstd)),
+        Some(Method::LopaceToken) => Ok(Peer::Lopace(LopaceMethod::Token)),
+        Some(Method::LopaceHybrid) => Ok(Peer::Lopace(LopaceMethod::Hybrid)),
+        _ => Err(invalid(RAW_METHODS)),
+    }
+}
+
+// ---- Codec ------------------------------------------------------------------------------------
+
+/// Creates a codec for a built-in tokenizer: "cl100k_base", "gpt2", "o200k_base",
+/// "o200k_harmony", "p50k_base", "p50k_edit", "r50k_base". Vocabularies load once per process.
+///
+/// On success `*out_codec` receives a codec to release with `tacc_codec_free`; on failure it is
+/// not written (TACC_ERR_UNKNOWN_TOKENIZER for an unknown name).
+/// Thread rule: any thread, any time.
+#[no_mangle]
+pub unsafe extern "C" fn tacc_codec_new(
+    tokenizer: *const c_char,
+    out_codec: *mut *mut tacc_codec,
+    err_msg: *mut *mut c_char,
+) -> tacc_status {
+    call(err_msg, || {
+        let name = unsafe { cstr(tokenizer, "tokenizer")? };
+        let out_codec = unsafe { out(out_codec, "out_codec")? };
+        let codec = Codec::new(name)?;
+        let name = CString::new(codec.tokenizer_name()).map_err(|_| invalid("tokenizer name contains NUL"))?;
+        *out_codec = Box::into_raw(Box::new(tacc_codec { codec, name }));
+        Ok(())
+    })
+}
+
+/// Releases a codec. NULL does nothing. Call it once, after every other call on the codec
+/// has returned.
+#[no_mangle]
+pub unsafe extern "C" fn tacc_codec_free(codec: *mut tacc_codec) {
+    value((), || {
+        if !codec.is_null() {
+            // SAFETY: per the contract, codec came from tacc_codec_new and is freed once.
+            drop(unsafe { Box::from_raw(codec) });
+        }
+    })
+}
+
+/// The codec's tokenizer name, NUL-terminated, valid until `tacc_codec_free`; NULL if `codec`
+/// is NULL. Thread rule: shareable, like the codec.
+#[no_mangle]
+pub unsafe extern "C" fn tacc_codec_tokenizer(codec: *const tacc_codec) -> *const c_char {
+    value(std::ptr::null(), || unsafe { codec.as_ref() }.map_or(std::ptr::null(), |c| c.name.as_ptr()))
+}
+
+unsafe fn codec_ref<'a>(codec: *const tacc_codec) -> FfiResult<&'a Codec> {
+    // SAFETY: per the contract, a non-NULL codec came from tacc_codec_new and is not yet freed.
+    unsafe { codec.as_ref() }.map(|c| &c.codec).ok_or_else(|| null_arg("codec"))
+}
+
+// ---- Tokens -----------------------------------------------------------------------------------
+
+/// Text (UTF-8, `len` bytes, not NUL-terminated) to token IDs, as the tokenizer sees it.
+/// `*out` receives an array to release with `tacc_ids_free`. Thread rule: codec shareable.
+#[no_mangle]
+pub unsafe extern "C" fn tacc_tokenize(
+    codec: *const tacc_codec,
+    text_ptr: *const c_char,
+    len: usize,
+    out_ids: *mut tacc_ids,
+    err_msg: *mut *mut c_char,
+) -> tacc_status {
+    call(err_msg, || {
+        let codec = unsafe { codec_ref(codec)? };
+        let t = unsafe { text(text_ptr, len, "text")? };
+        let out_ids = unsafe { out(out_ids, "out_ids")? };
+        *out_ids = boundary::into_ids(codec.tokenize(t));
+        Ok(())
+    })
+}
+
+/// Token IDs to text. `*out` receives UTF-8 bytes to release with `tacc_buf_free`.
+/// TACC_ERR_UNKNOWN_TOKEN or TACC_ERR_INVALID_UTF8 when the IDs do not make text.
+/// Thread rule: codec shareable.
+#[no_mangle]
+pub unsafe extern "C" fn tacc_detokenize(
+    codec: *const tacc_codec,
+    ids: *const u32,
+    n_ids: usize,
+    out_text: *mut tacc_buf,
+    err_msg: *mut *mut c_char,
+) -> tacc_status {
+    call(err_msg, || {
+        let codec = unsafe { codec_ref(codec)? };
+        let ids = unsafe { slice(ids, n_ids, "ids")? };
+        let out_text = unsafe { out(out_text, "out_text")? };
+        *out_text = boundary::into_buf(codec.detokenize(ids)?.into_bytes());
+        Ok(())
+    })
+}
+
+// ---- Encode -----------------------------------------------------------------------------------
+
+/// Compresses text (UTF-8, `len` bytes, not NUL-terminated) with `opts` (NULL: defaults).
+/// Frame layout: any method or TACC_METHOD_AUTO. Raw layout: tacc, tacc-gzip, zstd,
+/// lopace-token, lopace-hybrid, byte-identical to tacc 0.1.0 / LoPace 0.1.5.
+/// `*out` receives the bytes, to release with `tacc_buf_free`. Thread rule: codec shareable.
+#[no_mangle]
+pub unsafe extern "C" fn tacc_encode_text(
+    codec: *const tacc_codec,
+    text_ptr: *const c_char,
+    len: usize,
+    opts: *const tacc_options,
+    out_buf: *mut tacc_buf,
+    err_msg: *mut *mut c_char,
+) -> tacc_status {
+    call(err_msg, || {
+        let codec = unsafe { codec_ref(codec)? };
+        let t = unsafe { text(text_ptr, len, "text")? };
+        let o = unsafe { read_options(opts)? };
+        let out_buf = unsafe { out(out_buf, "out")? };
+        let bytes = if o.raw {
+            match peer(o.options.method)? {
+                Peer::Tacc { gzip } => codec.encode_token_ids(&codec.tokenize(t), gzip)?,
+                Peer::Lopace(m) => codec.lopace_compress(t, m, o.options.zstd_level)?,
+            }
+        } else {
+            codec.compress_text(t, &o.options)?
+        };
+        *out_buf = boundary::into_buf(bytes);
+        Ok(())
+    })
+}
+
+/// Compresses token IDs with `opts` (NULL: defaults). Frame layout: stored, lopace-token,
+/// lopace-hybrid, tacc, tacc-gzip or auto (IDs outside the vocabulary are fine for all but tacc
+/// and tacc-gzip). Raw layout: tacc or tacc-gzip (tacc 0.1.0's `encode_token_ids`).
+/// `*out` receives the bytes, to release with `tacc_buf_free`. Thread rule: codec shareable.
+#[no_mangle]
+pub unsafe extern "C" fn tacc_encode_token_ids(
+    codec: *const tacc_codec,
+    ids: *const u32,
+    n_ids: usize,
+    opts: *const tacc_options,
+    out_buf: *mut tacc_buf,
+    err_msg: *mut *mut c_char,
+) -> tacc_status {
+    call(err_msg, || {
+        let codec = unsafe { codec_ref(codec)? };
+        let ids = unsafe { slice(ids, n_ids, "ids")? };
+        let o = unsafe { read_options(opts)? };
+        let out_buf = unsafe { out(out_buf, "out")? };
+        let bytes = if o.raw {
+            match peer(o.options.method)? {
+                Peer::Tacc { gzip } => codec.encode_token_ids(ids, gzip)?,
+                Peer::Lopace(_) => return Err(invalid("raw token IDs exist for tacc and tacc-gzip only")),
+            }
+        } else {
+            codec.compress_token_ids(ids, &o.options)?
+        };
+        *out_buf = boundary::into_buf(bytes);
+        Ok(())
+    })
+}
+
+/// Compresses arbitrary bytes into a frame: as text when they are UTF-8, else with zstd, gzip or
+/// stored (token methods are refused for non-UTF-8). Frame layout only.
+/// `*out` receives the frame, to release with `tacc_buf_free`. Thread rule: codec shareable.
+#[no_mangle]
+pub unsafe extern "C" fn tacc_encode_bytes(
+    codec: *const tacc_codec,
+    data: *const u8,
+    len: usize,
+    opts: *const tacc_options,
+    out_buf: *mut tacc_buf,
+    err_msg: *mut *mut c_char,
+) -> tacc_status {
+    call(err_msg, || {
+        let codec = unsafe { codec_ref(codec)? };
+        let data = unsafe { slice(data, len, "data")? };
+        let o = unsafe { read_options(opts)? };
+        let out_buf = unsafe { out(out_buf, "out")? };
+        if o.raw {
+            return Err(invalid("tacc_encode_bytes writes frames only"));
+        }
+        *out_buf = boundary::into_buf(codec.compress_bytes(data, &o.options)?);
+        Ok(())
+    })
+}
+
+// ---- Decode -----------------------------------------------------------------------------------
+
+/// The Rust API's frame decoder: with this codec, or (codec NULL) built-in tokenizers only.
+fn decode_frame(codec: Option<&Codec>, frame: &[u8]) -> FfiResult<Content> {
+    Ok(match codec {
+        Some(c) => c.decompress(frame)?,
+        None => crate::decompress(frame)?,
+    })
+}
+
+fn wrong_content(content: &Content, wanted: &str) -> Failure {
+    let held = match content {
+        Content::Text(_) => "text",
+        Content::TokenIds(_) => "token IDs",
+        Content::Bytes(_) => "non-UTF-8 bytes",
+    };
+    invalid(format!("the frame holds {held}, not {wanted}"))
+}
+
+/// Restores text. Frame layout (`opts` NULL or layout FRAME): `codec` may be NULL for frames made
+/// with a built-in tokenizer. Raw layout: `codec` and `opts->method` must be the ones that made it.
+/// `*out` receives UTF-8 bytes (not NUL-terminated), to release with `tacc_buf_free`.
+/// Thread rule: codec shareable.
+#[no_mangle]
+pub unsafe extern "C" fn tacc_decode_text(
+    codec: *const tacc_codec,
+    data: *const u8,
+    len: usize,
+    opts: *const tacc_options,
+    out_text: *mut tacc_buf,
+    err_msg: *mut *mut c_char,
+) -> tacc_status {
+    call(err_msg, || {
+        let codec = unsafe { codec.as_ref() }.map(|c| &c.codec);
+        let data = unsafe { slice(data, len, "data")? };
+        let o = unsafe { read_options(opts)? };
+        let out_text = unsafe { out(out_text, "out")? };
+        let s = if o.raw {
+            let codec = codec.ok_or_else(|| null_arg("codec (the raw layout needs the tokenizer)"))?;
+            match peer(o.options.method)? {
+                Peer::Tacc { gzip } => codec.detokenize(&codec.decode_token_ids(data, gzip)?)?,
+                Peer::Lopace(m) => codec.lopace_decompress(data, m)?,
+            }
+        } else {
+            match decode_frame(codec, data)? {
+                Content::Text(t) => t,
+                other => return Err(wrong_content(&other, "text")),
+            }
+        };
+        *out_text = boundary::into_buf(s.into_bytes());
+        Ok(())
+    })
+}
+
+/// Restores token IDs. Frame layout: `codec` may be NULL for frames made with a built-in
+/// tokenizer. Raw layout: tacc or tacc-gzip, with the codec that made it.
+/// `*out` receives the IDs, to release with `tacc_ids_free`. Thread rule: codec shareable.
+#[no_mangle]
+pub unsafe extern "C" fn tacc_decode_token_ids(
+    codec: *const tacc_codec,
+    data: *const u8,
+    len: usize,
+    opts: *const tacc_options,
+    out_ids: *mut tacc_ids,
+    err_msg: *mut *mut c_char,
+) -> tacc_status {
+    call(err_msg, || {
+        let codec = unsafe { codec.as_ref() }.map(|c| &c.codec);
+        let data = unsafe { slice(data, len, "data")? };
+        let o = unsafe { read_options(opts)? };
+        let out_ids = unsafe { out(out_ids, "out")? };
+        let ids = if o.raw {
+            let codec = codec.ok_or_else(|| null_arg("codec (the raw layout needs the mapping)"))?;
+            match peer(o.options.method)? {
+                Peer::Tacc { gzip } => codec.decode_token_ids(data, gzip)?,
+                Peer::Lopace(_) => return Err(invalid("raw token IDs exist for tacc and tacc-gzip only")),
+            }
+        } else {
+            match decode_frame(codec, data)? {
+                Content::TokenIds(ids) => ids,
+                other => return Err(wrong_content(&other, "token IDs")),
+            }
+        };
+        *out_ids = boundary::into_ids(ids);
+        Ok(())
+    })
+}
+
+/// Restores the bytes of a frame holding text or bytes (what `tacc_encode_bytes` made).
+/// `codec` may be NULL for built-in tokenizers. `*out` is released with `tacc_buf_free`.
+/// Thread rule: codec shareable.
+#[no_mangle]
+pub unsafe extern "C" fn tacc_decode_bytes(
+    codec: *const tacc_codec,
+    data: *const u8,
+    len: usize,
+    out_buf: *mut tacc_buf,
+    err_msg: *mut *mut c_char,
+) -> tacc_status {
+    call(err_msg, || {
+        let codec = unsafe { codec.as_ref() }.map(|c| &c.codec);
+        let data = unsafe { slice(data, len, "data")? };
+        let out_buf = unsafe { out(out_buf, "out")? };
+        let bytes = match decode_frame(codec, data)? {
+            Content::Text(t) => t.into_bytes(),
+            Content::Bytes(b) => b,
+            other => return Err(wrong_content(&other, "text or bytes")),
+        };
+        *out_buf = boundary::into_buf(bytes);
+        Ok(())
+    })
+}
+
+/// Reads a frame's header without decoding it. Set `out_info->struct_size` first; the library
+/// writes the fields that fit. TACC_ERR_CORRUPT when `data` is not a frame.
+/// Thread rule: any thread, any time.
+#[no_mangle]
+pub unsafe extern "C" fn tacc_frame_inspect(
+    data: *const u8,
+    len: usize,
+    out_info: *mut tacc_frame_info,
+    err_msg: *mut *mut c_char,
+) -> tacc_status {
+    call(err_msg, || {
+        let data = unsafe { slice(data, len, "data")? };
+        if out_info.is_null() {
+            return Err(null_arg("out_info"));
+        }
+        // SAFETY: non-NULL; the caller promises a tacc_frame_info with struct_size set.
+        let size = unsafe { std::ptr::read(out_info.cast::<usize>()) };
+        let full = std::mem::size_of::<tacc_frame_info>();
+        if size < full {
+            return Err(invalid(format!("tacc_frame_info.struct_size is {size}, smaller than {full}")));
+        }
+        let (h, _) = Header::parse(data)?;
+        let info = tacc_frame_info {
+            struct_size: size,
+            method: h.method as u32,
+            content_kind: match h.kind {
+                ContentKind::Text => tacc_content_kind::TACC_CONTENT_TEXT,
+                ContentKind::TokenIds => tacc_content_kind::TACC_CONTENT_TOKEN_IDS,
+                ContentKind::Bytes => tacc_content_kind::TACC_CONTENT_BYTES,
+            } as u32,
+            content_len: h.content_len,
+            tokenizer_id: h.tokenizer_id as u32,
+            has_checksum: h.checksum as u32,
+        };
+        // SAFETY: the caller's struct is at least as large as ours (checked above).
+        unsafe { std::ptr::write(out_info, info) };
+        Ok(())
+    })
+}

@@ -1,0 +1,279 @@
+//! The stable C ABI (`tacc_*`), a thin layer over the Rust API. See include/tacc.h and docs/ABI.md.
+//!
+//! Rules kept by every function here (docs/ABI.md says them to C users):
+//! - every `extern "C"` body runs inside [`boundary::call`] (or [`boundary::value`]), which catches
+//!   panics and turns them into `TACC_ERR_PANIC`; `panic = "unwind"` is kept in Cargo.toml for that;
+//! - fallible calls return a [`tacc_status`]; results go to out-parameters written only on success;
+//!   a message for the failure goes to the optional `err_msg` out-parameter, freed with `tacc_str_free`;
+//! - every buffer the library returns is allocated by it and released only by `tacc_buf_free`,
+//!   `tacc_ids_free` or `tacc_str_free` (one model for the whole API: the library allocates);
+//! - status codes and enum values are never renumbered: new ones are appended.
+//!
+//! All unsafe pointer handling lives in this module.
+
+#![allow(non_camel_case_types)]
+#![allow(clippy::missing_safety_doc)] // each function's header comment states its pointer rules
+
+pub mod api;
+mod boundary;
+pub mod stats;
+#[cfg(test)]
+mod tests;
+
+use crate::error::Error;
+
+/// Library version, major part. Checked against Cargo.toml at compile time.
+pub const TACC_VERSION_MAJOR: u32 = 0;
+/// Library version, minor part.
+pub const TACC_VERSION_MINOR: u32 = 1;
+/// Library version, patch part.
+pub const TACC_VERSION_PATCH: u32 = 0;
+/// The version packed as `(MAJOR << 16) | (MINOR << 8) | PATCH`: 0.1.0 is 0x000100 (256).
+/// Compare it with `tacc_version()` to check that the loaded library matches the header.
+pub const TACC_VERSION_NUMBER: u32 = (TACC_VERSION_MAJOR << 16) | (TACC_VERSION_MINOR << 8) | TACC_VERSION_PATCH;
+/// The version as a string; the header builds TACC_VERSION_STRING from the numbers above.
+const VERSION_STRING: &str = "0.1.0";
+/// Version of the frame format this library writes (independent of the library version).
+pub const TACC_FORMAT_VERSION: u32 = 1;
+/// `tacc_options.method` value that tries every method and keeps the smallest frame.
+pub const TACC_METHOD_AUTO: u32 = 255;
+/// `tacc_options.flags` bit: do not store a CRC-32 of the content in the frame.
+pub const TACC_FLAG_NO_CHECKSUM: u32 = 1;
+
+const fn parse_u32(s: &str) -> u32 {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let mut v = 0u32;
+    while i < b.len() {
+        v = v * 10 + (b[i] - b'0') as u32;
+        i += 1;
+    }
+    v
+}
+
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+// The header's version macros are literals (cbindgen cannot evaluate env!): a release that bumps
+// Cargo.toml without them does not compile.
+const _: () = assert!(TACC_VERSION_MAJOR == parse_u32(env!("CARGO_PKG_VERSION_MAJOR")), "update TACC_VERSION_MAJOR");
+const _: () = assert!(TACC_VERSION_MINOR == parse_u32(env!("CARGO_PKG_VERSION_MINOR")), "update TACC_VERSION_MINOR");
+const _: () = assert!(TACC_VERSION_PATCH == parse_u32(env!("CARGO_PKG_VERSION_PATCH")), "update TACC_VERSION_PATCH");
+const _: () = assert!(str_eq(VERSION_STRING, env!("CARGO_PKG_VERSION")), "update VERSION_STRING");
+const _: () = assert!(TACC_FORMAT_VERSION == crate::format::FORMAT_VERSION as u32, "update TACC_FORMAT_VERSION");
+
+/// The result of every fallible call. `TACC_OK` is 0; every error is non-zero.
+/// Values are never renumbered; a retired one stays reserved.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum tacc_status {
+    /// Success.
+    TACC_OK = 0,
+    /// An argument out of its documented range (level, method for this content, options size...).
+    TACC_ERR_INVALID_ARGUMENT = 1,
+    /// A required pointer was NULL (a data pointer may be NULL only with length 0).
+    TACC_ERR_NULL_ARGUMENT = 2,
+    /// The tokenizer name is not built in (or was left out of this build).
+    TACC_ERR_UNKNOWN_TOKENIZER = 3,
+    /// A token ID (or mapped ID) that the tokenizer or mapping does not know.
+    TACC_ERR_UNKNOWN_TOKEN = 4,
+    /// The input is not what the named format produces (bad magic, truncated, ...).
+    TACC_ERR_CORRUPT = 5,
+    /// The decoded content does not match the frame's CRC-32.
+    TACC_ERR_CHECKSUM = 6,
+    /// Input or output over a documented limit (1 GiB of content, 2^28 token IDs).
+    TACC_ERR_TOO_LARGE = 7,
+    /// Text that is not valid UTF-8 (input text, or decoded content where text was expected).
+    TACC_ERR_INVALID_UTF8 = 8,
+    /// A frame made with a custom tokenizer or mapping that this codec does not have.
+    TACC_ERR_MISMATCH = 9,
+    /// A file could not be read.
+    TACC_ERR_IO = 10,
+    /// A bug in tacc: a Rust panic was caught at the boundary. Please report it.
+    TACC_ERR_PANIC = 100,
+}
+
+impl tacc_status {
+    /// The static message of a status (`tacc_status_str`), NUL-terminated.
+    pub(crate) fn message(code: i32) -> &'static [u8] {
+        use tacc_status::*;
+        const ALL: [tacc_status; 12] = [
+            TACC_OK,
+            TACC_ERR_INVALID_ARGUMENT,
+            TACC_ERR_NULL_ARGUMENT,
+            TACC_ERR_UNKNOWN_TOKENIZER,
+            TACC_ERR_UNKNOWN_TOKEN,
+            TACC_ERR_CORRUPT,
+            TACC_ERR_CHECKSUM,
+            TACC_ERR_TOO_LARGE,
+            TACC_ERR_INVALID_UTF8,
+            TACC_ERR_MISMATCH,
+            TACC_ERR_IO,
+            TACC_ERR_PANIC,
+        ];
+        match ALL.into_iter().find(|s| *s as i32 == code) {
+            Some(TACC_OK) => b"ok\0",
+            Some(TACC_ERR_INVALID_ARGUMENT) => b"invalid argument\0",
+            Some(TACC_ERR_NULL_ARGUMENT) => b"NULL argument\0",
+            Some(TACC_ERR_UNKNOWN_TOKENIZER) => b"unknown tokenizer\0",
+            Some(TACC_ERR_UNKNOWN_TOKEN) => b"unknown token ID\0",
+            Some(TACC_ERR_CORRUPT) => b"corrupt input\0",
+            Some(TACC_ERR_CHECKSUM) => b"checksum mismatch\0",
+            Some(TACC_ERR_TOO_LARGE) => b"too large\0",
+            Some(TACC_ERR_INVALID_UTF8) => b"invalid UTF-8\0",
+            Some(TACC_ERR_MISMATCH) => b"tokenizer or mapping mismatch\0",
+            Some(TACC_ERR_IO) => b"I/O error\0",
+            Some(TACC_ERR_PANIC) => b"internal error (caught panic)\0",
+            None => b"unknown status code\0",
+        }
+    }
+}
+
+/// The one place where the Rust error type becomes a C status.
+impl From<&Error> for tacc_status {
+    fn from(e: &Error) -> tacc_status {
+        match e {
+            Error::UnknownTokenizer(_) => tacc_status::TACC_ERR_UNKNOWN_TOKENIZER,
+            Error::UnknownTokenId { .. } | Error::UnknownMappedId(_) | Error::UnknownToken(_) => {
+                tacc_status::TACC_ERR_UNKNOWN_TOKEN
+            }
+            Error::Corrupt { .. } => tacc_status::TACC_ERR_CORRUPT,
+            Error::ChecksumMismatch { .. } => tacc_status::TACC_ERR_CHECKSUM,
+            Error::TooLarge { .. } => tacc_status::TACC_ERR_TOO_LARGE,
+            Error::InvalidUtf8(_) => tacc_status::TACC_ERR_INVALID_UTF8,
+            Error::InvalidArgument(_) => tacc_status::TACC_ERR_INVALID_ARGUMENT,
+            Error::Mismatch(_) => tacc_status::TACC_ERR_MISMATCH,
+            Error::Io(_) => tacc_status::TACC_ERR_IO,
+        }
+    }
+}
+
+/// Frame methods. The values are the method IDs written in frames: never renumbered.
+/// Fields that hold a method are `uint32_t` (any value may arrive from C; unknown ones are refused).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum tacc_method {
+    /// The content as is.
+    TACC_METHOD_STORED = 0,
+    /// zstd over the text bytes (LoPace 0.1.5's "zstd" payload in the raw layout).
+    TACC_METHOD_ZSTD = 1,
+    /// gzip over the text bytes.
+    TACC_METHOD_GZIP = 2,
+    /// LoPace 0.1.5's "token" payload (packed u16/u32 token IDs).
+    TACC_METHOD_LOPACE_TOKEN = 3,
+    /// LoPace 0.1.5's "hybrid" payload (zstd over the token payload).
+    TACC_METHOD_LOPACE_HYBRID = 4,
+    /// tacc 0.1.0's payload: frequency-mapped token IDs in Thrift CompactProtocol.
+    TACC_METHOD_TACC = 5,
+    /// tacc 0.1.0's payload, gzip-compressed (the default).
+    TACC_METHOD_TACC_GZIP = 6,
+}
+
+/// `tacc_options.layout`: what the encode calls write and the decode calls read.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum tacc_layout {
+    /// tacc's self-describing frame (method, tokenizer, length, CRC-32): decoders need no options.
+    TACC_LAYOUT_FRAME = 0,
+    /// The method's payload alone, byte-identical to the peer package: tacc 0.1.0 for
+    /// TACC_METHOD_TACC/TACC_GZIP, LoPace 0.1.5 for ZSTD/LOPACE_TOKEN/LOPACE_HYBRID.
+    /// The decoder must be given the same method.
+    TACC_LAYOUT_RAW = 1,
+}
+
+/// What a frame holds (`tacc_frame_info.content_kind`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum tacc_content_kind {
+    /// UTF-8 text.
+    TACC_CONTENT_TEXT = 0,
+    /// Token IDs.
+    TACC_CONTENT_TOKEN_IDS = 1,
+    /// Bytes that are not UTF-8.
+    TACC_CONTENT_BYTES = 2,
+}
+
+/// Options of the encode and decode calls. Always start from `tacc_options_init()`, which sets
+/// `struct_size` and the defaults, then change fields. Passing NULL means the defaults.
+///
+/// `struct_size` lets fields be added in later minor versions: the library reads only the
+/// first `struct_size` bytes and gives later fields their defaults.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct tacc_options {
+    /// `sizeof(tacc_options)` of the caller's header.
+    pub struct_size: usize,
+    /// A `tacc_method` value, or `TACC_METHOD_AUTO` (frames only). Default TACC_METHOD_TACC_GZIP.
+    pub method: u32,
+    /// A `tacc_layout` value. Default TACC_LAYOUT_FRAME.
+    pub layout: u32,
+    /// zstd level 1-22 for ZSTD and LOPACE_HYBRID; 0 means the default (15).
+    pub zstd_level: i32,
+    /// gzip level 1-12 for GZIP and TACC_GZIP frames; 0 means the default (9).
+    /// The raw tacc-gzip layout always uses the default, as tacc 0.1.0 does.
+    pub gzip_level: i32,
+    /// `TACC_FLAG_*` bits; 0 for the defaults.
+    pub flags: u32,
+}
+
+/// A byte buffer allocated by the library. Release it with `tacc_buf_free`, never with `free`.
+/// `data` is NULL when `len` is 0. Text results are UTF-8 and not NUL-terminated.
+#[repr(C)]
+#[derive(Debug)]
+pub struct tacc_buf {
+    /// The bytes (owned by the library until `tacc_buf_free`).
+    pub data: *mut u8,
+    /// Number of bytes.
+    pub len: usize,
+}
+
+/// A token-ID array allocated by the library. Release it with `tacc_ids_free`, never with `free`.
+/// `data` is NULL when `len` is 0.
+#[repr(C)]
+#[derive(Debug)]
+pub struct tacc_ids {
+    /// The token IDs (owned by the library until `tacc_ids_free`).
+    pub data: *mut u32,
+    /// Number of token IDs.
+    pub len: usize,
+}
+
+/// What a frame's header says (`tacc_frame_inspect`). Set `struct_size` before the call:
+/// the library writes only the fields that fit in it.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct tacc_frame_info {
+    /// `sizeof(tacc_frame_info)` of the caller's header.
+    pub struct_size: usize,
+    /// The frame's `tacc_method`.
+    pub method: u32,
+    /// The frame's `tacc_content_kind`.
+    pub content_kind: u32,
+    /// Text and bytes: length in bytes; token IDs: count.
+    pub content_len: u64,
+    /// Built-in tokenizer ID (1 cl100k_base ... 7 r50k_base), 0 for none or custom.
+    pub tokenizer_id: u32,
+    /// 1 if the frame stores a CRC-32 of its content.
+    pub has_checksum: u32,
+}
+
+/// A codec: a tokenizer plus its tacc mapping.
+///
+/// Thread rule: immutable after creation, share it freely: any number of threads may call any
+/// function on one codec at the same time. Free it once, after every call on it has returned.
+pub struct tacc_codec {
+    pub(crate) codec: crate::Codec,
+    pub(crate) name: std::ffi::CString,
+}
