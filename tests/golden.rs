@@ -234,3 +234,50 @@ fn lopace_statistics_match() {
     }
     assert!(n >= 6, "only {n} stats cases checked");
 }
+
+/// Our payloads for the golden inputs, for `tools/peers/check_ours.py` (the reverse direction:
+/// the real tacc and LoPace decode what we wrote). Written when TACC_INTEROP_OUT names a file.
+#[test]
+fn export_our_payloads_for_the_peers() {
+    let hexs = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let mut tacc_cases = Vec::new();
+    let texts = load_texts();
+    let mut labels: Vec<&String> = texts.keys().collect();
+    labels.sort();
+    for name in tacc::BUILTIN_NAMES {
+        let codec = Codec::new(name).unwrap();
+        for label in &labels {
+            let ids = codec.tokenize(&texts[*label]);
+            let mapped = codec.token_id_to_mapped_id(&ids).unwrap();
+            for gzip in [false, true] {
+                let payload = codec.encode_token_ids(&ids, gzip).unwrap();
+                tacc_cases.push(serde_json::json!({"tokenizer": name, "label": label, "call": "encode_token_ids",
+                    "gzip": gzip, "token_ids": ids, "mapped_ids": mapped, "payload_hex": hexs(&payload)}));
+            }
+            // The libdeflate gzip stream our frames carry: tacc must read it too.
+            let frame = codec.compress_token_ids(&ids, &tacc::Options::method(tacc::Method::TaccGzip)).unwrap();
+            let (_, payload) = tacc::format::Header::parse(&frame).unwrap();
+            assert_eq!(codec.decode_token_ids(payload, true).unwrap(), ids);
+            tacc_cases.push(serde_json::json!({"tokenizer": name, "label": format!("{label}/frame-libdeflate"),
+                "call": "encode_token_ids", "gzip": true, "token_ids": ids, "mapped_ids": mapped, "payload_hex": hexs(payload)}));
+        }
+    }
+    let mut lopace_cases = Vec::new();
+    for model in ["cl100k_base", "o200k_base", "p50k_base", "r50k_base", "gpt2"] {
+        let codec = Codec::new(model).unwrap();
+        for label in &labels {
+            for method in LopaceMethod::ALL {
+                for level in [3, 15, 19] {
+                    let payload = codec.lopace_compress(&texts[*label], method, level).unwrap();
+                    lopace_cases.push(serde_json::json!({"model": model, "label": label, "method": method.name(),
+                        "zstd_level": level, "text": texts[*label], "payload_hex": hexs(&payload)}));
+                }
+            }
+        }
+    }
+    assert!(tacc_cases.len() >= 7 * 3 * labels.len() && !lopace_cases.is_empty());
+    if let Ok(path) = std::env::var("TACC_INTEROP_OUT") {
+        let doc = serde_json::json!({"tacc_cases": tacc_cases, "lopace_cases": lopace_cases});
+        std::fs::write(path, serde_json::to_string(&doc).unwrap()).unwrap();
+    }
+}

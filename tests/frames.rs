@@ -1,0 +1,174 @@
+//! Frames: round trips for every method and content kind, corruption detection, and
+//! property tests that no decoder panics on any bytes.
+
+use proptest::prelude::*;
+use tacc::{Codec, Content, Method, Options};
+
+fn codec() -> Codec {
+    Codec::new("cl100k_base").unwrap()
+}
+
+const TEXTS: [&str; 6] = [
+    "",
+    "Hello",
+    "Here is a list:\n\n1. **Bold** item\n2. `code`\n\n```rust\nfn main() {}\n```\n",
+    "naïve café — 日本語のテキスト، العربية 👩‍👩‍👧 <|endoftext|> <|fim_prefix|>",
+    "   \t\n\n    indented    \r\n",
+    "<|endoftext|>",
+];
+
+#[test]
+fn every_method_round_trips_text_with_every_tokenizer() {
+    for name in tacc::BUILTIN_NAMES {
+        let c = Codec::new(name).unwrap();
+        for text in TEXTS {
+            for m in Method::ALL {
+                let frame = c.compress_text(text, &Options::method(m)).unwrap();
+                assert_eq!(c.decompress_text(&frame).unwrap(), text, "{name} {m:?}");
+                // No side information needed.
+                assert_eq!(tacc::decompress(&frame).unwrap(), Content::Text(text.to_string()));
+            }
+            let auto = c.compress_text(text, &Options::auto()).unwrap();
+            assert_eq!(c.decompress_text(&auto).unwrap(), text);
+        }
+    }
+}
+
+#[test]
+fn auto_is_never_larger_than_any_method() {
+    let c = codec();
+    for text in TEXTS {
+        let auto = c.compress_text(text, &Options::auto()).unwrap().len();
+        for m in Method::ALL {
+            assert!(auto <= c.compress_text(text, &Options::method(m)).unwrap().len(), "{m:?} beat auto on {text:?}");
+        }
+    }
+}
+
+#[test]
+fn token_id_frames() {
+    let c = codec();
+    let ids = c.tokenize(TEXTS[3]);
+    for m in [Method::Stored, Method::LopaceToken, Method::LopaceHybrid, Method::Tacc, Method::TaccGzip] {
+        let frame = c.compress_token_ids(&ids, &Options::method(m)).unwrap();
+        assert_eq!(c.decompress_token_ids(&frame).unwrap(), ids, "{m:?}");
+    }
+    // Byte-level methods do not take token IDs: a clear error.
+    assert!(c.compress_token_ids(&ids, &Options::method(Method::Zstd)).is_err());
+    // IDs outside the vocabulary (say, Llama 3's) work with the methods that need no mapping.
+    let llama_ids = vec![128_000, 9906, 128_009, 4_000_000_000];
+    for m in [Method::Stored, Method::LopaceToken, Method::LopaceHybrid] {
+        let frame = c.compress_token_ids(&llama_ids, &Options::method(m)).unwrap();
+        assert_eq!(c.decompress_token_ids(&frame).unwrap(), llama_ids);
+    }
+    assert!(c.compress_token_ids(&llama_ids, &Options::method(Method::Tacc)).is_err());
+}
+
+#[test]
+fn non_utf8_bytes_take_a_byte_level_path() {
+    let c = codec();
+    let bytes = b"valid start \xff\xfe invalid middle \xc3".to_vec();
+    let frame = c.compress_bytes(&bytes, &Options::default()).unwrap();
+    assert_eq!(tacc::decompress(&frame).unwrap(), Content::Bytes(bytes.clone()));
+    assert!(c.decompress_text(&frame).is_err(), "bytes are not text");
+    let err = c.compress_bytes(&bytes, &Options::method(Method::Tacc)).unwrap_err();
+    assert!(err.to_string().contains("not valid UTF-8"), "{err}");
+}
+
+#[test]
+fn corruption_is_reported_not_returned() {
+    let c = codec();
+    let text = TEXTS[2];
+    for m in Method::ALL {
+        let frame = c.compress_text(text, &Options::method(m)).unwrap();
+        for i in 0..frame.len() {
+            for bit in [0x01u8, 0x80] {
+                let mut bad = frame.clone();
+                bad[i] ^= bit;
+                if let Ok(Content::Text(t)) = tacc::decompress(&bad) {
+                    assert_eq!(t, text, "{m:?}: flipping bit {bit:#x} of byte {i} returned wrong text");
+                }
+            }
+        }
+        for cut in 0..frame.len() {
+            assert!(tacc::decompress(&frame[..cut]).is_err(), "{m:?} truncated at {cut}");
+        }
+    }
+}
+
+#[test]
+fn checksum_can_be_turned_off() {
+    let c = codec();
+    let with = c.compress_text(TEXTS[2], &Options::default()).unwrap();
+    let without = c.compress_text(TEXTS[2], &Options { checksum: false, ..Options::default() }).unwrap();
+    assert_eq!(with.len(), without.len() + 4);
+    assert_eq!(c.decompress_text(&without).unwrap(), TEXTS[2]);
+}
+
+#[test]
+fn frames_embed_the_peer_payload_unchanged() {
+    let c = codec();
+    let text = TEXTS[2];
+    let frame = c.compress_text(text, &Options::method(Method::Tacc)).unwrap();
+    let raw = c.encode_token_ids(&c.tokenize(text), false).unwrap();
+    let (_, payload) = tacc::format::Header::parse(&frame).unwrap();
+    assert_eq!(payload, raw.as_slice());
+}
+
+#[test]
+fn custom_mapping_is_named_in_frames() {
+    let c = codec();
+    let mut counts = vec![0u64; c.tokenizer().vocab_size() as usize];
+    for id in c.tokenize("the the the cat") {
+        counts[id as usize] += 1;
+    }
+    let mapping = std::sync::Arc::new(tacc::Mapping::from_counts(&counts).unwrap());
+    let custom = c.clone().with_mapping(mapping);
+    let frame = custom.compress_text("the cat", &Options::method(Method::Tacc)).unwrap();
+    assert_eq!(custom.decompress_text(&frame).unwrap(), "the cat");
+    assert!(matches!(tacc::decompress(&frame), Err(tacc::Error::Mismatch(_))));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_text_round_trips(text in any::<String>(), m in 0usize..Method::ALL.len()) {
+        let c = codec();
+        let frame = c.compress_text(&text, &Options::method(Method::ALL[m])).unwrap();
+        prop_assert_eq!(c.decompress_text(&frame).unwrap(), text);
+    }
+
+    #[test]
+    fn any_token_ids_round_trip(ids in proptest::collection::vec(0u32..100_277, 0..600), gzip in any::<bool>()) {
+        let c = codec();
+        let payload = c.encode_token_ids(&ids, gzip).unwrap();
+        prop_assert_eq!(c.decode_token_ids(&payload, gzip).unwrap(), ids.clone());
+        let raw = c.encode_raw_token_ids(&ids, gzip).unwrap();
+        prop_assert_eq!(c.decode_raw_token_ids(&raw, gzip).unwrap(), ids);
+    }
+
+    #[test]
+    fn decoders_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+        let c = codec();
+        let _ = tacc::decompress(&bytes);
+        let _ = c.decode_token_ids(&bytes, false);
+        let _ = c.decode_token_ids(&bytes, true);
+        let _ = c.decode_tokens(&bytes, false);
+        for m in tacc::LopaceMethod::ALL {
+            let _ = c.lopace_decompress(&bytes, m);
+        }
+        let _ = tacc::Mapping::from_bytes(&bytes);
+    }
+
+    #[test]
+    fn mutated_frames_never_panic_or_lie(text in "[a-zA-Z .,\n日本é]{0,200}", m in 0usize..Method::ALL.len(), pos in any::<usize>(), val in any::<u8>()) {
+        let c = codec();
+        let mut frame = c.compress_text(&text, &Options::method(Method::ALL[m])).unwrap();
+        let i = pos % frame.len();
+        frame[i] = val;
+        if let Ok(Content::Text(t)) = tacc::decompress(&frame) {
+            prop_assert_eq!(t, text);
+        }
+    }
+}
