@@ -7,7 +7,10 @@ keys and value types. Differences, all in the direction of accepting more:
 - text containing special-token strings such as ``<|endoftext|>`` is encoded as ordinary text
   (LoPace, through tiktoken, raises ValueError);
 - no tiktoken download: the vocabularies are built into the library;
-- a token payload that decodes to invalid UTF-8 raises ValueError instead of inserting U+FFFD.
+- a token payload that decodes to invalid UTF-8 raises ValueError instead of inserting U+FFFD;
+- an entropy ``unit`` other than 'character' or 'byte' raises ValueError (LoPace: UnboundLocalError);
+- zstd payloads made of several frames are read whole, and streamed frames without a content size
+  are read (LoPace returns the first frame only, or fails).
 
 ``calculate_shannon_entropy`` is the order-0 entropy of characters or bytes. It is *not* a limit
 for real compressors (zstd and tacc go below it); tacc's ``Codec.order0_estimate`` names it so.
@@ -45,6 +48,15 @@ def _native_method(method):
         except (ValueError, TypeError):
             raise ValueError(f"Unknown compression method: {method}") from None
     return m
+
+
+def _unit(unit):
+    # LoPace treats any other unit as 'character' and then fails with UnboundLocalError.
+    if unit == "character":
+        return EntropyUnit.CHARACTER
+    if unit == "byte":
+        return EntropyUnit.BYTE
+    raise ValueError(f"unit must be 'character' or 'byte', not {unit!r}")
 
 
 class _Tokenizer:
@@ -161,13 +173,14 @@ class PromptCompressor:
 
     def calculate_shannon_entropy(self, text: str, unit: str = "character") -> float:
         """Order-0 Shannon entropy in bits per character (or per byte with ``unit="byte"``)."""
+        u = _unit(unit)
         if not text:
             return 0.0
-        u = EntropyUnit.BYTE if unit == "byte" else EntropyUnit.CHARACTER
         return self._c.order0_estimate(text, u).entropy_bits_per_unit
 
     def get_theoretical_compression_limit(self, text: str, unit: str = "character") -> Dict[str, float]:
         """LoPace's dictionary of order-0 figures (see the module note: not a real limit)."""
+        u = _unit(unit)
         if not text:
             return {
                 "entropy_bits_per_unit": 0.0,
@@ -176,7 +189,6 @@ class PromptCompressor:
                 "original_size_bytes": 0.0,
                 "theoretical_compression_ratio": 0.0,
             }
-        u = EntropyUnit.BYTE if unit == "byte" else EntropyUnit.CHARACTER
         e = self._c.order0_estimate(text, u)
         return {
             "entropy_bits_per_unit": e.entropy_bits_per_unit,

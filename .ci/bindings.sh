@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# CI for the uniffi bindings: generated Kotlin/Swift/Python sources are current, the Python package
+# installs with one pip command and passes its tests (including compatibility in both directions with
+# the real tacc 0.1.0 and LoPace 0.1.5 in their own venv), and the Kotlin tests pass on the JVM.
+# Swift is not built here (no Swift toolchain on Linux CI): only its generated sources are checked.
+# Run from the repository root by .ci/run after `cargo build --release`, on a fresh machine: it installs
+# what it needs. Exits non-zero on any failure; prints each runner's summary line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+START=$SECONDS
+export PATH="$HOME/.cargo/bin:$PATH"
+PY="${PYTHON:-python3}"
+VENV="$ROOT/target/py-venv"
+PEERS_VENV="$ROOT/target/peers-venv"
+TIKTOKEN_CACHE="$ROOT/target/tiktoken-cache"
+
+step() { printf '\n=== [%4ds] bindings: %s\n' "$((SECONDS - START))" "$*"; }
+fail() { echo "bindings: FAILED: $*" >&2; exit 1; }
+
+# ---- Tools ----------------------------------------------------------------------------------------
+step "tools"
+missing=()
+command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null || missing+=(maven)
+"$PY" -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+"$PY" --version; java -version 2>&1 | head -1; mvn -v 2>/dev/null | head -1
+
+# ---- Library and generated sources ------------------------------------------------------------------
+step "release library"
+[ -f target/release/libtacc.so ] || cargo build --release --lib
+ls -l target/release/libtacc.so
+
+step "generated sources are current (Kotlin, Swift, Python)"
+tools/gen-bindings.sh --check || fail "generated bindings are out of date: run tools/gen-bindings.sh and commit"
+[ -f bindings/swift/Package.swift ] && [ -f bindings/swift/Tests/TaccTests/TaccTests.swift ] || fail "Swift package incomplete"
+
+# ---- Python -----------------------------------------------------------------------------------------
+step "peers: tacc 0.1.0 + lopace 0.1.5 in $PEERS_VENV"
+tools/peers/setup.sh "$PEERS_VENV" "$TIKTOKEN_CACHE" >/dev/null || fail "tools/peers/setup.sh"
+
+step "pip install ./bindings/python into $VENV"
+# maturin reads the crate's metadata, whose readme is the repository's README.md.
+[ -f README.md ] || fail "README.md missing at the repository root (Cargo.toml names it; maturin needs it)"
+[ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check pytest
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps ./bindings/python \
+    || fail "pip install ./bindings/python"
+
+step "pytest (API, golden vectors, peers compatibility, errors, threads)"
+set +e
+TACC_REQUIRE_PEERS=1 TACC_PEERS_PYTHON="$PEERS_VENV/bin/python" TIKTOKEN_CACHE_DIR="$TIKTOKEN_CACHE" \
+    "$VENV/bin/python" -m pytest -q -p no:cacheprovider bindings/python/tests > target/pytest-bindings.log 2>&1
+rc=$?
+set -e
+tail -n 25 target/pytest-bindings.log
+case $rc in
+    0) ;;
+    5) fail "pytest collected no tests (exit 5)" ;;
+    *) fail "pytest exit $rc" ;;
+esac
+
+# ---- Kotlin -----------------------------------------------------------------------------------------
+step "Kotlin: mvn test (JNA loads target/release/libtacc.so)"
+set +e
+(cd bindings/kotlin && mvn -B -ntp test -Dtacc.lib.dir="$ROOT/target/release" > "$ROOT/target/kotlin-test.log" 2>&1)
+rc=$?
+set -e
+grep -E "Tests run:|BUILD (SUCCESS|FAILURE)|ERROR\]|FAIL" target/kotlin-test.log | grep -v "^\[INFO\] *$" | tail -n 30
+[ $rc -eq 0 ] || fail "mvn test exit $rc (full log: target/kotlin-test.log)"
+
+step "done in $((SECONDS - START))s"

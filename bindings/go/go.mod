@@ -1,0 +1,3 @@
+module github.com/tacc-project/tacc/bindings/go
+
+go 1.24

@@ -1,0 +1,208 @@
+import org.json.JSONArray
+import org.json.JSONObject
+import org.junit.jupiter.api.Assertions.assertArrayEquals
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertNotEquals
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
+import org.junit.jupiter.params.ParameterizedTest
+import org.junit.jupiter.params.provider.MethodSource
+import uniffi.tacc.*
+import java.io.File
+import java.util.concurrent.Executors
+import java.util.concurrent.TimeUnit
+
+private val ROOT = File(System.getProperty("tacc.root") ?: "../..")
+private const val TEXT = "Hello from Kotlin! naïve café, 中文, emoji 😀\n\tdone. <|endoftext|> is text here."
+private val TOKEN_METHODS = listOf(Method.STORED, Method.LOPACE_TOKEN, Method.LOPACE_HYBRID, Method.TACC, Method.TACC_GZIP)
+
+private fun hex(s: String): ByteArray = ByteArray(s.length / 2) { s.substring(2 * it, 2 * it + 2).toInt(16).toByte() }
+private fun ByteArray.hex(): String = joinToString("") { "%02x".format(it) }
+private fun golden(name: String) = JSONObject(File(ROOT, "tests/golden/$name").readText())
+private fun JSONArray.uints(): List<UInt> = (0 until length()).map { getLong(it).toUInt() }
+private fun JSONArray.ints(): List<Int> = (0 until length()).map { getInt(it) }
+
+class TaccTest {
+    companion object {
+        @JvmStatic fun tokenizers(): List<String> = listAvailableTokenizers()
+        private val codecs = HashMap<String, Codec>()
+        @Synchronized fun codec(name: String): Codec = codecs.getOrPut(name) { Codec(name) }
+    }
+
+    @Test
+    fun `version, tokenizers and defaults`() {
+        assertEquals(listOf("cl100k_base", "gpt2", "o200k_base", "o200k_harmony", "p50k_base", "p50k_edit", "r50k_base"), listAvailableTokenizers())
+        assertTrue(version().matches(Regex("\\d+\\.\\d+\\.\\d+.*")))
+        val o = defaultOptions()
+        assertEquals(Method.TACC_GZIP, o.method)
+        assertEquals(15, o.zstdLevel); assertEquals(9, o.gzipLevel); assertTrue(o.checksum)
+        assertEquals("lopace-hybrid", methodName(Method.LOPACE_HYBRID))
+        assertEquals(Method.TACC, methodFromName("tacc"))
+    }
+
+    @ParameterizedTest
+    @MethodSource("tokenizers")
+    fun `tacc calls round trip`(tok: String) {
+        val c = codec(tok)
+        assertEquals(tok, c.tokenizerName())
+        val ids = c.tokenize(TEXT)
+        assertEquals(TEXT, c.detokenize(ids))
+        for (gzip in listOf(false, true)) {
+            val payload = c.encodeTokenIds(ids, gzip)
+            assertEquals(ids, c.decodeTokenIds(payload, gzip))
+            val mapped = c.tokenIdToMappedId(ids)
+            assertEquals(ids, c.mappedIdToTokenId(mapped))
+            assertArrayEquals(payload, c.encodeMappedIds(mapped, gzip))
+            assertEquals(mapped, c.decodeMappedIds(payload, gzip))
+            val raw = c.encodeRawTokenIds(ids, gzip)
+            assertEquals(ids, c.decodeRawTokenIds(raw, gzip))
+            val pieces = c.decodeTokens(c.encodeTokenIds(c.tokenize("The quick brown fox."), gzip), gzip)
+            assertEquals("The quick brown fox.", pieces.joinToString(""))
+            assertArrayEquals(c.encodeTokenIds(c.tokenize("The quick brown fox."), gzip), c.encodeTokens(pieces, gzip))
+            // packed (IntArray) twins give the same bytes
+            val arr = ids.map { it.toInt() }.toIntArray()
+            assertArrayEquals(payload, c.encodeTokenIds(arr, gzip))
+            assertArrayEquals(arr, c.decodeTokenIdArray(payload, gzip))
+            assertArrayEquals(arr, c.tokenizeToArray(TEXT))
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tokenizers")
+    fun `frames round trip for every method`(tok: String) {
+        val c = codec(tok)
+        for (m in Method.values().toList() + listOf(null)) {
+            val frame = c.compressText(TEXT, Options(method = m))
+            assertEquals(TEXT, c.decompressText(frame))
+            assertEquals(Content.Text(TEXT), decompress(frame))
+        }
+        val ids = c.tokenize(TEXT)
+        for (m in TOKEN_METHODS) {
+            val frame = c.compressTokenIds(ids, Options(method = m, gzipLevel = 6))
+            assertEquals(ids, c.decompressTokenIds(frame))
+            assertArrayEquals(ids.map { it.toInt() }.toIntArray(), c.decompressTokenIdArray(frame))
+        }
+        val bytes = ByteArray(300) { (it * 7).toByte() }
+        assertEquals(Content.Bytes(bytes.toList().toByteArray()).let { (it as Content.Bytes).bytes.hex() },
+            (c.decompress(c.compressBytes(bytes, defaultOptions())) as Content.Bytes).bytes.hex())
+    }
+
+    @ParameterizedTest
+    @MethodSource("tokenizers")
+    fun `LoPace calls and stats`(tok: String) {
+        val c = codec(tok)
+        for (m in LopaceMethod.values()) {
+            assertEquals(TEXT, c.lopaceDecompress(c.lopaceCompress(TEXT, m, 15), m))
+        }
+        val s = c.lopaceStats(TEXT, null, 15)
+        assertEquals(listOf("zstd", "token", "hybrid"), s.methods.map { it.name })
+        assertEquals(TEXT.toByteArray().size.toULong(), s.originalBytes)
+        val all = c.stats(TEXT, defaultOptions())
+        assertEquals(7, all.methods.size)
+        val e = c.order0Estimate(TEXT, EntropyUnit.BYTE)
+        assertEquals(TEXT.toByteArray().size.toULong(), e.units)
+    }
+
+    @Test
+    fun `golden vectors of tacc 0_1_0 decode and re-encode`() {
+        val cases = golden("tacc_0.1.0.json").getJSONArray("cases")
+        var n = 0
+        for (i in 0 until cases.length()) {
+            val k = cases.getJSONObject(i)
+            val c = codec(k.getString("tokenizer"))
+            val gzip = k.getBoolean("gzip")
+            val payload = hex(k.getString("payload_hex"))
+            when (k.getString("call")) {
+                "encode_token_ids" -> {
+                    val ids = k.getJSONArray("token_ids").uints()
+                    assertEquals(ids, c.decodeTokenIds(payload, gzip))
+                    if (!gzip) assertEquals(k.getString("payload_hex"), c.encodeTokenIds(ids, false).hex())
+                }
+                "encode_mapped_ids" -> assertEquals(k.getJSONArray("mapped_ids").ints(), c.decodeMappedIds(payload, gzip))
+                "encode_raw_token_ids" -> assertEquals(k.getJSONArray("payload_values").ints(), c.decodeMappedIds(payload, gzip))
+            }
+            n++
+        }
+        assertTrue(n > 100)
+    }
+
+    @Test
+    fun `golden vectors of LoPace 0_1_5 match byte for byte`() {
+        val cases = golden("lopace_0.1.5.json").getJSONArray("cases")
+        for (i in 0 until cases.length()) {
+            val k = cases.getJSONObject(i)
+            val c = codec(k.getString("model"))
+            val m = LopaceMethod.valueOf(k.getString("method").uppercase())
+            val text = k.getString("text")
+            assertEquals(k.getString("payload_hex"), c.lopaceCompress(text, m, k.getInt("zstd_level")).hex(), k.getString("label"))
+            assertEquals(text, c.lopaceDecompress(hex(k.getString("payload_hex")), m))
+        }
+    }
+
+    @Test
+    fun `errors are typed exceptions with the library's message`() {
+        val e1 = assertThrows<TaccException.UnknownTokenizer> { Codec("nope") }
+        assertTrue(e1.message!!.contains("unknown tokenizer 'nope'"))
+        val c = codec("cl100k_base")
+        val e2 = assertThrows<TaccException.Corrupt> { c.decodeTokenIds(hex("ffffffff"), false) }
+        assertTrue(e2.message!!.startsWith("corrupt"))
+        assertThrows<TaccException.Corrupt> { c.decompressText(byteArrayOf(1, 2, 3)) }
+        assertThrows<TaccException.UnknownTokenId> { c.encodeTokenIds(listOf(100277u), false) }
+        assertThrows<TaccException.UnknownMappedId> { c.mappedIdToTokenId(listOf(50139)) }
+        assertThrows<TaccException.UnknownToken> { c.encodeTokens(listOf("notatokenxyzzy"), false) }
+        assertThrows<TaccException.InvalidArgument> { c.encodeTokenIdsPacked(byteArrayOf(1, 2, 3), false) }
+        assertThrows<TaccException.Io> { Codec.withMappingFile("gpt2", "/nonexistent/mapping.tmap") }
+        val frame = c.compressText(TEXT, defaultOptions())
+        frame[frame.size - 1] = (frame[frame.size - 1].toInt() xor 0xFF).toByte()
+        assertThrows<TaccException.ChecksumMismatch> { c.decompressText(frame) }
+        // the base class catches them all
+        assertThrows<TaccException> { c.decodeTokenIds(byteArrayOf(), true) }
+    }
+
+    @Test
+    fun `custom mapping file gives tacc's bytes`() {
+        Codec.withMappingFile("cl100k_base", File(ROOT, "mappings/cl100k_base.tmap.zst").path).use { custom ->
+            val ids = custom.tokenize(TEXT)
+            assertArrayEquals(codec("cl100k_base").encodeTokenIds(ids, false), custom.encodeTokenIds(ids, false))
+        }
+    }
+
+    @Test
+    fun `one codec shared by several threads`() {
+        val c = codec("o200k_base")
+        val pool = Executors.newFixedThreadPool(8)
+        val jobs = (0 until 32).map { i ->
+            pool.submit<Boolean> {
+                val text = "thread $i: " + TEXT.repeat(i % 4 + 1)
+                (0 until 20).all {
+                    val ids = c.tokenizeToArray(text)
+                    c.decodeTokenIdArray(c.encodeTokenIds(ids, true), true).contentEquals(ids) &&
+                        c.decompressText(c.compressText(text)) == text
+                }
+            }
+        }
+        assertTrue(jobs.all { it.get(120, TimeUnit.SECONDS) })
+        pool.shutdown()
+    }
+
+    @Test
+    fun `closed codec refuses calls`() {
+        val c = Codec("gpt2")
+        c.close()
+        assertThrows<IllegalStateException> { c.tokenize("x") }
+    }
+
+    @Test
+    fun `Android-style example decodes a completion`() {
+        examples.tacc.CompletionDecoder("o200k_base").use { d ->
+            val server = codec("o200k_base")
+            val reply = "Sure! The capital of France is Paris."
+            assertEquals(reply, d.frameToText(server.compressText(reply)))
+            assertEquals(reply, d.taccPayloadToText(server.encodeTokenIds(server.tokenize(reply), true)))
+            assertTrue(d.frameToTextOrError(byteArrayOf(9, 9)).startsWith("[could not decode"))
+            assertNotEquals("", d.frameToText(server.compressText("")).ifEmpty { "ok" })
+        }
+        examples.tacc.main()
+    }
+}

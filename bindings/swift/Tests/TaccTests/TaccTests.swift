@@ -1,0 +1,136 @@
+// The Swift twin of bindings/kotlin/src/test/kotlin/TaccTest.kt. Runs with `swift test` on macOS after
+// ./build-xcframework.sh (no Swift toolchain on the Linux CI: there, only the generated sources are checked).
+import Foundation
+import XCTest
+@testable import Tacc
+
+private let text = "Hello from Swift! naïve café, 中文, emoji 😀\n\tdone. <|endoftext|> is text here."
+private let tokenMethods: [Method] = [.stored, .lopaceToken, .lopaceHybrid, .tacc, .taccGzip]
+private let allMethods: [Method] = [.stored, .zstd, .gzip, .lopaceToken, .lopaceHybrid, .tacc, .taccGzip]
+
+private func hex(_ s: String) -> Data {
+    var d = Data()
+    var i = s.startIndex
+    while i < s.endIndex {
+        let j = s.index(i, offsetBy: 2)
+        d.append(UInt8(s[i..<j], radix: 16)!)
+        i = j
+    }
+    return d
+}
+
+private func toHex(_ d: Data) -> String { d.map { String(format: "%02x", $0) }.joined() }
+
+private func golden(_ name: String) throws -> [String: Any] {
+    let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "golden")!
+    return try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+}
+
+final class TaccTests: XCTestCase {
+    func testVersionTokenizersDefaults() {
+        XCTAssertEqual(listAvailableTokenizers(),
+                       ["cl100k_base", "gpt2", "o200k_base", "o200k_harmony", "p50k_base", "p50k_edit", "r50k_base"])
+        XCTAssertFalse(version().isEmpty)
+        let o = defaultOptions()
+        XCTAssertEqual(o.method, .taccGzip)
+        XCTAssertEqual(o.zstdLevel, 15)
+        XCTAssertEqual(methodName(method: .lopaceHybrid), "lopace-hybrid")
+    }
+
+    func testTaccCallsRoundTripForEveryTokenizer() throws {
+        for tok in listAvailableTokenizers() {
+            let c = try Codec(tokenizer: tok)
+            let ids = c.tokenize(text: text)
+            XCTAssertEqual(try c.detokenize(ids: ids), text)
+            for gzip in [false, true] {
+                let payload = try c.encodeTokenIds(ids: ids, gzip: gzip)
+                XCTAssertEqual(try c.decodeTokenIds(payload: payload, gzip: gzip), ids)
+                let mapped = try c.tokenIdToMappedId(ids: ids)
+                XCTAssertEqual(try c.mappedIdToTokenId(mapped: mapped), ids)
+                XCTAssertEqual(try c.encodeMappedIds(mapped: mapped, gzip: gzip), payload)
+                XCTAssertEqual(try c.decodeRawTokenIds(payload: try c.encodeRawTokenIds(ids: ids, gzip: gzip), gzip: gzip), ids)
+                let packed = ids.withUnsafeBufferPointer { Data(buffer: $0) } // little-endian on Apple targets
+                XCTAssertEqual(try c.encodeTokenIdsPacked(ids: packed, gzip: gzip), payload)
+            }
+        }
+    }
+
+    func testFramesForEveryMethod() throws {
+        for tok in listAvailableTokenizers() {
+            let c = try Codec(tokenizer: tok)
+            for m in allMethods + [nil] {
+                let frame = try c.compressText(text: text, options: Options(method: m))
+                XCTAssertEqual(try c.decompressText(frame: frame), text)
+                XCTAssertEqual(try decompress(frame: frame), .text(text: text))
+            }
+            let ids = c.tokenize(text: text)
+            for m in tokenMethods {
+                XCTAssertEqual(try c.decompressTokenIds(frame: try c.compressTokenIds(ids: ids, options: Options(method: m))), ids)
+            }
+        }
+    }
+
+    func testLopaceCallsAndStats() throws {
+        let c = try Codec(tokenizer: "cl100k_base")
+        for m in [LopaceMethod.zstd, .token, .hybrid] {
+            XCTAssertEqual(try c.lopaceDecompress(payload: try c.lopaceCompress(text: text, method: m, level: 15), method: m), text)
+        }
+        XCTAssertEqual(try c.lopaceStats(text: text, method: nil, zstdLevel: 15).methods.map { $0.name }, ["zstd", "token", "hybrid"])
+        XCTAssertEqual(c.order0Estimate(text: text, unit: .byte).units, UInt64(text.utf8.count))
+    }
+
+    func testGoldenVectors() throws {
+        let tacc = try golden("tacc_0.1.0")["cases"] as! [[String: Any]]
+        for k in tacc where (k["call"] as! String) == "encode_token_ids" {
+            let c = try Codec(tokenizer: k["tokenizer"] as! String)
+            let ids = (k["token_ids"] as! [NSNumber]).map { $0.uint32Value }
+            let gzip = k["gzip"] as! Bool
+            XCTAssertEqual(try c.decodeTokenIds(payload: hex(k["payload_hex"] as! String), gzip: gzip), ids)
+            if !gzip { XCTAssertEqual(toHex(try c.encodeTokenIds(ids: ids, gzip: false)), k["payload_hex"] as! String) }
+        }
+        let lopace = try golden("lopace_0.1.5")["cases"] as! [[String: Any]]
+        for k in lopace {
+            let c = try Codec(tokenizer: k["model"] as! String)
+            let m: LopaceMethod = ["zstd": .zstd, "token": .token, "hybrid": .hybrid][k["method"] as! String]!
+            let level = (k["zstd_level"] as! NSNumber).int32Value
+            XCTAssertEqual(toHex(try c.lopaceCompress(text: k["text"] as! String, method: m, level: level)), k["payload_hex"] as! String)
+        }
+    }
+
+    func testErrors() throws {
+        XCTAssertThrowsError(try Codec(tokenizer: "nope")) { e in
+            guard case TaccError.UnknownTokenizer(let message) = e else { return XCTFail("\(e)") }
+            XCTAssertTrue(message.contains("unknown tokenizer 'nope'"))
+        }
+        let c = try Codec(tokenizer: "cl100k_base")
+        XCTAssertThrowsError(try c.decodeTokenIds(payload: hex("ffffffff"), gzip: false)) { e in
+            guard case TaccError.Corrupt = e else { return XCTFail("\(e)") }
+        }
+        XCTAssertThrowsError(try c.encodeTokenIds(ids: [100277], gzip: false)) { e in
+            guard case TaccError.UnknownTokenId = e else { return XCTFail("\(e)") }
+        }
+        XCTAssertThrowsError(try c.decompressText(frame: Data([1, 2, 3])))
+    }
+
+    func testOneCodecManyThreads() throws {
+        let c = try Codec(tokenizer: "o200k_base")
+        let failures = ManagedAtomicCounter()
+        DispatchQueue.concurrentPerform(iterations: 32) { i in
+            let t = "thread \(i): " + String(repeating: text, count: i % 4 + 1)
+            for _ in 0..<20 {
+                let ids = c.tokenize(text: t)
+                let ok = (try? c.decodeTokenIds(payload: c.encodeTokenIds(ids: ids, gzip: true), gzip: true)) == ids
+                    && (try? c.decompressText(frame: c.compressText(text: t, options: defaultOptions()))) == t
+                if !ok { failures.increment() }
+            }
+        }
+        XCTAssertEqual(failures.value, 0)
+    }
+}
+
+private final class ManagedAtomicCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    func increment() { lock.lock(); n += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return n }
+}

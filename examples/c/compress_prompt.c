@@ -1,0 +1,48 @@
+/* Compress a prompt with a few methods, then restore it. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tacc.h"
+
+static const char PROMPT[] =
+    "You are a helpful assistant. Summarize the following meeting notes in three bullet points, "
+    "keeping every decision and owner. Notes: the team agreed to ship the C API first; Go follows "
+    "next week; Dana owns the CMake package and Lee owns the documentation.";
+
+int main(void) {
+  tacc_codec *codec = NULL;
+  char *err = NULL;
+  if (tacc_codec_new("cl100k_base", &codec, &err) != TACC_OK) {
+    fprintf(stderr, "tacc_codec_new: %s\n", err);
+    tacc_str_free(err);
+    return 1;
+  }
+  printf("tacc %s (header %s), prompt of %zu bytes\n", tacc_version_string(), TACC_VERSION_STRING,
+         strlen(PROMPT));
+
+  const uint32_t methods[] = {TACC_METHOD_TACC_GZIP, TACC_METHOD_LOPACE_HYBRID, TACC_METHOD_ZSTD, TACC_METHOD_AUTO};
+  int failures = 0;
+  for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+    tacc_options opts;
+    tacc_options_init(&opts);
+    opts.method = methods[i];
+
+    tacc_buf frame = {NULL, 0}, text = {NULL, 0};
+    tacc_status st = tacc_encode_text(codec, PROMPT, strlen(PROMPT), &opts, &frame, &err);
+    if (st == TACC_OK) st = tacc_decode_text(codec, frame.data, frame.len, NULL, &text, &err);
+    if (st != TACC_OK) {
+      fprintf(stderr, "%s: %s\n", tacc_method_name(methods[i]), err ? err : tacc_status_str(st));
+      tacc_str_free(err);
+      err = NULL;
+      failures++;
+    } else {
+      int same = text.len == strlen(PROMPT) && memcmp(text.data, PROMPT, text.len) == 0;
+      printf("%-14s %4zu bytes  restored %s\n", tacc_method_name(methods[i]), frame.len, same ? "ok" : "MISMATCH");
+      failures += !same;
+    }
+    tacc_buf_free(&text);
+    tacc_buf_free(&frame);
+  }
+  tacc_codec_free(codec);
+  return failures == 0 ? 0 : 1;
+}

@@ -1,0 +1,166 @@
+// tacc.hpp: C++17 convenience layer over tacc.h (header-only, hand-written).
+//
+//   tacc::Codec codec("cl100k_base");                      // throws tacc::Error on failure
+//   std::vector<uint8_t> frame = codec.encode_text("Hello!");
+//   std::string text = codec.decode_text(frame);
+//
+// Errors are exceptions (tacc::Error: status() and the library's message in what()).
+// Every buffer the library returns is copied into a std::vector/std::string and released at once.
+// A Codec is immutable: share one (by reference) between threads freely. It is move-only.
+#ifndef TACC_HPP
+#define TACC_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "tacc.h"
+
+namespace tacc {
+
+/// A failed call: the status code and the library's message.
+class Error : public std::runtime_error {
+ public:
+  Error(tacc_status status, const std::string& message) : std::runtime_error(message), status_(status) {}
+  tacc_status status() const noexcept { return status_; }
+
+ private:
+  tacc_status status_;
+};
+
+namespace detail {
+// Takes char** (not char*): the message is read after the call, whatever order the
+// arguments of check() are evaluated in.
+inline void check(tacc_status st, char** msgp) {
+  if (st == TACC_OK) return;
+  char* msg = *msgp;
+  std::string text = msg != nullptr ? std::string(msg) : std::string(tacc_status_str(st));
+  tacc_str_free(msg);
+  throw Error(st, text);
+}
+
+inline std::vector<uint8_t> take(tacc_buf& b) {
+  std::vector<uint8_t> v(b.data, b.data + b.len);
+  tacc_buf_free(&b);
+  return v;
+}
+
+inline std::vector<uint32_t> take(tacc_ids& b) {
+  std::vector<uint32_t> v(b.data, b.data + b.len);
+  tacc_ids_free(&b);
+  return v;
+}
+
+inline std::string take_string(tacc_buf& b) {
+  std::string s(reinterpret_cast<const char*>(b.data), b.len);
+  tacc_buf_free(&b);
+  return s;
+}
+}  // namespace detail
+
+/// Options of the encode/decode calls; defaults from tacc_options_init().
+struct Options {
+  tacc_options raw;
+  Options() { tacc_options_init(&raw); }
+  explicit Options(uint32_t method_id, tacc_layout layout = TACC_LAYOUT_FRAME) : Options() {
+    raw.method = method_id;
+    raw.layout = layout;
+  }
+  Options& method(uint32_t m) { raw.method = m; return *this; }
+  Options& layout(tacc_layout l) { raw.layout = l; return *this; }
+  Options& zstd_level(int32_t l) { raw.zstd_level = l; return *this; }
+  Options& gzip_level(int32_t l) { raw.gzip_level = l; return *this; }
+  Options& checksum(bool on) {
+    raw.flags = on ? (raw.flags & ~uint32_t(TACC_FLAG_NO_CHECKSUM)) : (raw.flags | TACC_FLAG_NO_CHECKSUM);
+    return *this;
+  }
+};
+
+/// RAII owner of a tacc_codec. Immutable: const methods may run on many threads at once.
+class Codec {
+ public:
+  explicit Codec(const std::string& tokenizer) {
+    char* msg = nullptr;
+    detail::check(tacc_codec_new(tokenizer.c_str(), &codec_, &msg), &msg);
+  }
+  ~Codec() { tacc_codec_free(codec_); }
+  Codec(Codec&& o) noexcept : codec_(std::exchange(o.codec_, nullptr)) {}
+  Codec& operator=(Codec&& o) noexcept {
+    if (this != &o) {
+      tacc_codec_free(codec_);
+      codec_ = std::exchange(o.codec_, nullptr);
+    }
+    return *this;
+  }
+  Codec(const Codec&) = delete;
+  Codec& operator=(const Codec&) = delete;
+
+  /// The C handle, for calls this header does not wrap. Still owned by this object.
+  const tacc_codec* get() const noexcept { return codec_; }
+  std::string tokenizer() const { return tacc_codec_tokenizer(codec_); }
+
+  std::vector<uint8_t> encode_text(std::string_view text, const Options& o = Options()) const {
+    tacc_buf out{nullptr, 0};
+    char* msg = nullptr;
+    detail::check(tacc_encode_text(codec_, text.data(), text.size(), &o.raw, &out, &msg), &msg);
+    return detail::take(out);
+  }
+
+  std::string decode_text(const uint8_t* data, size_t len, const Options* o = nullptr) const {
+    tacc_buf out{nullptr, 0};
+    char* msg = nullptr;
+    detail::check(tacc_decode_text(codec_, data, len, o ? &o->raw : nullptr, &out, &msg), &msg);
+    return detail::take_string(out);
+  }
+  std::string decode_text(const std::vector<uint8_t>& data, const Options* o = nullptr) const {
+    return decode_text(data.data(), data.size(), o);
+  }
+
+  std::vector<uint8_t> encode_token_ids(const uint32_t* ids, size_t n_ids, const Options& o = Options()) const {
+    tacc_buf out{nullptr, 0};
+    char* msg = nullptr;
+    detail::check(tacc_encode_token_ids(codec_, ids, n_ids, &o.raw, &out, &msg), &msg);
+    return detail::take(out);
+  }
+  std::vector<uint8_t> encode_token_ids(const std::vector<uint32_t>& ids, const Options& o = Options()) const {
+    return encode_token_ids(ids.data(), ids.size(), o);
+  }
+
+  std::vector<uint32_t> decode_token_ids(const uint8_t* data, size_t len, const Options* o = nullptr) const {
+    tacc_ids out{nullptr, 0};
+    char* msg = nullptr;
+    detail::check(tacc_decode_token_ids(codec_, data, len, o ? &o->raw : nullptr, &out, &msg), &msg);
+    return detail::take(out);
+  }
+  std::vector<uint32_t> decode_token_ids(const std::vector<uint8_t>& data, const Options* o = nullptr) const {
+    return decode_token_ids(data.data(), data.size(), o);
+  }
+
+  std::vector<uint32_t> tokenize(std::string_view text) const {
+    tacc_ids out{nullptr, 0};
+    char* msg = nullptr;
+    detail::check(tacc_tokenize(codec_, text.data(), text.size(), &out, &msg), &msg);
+    return detail::take(out);
+  }
+
+  std::string detokenize(const std::vector<uint32_t>& ids) const {
+    tacc_buf out{nullptr, 0};
+    char* msg = nullptr;
+    detail::check(tacc_detokenize(codec_, ids.data(), ids.size(), &out, &msg), &msg);
+    return detail::take_string(out);
+  }
+
+ private:
+  tacc_codec* codec_ = nullptr;
+};
+
+/// The loaded library's version ("0.1.0").
+inline std::string version() { return tacc_version_string(); }
+
+}  // namespace tacc
+
+#endif  // TACC_HPP

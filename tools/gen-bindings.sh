@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Regenerates the uniffi bindings (Kotlin, Swift, Python) from the release library, in library mode,
+# with the workspace's pinned uniffi-bindgen (tools/uniffi-bindgen, uniffi =0.32.2).
+#
+# Policy: the generated sources are CHECKED IN, for all three languages, and CI runs this script
+# with --check, which fails when a fresh generation differs from what is committed.
+#   Kotlin  bindings/kotlin/src/main/kotlin/uniffi/tacc/tacc.kt
+#   Swift   bindings/swift/Sources/Tacc/tacc.swift, bindings/swift/generated/{taccFFI.h,taccFFI.modulemap}
+#   Python  bindings/python/generated/tacc.py  (maturin regenerates the same file into the wheel as
+#           tacc/_native/tacc.py with the same generator; the Python tests check the two are identical)
+#
+# Usage: tools/gen-bindings.sh [--check] [LIBRARY]
+#   LIBRARY defaults to target/release/libtacc.so (build it first: cargo build --release).
+#   The library must not be fully stripped: uniffi reads its metadata symbols.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+check=0
+if [ "${1:-}" = "--check" ]; then check=1; shift; fi
+lib="${1:-target/release/libtacc.so}"
+if [ ! -f "$lib" ]; then
+    echo "gen-bindings: $lib not found; run 'cargo build --release' first" >&2
+    exit 2
+fi
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+cargo run -q -p uniffi-bindgen -- generate --no-format --library "$lib" \
+    --language kotlin --language swift --language python --out-dir "$tmp" >/dev/null
+
+# generated file -> checked-in path
+pairs=(
+    "uniffi/tacc/tacc.kt:bindings/kotlin/src/main/kotlin/uniffi/tacc/tacc.kt"
+    "tacc.swift:bindings/swift/Sources/Tacc/tacc.swift"
+    "taccFFI.h:bindings/swift/generated/taccFFI.h"
+    "taccFFI.modulemap:bindings/swift/generated/taccFFI.modulemap"
+    "tacc.py:bindings/python/generated/tacc.py"
+)
+
+status=0
+for pair in "${pairs[@]}"; do
+    src="$tmp/${pair%%:*}"
+    dst="${pair#*:}"
+    if [ ! -f "$src" ]; then
+        echo "gen-bindings: uniffi-bindgen did not write ${pair%%:*}" >&2
+        exit 1
+    fi
+    if [ "$check" = 1 ]; then
+        if ! cmp -s "$src" "$dst"; then
+            echo "gen-bindings: $dst is out of date (run tools/gen-bindings.sh and commit)" >&2
+            diff -u "$dst" "$src" 2>/dev/null | head -n 20 >&2 || true
+            status=1
+        fi
+    else
+        mkdir -p "$(dirname "$dst")"
+        cp "$src" "$dst"
+        echo "wrote $dst"
+    fi
+done
+if [ "$check" = 1 ] && [ "$status" = 0 ]; then
+    echo "gen-bindings: Kotlin, Swift and Python sources are current"
+fi
+exit $status
