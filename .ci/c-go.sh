@@ -48,6 +48,10 @@ step "cmake --install into a clean prefix: $PREFIX"
 rm -rf "$PREFIX"
 cmake --install "$WORK/build" --prefix "$PREFIX"
 find "$PREFIX" -type f | sort
+step "exported tacc_* symbols = functions declared in tacc.h"
+diff <(nm -D --defined-only "$PREFIX/lib/libtacc.so" | awk '$2 == "T" && $3 ~ /^tacc_/ {print $3}' | sort) \
+     <(grep -oE '^TACC_API [^(]*\(' include/tacc.h | sed -E 's/.*[ *](tacc_[a-z0-9_]+)\($/\1/' | sort)
+echo "$(grep -c '^TACC_API' include/tacc.h) functions, all exported"
 
 # ---- Sanitizers ----------------------------------------------------------------------------------
 step "ASan + UBSan (+ LSan) build and ctest"

@@ -134,7 +134,7 @@ def main():
     finally:
         os.unlink(records)
 
-    print(f"tacc (ours, uniffi) vs tacc 0.1.0 / lopace 0.1.5, cl100k_base, zstd level 15, one call per record, "
+    print(f"tacc (ours, PyO3) vs tacc 0.1.0 / lopace 0.1.5, cl100k_base, zstd level 15, one call per record, "
           f"best of {a.repeat}")
     hdr = f"{'corpus':<12} {'operation':<34} {'ours MB/s':>10} {'peer MB/s':>10} {'speedup':>8} {'ours bytes':>11} {'peer bytes':>11}"
     print(hdr)

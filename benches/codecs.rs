@@ -10,12 +10,20 @@ use tacc::{Codec, LopaceMethod, Method, Options};
 const RECORDS: usize = 300;
 
 fn records() -> Vec<String> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/chat-dev.jsonl.gz");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpus/chat-dev.jsonl.gz"
+    );
     let file = std::fs::File::open(path).expect("the shared corpus beside the repository");
     BufReader::new(flate2::read::MultiGzDecoder::new(file))
         .lines()
         .take(RECORDS)
-        .map(|l| serde_json::from_str::<serde_json::Value>(&l.unwrap()).unwrap()["text"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(&l.unwrap()).unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect()
 }
 
@@ -31,52 +39,138 @@ fn bench(c: &mut Criterion) {
     for gzip in [false, true] {
         let suffix = if gzip { "_gzip" } else { "" };
         g.bench_function(format!("tacc_encode{suffix}"), |b| {
-            b.iter(|| ids.iter().map(|v| codec.encode_token_ids(v, gzip).unwrap().len()).sum::<usize>())
+            b.iter(|| {
+                ids.iter()
+                    .map(|v| codec.encode_token_ids(v, gzip).unwrap().len())
+                    .sum::<usize>()
+            })
         });
-        let payloads: Vec<Vec<u8>> = ids.iter().map(|v| codec.encode_token_ids(v, gzip).unwrap()).collect();
+        let payloads: Vec<Vec<u8>> = ids
+            .iter()
+            .map(|v| codec.encode_token_ids(v, gzip).unwrap())
+            .collect();
         g.bench_function(format!("tacc_decode{suffix}"), |b| {
-            b.iter(|| payloads.iter().map(|p| codec.decode_token_ids(p, gzip).unwrap().len()).sum::<usize>())
+            b.iter(|| {
+                payloads
+                    .iter()
+                    .map(|p| codec.decode_token_ids(p, gzip).unwrap().len())
+                    .sum::<usize>()
+            })
         });
     }
     for method in [Method::TaccGzip, Method::LopaceHybrid] {
         let opts = Options::method(method);
         g.bench_function(format!("frame_encode_{}", method.name()), |b| {
-            b.iter(|| ids.iter().map(|v| codec.compress_token_ids(v, &opts).unwrap().len()).sum::<usize>())
+            b.iter(|| {
+                ids.iter()
+                    .map(|v| codec.compress_token_ids(v, &opts).unwrap().len())
+                    .sum::<usize>()
+            })
         });
-        let frames: Vec<Vec<u8>> = ids.iter().map(|v| codec.compress_token_ids(v, &opts).unwrap()).collect();
+        let frames: Vec<Vec<u8>> = ids
+            .iter()
+            .map(|v| codec.compress_token_ids(v, &opts).unwrap())
+            .collect();
         g.bench_function(format!("frame_decode_{}", method.name()), |b| {
-            b.iter(|| frames.iter().map(|f| codec.decompress_token_ids(f).unwrap().len()).sum::<usize>())
+            b.iter(|| {
+                frames
+                    .iter()
+                    .map(|f| codec.decompress_token_ids(f).unwrap().len())
+                    .sum::<usize>()
+            })
         });
     }
     g.finish();
 
     // The hand-written Thrift path against the thrift crate, on the same mapped IDs.
-    let mapped: Vec<Vec<i32>> = ids.iter().map(|v| codec.token_id_to_mapped_id(v).unwrap()).collect();
+    let mapped: Vec<Vec<i32>> = ids
+        .iter()
+        .map(|v| codec.token_id_to_mapped_id(v).unwrap())
+        .collect();
     let mut g = c.benchmark_group("thrift");
     g.throughput(Throughput::Elements(n_tokens));
-    g.bench_function("encode_fast", |b| b.iter(|| mapped.iter().map(|m| tacc::codecs::thrift::encode(m).len()).sum::<usize>()));
-    g.bench_function("encode_thrift_crate", |b| {
-        b.iter(|| mapped.iter().map(|m| tacc::codecs::thrift::reference_encode(m).len()).sum::<usize>())
+    g.bench_function("encode_fast", |b| {
+        b.iter(|| {
+            mapped
+                .iter()
+                .map(|m| tacc::codecs::thrift::encode(m).len())
+                .sum::<usize>()
+        })
     });
-    let raw: Vec<Vec<u8>> = mapped.iter().map(|m| tacc::codecs::thrift::encode(m)).collect();
-    g.bench_function("decode_fast", |b| b.iter(|| raw.iter().map(|p| tacc::codecs::thrift::decode(p).unwrap().len()).sum::<usize>()));
+    g.bench_function("encode_thrift_crate", |b| {
+        b.iter(|| {
+            mapped
+                .iter()
+                .map(|m| tacc::codecs::thrift::reference_encode(m).len())
+                .sum::<usize>()
+        })
+    });
+    let raw: Vec<Vec<u8>> = mapped
+        .iter()
+        .map(|m| tacc::codecs::thrift::encode(m))
+        .collect();
+    g.bench_function("decode_fast", |b| {
+        b.iter(|| {
+            raw.iter()
+                .map(|p| tacc::codecs::thrift::decode(p).unwrap().len())
+                .sum::<usize>()
+        })
+    });
     g.bench_function("decode_thrift_crate", |b| {
-        b.iter(|| raw.iter().map(|p| tacc::codecs::thrift::reference_decode(p).unwrap().len()).sum::<usize>())
+        b.iter(|| {
+            raw.iter()
+                .map(|p| tacc::codecs::thrift::reference_decode(p).unwrap().len())
+                .sum::<usize>()
+        })
     });
     g.finish();
 
     let mut g = c.benchmark_group("text");
     g.throughput(Throughput::Bytes(n_bytes));
-    g.bench_function("tokenize", |b| b.iter(|| texts.iter().map(|t| codec.tokenize(t).len()).sum::<usize>()));
-    g.bench_function("lopace_hybrid_compress", |b| {
-        b.iter(|| texts.iter().map(|t| codec.lopace_compress(t, LopaceMethod::Hybrid, 15).unwrap().len()).sum::<usize>())
+    g.bench_function("tokenize", |b| {
+        b.iter(|| texts.iter().map(|t| codec.tokenize(t).len()).sum::<usize>())
     });
-    let blobs: Vec<Vec<u8>> = texts.iter().map(|t| codec.lopace_compress(t, LopaceMethod::Hybrid, 15).unwrap()).collect();
+    g.bench_function("lopace_hybrid_compress", |b| {
+        b.iter(|| {
+            texts
+                .iter()
+                .map(|t| {
+                    codec
+                        .lopace_compress(t, LopaceMethod::Hybrid, 15)
+                        .unwrap()
+                        .len()
+                })
+                .sum::<usize>()
+        })
+    });
+    let blobs: Vec<Vec<u8>> = texts
+        .iter()
+        .map(|t| codec.lopace_compress(t, LopaceMethod::Hybrid, 15).unwrap())
+        .collect();
     g.bench_function("lopace_hybrid_decompress", |b| {
-        b.iter_batched(|| (), |_| blobs.iter().map(|p| codec.lopace_decompress(p, LopaceMethod::Hybrid).unwrap().len()).sum::<usize>(), BatchSize::SmallInput)
+        b.iter_batched(
+            || (),
+            |_| {
+                blobs
+                    .iter()
+                    .map(|p| {
+                        codec
+                            .lopace_decompress(p, LopaceMethod::Hybrid)
+                            .unwrap()
+                            .len()
+                    })
+                    .sum::<usize>()
+            },
+            BatchSize::SmallInput,
+        )
     });
     g.bench_function("frame_default_compress", |b| {
-        b.iter(|| texts.iter().map(|t| codec.compress_text(t, &Options::default()).unwrap().len()).sum::<usize>())
+        b.iter(|| {
+            texts
+                .iter()
+                .map(|t| codec.compress_text(t, &Options::default()).unwrap().len())
+                .sum::<usize>()
+        })
     });
     g.finish();
 }

@@ -25,7 +25,12 @@ and punctuation -- all appear in completions. ";
 /// CPU time of this (single-threaded) process in ns, from /proc/self/schedstat: on a shared,
 /// loaded machine it moves far less than wall time. None where /proc is not Linux's.
 fn cpu_ns() -> Option<u64> {
-    std::fs::read_to_string("/proc/self/schedstat").ok()?.split_whitespace().next()?.parse().ok()
+    std::fs::read_to_string("/proc/self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 fn time(name: &str, mut f: impl FnMut()) {
@@ -65,19 +70,39 @@ fn main() {
     if let [_, op, n] = args.as_slice() {
         let n: usize = n.parse().expect("N");
         let mut c = null_mut();
-        assert_eq!(unsafe { tacc_codec_new(c"cl100k_base".as_ptr(), &mut c, null_mut()) }, tacc_status::TACC_OK);
+        assert_eq!(
+            unsafe { tacc_codec_new(c"cl100k_base".as_ptr(), &mut c, null_mut()) },
+            tacc_status::TACC_OK
+        );
         for _ in 0..n {
             match op.as_str() {
-                "encode" => drop(black_box(codec.compress_token_ids(black_box(&ids), &opts).unwrap())),
-                "decode" => drop(black_box(codec.decompress_token_ids(black_box(&frame)).unwrap())),
+                "encode" => drop(black_box(
+                    codec.compress_token_ids(black_box(&ids), &opts).unwrap(),
+                )),
+                "decode" => drop(black_box(
+                    codec.decompress_token_ids(black_box(&frame)).unwrap(),
+                )),
                 "c-encode" => unsafe {
-                    let mut out = tacc_buf { data: null_mut(), len: 0 };
+                    let mut out = tacc_buf {
+                        data: null_mut(),
+                        len: 0,
+                    };
                     tacc_encode_token_ids(c, ids.as_ptr(), ids.len(), null(), &mut out, null_mut());
                     tacc_buf_free(&mut out);
                 },
                 "c-decode" => unsafe {
-                    let mut out = tacc_ids { data: null_mut(), len: 0 };
-                    tacc_decode_token_ids(c, frame.as_ptr(), frame.len(), null(), &mut out, null_mut());
+                    let mut out = tacc_ids {
+                        data: null_mut(),
+                        len: 0,
+                    };
+                    tacc_decode_token_ids(
+                        c,
+                        frame.as_ptr(),
+                        frame.len(),
+                        null(),
+                        &mut out,
+                        null_mut(),
+                    );
                     tacc_ids_free(&mut out);
                 },
                 other => panic!("unknown op {other}"),
@@ -86,7 +111,11 @@ fn main() {
         unsafe { tacc_codec_free(c) };
         return;
     }
-    println!("1,000-token message: {} bytes as u32, {}-byte tacc-gzip frame", ids.len() * 4, frame.len());
+    println!(
+        "1,000-token message: {} bytes as u32, {}-byte tacc-gzip frame",
+        ids.len() * 4,
+        frame.len()
+    );
 
     time("rust: compress_token_ids", || {
         black_box(codec.compress_token_ids(black_box(&ids), &opts).unwrap());
@@ -96,16 +125,29 @@ fn main() {
     });
 
     let mut c = null_mut();
-    assert_eq!(unsafe { tacc_codec_new(c"cl100k_base".as_ptr(), &mut c, null_mut()) }, tacc_status::TACC_OK);
+    assert_eq!(
+        unsafe { tacc_codec_new(c"cl100k_base".as_ptr(), &mut c, null_mut()) },
+        tacc_status::TACC_OK
+    );
     time("C ABI: tacc_encode_token_ids", || {
-        let mut out = tacc_buf { data: null_mut(), len: 0 };
-        let st = unsafe { tacc_encode_token_ids(c, ids.as_ptr(), ids.len(), null(), &mut out, null_mut()) };
+        let mut out = tacc_buf {
+            data: null_mut(),
+            len: 0,
+        };
+        let st = unsafe {
+            tacc_encode_token_ids(c, ids.as_ptr(), ids.len(), null(), &mut out, null_mut())
+        };
         assert_eq!(st, tacc_status::TACC_OK);
         unsafe { tacc_buf_free(&mut out) };
     });
     time("C ABI: tacc_decode_token_ids", || {
-        let mut out = tacc_ids { data: null_mut(), len: 0 };
-        let st = unsafe { tacc_decode_token_ids(c, frame.as_ptr(), frame.len(), null(), &mut out, null_mut()) };
+        let mut out = tacc_ids {
+            data: null_mut(),
+            len: 0,
+        };
+        let st = unsafe {
+            tacc_decode_token_ids(c, frame.as_ptr(), frame.len(), null(), &mut out, null_mut())
+        };
         assert_eq!(st, tacc_status::TACC_OK);
         unsafe { tacc_ids_free(&mut out) };
     });

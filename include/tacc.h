@@ -165,9 +165,13 @@ enum tacc_method
    */
   TACC_METHOD_TACC = 5,
   /**
-   * tacc 0.1.0's payload, gzip-compressed (the default).
+   * tacc 0.1.0's payload, gzip-compressed.
    */
   TACC_METHOD_TACC_GZIP = 6,
+  /**
+   * The context-model entropy coder (the default; frames only).
+   */
+  TACC_METHOD_MODEL = 7,
 };
 #ifndef __cplusplus
 typedef uint32_t tacc_method;
@@ -279,7 +283,7 @@ typedef struct tacc_options {
    */
   size_t struct_size;
   /**
-   * A `tacc_method` value, or `TACC_METHOD_AUTO` (frames only). Default TACC_METHOD_TACC_GZIP.
+   * A `tacc_method` value, or `TACC_METHOD_AUTO` (frames only). Default TACC_METHOD_MODEL.
    */
   uint32_t method;
   /**
@@ -434,7 +438,7 @@ TACC_API void tacc_ids_free(struct tacc_ids *ids);
 TACC_API void tacc_str_free(char *s);
 
 /**
- * Fills `opts` with the defaults (framed, TACC_METHOD_TACC_GZIP, default levels, checksum on)
+ * Fills `opts` with the defaults (framed, TACC_METHOD_MODEL, default levels, checksum on)
  * and sets `struct_size`. NULL does nothing. Thread rule: one thread per struct.
  */
 TACC_API void tacc_options_init(struct tacc_options *opts);

@@ -2,16 +2,17 @@
 
 use std::sync::Arc;
 
-use crate::codecs::{gzip, lopace, thrift, zstd};
+use crate::codecs::{gzip, lopace, model as model_codec, thrift, zstd};
 use crate::error::{Error, Result};
 use crate::format::{self, ContentKind, Header, Method};
 use crate::limits::{MAX_DECODED_BYTES, MAX_TOKENS};
 use crate::mapping::Mapping;
+use crate::model::Priors;
 use crate::tokenizer::{Builtin, Tokenizer};
 
-/// The method a frame uses when the caller does not choose: the smallest on typical chat text
-/// among the methods this build has (measured with `tacc bench`, see README).
-pub const DEFAULT_METHOD: Method = Method::TaccGzip;
+/// The method a frame uses when the caller does not choose: the context model, the smallest on
+/// chat text and prompts (measured with `tacc bench`, see README and docs/MODEL.md).
+pub const DEFAULT_METHOD: Method = Method::Model;
 
 /// Options of the framed calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,17 +29,28 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { method: Some(DEFAULT_METHOD), zstd_level: zstd::DEFAULT_LEVEL, gzip_level: gzip::DEFAULT_LEVEL, checksum: true }
+        Options {
+            method: Some(DEFAULT_METHOD),
+            zstd_level: zstd::DEFAULT_LEVEL,
+            gzip_level: gzip::DEFAULT_LEVEL,
+            checksum: true,
+        }
     }
 }
 
 impl Options {
     pub fn method(method: Method) -> Options {
-        Options { method: Some(method), ..Options::default() }
+        Options {
+            method: Some(method),
+            ..Options::default()
+        }
     }
 
     pub fn auto() -> Options {
-        Options { method: None, ..Options::default() }
+        Options {
+            method: None,
+            ..Options::default()
+        }
     }
 }
 
@@ -51,7 +63,11 @@ pub enum LopaceMethod {
 }
 
 impl LopaceMethod {
-    pub const ALL: [LopaceMethod; 3] = [LopaceMethod::Zstd, LopaceMethod::Token, LopaceMethod::Hybrid];
+    pub const ALL: [LopaceMethod; 3] = [
+        LopaceMethod::Zstd,
+        LopaceMethod::Token,
+        LopaceMethod::Hybrid,
+    ];
 
     /// LoPace's names: "zstd", "token", "hybrid".
     pub fn name(self) -> &'static str {
@@ -66,7 +82,11 @@ impl LopaceMethod {
         LopaceMethod::ALL
             .into_iter()
             .find(|m| m.name() == name)
-            .ok_or_else(|| Error::InvalidArgument(format!("unknown LoPace method '{name}' (zstd, token, hybrid)")))
+            .ok_or_else(|| {
+                Error::InvalidArgument(format!(
+                    "unknown LoPace method '{name}' (zstd, token, hybrid)"
+                ))
+            })
     }
 
     /// The frame method that carries this LoPace payload unchanged.
@@ -96,24 +116,50 @@ const MAX_THRIFT_BYTES: usize = 8 + MAX_TOKENS * 5;
 pub struct Codec {
     tokenizer: Arc<Tokenizer>,
     custom_mapping: Option<Arc<Mapping>>,
+    custom_priors: Option<Arc<Priors>>,
 }
 
 impl Codec {
     /// A codec for a built-in tokenizer: cl100k_base, gpt2, o200k_base, o200k_harmony,
     /// p50k_base, p50k_edit, r50k_base.
     pub fn new(tokenizer: &str) -> Result<Codec> {
-        Ok(Codec { tokenizer: Tokenizer::builtin(tokenizer)?, custom_mapping: None })
+        Ok(Codec {
+            tokenizer: Tokenizer::builtin(tokenizer)?,
+            custom_mapping: None,
+            custom_priors: None,
+        })
     }
 
     /// A codec over any tokenizer (for example one loaded from a `.tiktoken` file).
     pub fn from_tokenizer(tokenizer: Arc<Tokenizer>) -> Codec {
-        Codec { tokenizer, custom_mapping: None }
+        Codec {
+            tokenizer,
+            custom_mapping: None,
+            custom_priors: None,
+        }
     }
 
     /// Replaces the tacc mapping (tacc's `mapping_path`).
     pub fn with_mapping(mut self, mapping: Arc<Mapping>) -> Codec {
         self.custom_mapping = Some(mapping);
         self
+    }
+
+    /// Replaces the context model's priors (for example trained on your own domain with `tacc train`).
+    pub fn with_priors(mut self, priors: Arc<Priors>) -> Codec {
+        self.custom_priors = Some(priors);
+        self
+    }
+
+    /// The model priors in use: the custom ones, or the built-in tokenizer's (None: adaptive only).
+    pub fn priors(&self) -> Result<Option<Arc<Priors>>> {
+        if let Some(p) = &self.custom_priors {
+            return Ok(Some(p.clone()));
+        }
+        match self.tokenizer.builtin_id() {
+            Some(b) => model_codec::builtin_priors(b),
+            None => Ok(None),
+        }
     }
 
     pub fn tokenizer(&self) -> &Arc<Tokenizer> {
@@ -132,7 +178,8 @@ impl Codec {
         match self.tokenizer.builtin_id() {
             Some(b) => Mapping::builtin(b),
             None => Err(Error::InvalidArgument(
-                "a custom tokenizer has no tacc mapping: build one with `tacc mapping` and pass it".into(),
+                "a custom tokenizer has no tacc mapping: build one with `tacc mapping` and pass it"
+                    .into(),
             )),
         }
     }
@@ -184,7 +231,10 @@ impl Codec {
             return Err(mapping.to_mapped(bad).unwrap_err());
         }
         let mut out = Vec::new();
-        thrift::encode_into(ids.iter().map(|&id| mapping.to_mapped(id).unwrap_or(0)), &mut out);
+        thrift::encode_into(
+            ids.iter().map(|&id| mapping.to_mapped(id).unwrap_or(0)),
+            &mut out,
+        );
         Ok(out)
     }
 
@@ -203,14 +253,22 @@ impl Codec {
 
     /// Reads what [`Codec::encode_raw_token_ids`] wrote.
     pub fn decode_raw_token_ids(&self, payload: &[u8], gzip: bool) -> Result<Vec<u32>> {
-        Ok(self.decode_mapped_ids(payload, gzip)?.into_iter().map(|v| v as u32).collect())
+        Ok(self
+            .decode_mapped_ids(payload, gzip)?
+            .into_iter()
+            .map(|v| v as u32)
+            .collect())
     }
 
     /// tacc payload of string tokens: each string must be exactly one token of the vocabulary.
     pub fn encode_tokens<S: AsRef<str>>(&self, tokens: &[S], gzip: bool) -> Result<Vec<u8>> {
         let ids: Result<Vec<u32>> = tokens
             .iter()
-            .map(|t| self.tokenizer.token_of(t.as_ref()).ok_or_else(|| Error::UnknownToken(t.as_ref().to_string())))
+            .map(|t| {
+                self.tokenizer
+                    .token_of(t.as_ref())
+                    .ok_or_else(|| Error::UnknownToken(t.as_ref().to_string()))
+            })
             .collect();
         self.encode_token_ids(&ids?, gzip)
     }
@@ -220,7 +278,9 @@ impl Codec {
     pub fn decode_tokens(&self, payload: &[u8], gzip: bool) -> Result<Vec<String>> {
         let ids = self.decode_token_ids(payload, gzip)?;
         ids.iter()
-            .map(|&id| Ok(String::from_utf8_lossy(&self.tokenizer.decode_bytes(&[id])?).into_owned()))
+            .map(|&id| {
+                Ok(String::from_utf8_lossy(&self.tokenizer.decode_bytes(&[id])?).into_owned())
+            })
             .collect()
     }
 
@@ -238,11 +298,13 @@ impl Codec {
     /// Restores text from a LoPace payload (its `decompress(blob, method)`).
     pub fn lopace_decompress(&self, payload: &[u8], method: LopaceMethod) -> Result<String> {
         match method {
-            LopaceMethod::Zstd => {
-                String::from_utf8(zstd::decompress(payload, MAX_DECODED_BYTES)?).map_err(|e| Error::InvalidUtf8(e.to_string()))
-            }
+            LopaceMethod::Zstd => String::from_utf8(zstd::decompress(payload, MAX_DECODED_BYTES)?)
+                .map_err(|e| Error::InvalidUtf8(e.to_string())),
             LopaceMethod::Token => self.detokenize(&lopace::unpack_ids(payload)?),
-            LopaceMethod::Hybrid => self.detokenize(&lopace::unpack_ids(&zstd::decompress(payload, 1 + 4 * MAX_TOKENS)?)?),
+            LopaceMethod::Hybrid => self.detokenize(&lopace::unpack_ids(&zstd::decompress(
+                payload,
+                1 + 4 * MAX_TOKENS,
+            )?)?),
         }
     }
 
@@ -252,17 +314,33 @@ impl Codec {
     pub fn compress_text(&self, text: &str, opts: &Options) -> Result<Vec<u8>> {
         let mut ids = None;
         let checksum = opts.checksum.then(|| format::crc32_bytes(text.as_bytes()));
-        self.build_frame(ContentKind::Text, text.len() as u64, checksum, opts, &mut |m| self.text_payload(text, m, opts, &mut ids))
+        self.build_frame(
+            ContentKind::Text,
+            text.len() as u64,
+            checksum,
+            opts,
+            &mut |m| self.text_payload(text, m, opts, &mut ids),
+        )
     }
 
     /// Compresses token IDs into a frame. IDs outside the tokenizer are fine for methods
     /// that do not need the vocabulary (stored, LoPace layouts).
     pub fn compress_token_ids(&self, ids: &[u32], opts: &Options) -> Result<Vec<u8>> {
         if ids.len() > MAX_TOKENS {
-            return Err(Error::TooLarge { what: "token count", size: ids.len() as u64, limit: MAX_TOKENS as u64 });
+            return Err(Error::TooLarge {
+                what: "token count",
+                size: ids.len() as u64,
+                limit: MAX_TOKENS as u64,
+            });
         }
         let checksum = opts.checksum.then(|| format::crc32_ids(ids));
-        self.build_frame(ContentKind::TokenIds, ids.len() as u64, checksum, opts, &mut |m| self.ids_payload(ids, m, opts))
+        self.build_frame(
+            ContentKind::TokenIds,
+            ids.len() as u64,
+            checksum,
+            opts,
+            &mut |m| self.ids_payload(ids, m, opts),
+        )
     }
 
     /// Compresses bytes: as text when they are UTF-8, else with a byte-level method
@@ -282,8 +360,17 @@ impl Codec {
             _ => Method::Zstd,
         };
         let checksum = opts.checksum.then(|| format::crc32_bytes(bytes));
-        let opts = Options { method: Some(method), ..*opts };
-        self.build_frame(ContentKind::Bytes, bytes.len() as u64, checksum, &opts, &mut |m| byte_payload(bytes, m, &opts))
+        let opts = Options {
+            method: Some(method),
+            ..*opts
+        };
+        self.build_frame(
+            ContentKind::Bytes,
+            bytes.len() as u64,
+            checksum,
+            &opts,
+            &mut |m| byte_payload(bytes, m, &opts),
+        )
     }
 
     fn build_frame(
@@ -319,7 +406,13 @@ impl Codec {
         Ok(out)
     }
 
-    fn header_for(&self, method: Method, kind: ContentKind, checksum: bool, content_len: u64) -> Result<Header> {
+    fn header_for(
+        &self,
+        method: Method,
+        kind: ContentKind,
+        checksum: bool,
+        content_len: u64,
+    ) -> Result<Header> {
         let tokenized = method.uses_tokens();
         let (tokenizer_id, tokenizer_fingerprint) = match self.tokenizer.builtin_id() {
             _ if !tokenized => (0, None),
@@ -337,12 +430,21 @@ impl Codec {
             tokenizer_id,
             tokenizer_fingerprint,
             mapping_fingerprint,
-            priors_fingerprint: None,
+            priors_fingerprint: match (&self.custom_priors, method) {
+                (Some(p), Method::Model) => Some(p.fingerprint()),
+                _ => None,
+            },
             content_len,
         })
     }
 
-    fn text_payload(&self, text: &str, method: Method, opts: &Options, ids: &mut Option<Vec<u32>>) -> Result<Vec<u8>> {
+    fn text_payload(
+        &self,
+        text: &str,
+        method: Method,
+        opts: &Options,
+        ids: &mut Option<Vec<u32>>,
+    ) -> Result<Vec<u8>> {
         if !method.uses_tokens() {
             return byte_payload(text.as_bytes(), method, opts);
         }
@@ -362,6 +464,7 @@ impl Codec {
             Method::Tacc => self.thrift_of_ids(ids),
             // Inside frames, gzip is libdeflate's: smaller and faster than tacc's zlib stream.
             Method::TaccGzip => gzip::compress(&self.thrift_of_ids(ids)?, opts.gzip_level),
+            Method::Model => model_codec::encode(ids, self.tokenizer.vocab_size(), self.priors()?),
         }
     }
 
@@ -375,7 +478,10 @@ impl Codec {
     pub fn decompress_text(&self, frame: &[u8]) -> Result<String> {
         match self.decompress(frame)? {
             Content::Text(t) => Ok(t),
-            other => Err(Error::InvalidArgument(format!("the frame holds {}, not text", content_name(&other)))),
+            other => Err(Error::InvalidArgument(format!(
+                "the frame holds {}, not text",
+                content_name(&other)
+            ))),
         }
     }
 
@@ -383,7 +489,10 @@ impl Codec {
     pub fn decompress_token_ids(&self, frame: &[u8]) -> Result<Vec<u32>> {
         match self.decompress(frame)? {
             Content::TokenIds(ids) => Ok(ids),
-            other => Err(Error::InvalidArgument(format!("the frame holds {}, not token IDs", content_name(&other)))),
+            other => Err(Error::InvalidArgument(format!(
+                "the frame holds {}, not token IDs",
+                content_name(&other)
+            ))),
         }
     }
 
@@ -418,6 +527,18 @@ impl Codec {
                 }
             },
         };
+        // Likewise for model priors.
+        codec.custom_priors = match h.priors_fingerprint {
+            None => None,
+            Some(fp) => match &self.custom_priors {
+                Some(p) if p.fingerprint() == fp => Some(p.clone()),
+                _ => {
+                    return Err(Error::Mismatch(format!(
+                        "the frame was made with custom model priors (fingerprint {fp:016x}); decode it with a codec that has them"
+                    )))
+                }
+            },
+        };
         Ok(codec)
     }
 
@@ -425,6 +546,9 @@ impl Codec {
         match method {
             Method::Tacc => self.decode_token_ids(payload, false),
             Method::TaccGzip => self.decode_token_ids(payload, true),
+            Method::Model => {
+                model_codec::decode(payload, self.tokenizer.vocab_size(), self.priors()?)
+            }
             other => decode_plain_ids(payload, other),
         }
     }
@@ -452,7 +576,10 @@ fn byte_payload(bytes: &[u8], method: Method, opts: &Options) -> Result<Vec<u8>>
         Method::Stored => Ok(bytes.to_vec()),
         Method::Zstd => zstd::compress(bytes, opts.zstd_level),
         Method::Gzip => gzip::compress(bytes, opts.gzip_level),
-        _ => Err(Error::InvalidArgument(format!("method '{}' needs text", method.name()))),
+        _ => Err(Error::InvalidArgument(format!(
+            "method '{}' needs text",
+            method.name()
+        ))),
     }
 }
 
@@ -461,10 +588,18 @@ fn decode_byte_payload(payload: &[u8], method: Method, expected: usize) -> Resul
         Method::Stored => payload.to_vec(),
         Method::Zstd => zstd::decompress(payload, expected)?,
         Method::Gzip => gzip::decompress(payload, expected)?,
-        _ => return Err(Error::corrupt("frame", format!("method '{}' cannot hold bytes", method.name()))),
+        _ => {
+            return Err(Error::corrupt(
+                "frame",
+                format!("method '{}' cannot hold bytes", method.name()),
+            ))
+        }
     };
     if bytes.len() != expected {
-        return Err(Error::corrupt("frame", format!("content is {} bytes, header says {expected}", bytes.len())));
+        return Err(Error::corrupt(
+            "frame",
+            format!("content is {} bytes, header says {expected}", bytes.len()),
+        ));
     }
     Ok(bytes)
 }
@@ -483,7 +618,11 @@ fn decode_frame(frame: &[u8], codec: Option<&Codec>) -> Result<Content> {
         _ => MAX_DECODED_BYTES as u64,
     };
     if h.content_len > max {
-        return Err(Error::TooLarge { what: "declared content size", size: h.content_len, limit: max });
+        return Err(Error::TooLarge {
+            what: "declared content size",
+            size: h.content_len,
+            limit: max,
+        });
     }
     let len = h.content_len as usize;
     let resolve = || -> Result<Codec> {
@@ -500,17 +639,25 @@ fn decode_frame(frame: &[u8], codec: Option<&Codec>) -> Result<Content> {
         }
     };
     let content = match (h.kind, h.method.uses_tokens()) {
-        (ContentKind::Bytes, true) => return Err(Error::corrupt("frame", "a token method cannot hold non-UTF-8 bytes")),
+        (ContentKind::Bytes, true) => {
+            return Err(Error::corrupt(
+                "frame",
+                "a token method cannot hold non-UTF-8 bytes",
+            ))
+        }
         (ContentKind::Bytes, false) => Content::Bytes(decode_byte_payload(payload, h.method, len)?),
         (ContentKind::TokenIds, _) => {
             // Stored and LoPace layouts need no vocabulary: only tacc's mapping does.
-            let ids = if matches!(h.method, Method::Tacc | Method::TaccGzip) {
+            let ids = if matches!(h.method, Method::Tacc | Method::TaccGzip | Method::Model) {
                 resolve()?.decode_ids_payload(payload, h.method)?
             } else {
                 decode_plain_ids(payload, h.method)?
             };
             if ids.len() != len {
-                return Err(Error::corrupt("frame", format!("{} token IDs decoded, header says {len}", ids.len())));
+                return Err(Error::corrupt(
+                    "frame",
+                    format!("{} token IDs decoded, header says {len}", ids.len()),
+                ));
             }
             Content::TokenIds(ids)
         }
@@ -523,7 +670,10 @@ fn decode_frame(frame: &[u8], codec: Option<&Codec>) -> Result<Content> {
                 decode_byte_payload(payload, h.method, len)?
             };
             if bytes.len() != len {
-                return Err(Error::corrupt("frame", format!("content is {} bytes, header says {len}", bytes.len())));
+                return Err(Error::corrupt(
+                    "frame",
+                    format!("content is {} bytes, header says {len}", bytes.len()),
+                ));
             }
             Content::Text(String::from_utf8(bytes).map_err(|e| Error::InvalidUtf8(e.to_string()))?)
         }
@@ -547,12 +697,21 @@ fn decode_plain_ids(payload: &[u8], method: Method) -> Result<Vec<u32>> {
     match method {
         Method::Stored => {
             if payload.len() % 4 != 0 {
-                return Err(Error::corrupt("frame", "stored token IDs are not a multiple of 4 bytes"));
+                return Err(Error::corrupt(
+                    "frame",
+                    "stored token IDs are not a multiple of 4 bytes",
+                ));
             }
-            Ok(payload.chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().unwrap())).collect())
+            Ok(payload
+                .chunks_exact(4)
+                .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
+                .collect())
         }
         Method::LopaceToken => lopace::unpack_ids(payload),
         Method::LopaceHybrid => lopace::unpack_ids(&zstd::decompress(payload, 1 + 4 * MAX_TOKENS)?),
-        _ => Err(Error::corrupt("frame", format!("method '{}' cannot hold token IDs", method.name()))),
+        _ => Err(Error::corrupt(
+            "frame",
+            format!("method '{}' cannot hold token IDs", method.name()),
+        )),
     }
 }

@@ -10,7 +10,11 @@ pub enum Error {
     UnknownTokenizer(String),
     /// A token ID the tokenizer (or the mapping) does not know.
     #[error("token ID {id} is not in the {table} (size {size})")]
-    UnknownTokenId { id: i64, table: &'static str, size: u32 },
+    UnknownTokenId {
+        id: i64,
+        table: &'static str,
+        size: u32,
+    },
     /// A mapped ID that the mapping table does not contain.
     #[error("mapped ID {0} is not in the mapping table")]
     UnknownMappedId(i64),
@@ -19,13 +23,22 @@ pub enum Error {
     UnknownToken(String),
     /// Input bytes that cannot be what the named format produces.
     #[error("corrupt {format} payload: {detail}")]
-    Corrupt { format: &'static str, detail: String },
+    Corrupt {
+        format: &'static str,
+        detail: String,
+    },
     /// The decoded content does not match the checksum stored in the frame.
-    #[error("checksum mismatch: stored {stored:08x}, computed {computed:08x} (the frame is corrupt)")]
+    #[error(
+        "checksum mismatch: stored {stored:08x}, computed {computed:08x} (the frame is corrupt)"
+    )]
     ChecksumMismatch { stored: u32, computed: u32 },
     /// Input or output larger than a documented limit (see `limits`).
     #[error("{what} of {size} exceeds the limit of {limit}")]
-    TooLarge { what: &'static str, size: u64, limit: u64 },
+    TooLarge {
+        what: &'static str,
+        size: u64,
+        limit: u64,
+    },
     /// Decoded bytes are not valid UTF-8 where text was expected.
     #[error("decoded content is not valid UTF-8: {0}")]
     InvalidUtf8(String),
@@ -42,7 +55,10 @@ pub enum Error {
 
 impl Error {
     pub(crate) fn corrupt(format: &'static str, detail: impl fmt::Display) -> Error {
-        Error::Corrupt { format, detail: detail.to_string() }
+        Error::Corrupt {
+            format,
+            detail: detail.to_string(),
+        }
     }
 }
 

@@ -45,11 +45,21 @@ pub enum Method {
     Tacc = 5,
     /// tacc's Thrift payload, gzip-compressed.
     TaccGzip = 6,
+    /// The context-model entropy coder over token IDs (`model`, docs/MODEL.md).
+    Model = 7,
 }
 
 impl Method {
-    pub const ALL: [Method; 7] =
-        [Method::Stored, Method::Zstd, Method::Gzip, Method::LopaceToken, Method::LopaceHybrid, Method::Tacc, Method::TaccGzip];
+    pub const ALL: [Method; 8] = [
+        Method::Stored,
+        Method::Zstd,
+        Method::Gzip,
+        Method::LopaceToken,
+        Method::LopaceHybrid,
+        Method::Tacc,
+        Method::TaccGzip,
+        Method::Model,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -60,26 +70,45 @@ impl Method {
             Method::LopaceHybrid => "lopace-hybrid",
             Method::Tacc => "tacc",
             Method::TaccGzip => "tacc-gzip",
+            Method::Model => "model",
         }
     }
 
     pub fn from_name(name: &str) -> Result<Method> {
-        Method::ALL.into_iter().find(|m| m.name() == name).ok_or_else(|| {
-            let names: Vec<_> = Method::ALL.iter().map(|m| m.name()).collect();
-            Error::InvalidArgument(format!("unknown method '{name}' (available: {}, auto)", names.join(", ")))
-        })
+        Method::ALL
+            .into_iter()
+            .find(|m| m.name() == name)
+            .ok_or_else(|| {
+                let names: Vec<_> = Method::ALL.iter().map(|m| m.name()).collect();
+                Error::InvalidArgument(format!(
+                    "unknown method '{name}' (available: {}, auto)",
+                    names.join(", ")
+                ))
+            })
     }
 
     pub fn from_id(id: u8) -> Result<Method> {
         Method::ALL
             .into_iter()
             .find(|m| *m as u8 == id)
-            .ok_or_else(|| Error::corrupt("frame", format!("unknown method {id} (made by a newer tacc?)")))
+            .ok_or_else(|| {
+                Error::corrupt(
+                    "frame",
+                    format!("unknown method {id} (made by a newer tacc?)"),
+                )
+            })
     }
 
     /// Whether the method goes through a tokenizer (and so needs one named in the frame).
     pub fn uses_tokens(self) -> bool {
-        matches!(self, Method::LopaceToken | Method::LopaceHybrid | Method::Tacc | Method::TaccGzip)
+        matches!(
+            self,
+            Method::LopaceToken
+                | Method::LopaceHybrid
+                | Method::Tacc
+                | Method::TaccGzip
+                | Method::Model
+        )
     }
 }
 
@@ -117,12 +146,31 @@ impl Header {
         out.push(self.method as u8);
         let mut flags = (self.kind as u8) << 1;
         flags |= if self.checksum { FLAG_CHECKSUM } else { 0 };
-        flags |= if self.tokenizer_fingerprint.is_some() { FLAG_CUSTOM_TOKENIZER } else { 0 };
-        flags |= if self.mapping_fingerprint.is_some() { FLAG_CUSTOM_MAPPING } else { 0 };
-        flags |= if self.priors_fingerprint.is_some() { FLAG_CUSTOM_PRIORS } else { 0 };
+        flags |= if self.tokenizer_fingerprint.is_some() {
+            FLAG_CUSTOM_TOKENIZER
+        } else {
+            0
+        };
+        flags |= if self.mapping_fingerprint.is_some() {
+            FLAG_CUSTOM_MAPPING
+        } else {
+            0
+        };
+        flags |= if self.priors_fingerprint.is_some() {
+            FLAG_CUSTOM_PRIORS
+        } else {
+            0
+        };
         out.push(flags);
         out.push(self.tokenizer_id);
-        for fp in [self.tokenizer_fingerprint, self.mapping_fingerprint, self.priors_fingerprint].into_iter().flatten() {
+        for fp in [
+            self.tokenizer_fingerprint,
+            self.mapping_fingerprint,
+            self.priors_fingerprint,
+        ]
+        .into_iter()
+        .flatten()
+        {
             out.extend_from_slice(&fp.to_le_bytes());
         }
         put_uvarint(out, self.content_len);
@@ -138,7 +186,13 @@ impl Header {
             return Err(Error::corrupt(F, "truncated header"));
         }
         if frame[2] != FORMAT_VERSION {
-            return Err(Error::corrupt(F, format!("format version {} is not supported (this build reads {FORMAT_VERSION})", frame[2])));
+            return Err(Error::corrupt(
+                F,
+                format!(
+                    "format version {} is not supported (this build reads {FORMAT_VERSION})",
+                    frame[2]
+                ),
+            ));
         }
         let method = Method::from_id(frame[3])?;
         let flags = frame[4];
@@ -157,17 +211,24 @@ impl Header {
             if flags & bit == 0 {
                 return Ok(None);
             }
-            let b = frame.get(pos..pos + 8).ok_or_else(|| Error::corrupt(F, "truncated fingerprint"))?;
+            let b = frame
+                .get(pos..pos + 8)
+                .ok_or_else(|| Error::corrupt(F, "truncated fingerprint"))?;
             pos += 8;
             Ok(Some(u64::from_le_bytes(b.try_into().unwrap())))
         };
         let tokenizer_fingerprint = fingerprint(FLAG_CUSTOM_TOKENIZER)?;
         let mapping_fingerprint = fingerprint(FLAG_CUSTOM_MAPPING)?;
         let priors_fingerprint = fingerprint(FLAG_CUSTOM_PRIORS)?;
-        let content_len = get_uvarint(frame, &mut pos).ok_or_else(|| Error::corrupt(F, "bad content length"))?;
+        let content_len =
+            get_uvarint(frame, &mut pos).ok_or_else(|| Error::corrupt(F, "bad content length"))?;
         let checksum = flags & FLAG_CHECKSUM != 0;
         let end = if checksum {
-            frame.len().checked_sub(4).filter(|&e| e >= pos).ok_or_else(|| Error::corrupt(F, "truncated (no room for the checksum)"))?
+            frame
+                .len()
+                .checked_sub(4)
+                .filter(|&e| e >= pos)
+                .ok_or_else(|| Error::corrupt(F, "truncated (no room for the checksum)"))?
         } else {
             frame.len()
         };
@@ -245,7 +306,11 @@ mod tests {
         };
         let mut f = Vec::new();
         h.write(&mut f);
-        assert_eq!(f.len(), 8, "a typical chat frame header is 8 bytes (+4 checksum)");
+        assert_eq!(
+            f.len(),
+            8,
+            "a typical chat frame header is 8 bytes (+4 checksum)"
+        );
         f.extend_from_slice(b"payload");
         f.extend_from_slice(&[1, 2, 3, 4]);
         let (back, payload) = Header::parse(&f).unwrap();
@@ -260,7 +325,10 @@ mod tests {
         assert!(Header::parse(&[0xD7, 0xAC, 2, 0, 0, 0, 0]).is_err());
         assert!(Header::parse(&[0xD7, 0xAC, 1, 99, 0, 0, 0]).is_err());
         assert!(Header::parse(&[0xD7, 0xAC, 1, 0, 0x80, 0, 0]).is_err());
-        assert!(Header::parse(&[0xD7, 0xAC, 1, 0, 1, 0, 0]).is_err(), "checksum flag with no room");
+        assert!(
+            Header::parse(&[0xD7, 0xAC, 1, 0, 1, 0, 0]).is_err(),
+            "checksum flag with no room"
+        );
         assert!(Header::parse(&[0xD7, 0xAC, 1, 0, 0, 0, 0xFF]).is_err());
     }
 

@@ -18,6 +18,7 @@ pub mod ffi;
 pub mod format;
 pub mod limits;
 pub mod mapping;
+pub mod model;
 pub mod stats;
 pub mod tokenizer;
 /// cbindgen:ignore

@@ -29,7 +29,12 @@ pub struct Mapping {
 
 impl std::fmt::Debug for Mapping {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Mapping({} entries, {:016x})", self.forward.len(), self.fingerprint)
+        write!(
+            f,
+            "Mapping({} entries, {:016x})",
+            self.forward.len(),
+            self.fingerprint
+        )
     }
 }
 
@@ -60,7 +65,10 @@ impl Mapping {
             return Ok(m.clone());
         }
         let bytes = embedded(b).ok_or_else(|| {
-            Error::InvalidArgument(format!("the mapping of '{}' was left out of this build", b.name()))
+            Error::InvalidArgument(format!(
+                "the mapping of '{}' was left out of this build",
+                b.name()
+            ))
         })?;
         let m = Arc::new(Mapping::from_bytes(bytes)?);
         Ok(CACHE[b as usize - 1].get_or_init(|| m).clone())
@@ -82,16 +90,29 @@ impl Mapping {
             }
         }
         if max_z as usize >= 2 * MAX_MAPPING_ENTRIES {
-            return Err(Error::corrupt("mapping", format!("mapped ID magnitude {} too large", unzigzag(max_z))));
+            return Err(Error::corrupt(
+                "mapping",
+                format!("mapped ID magnitude {} too large", unzigzag(max_z)),
+            ));
         }
-        let mut reverse = vec![u32::MAX; if forward.is_empty() { 0 } else { max_z as usize + 1 }];
+        let mut reverse = vec![
+            u32::MAX;
+            if forward.is_empty() {
+                0
+            } else {
+                max_z as usize + 1
+            }
+        ];
         for (id, &m) in forward.iter().enumerate() {
             if m == ABSENT {
                 continue;
             }
             let slot = &mut reverse[zigzag(m) as usize];
             if *slot != u32::MAX {
-                return Err(Error::corrupt("mapping", format!("mapped ID {m} is used twice")));
+                return Err(Error::corrupt(
+                    "mapping",
+                    format!("mapped ID {m} is used twice"),
+                ));
             }
             *slot = id as u32;
         }
@@ -100,7 +121,11 @@ impl Mapping {
             bytes.extend_from_slice(&m.to_le_bytes());
         }
         let fingerprint = crate::tokenizer::fnv1a64(&bytes);
-        Ok(Mapping { forward, reverse, fingerprint })
+        Ok(Mapping {
+            forward,
+            reverse,
+            fingerprint,
+        })
     }
 
     /// Parses the file format above (raw or zstd-compressed).
@@ -117,15 +142,25 @@ impl Mapping {
         }
         let n = u32::from_le_bytes(body[8..12].try_into().unwrap()) as usize;
         if body.len() - 12 != n * 4 {
-            return Err(Error::corrupt("mapping", format!("header says {n} entries, file holds {} bytes", body.len() - 12)));
+            return Err(Error::corrupt(
+                "mapping",
+                format!(
+                    "header says {n} entries, file holds {} bytes",
+                    body.len() - 12
+                ),
+            ));
         }
-        let forward = body[12..].chunks_exact(4).map(|c| i32::from_le_bytes(c.try_into().unwrap())).collect();
+        let forward = body[12..]
+            .chunks_exact(4)
+            .map(|c| i32::from_le_bytes(c.try_into().unwrap()))
+            .collect();
         Mapping::from_table(forward)
     }
 
     /// Reads a mapping file (tacc's `mapping_path`).
     pub fn from_file(path: &std::path::Path) -> Result<Mapping> {
-        let bytes = std::fs::read(path).map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
+        let bytes =
+            std::fs::read(path).map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
         Mapping::from_bytes(&bytes)
     }
 
@@ -170,7 +205,11 @@ impl Mapping {
     pub fn to_mapped(&self, id: u32) -> Result<i32> {
         match self.forward.get(id as usize) {
             Some(&m) if m != ABSENT => Ok(m),
-            _ => Err(Error::UnknownTokenId { id: id as i64, table: "mapping table", size: self.forward.len() as u32 }),
+            _ => Err(Error::UnknownTokenId {
+                id: id as i64,
+                table: "mapping table",
+                size: self.forward.len() as u32,
+            }),
         }
     }
 
@@ -196,7 +235,14 @@ fn embedded(b: Builtin) -> Option<&'static [u8]> {
         ($feature:literal, $file:literal) => {{
             #[cfg(feature = $feature)]
             {
-                Some(&include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/mappings/", $file, ".tmap.zst"))[..])
+                Some(
+                    &include_bytes!(concat!(
+                        env!("CARGO_MANIFEST_DIR"),
+                        "/mappings/",
+                        $file,
+                        ".tmap.zst"
+                    ))[..],
+                )
             }
             #[cfg(not(feature = $feature))]
             {

@@ -27,7 +27,9 @@ impl Unit {
             "character" | "char" => Ok(Unit::Character),
             "byte" => Ok(Unit::Byte),
             "token" => Ok(Unit::Token),
-            _ => Err(crate::Error::InvalidArgument(format!("unknown unit '{name}' (character, byte, token)"))),
+            _ => Err(crate::Error::InvalidArgument(format!(
+                "unknown unit '{name}' (character, byte, token)"
+            ))),
         }
     }
 }
@@ -37,7 +39,12 @@ fn entropy_of_counts<I: IntoIterator<Item = u64>>(counts: I, total: u64) -> f64 
         return 0.0;
     }
     let total = total as f64;
-    -counts.into_iter().map(|c| c as f64 / total).filter(|&p| p > 0.0).map(|p| p * p.log2()).sum::<f64>()
+    -counts
+        .into_iter()
+        .map(|c| c as f64 / total)
+        .filter(|&p| p > 0.0)
+        .map(|p| p * p.log2())
+        .sum::<f64>()
 }
 
 /// What an order-0 coder over `unit` would need for `text` (LoPace's "theoretical limit").
@@ -64,7 +71,10 @@ pub fn order0_estimate(codec: &Codec, text: &str, unit: Unit) -> Order0Estimate 
         Unit::Byte => {
             let mut counts = [0u64; 256];
             text.bytes().for_each(|b| counts[b as usize] += 1);
-            (entropy_of_counts(counts, text.len() as u64), text.len() as u64)
+            (
+                entropy_of_counts(counts, text.len() as u64),
+                text.len() as u64,
+            )
         }
         Unit::Character => {
             let mut counts: HashMap<char, u64> = HashMap::new();
@@ -78,14 +88,22 @@ pub fn order0_estimate(codec: &Codec, text: &str, unit: Unit) -> Order0Estimate 
         Unit::Token => {
             let ids = codec.tokenize(text);
             let mut counts: HashMap<u32, u64> = HashMap::new();
-            ids.iter().for_each(|&id| *counts.entry(id).or_default() += 1);
-            (entropy_of_counts(counts.into_values(), ids.len() as u64), ids.len() as u64)
+            ids.iter()
+                .for_each(|&id| *counts.entry(id).or_default() += 1);
+            (
+                entropy_of_counts(counts.into_values(), ids.len() as u64),
+                ids.len() as u64,
+            )
         }
     };
     let original = text.len() as u64;
     let min_bits = entropy * units as f64;
     let min_bytes = min_bits / 8.0;
-    let size_fraction = if original > 0 { min_bytes / original as f64 } else { 0.0 };
+    let size_fraction = if original > 0 {
+        min_bytes / original as f64
+    } else {
+        0.0
+    };
     Order0Estimate {
         entropy_bits_per_unit: entropy,
         units,
@@ -93,7 +111,11 @@ pub fn order0_estimate(codec: &Codec, text: &str, unit: Unit) -> Order0Estimate 
         min_bytes,
         original_bytes: original,
         size_fraction,
-        space_saved_percent: if original > 0 { (1.0 - size_fraction) * 100.0 } else { 0.0 },
+        space_saved_percent: if original > 0 {
+            (1.0 - size_fraction) * 100.0
+        } else {
+            0.0
+        },
     }
 }
 
@@ -108,18 +130,26 @@ pub struct MethodStats {
     pub size_fraction: f64,
     pub space_saved_percent: f64,
     pub bytes_saved: i64,
-    /// Wall time of one compress and one decompress call, in seconds (0 when not timed).
+    /// Median wall time of one compress and one decompress call, in seconds (0 when not timed).
     pub encode_seconds: f64,
     pub decode_seconds: f64,
 }
 
 impl MethodStats {
     fn new(name: &str, original: u64, compressed: u64) -> MethodStats {
-        let size_fraction = if original > 0 { compressed as f64 / original as f64 } else { 0.0 };
+        let size_fraction = if original > 0 {
+            compressed as f64 / original as f64
+        } else {
+            0.0
+        };
         MethodStats {
             name: name.to_string(),
             compressed_bytes: compressed,
-            ratio: if compressed > 0 && original > 0 { original as f64 / compressed as f64 } else { 0.0 },
+            ratio: if compressed > 0 && original > 0 {
+                original as f64 / compressed as f64
+            } else {
+                0.0
+            },
             size_fraction,
             space_saved_percent: (1.0 - size_fraction) * 100.0,
             bytes_saved: original as i64 - compressed as i64,
@@ -140,8 +170,15 @@ pub struct Stats {
 
 impl Codec {
     /// LoPace's `get_compression_stats`: raw LoPace payload sizes for one method or all three.
-    pub fn lopace_stats(&self, text: &str, method: Option<LopaceMethod>, zstd_level: i32) -> Result<Stats> {
-        let methods: Vec<LopaceMethod> = method.map(|m| vec![m]).unwrap_or_else(|| LopaceMethod::ALL.to_vec());
+    pub fn lopace_stats(
+        &self,
+        text: &str,
+        method: Option<LopaceMethod>,
+        zstd_level: i32,
+    ) -> Result<Stats> {
+        let methods: Vec<LopaceMethod> = method
+            .map(|m| vec![m])
+            .unwrap_or_else(|| LopaceMethod::ALL.to_vec());
         let original = text.len() as u64;
         let mut out = Vec::new();
         for m in methods {
@@ -156,24 +193,26 @@ impl Codec {
         })
     }
 
-    /// Every frame method on `text`, timed once each, each checked to restore the text.
+    /// Every frame method on `text`, each checked to restore the text and timed: the median of
+    /// up to 15 runs (at most ~50 ms per method) after one warm-up run.
     pub fn stats(&self, text: &str, opts: &Options) -> Result<Stats> {
         let original = text.len() as u64;
         let mut out = Vec::new();
         for m in Method::ALL {
-            let o = Options { method: Some(m), ..*opts };
-            let t0 = Instant::now();
+            let o = Options {
+                method: Some(m),
+                ..*opts
+            };
             let frame = self.compress_text(text, &o)?;
-            let enc = t0.elapsed().as_secs_f64();
-            let t1 = Instant::now();
-            let back = self.decompress_text(&frame)?;
-            let dec = t1.elapsed().as_secs_f64();
-            if back != text {
-                return Err(crate::Error::Mismatch(format!("method {} did not restore the text", m.name())));
+            if self.decompress_text(&frame)? != text {
+                return Err(crate::Error::Mismatch(format!(
+                    "method {} did not restore the text",
+                    m.name()
+                )));
             }
             let mut s = MethodStats::new(m.name(), original, frame.len() as u64);
-            s.encode_seconds = enc;
-            s.decode_seconds = dec;
+            s.encode_seconds = median_time(|| self.compress_text(text, &o).map(|_| ()))?;
+            s.decode_seconds = median_time(|| self.decompress_text(&frame).map(|_| ()))?;
             out.push(s);
         }
         Ok(Stats {
@@ -183,6 +222,18 @@ impl Codec {
             methods: out,
         })
     }
+}
+
+fn median_time(mut f: impl FnMut() -> Result<()>) -> Result<f64> {
+    let budget = Instant::now();
+    let mut times = Vec::new();
+    while times.len() < 15 && (times.len() < 3 || budget.elapsed().as_millis() < 50) {
+        let t = Instant::now();
+        f()?;
+        times.push(t.elapsed().as_secs_f64());
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    Ok(times[times.len() / 2])
 }
 
 #[cfg(test)]

@@ -12,8 +12,15 @@ use tiktoken_rs::CoreBPE;
 use crate::error::{Error, Result};
 
 /// The names accepted by [`Tokenizer::builtin`], in tacc 0.1.0's order.
-pub const BUILTIN_NAMES: [&str; 7] =
-    ["cl100k_base", "gpt2", "o200k_base", "o200k_harmony", "p50k_base", "p50k_edit", "r50k_base"];
+pub const BUILTIN_NAMES: [&str; 7] = [
+    "cl100k_base",
+    "gpt2",
+    "o200k_base",
+    "o200k_harmony",
+    "p50k_base",
+    "p50k_edit",
+    "r50k_base",
+];
 
 /// A built-in vocabulary. The discriminant is its ID in the frame header: never renumber.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -102,7 +109,8 @@ pub mod patterns {
     /// Qwen2/2.5/3: as cl100k, but digits one at a time.
     pub const QWEN2: &str = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
     /// GPT-2 / r50k / p50k.
-    pub const GPT2: &str = "'(?:[sdmt]|ll|ve|re)| ?\\p{L}++| ?\\p{N}++| ?[^\\s\\p{L}\\p{N}]++|\\s++$|\\s+(?!\\S)|\\s";
+    pub const GPT2: &str =
+        "'(?:[sdmt]|ll|ve|re)| ?\\p{L}++| ?\\p{N}++| ?[^\\s\\p{L}\\p{N}]++|\\s++$|\\s+(?!\\S)|\\s";
     /// o200k_base.
     pub const O200K: &str = tiktoken_rs::O200K_BASE_PAT_STR;
 
@@ -165,7 +173,9 @@ impl Tokenizer {
                     fast: match b {
                         Builtin::Cl100kBase => Some(bpe_openai::cl100k_base()),
                         // harmony adds special tokens only: ordinary text encodes as in o200k_base.
-                        Builtin::O200kBase | Builtin::O200kHarmony => Some(bpe_openai::o200k_base()),
+                        Builtin::O200kBase | Builtin::O200kHarmony => {
+                            Some(bpe_openai::o200k_base())
+                        }
                         _ => None,
                     },
                     vocab_size: b.vocab_size(),
@@ -185,8 +195,8 @@ impl Tokenizer {
         specials: &[(String, u32)],
     ) -> Result<Tokenizer> {
         let pattern = patterns::resolve(pattern);
-        let text = std::str::from_utf8(rank_file)
-            .map_err(|e| Error::corrupt("tiktoken rank file", e))?;
+        let text =
+            std::str::from_utf8(rank_file).map_err(|e| Error::corrupt("tiktoken rank file", e))?;
         let mut encoder: FxHashMap<Vec<u8>, u32> = FxHashMap::default();
         let mut seen_ranks = std::collections::HashSet::new();
         let mut max_rank = 0u32;
@@ -194,7 +204,9 @@ impl Tokenizer {
             if line.trim().is_empty() {
                 continue;
             }
-            let bad = |what: &str| Error::corrupt("tiktoken rank file", format!("line {}: {what}", lineno + 1));
+            let bad = |what: &str| {
+                Error::corrupt("tiktoken rank file", format!("line {}: {what}", lineno + 1))
+            };
             let mut parts = line.split(' ');
             let (Some(tok), Some(rank), None) = (parts.next(), parts.next(), parts.next()) else {
                 return Err(bad("expected 'base64-token rank'"));
@@ -202,7 +214,10 @@ impl Tokenizer {
             let bytes = base64::engine::general_purpose::STANDARD
                 .decode(tok)
                 .map_err(|_| bad("token is not base64"))?;
-            let rank: u32 = rank.trim().parse().map_err(|_| bad("rank is not an integer"))?;
+            let rank: u32 = rank
+                .trim()
+                .parse()
+                .map_err(|_| bad("rank is not an integer"))?;
             if rank >= 1 << 24 {
                 return Err(bad("rank above 2^24"));
             }
@@ -214,12 +229,20 @@ impl Tokenizer {
         }
         // Byte-level BPE falls back to single bytes: without all 256 of them, some text cannot be encoded.
         if let Some(b) = (0..=255u8).find(|b| !encoder.contains_key(&[*b][..])) {
-            return Err(Error::corrupt("tiktoken rank file", format!("byte {b:#04x} has no token (all 256 single bytes are required)")));
+            return Err(Error::corrupt(
+                "tiktoken rank file",
+                format!("byte {b:#04x} has no token (all 256 single bytes are required)"),
+            ));
         }
         let mut special_map: FxHashMap<String, u32> = FxHashMap::default();
         for (s, id) in specials {
-            if seen_ranks.contains(id) || special_map.insert(s.clone(), *id).is_some() || *id >= 1 << 24 {
-                return Err(Error::InvalidArgument(format!("special token '{s}' ({id}) collides or is out of range")));
+            if seen_ranks.contains(id)
+                || special_map.insert(s.clone(), *id).is_some()
+                || *id >= 1 << 24
+            {
+                return Err(Error::InvalidArgument(format!(
+                    "special token '{s}' ({id}) collides or is out of range"
+                )));
             }
             max_rank = max_rank.max(*id);
         }
@@ -247,8 +270,12 @@ impl Tokenizer {
 
     /// Reads a rank file from disk; see [`Tokenizer::from_tiktoken_bytes`].
     pub fn from_tiktoken_file(path: &std::path::Path, pattern: &str) -> Result<Tokenizer> {
-        let bytes = std::fs::read(path).map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
-        let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("custom");
+        let bytes =
+            std::fs::read(path).map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("custom");
         Self::from_tiktoken_bytes(name, &bytes, pattern, &[])
     }
 
@@ -293,11 +320,13 @@ impl Tokenizer {
 
     /// Token IDs to the bytes they stand for (not always UTF-8 on its own).
     pub fn decode_bytes(&self, ids: &[u32]) -> Result<Vec<u8>> {
-        self.core().decode_bytes(ids).map_err(|e| Error::UnknownTokenId {
-            id: e.token as i64,
-            table: "tokenizer vocabulary",
-            size: self.vocab_size,
-        })
+        self.core()
+            .decode_bytes(ids)
+            .map_err(|e| Error::UnknownTokenId {
+                id: e.token as i64,
+                table: "tokenizer vocabulary",
+                size: self.vocab_size,
+            })
     }
 
     /// Token IDs to text; an error if the bytes are not UTF-8 (never replaced silently).
@@ -339,13 +368,19 @@ mod tests {
         let t = Tokenizer::builtin("cl100k_base").unwrap();
         let text = "before <|endoftext|> after <|fim_prefix|>";
         let ids = t.encode(text);
-        assert!(!ids.contains(&100257), "special token must not be produced from text");
+        assert!(
+            !ids.contains(&100257),
+            "special token must not be produced from text"
+        );
         assert_eq!(t.decode(&ids).unwrap(), text);
     }
 
     #[test]
     fn unknown_names_and_ids_are_errors() {
-        assert!(matches!(Tokenizer::builtin("llama"), Err(Error::UnknownTokenizer(_))));
+        assert!(matches!(
+            Tokenizer::builtin("llama"),
+            Err(Error::UnknownTokenizer(_))
+        ));
         let t = Tokenizer::builtin("gpt2").unwrap();
         assert!(t.decode_bytes(&[50_257]).is_err());
     }
@@ -367,6 +402,9 @@ mod tests {
         assert!(Tokenizer::from_tiktoken_bytes("x", b"!!! 1\n", "cl100k", &[]).is_err());
         assert!(Tokenizer::from_tiktoken_bytes("x", b"YQ== 1\nYQ== 2\n", "cl100k", &[]).is_err());
         assert!(Tokenizer::from_tiktoken_bytes("x", b"", "cl100k", &[]).is_err());
-        assert!(Tokenizer::from_tiktoken_bytes("x", b"YQ== 1\n", "cl100k", &[]).is_err(), "single bytes missing");
+        assert!(
+            Tokenizer::from_tiktoken_bytes("x", b"YQ== 1\n", "cl100k", &[]).is_err(),
+            "single bytes missing"
+        );
     }
 }

@@ -26,7 +26,10 @@ fn every_method_round_trips_text_with_every_tokenizer() {
                 let frame = c.compress_text(text, &Options::method(m)).unwrap();
                 assert_eq!(c.decompress_text(&frame).unwrap(), text, "{name} {m:?}");
                 // No side information needed.
-                assert_eq!(tacc::decompress(&frame).unwrap(), Content::Text(text.to_string()));
+                assert_eq!(
+                    tacc::decompress(&frame).unwrap(),
+                    Content::Text(text.to_string())
+                );
             }
             let auto = c.compress_text(text, &Options::auto()).unwrap();
             assert_eq!(c.decompress_text(&auto).unwrap(), text);
@@ -40,7 +43,10 @@ fn auto_is_never_larger_than_any_method() {
     for text in TEXTS {
         let auto = c.compress_text(text, &Options::auto()).unwrap().len();
         for m in Method::ALL {
-            assert!(auto <= c.compress_text(text, &Options::method(m)).unwrap().len(), "{m:?} beat auto on {text:?}");
+            assert!(
+                auto <= c.compress_text(text, &Options::method(m)).unwrap().len(),
+                "{m:?} beat auto on {text:?}"
+            );
         }
     }
 }
@@ -49,19 +55,31 @@ fn auto_is_never_larger_than_any_method() {
 fn token_id_frames() {
     let c = codec();
     let ids = c.tokenize(TEXTS[3]);
-    for m in [Method::Stored, Method::LopaceToken, Method::LopaceHybrid, Method::Tacc, Method::TaccGzip] {
+    for m in [
+        Method::Stored,
+        Method::LopaceToken,
+        Method::LopaceHybrid,
+        Method::Tacc,
+        Method::TaccGzip,
+    ] {
         let frame = c.compress_token_ids(&ids, &Options::method(m)).unwrap();
         assert_eq!(c.decompress_token_ids(&frame).unwrap(), ids, "{m:?}");
     }
     // Byte-level methods do not take token IDs: a clear error.
-    assert!(c.compress_token_ids(&ids, &Options::method(Method::Zstd)).is_err());
+    assert!(c
+        .compress_token_ids(&ids, &Options::method(Method::Zstd))
+        .is_err());
     // IDs outside the vocabulary (say, Llama 3's) work with the methods that need no mapping.
     let llama_ids = vec![128_000, 9906, 128_009, 4_000_000_000];
     for m in [Method::Stored, Method::LopaceToken, Method::LopaceHybrid] {
-        let frame = c.compress_token_ids(&llama_ids, &Options::method(m)).unwrap();
+        let frame = c
+            .compress_token_ids(&llama_ids, &Options::method(m))
+            .unwrap();
         assert_eq!(c.decompress_token_ids(&frame).unwrap(), llama_ids);
     }
-    assert!(c.compress_token_ids(&llama_ids, &Options::method(Method::Tacc)).is_err());
+    assert!(c
+        .compress_token_ids(&llama_ids, &Options::method(Method::Tacc))
+        .is_err());
 }
 
 #[test]
@@ -69,9 +87,14 @@ fn non_utf8_bytes_take_a_byte_level_path() {
     let c = codec();
     let bytes = b"valid start \xff\xfe invalid middle \xc3".to_vec();
     let frame = c.compress_bytes(&bytes, &Options::default()).unwrap();
-    assert_eq!(tacc::decompress(&frame).unwrap(), Content::Bytes(bytes.clone()));
+    assert_eq!(
+        tacc::decompress(&frame).unwrap(),
+        Content::Bytes(bytes.clone())
+    );
     assert!(c.decompress_text(&frame).is_err(), "bytes are not text");
-    let err = c.compress_bytes(&bytes, &Options::method(Method::Tacc)).unwrap_err();
+    let err = c
+        .compress_bytes(&bytes, &Options::method(Method::Tacc))
+        .unwrap_err();
     assert!(err.to_string().contains("not valid UTF-8"), "{err}");
 }
 
@@ -86,12 +109,18 @@ fn corruption_is_reported_not_returned() {
                 let mut bad = frame.clone();
                 bad[i] ^= bit;
                 if let Ok(Content::Text(t)) = tacc::decompress(&bad) {
-                    assert_eq!(t, text, "{m:?}: flipping bit {bit:#x} of byte {i} returned wrong text");
+                    assert_eq!(
+                        t, text,
+                        "{m:?}: flipping bit {bit:#x} of byte {i} returned wrong text"
+                    );
                 }
             }
         }
         for cut in 0..frame.len() {
-            assert!(tacc::decompress(&frame[..cut]).is_err(), "{m:?} truncated at {cut}");
+            assert!(
+                tacc::decompress(&frame[..cut]).is_err(),
+                "{m:?} truncated at {cut}"
+            );
         }
     }
 }
@@ -100,7 +129,15 @@ fn corruption_is_reported_not_returned() {
 fn checksum_can_be_turned_off() {
     let c = codec();
     let with = c.compress_text(TEXTS[2], &Options::default()).unwrap();
-    let without = c.compress_text(TEXTS[2], &Options { checksum: false, ..Options::default() }).unwrap();
+    let without = c
+        .compress_text(
+            TEXTS[2],
+            &Options {
+                checksum: false,
+                ..Options::default()
+            },
+        )
+        .unwrap();
     assert_eq!(with.len(), without.len() + 4);
     assert_eq!(c.decompress_text(&without).unwrap(), TEXTS[2]);
 }
@@ -109,7 +146,9 @@ fn checksum_can_be_turned_off() {
 fn frames_embed_the_peer_payload_unchanged() {
     let c = codec();
     let text = TEXTS[2];
-    let frame = c.compress_text(text, &Options::method(Method::Tacc)).unwrap();
+    let frame = c
+        .compress_text(text, &Options::method(Method::Tacc))
+        .unwrap();
     let raw = c.encode_token_ids(&c.tokenize(text), false).unwrap();
     let (_, payload) = tacc::format::Header::parse(&frame).unwrap();
     assert_eq!(payload, raw.as_slice());
@@ -124,9 +163,14 @@ fn custom_mapping_is_named_in_frames() {
     }
     let mapping = std::sync::Arc::new(tacc::Mapping::from_counts(&counts).unwrap());
     let custom = c.clone().with_mapping(mapping);
-    let frame = custom.compress_text("the cat", &Options::method(Method::Tacc)).unwrap();
+    let frame = custom
+        .compress_text("the cat", &Options::method(Method::Tacc))
+        .unwrap();
     assert_eq!(custom.decompress_text(&frame).unwrap(), "the cat");
-    assert!(matches!(tacc::decompress(&frame), Err(tacc::Error::Mismatch(_))));
+    assert!(matches!(
+        tacc::decompress(&frame),
+        Err(tacc::Error::Mismatch(_))
+    ));
 }
 
 proptest! {

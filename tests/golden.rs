@@ -10,15 +10,26 @@ fn load(name: &str) -> Value {
 }
 
 fn hex(s: &str) -> Vec<u8> {
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
 }
 
 fn u32s(v: &Value) -> Vec<u32> {
-    v.as_array().unwrap().iter().map(|x| x.as_u64().unwrap() as u32).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap() as u32)
+        .collect()
 }
 
 fn i32s(v: &Value) -> Vec<i32> {
-    v.as_array().unwrap().iter().map(|x| x.as_i64().unwrap() as i32).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_i64().unwrap() as i32)
+        .collect()
 }
 
 #[test]
@@ -37,19 +48,47 @@ fn tacc_payloads_both_directions() {
         match c["call"].as_str().unwrap() {
             "encode_token_ids" => {
                 let ids = u32s(&c["token_ids"]);
-                assert_eq!(codec.encode_token_ids(&ids, gzip).unwrap(), payload, "{what}");
-                assert_eq!(codec.decode_token_ids(&payload, gzip).unwrap(), ids, "{what}");
-                assert_eq!(codec.token_id_to_mapped_id(&ids).unwrap(), i32s(&c["mapped_ids"]), "{what}");
+                assert_eq!(
+                    codec.encode_token_ids(&ids, gzip).unwrap(),
+                    payload,
+                    "{what}"
+                );
+                assert_eq!(
+                    codec.decode_token_ids(&payload, gzip).unwrap(),
+                    ids,
+                    "{what}"
+                );
+                assert_eq!(
+                    codec.token_id_to_mapped_id(&ids).unwrap(),
+                    i32s(&c["mapped_ids"]),
+                    "{what}"
+                );
             }
             "encode_raw_token_ids" => {
                 let ids = u32s(&c["token_ids"]);
-                assert_eq!(codec.encode_raw_token_ids(&ids, gzip).unwrap(), payload, "{what}");
-                assert_eq!(codec.decode_raw_token_ids(&payload, gzip).unwrap(), ids, "{what}");
+                assert_eq!(
+                    codec.encode_raw_token_ids(&ids, gzip).unwrap(),
+                    payload,
+                    "{what}"
+                );
+                assert_eq!(
+                    codec.decode_raw_token_ids(&payload, gzip).unwrap(),
+                    ids,
+                    "{what}"
+                );
             }
             "encode_mapped_ids" => {
                 let values = i32s(&c["payload_values"]);
-                assert_eq!(codec.encode_mapped_ids(&values, gzip).unwrap(), payload, "{what}");
-                assert_eq!(codec.decode_mapped_ids(&payload, gzip).unwrap(), values, "{what}");
+                assert_eq!(
+                    codec.encode_mapped_ids(&values, gzip).unwrap(),
+                    payload,
+                    "{what}"
+                );
+                assert_eq!(
+                    codec.decode_mapped_ids(&payload, gzip).unwrap(),
+                    values,
+                    "{what}"
+                );
             }
             other => panic!("unknown call {other}"),
         }
@@ -64,7 +103,10 @@ fn tacc_rejects_what_tacc_rejects() {
     let doc = load("tacc_0.1.0.json");
     for c in doc["error_cases"].as_array().unwrap() {
         let Ok(codec) = Codec::new(c["tokenizer"].as_str().unwrap()) else {
-            assert_eq!(c["label"], "unknown_tokenizer", "tacc knows this tokenizer, so must we");
+            assert_eq!(
+                c["label"], "unknown_tokenizer",
+                "tacc knows this tokenizer, so must we"
+            );
             continue;
         };
         let gzip = c["gzip"].as_bool().unwrap_or(false);
@@ -78,14 +120,29 @@ fn tacc_rejects_what_tacc_rejects() {
             }
         } else {
             // Inputs our integer types cannot even hold (negative IDs, > u32) are refused by the type system.
-            let ints: Vec<i64> = c["input"].as_array().unwrap().iter().map(|x| x.as_i64().unwrap_or(i64::MAX)).collect();
+            let ints: Vec<i64> = c["input"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_i64().unwrap_or(i64::MAX))
+                .collect();
             match c["call"].as_str().unwrap() {
-                "mapped_id_to_token_id" => match ints.iter().map(|&v| i32::try_from(v)).collect::<Result<Vec<_>, _>>() {
+                "mapped_id_to_token_id" => match ints
+                    .iter()
+                    .map(|&v| i32::try_from(v))
+                    .collect::<Result<Vec<_>, _>>()
+                {
                     Ok(m) => codec.mapped_id_to_token_id(&m).map(|_| ()),
                     Err(_) => continue,
                 },
-                _ => match ints.iter().map(|&v| u32::try_from(v)).collect::<Result<Vec<_>, _>>() {
-                    Ok(ids) if c["call"] == "token_id_to_mapped_id" => codec.token_id_to_mapped_id(&ids).map(|_| ()),
+                _ => match ints
+                    .iter()
+                    .map(|&v| u32::try_from(v))
+                    .collect::<Result<Vec<_>, _>>()
+                {
+                    Ok(ids) if c["call"] == "token_id_to_mapped_id" => {
+                        codec.token_id_to_mapped_id(&ids).map(|_| ())
+                    }
                     Ok(ids) => codec.encode_token_ids(&ids, gzip).map(|_| ()),
                     Err(_) => continue,
                 },
@@ -94,7 +151,12 @@ fn tacc_rejects_what_tacc_rejects() {
         if c["error"].is_null() {
             assert!(result.is_ok(), "tacc accepts {}, so must we", c["label"]);
         } else {
-            assert!(result.is_err(), "tacc rejects {} ({}), so must we", c["label"], c["error"]);
+            assert!(
+                result.is_err(),
+                "tacc rejects {} ({}), so must we",
+                c["label"],
+                c["error"]
+            );
         }
     }
 }
@@ -105,25 +167,55 @@ fn tacc_string_tokens() {
     for c in doc["decode_tokens"].as_array().unwrap() {
         let codec = Codec::new(c["tokenizer"].as_str().unwrap()).unwrap();
         let payload = hex(c["payload_hex"].as_str().unwrap());
-        let expected: Vec<String> = c["tokens"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string()).collect();
+        let expected: Vec<String> = c["tokens"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap().to_string())
+            .collect();
         let ids = u32s(&c["token_ids"]);
         // Special and reserved IDs: tacc shows their names; we decode the IDs they stand for.
-        if ids.iter().any(|&id| codec.tokenizer().decode_bytes(&[id]).is_err()) {
+        if ids
+            .iter()
+            .any(|&id| codec.tokenizer().decode_bytes(&[id]).is_err())
+        {
             continue;
         }
-        assert_eq!(codec.decode_tokens(&payload, c["gzip"].as_bool().unwrap()).unwrap(), expected, "{}", c["label"]);
+        assert_eq!(
+            codec
+                .decode_tokens(&payload, c["gzip"].as_bool().unwrap())
+                .unwrap(),
+            expected,
+            "{}",
+            c["label"]
+        );
     }
     for c in doc["encode_tokens"].as_array().unwrap() {
         let codec = Codec::new(c["tokenizer"].as_str().unwrap()).unwrap();
-        let tokens: Vec<&str> = c["tokens"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+        let tokens: Vec<&str> = c["tokens"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
         // U+FFFD stands for many partial-character tokens in tacc's table: ambiguous, skip those.
         if tokens.iter().any(|t| t.contains('\u{fffd}')) {
-            let clean: Vec<&str> = tokens.iter().copied().filter(|t| !t.contains('\u{fffd}') && !t.starts_with("<|")).collect();
+            let clean: Vec<&str> = tokens
+                .iter()
+                .copied()
+                .filter(|t| !t.contains('\u{fffd}') && !t.starts_with("<|"))
+                .collect();
             let ids: Vec<u32> = clean.iter().map(|t| codec.tokenize(t)[0]).collect();
-            assert_eq!(codec.encode_tokens(&clean, false).unwrap(), codec.encode_token_ids(&ids, false).unwrap());
+            assert_eq!(
+                codec.encode_tokens(&clean, false).unwrap(),
+                codec.encode_token_ids(&ids, false).unwrap()
+            );
             continue;
         }
-        assert_eq!(codec.encode_tokens(&tokens, false).unwrap(), hex(c["payload_hex"].as_str().unwrap()));
+        assert_eq!(
+            codec.encode_tokens(&tokens, false).unwrap(),
+            hex(c["payload_hex"].as_str().unwrap())
+        );
     }
 }
 
@@ -139,8 +231,16 @@ fn lopace_payloads_both_directions() {
         let text = c["text"].as_str().unwrap();
         let payload = hex(c["payload_hex"].as_str().unwrap());
         let what = format!("{}/{}/{}/{level}", c["model"], c["label"], method.name());
-        assert_eq!(codec.lopace_compress(text, method, level).unwrap(), payload, "{what}");
-        assert_eq!(codec.lopace_decompress(&payload, method).unwrap(), text, "{what}");
+        assert_eq!(
+            codec.lopace_compress(text, method, level).unwrap(),
+            payload,
+            "{what}"
+        );
+        assert_eq!(
+            codec.lopace_decompress(&payload, method).unwrap(),
+            text,
+            "{what}"
+        );
     }
     assert_eq!(methods.len(), 3);
 }
@@ -178,12 +278,20 @@ fn lopace_errors_become_our_errors_or_our_successes() {
 }
 
 fn load_texts() -> std::collections::HashMap<String, String> {
-    let path = format!("{}/tests/data/golden_texts.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/data/golden_texts.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     v.as_array()
         .unwrap()
         .iter()
-        .map(|t| (t["label"].as_str().unwrap().to_string(), t["text"].as_str().unwrap().to_string()))
+        .map(|t| {
+            (
+                t["label"].as_str().unwrap().to_string(),
+                t["text"].as_str().unwrap().to_string(),
+            )
+        })
         .collect()
 }
 
@@ -201,32 +309,69 @@ fn lopace_statistics_match() {
             assert!(codec.lopace_stats(text, None, 15).is_ok());
             continue;
         }
-        let unit = c["unit"].as_str().map(|u| tacc::stats::Unit::from_name(u).unwrap());
+        let unit = c["unit"]
+            .as_str()
+            .map(|u| tacc::stats::Unit::from_name(u).unwrap());
         let close = |a: f64, b: &Value, what: &str| {
             let Some(b) = b.as_f64() else { return };
-            assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{what}: ours {a}, LoPace {b}");
+            assert!(
+                (a - b).abs() <= 1e-9 * b.abs().max(1.0),
+                "{what}: ours {a}, LoPace {b}"
+            );
         };
         match c["call"].as_str().unwrap() {
             "get_compression_stats" => {
                 let s = codec.lopace_stats(text, None, 15).unwrap();
                 assert_eq!(s.original_bytes, r["original_size_bytes"].as_u64().unwrap());
-                assert_eq!(s.original_tokens, r["original_size_tokens"].as_u64().unwrap());
+                assert_eq!(
+                    s.original_tokens,
+                    r["original_size_tokens"].as_u64().unwrap()
+                );
                 for m in &s.methods {
                     let theirs = &r["methods"][&m.name];
-                    assert_eq!(m.compressed_bytes, theirs["compressed_size_bytes"].as_u64().unwrap(), "{}", m.name);
+                    assert_eq!(
+                        m.compressed_bytes,
+                        theirs["compressed_size_bytes"].as_u64().unwrap(),
+                        "{}",
+                        m.name
+                    );
                     assert_eq!(m.bytes_saved, theirs["bytes_saved"].as_i64().unwrap());
-                    close(m.size_fraction, &theirs["compression_ratio"], "compression_ratio");
-                    close(m.space_saved_percent, &theirs["space_saved_percent"], "space_saved_percent");
+                    close(
+                        m.size_fraction,
+                        &theirs["compression_ratio"],
+                        "compression_ratio",
+                    );
+                    close(
+                        m.space_saved_percent,
+                        &theirs["space_saved_percent"],
+                        "space_saved_percent",
+                    );
                 }
             }
             "calculate_shannon_entropy" => {
-                close(tacc::stats::order0_entropy(&codec, text, unit.unwrap()), r, "entropy");
+                close(
+                    tacc::stats::order0_entropy(&codec, text, unit.unwrap()),
+                    r,
+                    "entropy",
+                );
             }
             "get_theoretical_compression_limit" => {
                 let e = tacc::stats::order0_estimate(&codec, text, unit.unwrap());
-                close(e.entropy_bits_per_unit, &r["entropy_bits_per_unit"], "entropy_bits_per_unit");
-                close(e.min_bytes, &r["theoretical_min_bytes"], "theoretical_min_bytes");
-                close(e.size_fraction, &r["theoretical_compression_ratio"], "theoretical_compression_ratio");
+                close(
+                    e.entropy_bits_per_unit,
+                    &r["entropy_bits_per_unit"],
+                    "entropy_bits_per_unit",
+                );
+                close(
+                    e.min_bytes,
+                    &r["theoretical_min_bytes"],
+                    "theoretical_min_bytes",
+                );
+                close(
+                    e.size_fraction,
+                    &r["theoretical_compression_ratio"],
+                    "theoretical_compression_ratio",
+                );
             }
             _ => continue,
         }
@@ -255,7 +400,9 @@ fn export_our_payloads_for_the_peers() {
                     "gzip": gzip, "token_ids": ids, "mapped_ids": mapped, "payload_hex": hexs(&payload)}));
             }
             // The libdeflate gzip stream our frames carry: tacc must read it too.
-            let frame = codec.compress_token_ids(&ids, &tacc::Options::method(tacc::Method::TaccGzip)).unwrap();
+            let frame = codec
+                .compress_token_ids(&ids, &tacc::Options::method(tacc::Method::TaccGzip))
+                .unwrap();
             let (_, payload) = tacc::format::Header::parse(&frame).unwrap();
             assert_eq!(codec.decode_token_ids(payload, true).unwrap(), ids);
             tacc_cases.push(serde_json::json!({"tokenizer": name, "label": format!("{label}/frame-libdeflate"),
@@ -263,14 +410,24 @@ fn export_our_payloads_for_the_peers() {
         }
     }
     let mut lopace_cases = Vec::new();
-    for model in ["cl100k_base", "o200k_base", "p50k_base", "r50k_base", "gpt2"] {
+    for model in [
+        "cl100k_base",
+        "o200k_base",
+        "p50k_base",
+        "r50k_base",
+        "gpt2",
+    ] {
         let codec = Codec::new(model).unwrap();
         for label in &labels {
             for method in LopaceMethod::ALL {
                 for level in [3, 15, 19] {
-                    let payload = codec.lopace_compress(&texts[*label], method, level).unwrap();
-                    lopace_cases.push(serde_json::json!({"model": model, "label": label, "method": method.name(),
-                        "zstd_level": level, "text": texts[*label], "payload_hex": hexs(&payload)}));
+                    let payload = codec
+                        .lopace_compress(&texts[*label], method, level)
+                        .unwrap();
+                    lopace_cases.push(
+                        serde_json::json!({"model": model, "label": label, "method": method.name(),
+                        "zstd_level": level, "text": texts[*label], "payload_hex": hexs(&payload)}),
+                    );
                 }
             }
         }

@@ -314,6 +314,24 @@ func (c *Codec) DecodeTokenIDsWith(data []byte, opts Options) ([]uint32, error) 
 	return c.decodeIDs(data, &co)
 }
 
+// AppendDecodedTokenIDs appends the token IDs of a frame to dst and returns the extended
+// slice, like strconv.Append*: reusing dst saves an allocation per call in a hot loop.
+func (c *Codec) AppendDecodedTokenIDs(dst []uint32, data []byte) ([]uint32, error) {
+	err := c.with(func(p *C.tacc_codec) error {
+		var ids C.tacc_ids
+		var msg *C.char
+		if st := C.tacc_decode_token_ids(p, bytesPtr(data), C.size_t(len(data)), nil, &ids, &msg); st != C.TACC_OK {
+			return newError(st, msg)
+		}
+		if ids.len > 0 {
+			dst = append(dst, unsafe.Slice((*uint32)(unsafe.Pointer(ids.data)), int(ids.len))...)
+		}
+		C.tacc_ids_free(&ids)
+		return nil
+	})
+	return dst, err
+}
+
 func (c *Codec) decodeIDs(data []byte, co *C.tacc_options) ([]uint32, error) {
 	var out []uint32
 	err := c.with(func(p *C.tacc_codec) error {

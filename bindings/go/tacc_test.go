@@ -94,12 +94,20 @@ func TestTokenIDs(t *testing.T) {
 			t.Fatalf("%v: %v", m, err)
 		}
 	}
+	frame, err := c.EncodeTokenIDs(ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := []uint32{7}
+	if dst, err = c.AppendDecodedTokenIDs(dst, frame); err != nil || len(dst) != len(ids)+1 || dst[0] != 7 || dst[1] != ids[0] {
+		t.Fatalf("append: %v", err)
+	}
 	text, err := c.Detokenize(ids)
 	if err != nil || text != strings.Repeat(sample, 20) {
 		t.Fatal(err)
 	}
 	// Empty input round-trips to an empty, non-nil result.
-	frame, err := c.EncodeTokenIDs(nil)
+	frame, err = c.EncodeTokenIDs(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

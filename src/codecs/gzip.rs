@@ -29,7 +29,9 @@ pub fn compress(data: &[u8], level: i32) -> Result<Vec<u8>> {
         }
         let c = &mut slot.as_mut().unwrap().1;
         let mut out = vec![0u8; c.gzip_compress_bound(data.len())];
-        let n = c.gzip_compress(data, &mut out).map_err(|e| Error::InvalidArgument(format!("gzip: {e:?}")))?;
+        let n = c
+            .gzip_compress(data, &mut out)
+            .map_err(|e| Error::InvalidArgument(format!("gzip: {e:?}")))?;
         out.truncate(n);
         Ok(out)
     })
@@ -39,7 +41,10 @@ pub fn compress(data: &[u8], level: i32) -> Result<Vec<u8>> {
 /// tacc payloads match the original byte for byte. Frames use libdeflate ([`compress`]) instead.
 pub fn compress_tacc_compatible(data: &[u8]) -> Vec<u8> {
     use std::io::Write;
-    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(data.len() / 2 + 32), flate2::Compression::default());
+    let mut enc = flate2::write::GzEncoder::new(
+        Vec::with_capacity(data.len() / 2 + 32),
+        flate2::Compression::default(),
+    );
     enc.write_all(data).expect("writing to a Vec cannot fail");
     enc.finish().expect("writing to a Vec cannot fail")
 }
@@ -51,7 +56,9 @@ pub fn decompress(data: &[u8], limit: usize) -> Result<Vec<u8>> {
     }
     // ISIZE (the last 4 bytes) is the size mod 2^32; deflate's maximum expansion bounds it too.
     let isize = u32::from_le_bytes(data[data.len() - 4..].try_into().unwrap()) as usize;
-    let cap = limit.min(MAX_DECODED_BYTES).min(data.len().saturating_mul(MAX_EXPANSION));
+    let cap = limit
+        .min(MAX_DECODED_BYTES)
+        .min(data.len().saturating_mul(MAX_EXPANSION));
     if isize > cap {
         return streamed(data, cap);
     }
@@ -59,7 +66,9 @@ pub fn decompress(data: &[u8], limit: usize) -> Result<Vec<u8>> {
         let mut slot = cell.borrow_mut();
         let d = slot.get_or_insert_with(Decompressor::new);
         let mut out = vec![0u8; isize];
-        let n = d.gzip_decompress(data, &mut out).map_err(|e| Error::corrupt("gzip", format!("{e:?}")))?;
+        let n = d
+            .gzip_decompress(data, &mut out)
+            .map_err(|e| Error::corrupt("gzip", format!("{e:?}")))?;
         if n != isize {
             return Err(Error::corrupt("gzip", "size does not match the trailer"));
         }
@@ -78,7 +87,11 @@ fn streamed(data: &[u8], cap: usize) -> Result<Vec<u8>> {
         .read_to_end(&mut out)
         .map_err(|e| Error::corrupt("gzip", e))?;
     if out.len() > cap {
-        return Err(Error::TooLarge { what: "gzip content", size: out.len() as u64, limit: cap as u64 });
+        return Err(Error::TooLarge {
+            what: "gzip content",
+            size: out.len() as u64,
+            limit: cap as u64,
+        });
     }
     Ok(out)
 }

@@ -30,22 +30,40 @@ pub fn pack_ids(ids: &[u32]) -> Vec<u8> {
 /// Unpacks LoPace's TOKEN layout.
 pub fn unpack_ids(bytes: &[u8]) -> Result<Vec<u32>> {
     const FORMAT: &str = "LoPace token";
-    let (&flag, body) = bytes.split_first().ok_or_else(|| Error::corrupt(FORMAT, "missing format byte"))?;
+    let (&flag, body) = bytes
+        .split_first()
+        .ok_or_else(|| Error::corrupt(FORMAT, "missing format byte"))?;
     let width = match flag {
         0 => 2,
         1 => 4,
-        other => return Err(Error::corrupt(FORMAT, format!("format byte {other} (expected 0 or 1)"))),
+        other => {
+            return Err(Error::corrupt(
+                FORMAT,
+                format!("format byte {other} (expected 0 or 1)"),
+            ))
+        }
     };
     if body.len() % width != 0 {
-        return Err(Error::corrupt(FORMAT, format!("{} data bytes are not a multiple of {width}", body.len())));
+        return Err(Error::corrupt(
+            FORMAT,
+            format!("{} data bytes are not a multiple of {width}", body.len()),
+        ));
     }
     if body.len() / width > MAX_TOKENS {
-        return Err(Error::TooLarge { what: "token count", size: (body.len() / width) as u64, limit: MAX_TOKENS as u64 });
+        return Err(Error::TooLarge {
+            what: "token count",
+            size: (body.len() / width) as u64,
+            limit: MAX_TOKENS as u64,
+        });
     }
     Ok(if width == 2 {
-        body.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]]) as u32).collect()
+        body.chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]) as u32)
+            .collect()
     } else {
-        body.chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().unwrap())).collect()
+        body.chunks_exact(4)
+            .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
+            .collect()
     })
 }
 

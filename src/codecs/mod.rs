@@ -5,5 +5,6 @@
 
 pub mod gzip;
 pub mod lopace;
+pub mod model;
 pub mod thrift;
 pub mod zstd;

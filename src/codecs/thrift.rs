@@ -66,13 +66,199 @@ fn get_varint(bytes: &[u8], pos: &mut usize) -> Option<u32> {
     None
 }
 
-/// Decodes a payload. Exact tacc-shaped payloads take the fast path; anything else
-/// (other fields, trailing data) goes through the `thrift` crate, as tacc itself would.
+/// Decodes a payload. Exact tacc-shaped payloads take the fast path; anything else (other
+/// fields, trailing data, long list headers for short lists) goes through a general
+/// CompactProtocol reader that skips unknown fields as tacc's generated code does.
 pub fn decode(bytes: &[u8]) -> Result<Vec<i32>> {
     match decode_fast(bytes) {
         Some(v) => Ok(v),
-        None => reference_decode(bytes),
+        None => decode_general(bytes),
     }
+}
+
+/// CompactProtocol type codes.
+mod ty {
+    pub const BOOL_TRUE: u8 = 1;
+    pub const BOOL_FALSE: u8 = 2;
+    pub const BYTE: u8 = 3;
+    pub const I16: u8 = 4;
+    pub const I32: u8 = 5;
+    pub const I64: u8 = 6;
+    pub const DOUBLE: u8 = 7;
+    pub const BINARY: u8 = 8;
+    pub const LIST: u8 = 9;
+    pub const SET: u8 = 10;
+    pub const MAP: u8 = 11;
+    pub const STRUCT: u8 = 12;
+}
+
+/// Nesting deeper than this is refused (the thrift crate uses the same bound).
+const MAX_DEPTH: u32 = 64;
+
+/// A bounded CompactProtocol reader: every length is checked against the bytes left before
+/// anything is allocated. (The `thrift` crate's `skip` allocates a string's declared length
+/// first, which a fuzzer turned into a 2.7 GB allocation; so it is not used on untrusted input.)
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn err(&self, what: &str) -> Error {
+        Error::corrupt(FORMAT, format!("{what} at byte {}", self.pos))
+    }
+
+    fn byte(&mut self) -> Result<u8> {
+        let b = *self
+            .bytes
+            .get(self.pos)
+            .ok_or_else(|| self.err("unexpected end of payload"))?;
+        self.pos += 1;
+        Ok(b)
+    }
+
+    fn varint(&mut self) -> Result<u64> {
+        let mut v = 0u64;
+        for shift in (0..70).step_by(7) {
+            let b = self.byte()?;
+            v |= ((b & 0x7F) as u64)
+                .checked_shl(shift)
+                .ok_or_else(|| self.err("varint too long"))?;
+            if b < 0x80 {
+                return Ok(v);
+            }
+        }
+        Err(self.err("varint too long"))
+    }
+
+    fn i32(&mut self) -> Result<i32> {
+        let v = self.varint()?;
+        let v = u32::try_from(v).map_err(|_| self.err("i32 out of range"))?;
+        Ok(unzigzag(v))
+    }
+
+    /// A count of items that each take at least one byte: bounded by the bytes left.
+    fn count(&mut self, n: u64) -> Result<usize> {
+        if n > (self.bytes.len() - self.pos) as u64 {
+            return Err(self.err(&format!("{n} items cannot fit in the bytes left")));
+        }
+        Ok(n as usize)
+    }
+
+    fn list_header(&mut self) -> Result<(u8, usize)> {
+        let h = self.byte()?;
+        let n = match h >> 4 {
+            15 => self.varint()?,
+            small => small as u64,
+        };
+        Ok((h & 0x0F, self.count(n)?))
+    }
+
+    fn skip(&mut self, t: u8, depth: u32) -> Result<()> {
+        if depth > MAX_DEPTH {
+            return Err(self.err("nesting too deep"));
+        }
+        match t {
+            ty::BOOL_TRUE | ty::BOOL_FALSE => Ok(()),
+            ty::BYTE => self.byte().map(|_| ()),
+            ty::I16 | ty::I32 | ty::I64 => self.varint().map(|_| ()),
+            ty::DOUBLE => {
+                let end = self.pos + 8;
+                if end > self.bytes.len() {
+                    return Err(self.err("truncated double"));
+                }
+                self.pos = end;
+                Ok(())
+            }
+            ty::BINARY => {
+                let n = self.varint()?;
+                let n = self.count(n)?;
+                self.pos += n;
+                Ok(())
+            }
+            ty::LIST | ty::SET => {
+                let (elem, n) = self.list_header()?;
+                for _ in 0..n {
+                    // Booleans inside containers take one byte each.
+                    if matches!(elem, ty::BOOL_TRUE | ty::BOOL_FALSE) {
+                        self.byte()?;
+                    } else {
+                        self.skip(elem, depth + 1)?;
+                    }
+                }
+                Ok(())
+            }
+            ty::MAP => {
+                let n = self.varint()?;
+                let n = self.count(n)?;
+                if n == 0 {
+                    return Ok(());
+                }
+                let kv = self.byte()?;
+                for _ in 0..n {
+                    for t in [kv >> 4, kv & 0x0F] {
+                        if matches!(t, ty::BOOL_TRUE | ty::BOOL_FALSE) {
+                            self.byte()?;
+                        } else {
+                            self.skip(t, depth + 1)?;
+                        }
+                    }
+                }
+                Ok(())
+            }
+            ty::STRUCT => self.skip_struct(depth + 1),
+            other => Err(self.err(&format!("unknown Thrift type {other}"))),
+        }
+    }
+
+    fn skip_struct(&mut self, depth: u32) -> Result<()> {
+        loop {
+            let h = self.byte()?;
+            if h == 0 {
+                return Ok(());
+            }
+            if h >> 4 == 0 {
+                self.varint()?; // explicit field ID
+            }
+            self.skip(h & 0x0F, depth)?;
+        }
+    }
+}
+
+/// The general reader: the top-level struct, field 1 as list<i32>, other fields skipped.
+fn decode_general(bytes: &[u8]) -> Result<Vec<i32>> {
+    let mut r = Reader { bytes, pos: 0 };
+    let mut last_id: i64 = 0;
+    let mut ids = None;
+    loop {
+        let h = r.byte()?;
+        if h == 0 {
+            break;
+        }
+        let t = h & 0x0F;
+        let id = match h >> 4 {
+            0 => {
+                let v = r.varint()?;
+                unzigzag(u32::try_from(v).map_err(|_| r.err("bad field ID"))?) as i64
+            }
+            delta => last_id + delta as i64,
+        };
+        last_id = id;
+        if id == 1 && t == ty::LIST {
+            let (elem, n) = r.list_header()?;
+            if elem != ty::I32 {
+                return Err(r.err("field 1 is not a list<i32>"));
+            }
+            let mut v = Vec::with_capacity(n);
+            for _ in 0..n {
+                v.push(r.i32()?);
+            }
+            ids = Some(v);
+        } else {
+            r.skip(t, 1)?;
+        }
+    }
+    ids.ok_or_else(|| Error::corrupt(FORMAT, "field 1 (the ID list) is missing"))
 }
 
 fn decode_fast(bytes: &[u8]) -> Option<Vec<i32>> {
@@ -120,6 +306,7 @@ pub fn reference_encode(values: &[i32]) -> Vec<u8> {
 }
 
 /// Decodes through the `thrift` crate: reads field 1 as list<i32>, skips unknown fields.
+/// For tests and benchmarks on trusted payloads only (see [`Reader`] for why).
 pub fn reference_decode(bytes: &[u8]) -> Result<Vec<i32>> {
     use thrift::protocol::*;
     let input_len = bytes.len();
@@ -138,9 +325,13 @@ pub fn reference_decode(bytes: &[u8]) -> Result<Vec<i32>> {
                 if l.element_type != TType::I32 {
                     return Err(Error::corrupt(FORMAT, "field 1 is not a list<i32>"));
                 }
-                let n = usize::try_from(l.size).map_err(|_| Error::corrupt(FORMAT, "negative list size"))?;
+                let n = usize::try_from(l.size)
+                    .map_err(|_| Error::corrupt(FORMAT, "negative list size"))?;
                 if n > input_len {
-                    return Err(Error::corrupt(FORMAT, format!("list of {n} values in {input_len} bytes")));
+                    return Err(Error::corrupt(
+                        FORMAT,
+                        format!("list of {n} values in {input_len} bytes"),
+                    ));
                 }
                 let mut v = Vec::with_capacity(n);
                 for _ in 0..n {
@@ -157,7 +348,8 @@ pub fn reference_decode(bytes: &[u8]) -> Result<Vec<i32>> {
         ids.ok_or_else(|| Error::corrupt(FORMAT, "field 1 (the ID list) is missing"))
     };
     // The thrift crate is not ours to audit: a panic on hostile bytes becomes an error.
-    std::panic::catch_unwind(run).unwrap_or_else(|_| Err(Error::corrupt(FORMAT, "malformed Thrift data")))
+    std::panic::catch_unwind(run)
+        .unwrap_or_else(|_| Err(Error::corrupt(FORMAT, "malformed Thrift data")))
 }
 
 #[cfg(test)]
@@ -174,15 +366,46 @@ mod tests {
     #[test]
     fn fast_equals_reference() {
         for n in [0usize, 1, 14, 15, 16, 127, 128, 300, 20000] {
-            let v: Vec<i32> = (0..n as i32).map(|i| (i * 7919) % 100_000 - 50_000).collect();
+            let v: Vec<i32> = (0..n as i32)
+                .map(|i| (i * 7919) % 100_000 - 50_000)
+                .collect();
             let fast = encode(&v);
             assert_eq!(fast, reference_encode(&v), "n={n}");
             assert_eq!(decode(&fast).unwrap(), v);
             assert_eq!(reference_decode(&fast).unwrap(), v);
         }
+        // The general reader (used when the fast path declines) agrees on valid payloads.
+        for n in [0usize, 3, 15, 200] {
+            let v: Vec<i32> = (0..n as i32).map(|i| i * -977).collect();
+            assert_eq!(decode_general(&encode(&v)).unwrap(), v);
+        }
         let extremes = [i32::MIN, i32::MAX, 0, -1];
         assert_eq!(encode(&extremes), reference_encode(&extremes));
         assert_eq!(decode(&encode(&extremes)).unwrap(), extremes);
+    }
+
+    #[test]
+    fn skips_unknown_fields_and_trailing_bytes_like_tacc() {
+        // field 2: string "hi"; field 1 (long header: type, zigzag ID): list<i32> [1]; stop; garbage.
+        let payload = [0x28, 2, b'h', b'i', 0x09, 0x02, 0x15, 2, 0, 0xAB];
+        assert_eq!(decode(&payload).unwrap(), vec![1]);
+        assert_eq!(reference_decode(&payload).unwrap(), vec![1]);
+        // The long header form for a short list.
+        assert_eq!(decode(&[0x19, 0xF5, 1, 4, 0]).unwrap(), vec![2]);
+    }
+
+    #[test]
+    fn huge_declared_lengths_allocate_nothing() {
+        // A string field claiming 2.7 GB in a 9-byte payload (found by cargo fuzz).
+        let payload = [0x28, 0xFF, 0xFF, 0xFF, 0xFF, 0x09, 0x19, 0x05, 0x00];
+        assert!(decode(&payload).is_err());
+        assert!(
+            decode(&[0x1B, 0xFF, 0xFF, 0xFF, 0x0F, 0x55, 0]).is_err(),
+            "map"
+        );
+        let mut deep = vec![0x1C; 200];
+        deep.push(0);
+        assert!(decode(&deep).is_err(), "nesting");
     }
 
     #[test]

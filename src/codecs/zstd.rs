@@ -18,7 +18,9 @@ pub fn check_level(level: i32) -> Result<()> {
     if (1..=22).contains(&level) {
         Ok(())
     } else {
-        Err(Error::InvalidArgument(format!("zstd level {level} is outside 1-22")))
+        Err(Error::InvalidArgument(format!(
+            "zstd level {level} is outside 1-22"
+        )))
     }
 }
 
@@ -28,11 +30,13 @@ pub fn compress(data: &[u8], level: i32) -> Result<Vec<u8>> {
     COMPRESSOR.with(|cell| {
         let mut slot = cell.borrow_mut();
         if !matches!(&*slot, Some((l, _)) if *l == level) {
-            let c = zstd::bulk::Compressor::new(level).map_err(|e| Error::InvalidArgument(format!("zstd: {e}")))?;
+            let c = zstd::bulk::Compressor::new(level)
+                .map_err(|e| Error::InvalidArgument(format!("zstd: {e}")))?;
             *slot = Some((level, c));
         }
         let c = &mut slot.as_mut().unwrap().1;
-        c.compress(data).map_err(|e| Error::InvalidArgument(format!("zstd: {e}")))
+        c.compress(data)
+            .map_err(|e| Error::InvalidArgument(format!("zstd: {e}")))
     })
 }
 
@@ -45,15 +49,27 @@ pub fn decompress(data: &[u8], limit: usize) -> Result<Vec<u8>> {
     let declared = zstd::zstd_safe::get_frame_content_size(data).ok().flatten();
     if let Some(n) = declared {
         if n > limit as u64 {
-            return Err(Error::TooLarge { what: "zstd content", size: n, limit: limit as u64 });
+            return Err(Error::TooLarge {
+                what: "zstd content",
+                size: n,
+                limit: limit as u64,
+            });
         }
     }
-    let mut dec = zstd::stream::read::Decoder::with_buffer(data).map_err(|e| Error::corrupt("zstd", e))?;
+    let mut dec =
+        zstd::stream::read::Decoder::with_buffer(data).map_err(|e| Error::corrupt("zstd", e))?;
     // A declared size only sizes the first allocation, and only as far as the input could justify.
     let mut out = Vec::with_capacity(declared.unwrap_or(0).min(data.len() as u64 * 64) as usize);
-    (&mut dec).take(limit as u64 + 1).read_to_end(&mut out).map_err(|e| Error::corrupt("zstd", e))?;
+    (&mut dec)
+        .take(limit as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| Error::corrupt("zstd", e))?;
     if out.len() > limit {
-        return Err(Error::TooLarge { what: "zstd content", size: out.len() as u64, limit: limit as u64 });
+        return Err(Error::TooLarge {
+            what: "zstd content",
+            size: out.len() as u64,
+            limit: limit as u64,
+        });
     }
     Ok(out)
 }
@@ -66,7 +82,10 @@ mod tests {
     fn round_trip_and_errors() {
         let data = b"token token token".repeat(100);
         for level in [1, 3, 15, 19, 22] {
-            assert_eq!(decompress(&compress(&data, level).unwrap(), usize::MAX).unwrap(), data);
+            assert_eq!(
+                decompress(&compress(&data, level).unwrap(), usize::MAX).unwrap(),
+                data
+            );
         }
         assert!(compress(&data, 0).is_err());
         assert!(compress(&data, 23).is_err());

@@ -2,10 +2,12 @@
 
 use std::ffi::{c_char, CStr, CString};
 
-use super::boundary::{self, call, cstr, invalid, null_arg, out, slice, text, value, Failure, FfiResult};
+use super::boundary::{
+    self, call, cstr, invalid, null_arg, out, slice, text, value, Failure, FfiResult,
+};
 use super::{
-    tacc_buf, tacc_codec, tacc_content_kind, tacc_frame_info, tacc_ids, tacc_layout, tacc_options, tacc_status,
-    TACC_FLAG_NO_CHECKSUM, TACC_FORMAT_VERSION, TACC_METHOD_AUTO, TACC_VERSION_NUMBER,
+    tacc_buf, tacc_codec, tacc_content_kind, tacc_frame_info, tacc_ids, tacc_layout, tacc_options,
+    tacc_status, TACC_FLAG_NO_CHECKSUM, TACC_FORMAT_VERSION, TACC_METHOD_AUTO, TACC_VERSION_NUMBER,
 };
 use crate::codec::{Codec, Content, LopaceMethod, Options};
 use crate::format::{ContentKind, Header, Method};
@@ -24,10 +26,11 @@ pub extern "C" fn tacc_version() -> u32 {
 #[no_mangle]
 pub extern "C" fn tacc_version_string() -> *const c_char {
     value(c"?".as_ptr(), || {
-        static V: &CStr = match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
-            Ok(v) => v,
-            Err(_) => panic!("version contains NUL"),
-        };
+        static V: &CStr =
+            match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+                Ok(v) => v,
+                Err(_) => panic!("version contains NUL"),
+            };
         V.as_ptr()
     })
 }
@@ -43,10 +46,13 @@ pub extern "C" fn tacc_format_version() -> u32 {
 /// Unknown codes give "unknown status code". Thread rule: any thread, any time.
 #[no_mangle]
 pub extern "C" fn tacc_status_str(status: i32) -> *const c_char {
-    value(c"?".as_ptr(), || tacc_status::message(status).as_ptr().cast())
+    value(c"?".as_ptr(), || {
+        tacc_status::message(status).as_ptr().cast()
+    })
 }
 
-const METHOD_NAMES: [(u32, &CStr); 8] = [
+/// C strings of `Method::name` (a test holds the two lists equal).
+const METHOD_NAMES: [(u32, &CStr); 9] = [
     (0, c"stored"),
     (1, c"zstd"),
     (2, c"gzip"),
@@ -54,6 +60,7 @@ const METHOD_NAMES: [(u32, &CStr); 8] = [
     (4, c"lopace-hybrid"),
     (5, c"tacc"),
     (6, c"tacc-gzip"),
+    (7, c"model"),
     (TACC_METHOD_AUTO, c"auto"),
 ];
 
@@ -62,18 +69,29 @@ const METHOD_NAMES: [(u32, &CStr); 8] = [
 #[no_mangle]
 pub extern "C" fn tacc_method_name(method: u32) -> *const c_char {
     value(std::ptr::null(), || {
-        METHOD_NAMES.iter().find(|(id, _)| *id == method).map_or(std::ptr::null(), |(_, n)| n.as_ptr())
+        METHOD_NAMES
+            .iter()
+            .find(|(id, _)| *id == method)
+            .map_or(std::ptr::null(), |(_, n)| n.as_ptr())
     })
 }
 
 /// The method whose name is `name` (as printed by `tacc_method_name`, "auto" included).
 /// Thread rule: any thread, any time.
 #[no_mangle]
-pub unsafe extern "C" fn tacc_method_from_name(name: *const c_char, out_method: *mut u32, err_msg: *mut *mut c_char) -> tacc_status {
+pub unsafe extern "C" fn tacc_method_from_name(
+    name: *const c_char,
+    out_method: *mut u32,
+    err_msg: *mut *mut c_char,
+) -> tacc_status {
     call(err_msg, || {
         let name = unsafe { cstr(name, "name")? };
         let out_method = unsafe { out(out_method, "out_method")? };
-        *out_method = if name == "auto" { TACC_METHOD_AUTO } else { Method::from_name(name)? as u32 };
+        *out_method = if name == "auto" {
+            TACC_METHOD_AUTO
+        } else {
+            Method::from_name(name)? as u32
+        };
         Ok(())
     })
 }
@@ -116,7 +134,7 @@ pub unsafe extern "C" fn tacc_str_free(s: *mut c_char) {
 
 // ---- Options ----------------------------------------------------------------------------------
 
-/// Fills `opts` with the defaults (framed, TACC_METHOD_TACC_GZIP, default levels, checksum on)
+/// Fills `opts` with the defaults (framed, TACC_METHOD_MODEL, default levels, checksum on)
 /// and sets `struct_size`. NULL does nothing. Thread rule: one thread per struct.
 #[no_mangle]
 pub unsafe extern "C" fn tacc_options_init(opts: *mut tacc_options) {
@@ -173,10 +191,19 @@ unsafe fn read_options(p: *const tacc_options) -> FfiResult<Opts> {
         // ours (a newer header) are fields this library does not know and are not read.
         let n = size.min(std::mem::size_of::<tacc_options>());
         // SAFETY: n bytes are readable at p (above) and writable in o.
-        unsafe { std::ptr::copy_nonoverlapping(p.cast::<u8>(), (&mut o as *mut tacc_options).cast::<u8>(), n) };
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                p.cast::<u8>(),
+                (&mut o as *mut tacc_options).cast::<u8>(),
+                n,
+            )
+        };
     }
     if o.flags & !TACC_FLAG_NO_CHECKSUM != 0 {
-        return Err(invalid(format!("unknown bits in tacc_options.flags: {:#x}", o.flags)));
+        return Err(invalid(format!(
+            "unknown bits in tacc_options.flags: {:#x}",
+            o.flags
+        )));
     }
     let raw = match o.layout {
         x if x == tacc_layout::TACC_LAYOUT_FRAME as u32 => false,
@@ -187,15 +214,24 @@ unsafe fn read_options(p: *const tacc_options) -> FfiResult<Opts> {
     Ok(Opts {
         options: Options {
             method: method_of(o.method)?,
-            zstd_level: if o.zstd_level == 0 { d.zstd_level } else { o.zstd_level },
-            gzip_level: if o.gzip_level == 0 { d.gzip_level } else { o.gzip_level },
+            zstd_level: if o.zstd_level == 0 {
+                d.zstd_level
+            } else {
+                o.zstd_level
+            },
+            gzip_level: if o.gzip_level == 0 {
+                d.gzip_level
+            } else {
+                o.gzip_level
+            },
             checksum: o.flags & TACC_FLAG_NO_CHECKSUM == 0,
         },
         raw,
     })
 }
 
-const RAW_METHODS: &str = "the raw layout exists for peer formats only: tacc, tacc-gzip (tacc 0.1.0), \
+const RAW_METHODS: &str =
+    "the raw layout exists for peer formats only: tacc, tacc-gzip (tacc 0.1.0), \
                            zstd, lopace-token, lopace-hybrid (LoPace 0.1.5)";
 
 /// A method that has a peer payload: tacc's (gzip flag) or LoPace's.
@@ -233,7 +269,8 @@ pub unsafe extern "C" fn tacc_codec_new(
         let name = unsafe { cstr(tokenizer, "tokenizer")? };
         let out_codec = unsafe { out(out_codec, "out_codec")? };
         let codec = Codec::new(name)?;
-        let name = CString::new(codec.tokenizer_name()).map_err(|_| invalid("tokenizer name contains NUL"))?;
+        let name = CString::new(codec.tokenizer_name())
+            .map_err(|_| invalid("tokenizer name contains NUL"))?;
         *out_codec = Box::into_raw(Box::new(tacc_codec { codec, name }));
         Ok(())
     })
@@ -255,12 +292,16 @@ pub unsafe extern "C" fn tacc_codec_free(codec: *mut tacc_codec) {
 /// is NULL. Thread rule: shareable, like the codec.
 #[no_mangle]
 pub unsafe extern "C" fn tacc_codec_tokenizer(codec: *const tacc_codec) -> *const c_char {
-    value(std::ptr::null(), || unsafe { codec.as_ref() }.map_or(std::ptr::null(), |c| c.name.as_ptr()))
+    value(std::ptr::null(), || {
+        unsafe { codec.as_ref() }.map_or(std::ptr::null(), |c| c.name.as_ptr())
+    })
 }
 
 unsafe fn codec_ref<'a>(codec: *const tacc_codec) -> FfiResult<&'a Codec> {
     // SAFETY: per the contract, a non-NULL codec came from tacc_codec_new and is not yet freed.
-    unsafe { codec.as_ref() }.map(|c| &c.codec).ok_or_else(|| null_arg("codec"))
+    unsafe { codec.as_ref() }
+        .map(|c| &c.codec)
+        .ok_or_else(|| null_arg("codec"))
 }
 
 // ---- Tokens -----------------------------------------------------------------------------------
@@ -358,7 +399,9 @@ pub unsafe extern "C" fn tacc_encode_token_ids(
         let bytes = if o.raw {
             match peer(o.options.method)? {
                 Peer::Tacc { gzip } => codec.encode_token_ids(ids, gzip)?,
-                Peer::Lopace(_) => return Err(invalid("raw token IDs exist for tacc and tacc-gzip only")),
+                Peer::Lopace(_) => {
+                    return Err(invalid("raw token IDs exist for tacc and tacc-gzip only"))
+                }
             }
         } else {
             codec.compress_token_ids(ids, &o.options)?
@@ -431,7 +474,8 @@ pub unsafe extern "C" fn tacc_decode_text(
         let o = unsafe { read_options(opts)? };
         let out_text = unsafe { out(out_text, "out")? };
         let s = if o.raw {
-            let codec = codec.ok_or_else(|| null_arg("codec (the raw layout needs the tokenizer)"))?;
+            let codec =
+                codec.ok_or_else(|| null_arg("codec (the raw layout needs the tokenizer)"))?;
             match peer(o.options.method)? {
                 Peer::Tacc { gzip } => codec.detokenize(&codec.decode_token_ids(data, gzip)?)?,
                 Peer::Lopace(m) => codec.lopace_decompress(data, m)?,
@@ -465,10 +509,13 @@ pub unsafe extern "C" fn tacc_decode_token_ids(
         let o = unsafe { read_options(opts)? };
         let out_ids = unsafe { out(out_ids, "out")? };
         let ids = if o.raw {
-            let codec = codec.ok_or_else(|| null_arg("codec (the raw layout needs the mapping)"))?;
+            let codec =
+                codec.ok_or_else(|| null_arg("codec (the raw layout needs the mapping)"))?;
             match peer(o.options.method)? {
                 Peer::Tacc { gzip } => codec.decode_token_ids(data, gzip)?,
-                Peer::Lopace(_) => return Err(invalid("raw token IDs exist for tacc and tacc-gzip only")),
+                Peer::Lopace(_) => {
+                    return Err(invalid("raw token IDs exist for tacc and tacc-gzip only"))
+                }
             }
         } else {
             match decode_frame(codec, data)? {
@@ -525,7 +572,9 @@ pub unsafe extern "C" fn tacc_frame_inspect(
         let size = unsafe { std::ptr::read(out_info.cast::<usize>()) };
         let full = std::mem::size_of::<tacc_frame_info>();
         if size < full {
-            return Err(invalid(format!("tacc_frame_info.struct_size is {size}, smaller than {full}")));
+            return Err(invalid(format!(
+                "tacc_frame_info.struct_size is {size}, smaller than {full}"
+            )));
         }
         let (h, _) = Header::parse(data)?;
         let info = tacc_frame_info {

@@ -16,18 +16,27 @@ pub(crate) struct Failure {
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Failure {
-        Failure { status: tacc_status::from(&e), message: e.to_string() }
+        Failure {
+            status: tacc_status::from(&e),
+            message: e.to_string(),
+        }
     }
 }
 
 pub(crate) type FfiResult<T = ()> = Result<T, Failure>;
 
 pub(crate) fn null_arg(name: &str) -> Failure {
-    Failure { status: tacc_status::TACC_ERR_NULL_ARGUMENT, message: format!("{name} is NULL") }
+    Failure {
+        status: tacc_status::TACC_ERR_NULL_ARGUMENT,
+        message: format!("{name} is NULL"),
+    }
 }
 
 pub(crate) fn invalid(message: impl Into<String>) -> Failure {
-    Failure { status: tacc_status::TACC_ERR_INVALID_ARGUMENT, message: message.into() }
+    Failure {
+        status: tacc_status::TACC_ERR_INVALID_ARGUMENT,
+        message: message.into(),
+    }
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -45,7 +54,10 @@ pub(crate) fn call(err_msg: *mut *mut c_char, body: impl FnOnce() -> FfiResult) 
     let failure = match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => return tacc_status::TACC_OK,
         Ok(Err(f)) => f,
-        Err(payload) => Failure { status: tacc_status::TACC_ERR_PANIC, message: panic_message(&*payload) },
+        Err(payload) => Failure {
+            status: tacc_status::TACC_ERR_PANIC,
+            message: panic_message(&*payload),
+        },
     };
     if !err_msg.is_null() {
         // Writing the message can only fail on OOM, which aborts anyway; guard it all the same.
@@ -72,11 +84,19 @@ pub(crate) unsafe fn slice<'a, T>(ptr: *const T, len: usize, name: &str) -> FfiR
     if ptr.is_null() {
         return Err(null_arg(name));
     }
-    if len.checked_mul(std::mem::size_of::<T>()).is_none_or(|n| n > isize::MAX as usize) {
-        return Err(invalid(format!("{name}: length {len} is larger than any buffer can be")));
+    if len
+        .checked_mul(std::mem::size_of::<T>())
+        .is_none_or(|n| n > isize::MAX as usize)
+    {
+        return Err(invalid(format!(
+            "{name}: length {len} is larger than any buffer can be"
+        )));
     }
     if (ptr as usize) % std::mem::align_of::<T>() != 0 {
-        return Err(invalid(format!("{name} is not aligned to {} bytes", std::mem::align_of::<T>())));
+        return Err(invalid(format!(
+            "{name} is not aligned to {} bytes",
+            std::mem::align_of::<T>()
+        )));
     }
     // SAFETY: non-NULL, aligned, size checked; the caller promises `len` valid elements.
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
@@ -113,21 +133,33 @@ pub(crate) unsafe fn out<'a, T>(ptr: *mut T, name: &str) -> FfiResult<&'a mut T>
 /// Hands a byte vector to C.
 pub(crate) fn into_buf(v: Vec<u8>) -> tacc_buf {
     if v.is_empty() {
-        return tacc_buf { data: std::ptr::null_mut(), len: 0 };
+        return tacc_buf {
+            data: std::ptr::null_mut(),
+            len: 0,
+        };
     }
     let b = v.into_boxed_slice();
     let len = b.len();
-    tacc_buf { data: Box::into_raw(b).cast::<u8>(), len }
+    tacc_buf {
+        data: Box::into_raw(b).cast::<u8>(),
+        len,
+    }
 }
 
 /// Hands a token-ID vector to C.
 pub(crate) fn into_ids(v: Vec<u32>) -> tacc_ids {
     if v.is_empty() {
-        return tacc_ids { data: std::ptr::null_mut(), len: 0 };
+        return tacc_ids {
+            data: std::ptr::null_mut(),
+            len: 0,
+        };
     }
     let b = v.into_boxed_slice();
     let len = b.len();
-    tacc_ids { data: Box::into_raw(b).cast::<u32>(), len }
+    tacc_ids {
+        data: Box::into_raw(b).cast::<u32>(),
+        len,
+    }
 }
 
 /// Releases what [`into_buf`] made.

@@ -30,7 +30,8 @@ pub const TACC_VERSION_MINOR: u32 = 1;
 pub const TACC_VERSION_PATCH: u32 = 0;
 /// The version packed as `(MAJOR << 16) | (MINOR << 8) | PATCH`: 0.1.0 is 0x000100 (256).
 /// Compare it with `tacc_version()` to check that the loaded library matches the header.
-pub const TACC_VERSION_NUMBER: u32 = (TACC_VERSION_MAJOR << 16) | (TACC_VERSION_MINOR << 8) | TACC_VERSION_PATCH;
+pub const TACC_VERSION_NUMBER: u32 =
+    (TACC_VERSION_MAJOR << 16) | (TACC_VERSION_MINOR << 8) | TACC_VERSION_PATCH;
 /// The version as a string; the header builds TACC_VERSION_STRING from the numbers above.
 const VERSION_STRING: &str = "0.1.0";
 /// Version of the frame format this library writes (independent of the library version).
@@ -68,11 +69,26 @@ const fn str_eq(a: &str, b: &str) -> bool {
 
 // The header's version macros are literals (cbindgen cannot evaluate env!): a release that bumps
 // Cargo.toml without them does not compile.
-const _: () = assert!(TACC_VERSION_MAJOR == parse_u32(env!("CARGO_PKG_VERSION_MAJOR")), "update TACC_VERSION_MAJOR");
-const _: () = assert!(TACC_VERSION_MINOR == parse_u32(env!("CARGO_PKG_VERSION_MINOR")), "update TACC_VERSION_MINOR");
-const _: () = assert!(TACC_VERSION_PATCH == parse_u32(env!("CARGO_PKG_VERSION_PATCH")), "update TACC_VERSION_PATCH");
-const _: () = assert!(str_eq(VERSION_STRING, env!("CARGO_PKG_VERSION")), "update VERSION_STRING");
-const _: () = assert!(TACC_FORMAT_VERSION == crate::format::FORMAT_VERSION as u32, "update TACC_FORMAT_VERSION");
+const _: () = assert!(
+    TACC_VERSION_MAJOR == parse_u32(env!("CARGO_PKG_VERSION_MAJOR")),
+    "update TACC_VERSION_MAJOR"
+);
+const _: () = assert!(
+    TACC_VERSION_MINOR == parse_u32(env!("CARGO_PKG_VERSION_MINOR")),
+    "update TACC_VERSION_MINOR"
+);
+const _: () = assert!(
+    TACC_VERSION_PATCH == parse_u32(env!("CARGO_PKG_VERSION_PATCH")),
+    "update TACC_VERSION_PATCH"
+);
+const _: () = assert!(
+    str_eq(VERSION_STRING, env!("CARGO_PKG_VERSION")),
+    "update VERSION_STRING"
+);
+const _: () = assert!(
+    TACC_FORMAT_VERSION == crate::format::FORMAT_VERSION as u32,
+    "update TACC_FORMAT_VERSION"
+);
 
 /// The result of every fallible call. `TACC_OK` is 0; every error is non-zero.
 /// Values are never renumbered; a retired one stays reserved.
@@ -177,8 +193,10 @@ pub enum tacc_method {
     TACC_METHOD_LOPACE_HYBRID = 4,
     /// tacc 0.1.0's payload: frequency-mapped token IDs in Thrift CompactProtocol.
     TACC_METHOD_TACC = 5,
-    /// tacc 0.1.0's payload, gzip-compressed (the default).
+    /// tacc 0.1.0's payload, gzip-compressed.
     TACC_METHOD_TACC_GZIP = 6,
+    /// The context-model entropy coder (the default; frames only).
+    TACC_METHOD_MODEL = 7,
 }
 
 /// `tacc_options.layout`: what the encode calls write and the decode calls read.
@@ -215,7 +233,7 @@ pub enum tacc_content_kind {
 pub struct tacc_options {
     /// `sizeof(tacc_options)` of the caller's header.
     pub struct_size: usize,
-    /// A `tacc_method` value, or `TACC_METHOD_AUTO` (frames only). Default TACC_METHOD_TACC_GZIP.
+    /// A `tacc_method` value, or `TACC_METHOD_AUTO` (frames only). Default TACC_METHOD_MODEL.
     pub method: u32,
     /// A `tacc_layout` value. Default TACC_LAYOUT_FRAME.
     pub layout: u32,

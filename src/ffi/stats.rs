@@ -54,12 +54,16 @@ pub unsafe extern "C" fn tacc_codec_stats(
 ) -> tacc_status {
     call(err_msg, || {
         // SAFETY: per the contract, a non-NULL codec came from tacc_codec_new and is alive.
-        let codec = unsafe { codec.as_ref() }.map(|c| &c.codec).ok_or_else(|| null_arg("codec"))?;
+        let codec = unsafe { codec.as_ref() }
+            .map(|c| &c.codec)
+            .ok_or_else(|| null_arg("codec"))?;
         let t = unsafe { text(text_ptr, len, "text")? };
         let mut o = super::api::default_options();
         if let Some(user) = unsafe { opts.as_ref() } {
             if user.struct_size < o.struct_size {
-                return Err(invalid("tacc_options.struct_size is too small: call tacc_options_init first"));
+                return Err(invalid(
+                    "tacc_options.struct_size is too small: call tacc_options_init first",
+                ));
             }
             o.zstd_level = user.zstd_level;
             o.gzip_level = user.gzip_level;
@@ -68,8 +72,16 @@ pub unsafe extern "C" fn tacc_codec_stats(
         let d = Options::default();
         let options = Options {
             method: None,
-            zstd_level: if o.zstd_level == 0 { d.zstd_level } else { o.zstd_level },
-            gzip_level: if o.gzip_level == 0 { d.gzip_level } else { o.gzip_level },
+            zstd_level: if o.zstd_level == 0 {
+                d.zstd_level
+            } else {
+                o.zstd_level
+            },
+            gzip_level: if o.gzip_level == 0 {
+                d.gzip_level
+            } else {
+                o.gzip_level
+            },
             checksum: o.flags & super::TACC_FLAG_NO_CHECKSUM == 0,
         };
         let out_stats = unsafe { out(out_stats, "out_stats")? };
@@ -98,19 +110,25 @@ unsafe fn stats_ref<'a>(stats: *const tacc_stats) -> Option<&'a crate::stats::St
 /// Size of the text in UTF-8 bytes; 0 if `stats` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn tacc_stats_original_bytes(stats: *const tacc_stats) -> u64 {
-    value(0, || unsafe { stats_ref(stats) }.map_or(0, |s| s.original_bytes))
+    value(0, || {
+        unsafe { stats_ref(stats) }.map_or(0, |s| s.original_bytes)
+    })
 }
 
 /// Number of tokens in the text; 0 if `stats` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn tacc_stats_original_tokens(stats: *const tacc_stats) -> u64 {
-    value(0, || unsafe { stats_ref(stats) }.map_or(0, |s| s.original_tokens))
+    value(0, || {
+        unsafe { stats_ref(stats) }.map_or(0, |s| s.original_tokens)
+    })
 }
 
 /// Number of methods measured; 0 if `stats` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn tacc_stats_method_count(stats: *const tacc_stats) -> usize {
-    value(0, || unsafe { stats_ref(stats) }.map_or(0, |s| s.methods.len()))
+    value(0, || {
+        unsafe { stats_ref(stats) }.map_or(0, |s| s.methods.len())
+    })
 }
 
 /// The result of method number `index` (0 <= index < tacc_stats_method_count).
@@ -127,12 +145,17 @@ pub unsafe extern "C" fn tacc_stats_method(
         let o = unsafe { out(out_method, "out_method")? };
         let full = std::mem::size_of::<tacc_method_stats>();
         if o.struct_size < full {
-            return Err(invalid(format!("tacc_method_stats.struct_size is {}, smaller than {full}", o.struct_size)));
+            return Err(invalid(format!(
+                "tacc_method_stats.struct_size is {}, smaller than {full}",
+                o.struct_size
+            )));
         }
-        let m = s
-            .methods
-            .get(index)
-            .ok_or_else(|| invalid(format!("index {index} is out of range (count {})", s.methods.len())))?;
+        let m = s.methods.get(index).ok_or_else(|| {
+            invalid(format!(
+                "index {index} is out of range (count {})",
+                s.methods.len()
+            ))
+        })?;
         let method = Method::from_name(&m.name)? as u32;
         *o = tacc_method_stats {
             struct_size: o.struct_size,

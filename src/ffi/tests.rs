@@ -19,7 +19,14 @@ fn codec() -> *mut tacc_codec {
 }
 
 fn opts(method: u32, layout: tacc_layout) -> tacc_options {
-    let mut o = tacc_options { struct_size: 0, method: 0, layout: 0, zstd_level: 0, gzip_level: 0, flags: 0 };
+    let mut o = tacc_options {
+        struct_size: 0,
+        method: 0,
+        layout: 0,
+        zstd_level: 0,
+        gzip_level: 0,
+        flags: 0,
+    };
     unsafe { tacc_options_init(&mut o) };
     o.method = method;
     o.layout = layout as u32;
@@ -27,11 +34,17 @@ fn opts(method: u32, layout: tacc_layout) -> tacc_options {
 }
 
 fn empty_buf() -> tacc_buf {
-    tacc_buf { data: null_mut(), len: 0 }
+    tacc_buf {
+        data: null_mut(),
+        len: 0,
+    }
 }
 
 fn empty_ids() -> tacc_ids {
-    tacc_ids { data: null_mut(), len: 0 }
+    tacc_ids {
+        data: null_mut(),
+        len: 0,
+    }
 }
 
 unsafe fn take_msg(msg: *mut c_char) -> String {
@@ -57,10 +70,21 @@ fn ids_vec(b: &tacc_ids) -> Vec<u32> {
 
 #[test]
 fn version_matches_cargo() {
-    let v = format!("{}.{}.{}", TACC_VERSION_MAJOR, TACC_VERSION_MINOR, TACC_VERSION_PATCH);
+    let v = format!(
+        "{}.{}.{}",
+        TACC_VERSION_MAJOR, TACC_VERSION_MINOR, TACC_VERSION_PATCH
+    );
     assert_eq!(v, env!("CARGO_PKG_VERSION"));
-    assert_eq!(tacc_version(), (TACC_VERSION_MAJOR << 16) | (TACC_VERSION_MINOR << 8) | TACC_VERSION_PATCH);
-    assert_eq!(unsafe { CStr::from_ptr(tacc_version_string()) }.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        tacc_version(),
+        (TACC_VERSION_MAJOR << 16) | (TACC_VERSION_MINOR << 8) | TACC_VERSION_PATCH
+    );
+    assert_eq!(
+        unsafe { CStr::from_ptr(tacc_version_string()) }
+            .to_str()
+            .unwrap(),
+        env!("CARGO_PKG_VERSION")
+    );
     assert_eq!(tacc_format_version(), crate::format::FORMAT_VERSION as u32);
 }
 
@@ -69,7 +93,10 @@ fn header_macros_match_cargo() {
     // The checked-in header must carry the same numbers (the drift check regenerates it).
     let h = include_str!("../../include/tacc.h");
     let get = |name: &str| -> String {
-        let line = h.lines().find(|l| l.starts_with(&format!("#define {name} "))).unwrap_or_else(|| panic!("{name}"));
+        let line = h
+            .lines()
+            .find(|l| l.starts_with(&format!("#define {name} ")))
+            .unwrap_or_else(|| panic!("{name}"));
         line[format!("#define {name} ").len()..].trim().to_string()
     };
     assert_eq!(get("TACC_VERSION_MAJOR"), env!("CARGO_PKG_VERSION_MAJOR"));
@@ -83,18 +110,31 @@ fn status_strings_and_method_names() {
         let s = unsafe { CStr::from_ptr(tacc_status_str(code)) };
         assert!(!s.to_bytes().is_empty());
     }
-    assert_eq!(unsafe { CStr::from_ptr(tacc_status_str(0)) }.to_str().unwrap(), "ok");
+    assert_eq!(
+        unsafe { CStr::from_ptr(tacc_status_str(0)) }
+            .to_str()
+            .unwrap(),
+        "ok"
+    );
     for m in crate::format::Method::ALL {
-        let n = unsafe { CStr::from_ptr(tacc_method_name(m as u32)) }.to_str().unwrap();
+        let name = tacc_method_name(m as u32);
+        assert!(!name.is_null(), "{m:?} has no C name");
+        let n = unsafe { CStr::from_ptr(name) }.to_str().unwrap();
         assert_eq!(n, m.name());
         let mut back = 99;
         let cname = std::ffi::CString::new(n).unwrap();
-        assert_eq!(unsafe { tacc_method_from_name(cname.as_ptr(), &mut back, null_mut()) }, tacc_status::TACC_OK);
+        assert_eq!(
+            unsafe { tacc_method_from_name(cname.as_ptr(), &mut back, null_mut()) },
+            tacc_status::TACC_OK
+        );
         assert_eq!(back, m as u32);
     }
-    assert!(tacc_method_name(7).is_null());
+    assert!(tacc_method_name(8).is_null());
     let mut m = 0;
-    assert_eq!(unsafe { tacc_method_from_name(c"auto".as_ptr(), &mut m, null_mut()) }, tacc_status::TACC_OK);
+    assert_eq!(
+        unsafe { tacc_method_from_name(c"auto".as_ptr(), &mut m, null_mut()) },
+        tacc_status::TACC_OK
+    );
     assert_eq!(m, TACC_METHOD_AUTO);
     let mut msg = null_mut();
     assert_eq!(
@@ -112,30 +152,72 @@ fn unknown_tokenizer_and_null_name() {
     assert_eq!(st, tacc_status::TACC_ERR_UNKNOWN_TOKENIZER);
     assert!(c.is_null(), "out written only on success");
     assert!(unsafe { take_msg(msg) }.contains("llama"));
-    assert_eq!(unsafe { tacc_codec_new(null(), &mut c, null_mut()) }, tacc_status::TACC_ERR_NULL_ARGUMENT);
-    assert_eq!(unsafe { tacc_codec_new(c"gpt2".as_ptr(), null_mut(), null_mut()) }, tacc_status::TACC_ERR_NULL_ARGUMENT);
+    assert_eq!(
+        unsafe { tacc_codec_new(null(), &mut c, null_mut()) },
+        tacc_status::TACC_ERR_NULL_ARGUMENT
+    );
+    assert_eq!(
+        unsafe { tacc_codec_new(c"gpt2".as_ptr(), null_mut(), null_mut()) },
+        tacc_status::TACC_ERR_NULL_ARGUMENT
+    );
     unsafe { tacc_codec_free(null_mut()) };
 }
 
 #[test]
 fn round_trip_text_every_method_framed() {
     let c = codec();
-    assert_eq!(unsafe { CStr::from_ptr(tacc_codec_tokenizer(c)) }.to_str().unwrap(), "cl100k_base");
+    assert_eq!(
+        unsafe { CStr::from_ptr(tacc_codec_tokenizer(c)) }
+            .to_str()
+            .unwrap(),
+        "cl100k_base"
+    );
     for m in (0..7).chain([TACC_METHOD_AUTO]) {
         let o = opts(m, tacc_layout::TACC_LAYOUT_FRAME);
         let mut frame = empty_buf();
-        let st = unsafe { tacc_encode_text(c, TEXT.as_ptr().cast(), TEXT.len(), &o, &mut frame, null_mut()) };
+        let st = unsafe {
+            tacc_encode_text(
+                c,
+                TEXT.as_ptr().cast(),
+                TEXT.len(),
+                &o,
+                &mut frame,
+                null_mut(),
+            )
+        };
         assert_eq!(st, tacc_status::TACC_OK, "method {m}");
-        let mut info = tacc_frame_info { struct_size: std::mem::size_of::<tacc_frame_info>(), method: 0, content_kind: 9, content_len: 0, tokenizer_id: 0, has_checksum: 0 };
-        assert_eq!(unsafe { tacc_frame_inspect(frame.data, frame.len, &mut info, null_mut()) }, tacc_status::TACC_OK);
-        assert_eq!(info.content_kind, tacc_content_kind::TACC_CONTENT_TEXT as u32);
+        let mut info = tacc_frame_info {
+            struct_size: std::mem::size_of::<tacc_frame_info>(),
+            method: 0,
+            content_kind: 9,
+            content_len: 0,
+            tokenizer_id: 0,
+            has_checksum: 0,
+        };
+        assert_eq!(
+            unsafe { tacc_frame_inspect(frame.data, frame.len, &mut info, null_mut()) },
+            tacc_status::TACC_OK
+        );
+        assert_eq!(
+            info.content_kind,
+            tacc_content_kind::TACC_CONTENT_TEXT as u32
+        );
         assert_eq!(info.content_len, TEXT.len() as u64);
         if m != TACC_METHOD_AUTO {
             assert_eq!(info.method, m);
         }
         for dec_codec in [c as *const tacc_codec, null()] {
             let mut back = empty_buf();
-            let st = unsafe { tacc_decode_text(dec_codec, frame.data, frame.len, null(), &mut back, null_mut()) };
+            let st = unsafe {
+                tacc_decode_text(
+                    dec_codec,
+                    frame.data,
+                    frame.len,
+                    null(),
+                    &mut back,
+                    null_mut(),
+                )
+            };
             assert_eq!(st, tacc_status::TACC_OK);
             assert_eq!(buf_bytes(&back), TEXT.as_bytes());
             unsafe { tacc_buf_free(&mut back) };
@@ -150,25 +232,55 @@ fn round_trip_text_every_method_framed() {
 #[test]
 fn round_trip_raw_layouts() {
     let c = codec();
-    for m in [Method::Zstd, Method::LopaceToken, Method::LopaceHybrid, Method::Tacc, Method::TaccGzip] {
+    for m in [
+        Method::Zstd,
+        Method::LopaceToken,
+        Method::LopaceHybrid,
+        Method::Tacc,
+        Method::TaccGzip,
+    ] {
         let o = opts(m as u32, tacc_layout::TACC_LAYOUT_RAW);
         let mut raw = empty_buf();
-        assert_eq!(unsafe { tacc_encode_text(c, TEXT.as_ptr().cast(), TEXT.len(), &o, &mut raw, null_mut()) }, tacc_status::TACC_OK);
+        assert_eq!(
+            unsafe {
+                tacc_encode_text(
+                    c,
+                    TEXT.as_ptr().cast(),
+                    TEXT.len(),
+                    &o,
+                    &mut raw,
+                    null_mut(),
+                )
+            },
+            tacc_status::TACC_OK
+        );
         let mut back = empty_buf();
-        assert_eq!(unsafe { tacc_decode_text(c, raw.data, raw.len, &o, &mut back, null_mut()) }, tacc_status::TACC_OK);
+        assert_eq!(
+            unsafe { tacc_decode_text(c, raw.data, raw.len, &o, &mut back, null_mut()) },
+            tacc_status::TACC_OK
+        );
         assert_eq!(buf_bytes(&back), TEXT.as_bytes());
         unsafe { tacc_buf_free(&mut raw) };
         unsafe { tacc_buf_free(&mut back) };
     }
     // Raw tacc payloads are tacc 0.1.0's encode_token_ids, byte for byte.
     let ids = crate::Codec::new("cl100k_base").unwrap().tokenize(TEXT);
-    let expected = crate::Codec::new("cl100k_base").unwrap().encode_token_ids(&ids, false).unwrap();
+    let expected = crate::Codec::new("cl100k_base")
+        .unwrap()
+        .encode_token_ids(&ids, false)
+        .unwrap();
     let o = opts(Method::Tacc as u32, tacc_layout::TACC_LAYOUT_RAW);
     let mut raw = empty_buf();
-    assert_eq!(unsafe { tacc_encode_token_ids(c, ids.as_ptr(), ids.len(), &o, &mut raw, null_mut()) }, tacc_status::TACC_OK);
+    assert_eq!(
+        unsafe { tacc_encode_token_ids(c, ids.as_ptr(), ids.len(), &o, &mut raw, null_mut()) },
+        tacc_status::TACC_OK
+    );
     assert_eq!(buf_bytes(&raw), expected);
     let mut back = empty_ids();
-    assert_eq!(unsafe { tacc_decode_token_ids(c, raw.data, raw.len, &o, &mut back, null_mut()) }, tacc_status::TACC_OK);
+    assert_eq!(
+        unsafe { tacc_decode_token_ids(c, raw.data, raw.len, &o, &mut back, null_mut()) },
+        tacc_status::TACC_OK
+    );
     assert_eq!(ids_vec(&back), ids);
     unsafe { tacc_ids_free(&mut back) };
     unsafe { tacc_buf_free(&mut raw) };
@@ -176,11 +288,26 @@ fn round_trip_raw_layouts() {
     for m in [Method::Stored as u32, Method::Gzip as u32, TACC_METHOD_AUTO] {
         let o = opts(m, tacc_layout::TACC_LAYOUT_RAW);
         let mut out = empty_buf();
-        assert_eq!(unsafe { tacc_encode_text(c, TEXT.as_ptr().cast(), TEXT.len(), &o, &mut out, null_mut()) }, tacc_status::TACC_ERR_INVALID_ARGUMENT);
+        assert_eq!(
+            unsafe {
+                tacc_encode_text(
+                    c,
+                    TEXT.as_ptr().cast(),
+                    TEXT.len(),
+                    &o,
+                    &mut out,
+                    null_mut(),
+                )
+            },
+            tacc_status::TACC_ERR_INVALID_ARGUMENT
+        );
     }
     let o = opts(Method::Tacc as u32, tacc_layout::TACC_LAYOUT_RAW);
     let mut out = empty_buf();
-    assert_eq!(unsafe { tacc_decode_text(null(), b"x".as_ptr(), 1, &o, &mut out, null_mut()) }, tacc_status::TACC_ERR_NULL_ARGUMENT);
+    assert_eq!(
+        unsafe { tacc_decode_text(null(), b"x".as_ptr(), 1, &o, &mut out, null_mut()) },
+        tacc_status::TACC_ERR_NULL_ARGUMENT
+    );
     unsafe { tacc_codec_free(c) };
 }
 
@@ -191,14 +318,28 @@ fn round_trip_token_ids_and_bytes() {
     for m in [0, 3, 4, 5, 6, TACC_METHOD_AUTO] {
         let o = opts(m, tacc_layout::TACC_LAYOUT_FRAME);
         let mut frame = empty_buf();
-        assert_eq!(unsafe { tacc_encode_token_ids(c, ids.as_ptr(), ids.len(), &o, &mut frame, null_mut()) }, tacc_status::TACC_OK, "method {m}");
+        assert_eq!(
+            unsafe {
+                tacc_encode_token_ids(c, ids.as_ptr(), ids.len(), &o, &mut frame, null_mut())
+            },
+            tacc_status::TACC_OK,
+            "method {m}"
+        );
         let mut back = empty_ids();
-        assert_eq!(unsafe { tacc_decode_token_ids(c, frame.data, frame.len, null(), &mut back, null_mut()) }, tacc_status::TACC_OK);
+        assert_eq!(
+            unsafe {
+                tacc_decode_token_ids(c, frame.data, frame.len, null(), &mut back, null_mut())
+            },
+            tacc_status::TACC_OK
+        );
         assert_eq!(ids_vec(&back), ids);
         // Asking for text from a token-ID frame is an error with a message.
         let mut msg = null_mut();
         let mut t = empty_buf();
-        assert_eq!(unsafe { tacc_decode_text(c, frame.data, frame.len, null(), &mut t, &mut msg) }, tacc_status::TACC_ERR_INVALID_ARGUMENT);
+        assert_eq!(
+            unsafe { tacc_decode_text(c, frame.data, frame.len, null(), &mut t, &mut msg) },
+            tacc_status::TACC_ERR_INVALID_ARGUMENT
+        );
         assert!(unsafe { take_msg(msg) }.contains("token IDs"));
         unsafe { tacc_ids_free(&mut back) };
         unsafe { tacc_buf_free(&mut frame) };
@@ -206,21 +347,45 @@ fn round_trip_token_ids_and_bytes() {
     // zstd/gzip cannot hold token IDs.
     let o = opts(1, tacc_layout::TACC_LAYOUT_FRAME);
     let mut f = empty_buf();
-    assert_eq!(unsafe { tacc_encode_token_ids(c, ids.as_ptr(), ids.len(), &o, &mut f, null_mut()) }, tacc_status::TACC_ERR_INVALID_ARGUMENT);
+    assert_eq!(
+        unsafe { tacc_encode_token_ids(c, ids.as_ptr(), ids.len(), &o, &mut f, null_mut()) },
+        tacc_status::TACC_ERR_INVALID_ARGUMENT
+    );
     // Empty inputs: NULL with length 0 is fine, and the results are empty.
     let mut frame = empty_buf();
-    assert_eq!(unsafe { tacc_encode_token_ids(c, null(), 0, null(), &mut frame, null_mut()) }, tacc_status::TACC_OK);
+    assert_eq!(
+        unsafe { tacc_encode_token_ids(c, null(), 0, null(), &mut frame, null_mut()) },
+        tacc_status::TACC_OK
+    );
     let mut back = empty_ids();
-    assert_eq!(unsafe { tacc_decode_token_ids(c, frame.data, frame.len, null(), &mut back, null_mut()) }, tacc_status::TACC_OK);
+    assert_eq!(
+        unsafe { tacc_decode_token_ids(c, frame.data, frame.len, null(), &mut back, null_mut()) },
+        tacc_status::TACC_OK
+    );
     assert_eq!(back.len, 0);
     assert!(back.data.is_null());
     unsafe { tacc_buf_free(&mut frame) };
     // Non-UTF-8 bytes go through zstd.
     let bytes = [0xffu8, 0xfe, 0, 1, 2, 3, 0x80];
     let mut frame = empty_buf();
-    assert_eq!(unsafe { tacc_encode_bytes(c, bytes.as_ptr(), bytes.len(), null(), &mut frame, null_mut()) }, tacc_status::TACC_OK);
+    assert_eq!(
+        unsafe {
+            tacc_encode_bytes(
+                c,
+                bytes.as_ptr(),
+                bytes.len(),
+                null(),
+                &mut frame,
+                null_mut(),
+            )
+        },
+        tacc_status::TACC_OK
+    );
     let mut back = empty_buf();
-    assert_eq!(unsafe { tacc_decode_bytes(null(), frame.data, frame.len, &mut back, null_mut()) }, tacc_status::TACC_OK);
+    assert_eq!(
+        unsafe { tacc_decode_bytes(null(), frame.data, frame.len, &mut back, null_mut()) },
+        tacc_status::TACC_OK
+    );
     assert_eq!(buf_bytes(&back), bytes);
     unsafe { tacc_buf_free(&mut back) };
     unsafe { tacc_buf_free(&mut frame) };
@@ -231,16 +396,25 @@ fn round_trip_token_ids_and_bytes() {
 fn tokenize_detokenize() {
     let c = codec();
     let mut ids = empty_ids();
-    assert_eq!(unsafe { tacc_tokenize(c, TEXT.as_ptr().cast(), TEXT.len(), &mut ids, null_mut()) }, tacc_status::TACC_OK);
+    assert_eq!(
+        unsafe { tacc_tokenize(c, TEXT.as_ptr().cast(), TEXT.len(), &mut ids, null_mut()) },
+        tacc_status::TACC_OK
+    );
     assert!(ids.len > 10);
     let mut text = empty_buf();
-    assert_eq!(unsafe { tacc_detokenize(c, ids.data, ids.len, &mut text, null_mut()) }, tacc_status::TACC_OK);
+    assert_eq!(
+        unsafe { tacc_detokenize(c, ids.data, ids.len, &mut text, null_mut()) },
+        tacc_status::TACC_OK
+    );
     assert_eq!(buf_bytes(&text), TEXT.as_bytes());
     unsafe { tacc_buf_free(&mut text) };
     unsafe { tacc_ids_free(&mut ids) };
     let bad = [u32::MAX];
     let mut msg = null_mut();
-    assert_eq!(unsafe { tacc_detokenize(c, bad.as_ptr(), 1, &mut text, &mut msg) }, tacc_status::TACC_ERR_UNKNOWN_TOKEN);
+    assert_eq!(
+        unsafe { tacc_detokenize(c, bad.as_ptr(), 1, &mut text, &mut msg) },
+        tacc_status::TACC_ERR_UNKNOWN_TOKEN
+    );
     unsafe { take_msg(msg) };
     unsafe { tacc_codec_free(c) };
 }
@@ -252,47 +426,122 @@ fn null_pointers_and_bad_lengths_are_errors() {
     let mut ids = empty_ids();
     let n = tacc_status::TACC_ERR_NULL_ARGUMENT;
     unsafe {
-        assert_eq!(tacc_encode_text(null(), TEXT.as_ptr().cast(), 3, null(), &mut out, null_mut()), n);
-        assert_eq!(tacc_encode_text(c, null(), 3, null(), &mut out, null_mut()), n);
-        assert_eq!(tacc_encode_text(c, TEXT.as_ptr().cast(), 3, null(), null_mut(), null_mut()), n);
-        assert_eq!(tacc_encode_token_ids(c, null(), 5, null(), &mut out, null_mut()), n);
-        assert_eq!(tacc_decode_text(c, null(), 5, null(), &mut out, null_mut()), n);
-        assert_eq!(tacc_decode_token_ids(c, null(), 5, null(), &mut ids, null_mut()), n);
+        assert_eq!(
+            tacc_encode_text(
+                null(),
+                TEXT.as_ptr().cast(),
+                3,
+                null(),
+                &mut out,
+                null_mut()
+            ),
+            n
+        );
+        assert_eq!(
+            tacc_encode_text(c, null(), 3, null(), &mut out, null_mut()),
+            n
+        );
+        assert_eq!(
+            tacc_encode_text(c, TEXT.as_ptr().cast(), 3, null(), null_mut(), null_mut()),
+            n
+        );
+        assert_eq!(
+            tacc_encode_token_ids(c, null(), 5, null(), &mut out, null_mut()),
+            n
+        );
+        assert_eq!(
+            tacc_decode_text(c, null(), 5, null(), &mut out, null_mut()),
+            n
+        );
+        assert_eq!(
+            tacc_decode_token_ids(c, null(), 5, null(), &mut ids, null_mut()),
+            n
+        );
         assert_eq!(tacc_decode_bytes(c, null(), 5, &mut out, null_mut()), n);
         assert_eq!(tacc_tokenize(c, null(), 1, &mut ids, null_mut()), n);
         assert_eq!(tacc_detokenize(c, null(), 1, &mut out, null_mut()), n);
         assert_eq!(tacc_frame_inspect(null(), 1, null_mut(), null_mut()), n);
-        assert_eq!(tacc_codec_stats(null(), null(), 0, null(), null_mut(), null_mut()), n);
+        assert_eq!(
+            tacc_codec_stats(null(), null(), 0, null(), null_mut(), null_mut()),
+            n
+        );
         // Lengths no buffer can have.
         let mut msg = null_mut();
-        assert_eq!(tacc_encode_token_ids(c, [1u32].as_ptr(), usize::MAX / 2, null(), &mut out, &mut msg), tacc_status::TACC_ERR_INVALID_ARGUMENT);
+        assert_eq!(
+            tacc_encode_token_ids(
+                c,
+                [1u32].as_ptr(),
+                usize::MAX / 2,
+                null(),
+                &mut out,
+                &mut msg
+            ),
+            tacc_status::TACC_ERR_INVALID_ARGUMENT
+        );
         assert!(take_msg(msg).contains("length"));
-        assert_eq!(tacc_decode_text(c, [1u8].as_ptr(), usize::MAX, null(), &mut out, null_mut()), tacc_status::TACC_ERR_INVALID_ARGUMENT);
+        assert_eq!(
+            tacc_decode_text(c, [1u8].as_ptr(), usize::MAX, null(), &mut out, null_mut()),
+            tacc_status::TACC_ERR_INVALID_ARGUMENT
+        );
         // Misaligned ID pointer.
         let raw = [0u32; 4];
         let mis = (raw.as_ptr() as *const u8).add(1) as *const u32;
-        assert_eq!(tacc_encode_token_ids(c, mis, 2, null(), &mut out, null_mut()), tacc_status::TACC_ERR_INVALID_ARGUMENT);
+        assert_eq!(
+            tacc_encode_token_ids(c, mis, 2, null(), &mut out, null_mut()),
+            tacc_status::TACC_ERR_INVALID_ARGUMENT
+        );
         // Invalid UTF-8 text.
         let bad = [b'a', 0xff];
-        assert_eq!(tacc_encode_text(c, bad.as_ptr().cast(), 2, null(), &mut out, null_mut()), tacc_status::TACC_ERR_INVALID_UTF8);
+        assert_eq!(
+            tacc_encode_text(c, bad.as_ptr().cast(), 2, null(), &mut out, null_mut()),
+            tacc_status::TACC_ERR_INVALID_UTF8
+        );
         // Bad options.
         let mut o = opts(6, tacc_layout::TACC_LAYOUT_FRAME);
         o.struct_size = 4;
-        assert_eq!(tacc_encode_text(c, TEXT.as_ptr().cast(), 3, &o, &mut out, null_mut()), tacc_status::TACC_ERR_INVALID_ARGUMENT);
+        assert_eq!(
+            tacc_encode_text(c, TEXT.as_ptr().cast(), 3, &o, &mut out, null_mut()),
+            tacc_status::TACC_ERR_INVALID_ARGUMENT
+        );
         for bad in [
-            tacc_options { method: 7, ..opts(6, tacc_layout::TACC_LAYOUT_FRAME) },
-            tacc_options { method: 1 << 20, ..opts(6, tacc_layout::TACC_LAYOUT_FRAME) },
-            tacc_options { layout: 9, ..opts(6, tacc_layout::TACC_LAYOUT_FRAME) },
-            tacc_options { flags: 2, ..opts(6, tacc_layout::TACC_LAYOUT_FRAME) },
-            tacc_options { zstd_level: 99, ..opts(1, tacc_layout::TACC_LAYOUT_FRAME) },
-            tacc_options { gzip_level: -5, ..opts(2, tacc_layout::TACC_LAYOUT_FRAME) },
+            tacc_options {
+                method: 8,
+                ..opts(6, tacc_layout::TACC_LAYOUT_FRAME)
+            },
+            tacc_options {
+                method: 1 << 20,
+                ..opts(6, tacc_layout::TACC_LAYOUT_FRAME)
+            },
+            tacc_options {
+                layout: 9,
+                ..opts(6, tacc_layout::TACC_LAYOUT_FRAME)
+            },
+            tacc_options {
+                flags: 2,
+                ..opts(6, tacc_layout::TACC_LAYOUT_FRAME)
+            },
+            tacc_options {
+                zstd_level: 99,
+                ..opts(1, tacc_layout::TACC_LAYOUT_FRAME)
+            },
+            tacc_options {
+                gzip_level: -5,
+                ..opts(2, tacc_layout::TACC_LAYOUT_FRAME)
+            },
         ] {
-            assert_eq!(tacc_encode_text(c, TEXT.as_ptr().cast(), 3, &bad, &mut out, null_mut()), tacc_status::TACC_ERR_INVALID_ARGUMENT, "{bad:?}");
+            assert_eq!(
+                tacc_encode_text(c, TEXT.as_ptr().cast(), 3, &bad, &mut out, null_mut()),
+                tacc_status::TACC_ERR_INVALID_ARGUMENT,
+                "{bad:?}"
+            );
         }
         // A larger struct_size (a newer header) is accepted.
         let mut o = opts(1, tacc_layout::TACC_LAYOUT_FRAME);
         o.struct_size = std::mem::size_of::<tacc_options>();
-        assert_eq!(tacc_encode_text(c, TEXT.as_ptr().cast(), 3, &o, &mut out, null_mut()), tacc_status::TACC_OK);
+        assert_eq!(
+            tacc_encode_text(c, TEXT.as_ptr().cast(), 3, &o, &mut out, null_mut()),
+            tacc_status::TACC_OK
+        );
         tacc_buf_free(&mut out);
         tacc_buf_free(null_mut());
         tacc_ids_free(null_mut());
@@ -308,12 +557,27 @@ fn null_pointers_and_bad_lengths_are_errors() {
 fn corrupt_frames_are_errors() {
     let c = codec();
     let mut frame = empty_buf();
-    assert_eq!(unsafe { tacc_encode_text(c, TEXT.as_ptr().cast(), TEXT.len(), null(), &mut frame, null_mut()) }, tacc_status::TACC_OK);
+    assert_eq!(
+        unsafe {
+            tacc_encode_text(
+                c,
+                TEXT.as_ptr().cast(),
+                TEXT.len(),
+                null(),
+                &mut frame,
+                null_mut(),
+            )
+        },
+        tacc_status::TACC_OK
+    );
     let good = buf_bytes(&frame);
     unsafe { tacc_buf_free(&mut frame) };
     let mut out = empty_buf();
     let mut msg = null_mut();
-    assert_eq!(unsafe { tacc_decode_text(c, b"hello".as_ptr(), 5, null(), &mut out, &mut msg) }, tacc_status::TACC_ERR_CORRUPT);
+    assert_eq!(
+        unsafe { tacc_decode_text(c, b"hello".as_ptr(), 5, null(), &mut out, &mut msg) },
+        tacc_status::TACC_ERR_CORRUPT
+    );
     assert!(unsafe { take_msg(msg) }.contains("magic"));
     // Every truncation and every single-byte flip fails cleanly (no crash, no output).
     for cut in 0..good.len() {
@@ -324,7 +588,8 @@ fn corrupt_frames_are_errors() {
     for i in 0..good.len() {
         let mut bad = good.clone();
         bad[i] ^= 0x41;
-        let st = unsafe { tacc_decode_text(c, bad.as_ptr(), bad.len(), null(), &mut out, null_mut()) };
+        let st =
+            unsafe { tacc_decode_text(c, bad.as_ptr(), bad.len(), null(), &mut out, null_mut()) };
         assert_ne!(st, tacc_status::TACC_ERR_PANIC);
         if st == tacc_status::TACC_OK {
             unsafe { tacc_buf_free(&mut out) };
@@ -333,7 +598,10 @@ fn corrupt_frames_are_errors() {
     let mut bad = good.clone();
     let last = bad.len() - 1;
     bad[last] ^= 1;
-    assert_eq!(unsafe { tacc_decode_text(c, bad.as_ptr(), bad.len(), null(), &mut out, null_mut()) }, tacc_status::TACC_ERR_CHECKSUM);
+    assert_eq!(
+        unsafe { tacc_decode_text(c, bad.as_ptr(), bad.len(), null(), &mut out, null_mut()) },
+        tacc_status::TACC_ERR_CHECKSUM
+    );
     unsafe { tacc_codec_free(c) };
 }
 
@@ -341,21 +609,52 @@ fn corrupt_frames_are_errors() {
 fn stats_cover_every_method() {
     let c = codec();
     let mut s = null_mut();
-    assert_eq!(unsafe { tacc_codec_stats(c, TEXT.as_ptr().cast(), TEXT.len(), null(), &mut s, null_mut()) }, tacc_status::TACC_OK);
+    assert_eq!(
+        unsafe {
+            tacc_codec_stats(
+                c,
+                TEXT.as_ptr().cast(),
+                TEXT.len(),
+                null(),
+                &mut s,
+                null_mut(),
+            )
+        },
+        tacc_status::TACC_OK
+    );
     unsafe {
         assert_eq!(tacc_stats_original_bytes(s), TEXT.len() as u64);
         assert!(tacc_stats_original_tokens(s) > 0);
         let n = tacc_stats_method_count(s);
         assert_eq!(n, Method::ALL.len());
-        let mut m = tacc_method_stats { struct_size: std::mem::size_of::<tacc_method_stats>(), method: 0, compressed_bytes: 0, ratio: 0.0, size_fraction: 0.0, space_saved_percent: 0.0, bytes_saved: 0, encode_seconds: 0.0, decode_seconds: 0.0 };
+        let mut m = tacc_method_stats {
+            struct_size: std::mem::size_of::<tacc_method_stats>(),
+            method: 0,
+            compressed_bytes: 0,
+            ratio: 0.0,
+            size_fraction: 0.0,
+            space_saved_percent: 0.0,
+            bytes_saved: 0,
+            encode_seconds: 0.0,
+            decode_seconds: 0.0,
+        };
         for i in 0..n {
-            assert_eq!(tacc_stats_method(s, i, &mut m, null_mut()), tacc_status::TACC_OK);
+            assert_eq!(
+                tacc_stats_method(s, i, &mut m, null_mut()),
+                tacc_status::TACC_OK
+            );
             assert_eq!(m.method, Method::ALL[i] as u32);
             assert!(m.compressed_bytes > 0);
         }
-        assert_eq!(tacc_stats_method(s, n, &mut m, null_mut()), tacc_status::TACC_ERR_INVALID_ARGUMENT);
+        assert_eq!(
+            tacc_stats_method(s, n, &mut m, null_mut()),
+            tacc_status::TACC_ERR_INVALID_ARGUMENT
+        );
         m.struct_size = 8;
-        assert_eq!(tacc_stats_method(s, 0, &mut m, null_mut()), tacc_status::TACC_ERR_INVALID_ARGUMENT);
+        assert_eq!(
+            tacc_stats_method(s, 0, &mut m, null_mut()),
+            tacc_status::TACC_ERR_INVALID_ARGUMENT
+        );
         tacc_stats_free(s);
     }
     unsafe { tacc_codec_free(c) };
@@ -372,9 +671,33 @@ fn one_codec_many_threads() {
                 for i in 0..20u32 {
                     let o = opts(i % 7, tacc_layout::TACC_LAYOUT_FRAME);
                     let mut frame = empty_buf();
-                    assert_eq!(unsafe { tacc_encode_text(c, text.as_ptr().cast(), text.len(), &o, &mut frame, null_mut()) }, tacc_status::TACC_OK);
+                    assert_eq!(
+                        unsafe {
+                            tacc_encode_text(
+                                c,
+                                text.as_ptr().cast(),
+                                text.len(),
+                                &o,
+                                &mut frame,
+                                null_mut(),
+                            )
+                        },
+                        tacc_status::TACC_OK
+                    );
                     let mut back = empty_buf();
-                    assert_eq!(unsafe { tacc_decode_text(c, frame.data, frame.len, null(), &mut back, null_mut()) }, tacc_status::TACC_OK);
+                    assert_eq!(
+                        unsafe {
+                            tacc_decode_text(
+                                c,
+                                frame.data,
+                                frame.len,
+                                null(),
+                                &mut back,
+                                null_mut(),
+                            )
+                        },
+                        tacc_status::TACC_OK
+                    );
                     assert_eq!(buf_bytes(&back), text.as_bytes());
                     unsafe { tacc_buf_free(&mut back) };
                     unsafe { tacc_buf_free(&mut frame) };
@@ -394,7 +717,10 @@ fn panics_become_a_status_and_a_message() {
     assert_eq!(st, tacc_status::TACC_ERR_PANIC);
     let m = unsafe { take_msg(msg) };
     assert!(m.contains("boom"), "{m}");
-    assert_eq!(boundary::call(null_mut(), || panic!("{}", String::from("owned"))), tacc_status::TACC_ERR_PANIC);
+    assert_eq!(
+        boundary::call(null_mut(), || panic!("{}", String::from("owned"))),
+        tacc_status::TACC_ERR_PANIC
+    );
     assert_eq!(boundary::value(7, || panic!("x")), 7);
     std::panic::set_hook(prev);
 }

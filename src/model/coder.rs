@@ -14,7 +14,11 @@ pub(crate) struct Encoder {
 
 impl Encoder {
     pub(crate) fn new() -> Self {
-        Encoder { x1: 0, x2: u32::MAX, out: Vec::new() }
+        Encoder {
+            x1: 0,
+            x2: u32::MAX,
+            out: Vec::new(),
+        }
     }
     /// Emit the fewest bytes that pin a value inside [x1, x2] when the decoder pads with zeros,
     /// and restart the coder for the next chunk.
@@ -65,7 +69,13 @@ pub(crate) struct Decoder<'a> {
 
 impl<'a> Decoder<'a> {
     pub(crate) fn new(data: &'a [u8]) -> Self {
-        let mut d = Decoder { x1: 0, x2: u32::MAX, x: 0, data, pos: 0 };
+        let mut d = Decoder {
+            x1: 0,
+            x2: u32::MAX,
+            x: 0,
+            data,
+            pos: 0,
+        };
         for _ in 0..4 {
             d.x = (d.x << 8) | d.next_byte();
         }

@@ -24,7 +24,10 @@ pub const MAX_VOCAB_SIZE: u32 = 1 << 24;
 pub enum ModelError {
     /// Invalid coded data or arguments (also: vocab_size 0 or above 2^24).
     Corrupt(String),
-    InvalidToken { id: u32, vocab_size: u32 },
+    InvalidToken {
+        id: u32,
+        vocab_size: u32,
+    },
     BadPriors(String),
 }
 
@@ -33,7 +36,10 @@ impl std::fmt::Display for ModelError {
         match self {
             ModelError::Corrupt(s) => write!(f, "corrupt token model data: {s}"),
             ModelError::InvalidToken { id, vocab_size } => {
-                write!(f, "token id {id} out of range for vocabulary of {vocab_size}")
+                write!(
+                    f,
+                    "token id {id} out of range for vocabulary of {vocab_size}"
+                )
             }
             ModelError::BadPriors(s) => write!(f, "bad model priors: {s}"),
         }
@@ -70,12 +76,19 @@ impl TokenEncoder {
     /// by the adaptive models and a uniform-ish fallback), else `BadPriors`.
     pub fn new(vocab_size: u32, priors: Option<Arc<Priors>>) -> Result<TokenEncoder, ModelError> {
         check_setup(vocab_size, &priors)?;
-        Ok(TokenEncoder { vocab_size, model: Predictor::new(vocab_size, priors), coder: coder::Encoder::new() })
+        Ok(TokenEncoder {
+            vocab_size,
+            model: Predictor::new(vocab_size, priors),
+            coder: coder::Encoder::new(),
+        })
     }
 
     pub fn push(&mut self, id: u32) -> Result<(), ModelError> {
         if id >= self.vocab_size {
-            return Err(ModelError::InvalidToken { id, vocab_size: self.vocab_size });
+            return Err(ModelError::InvalidToken {
+                id,
+                vocab_size: self.vocab_size,
+            });
         }
         self.model.code_token(&mut self.coder, id);
         Ok(())
@@ -101,7 +114,10 @@ pub struct TokenDecoder {
 impl TokenDecoder {
     pub fn new(vocab_size: u32, priors: Option<Arc<Priors>>) -> Result<TokenDecoder, ModelError> {
         check_setup(vocab_size, &priors)?;
-        Ok(TokenDecoder { vocab_size, model: Predictor::new(vocab_size, priors) })
+        Ok(TokenDecoder {
+            vocab_size,
+            model: Predictor::new(vocab_size, priors),
+        })
     }
 
     /// Decode exactly `n` tokens from one chunk produced by one `flush()`. Garbage input yields
@@ -123,7 +139,11 @@ impl TokenDecoder {
 }
 
 /// One-shot: new + push all + flush.
-pub fn encode(ids: &[u32], vocab_size: u32, priors: Option<Arc<Priors>>) -> Result<Vec<u8>, ModelError> {
+pub fn encode(
+    ids: &[u32],
+    vocab_size: u32,
+    priors: Option<Arc<Priors>>,
+) -> Result<Vec<u8>, ModelError> {
     let mut e = TokenEncoder::new(vocab_size, priors)?;
     for &id in ids {
         e.push(id)?;
@@ -132,12 +152,21 @@ pub fn encode(ids: &[u32], vocab_size: u32, priors: Option<Arc<Priors>>) -> Resu
 }
 
 /// One-shot: new + decode_chunk.
-pub fn decode(data: &[u8], n: usize, vocab_size: u32, priors: Option<Arc<Priors>>) -> Result<Vec<u32>, ModelError> {
+pub fn decode(
+    data: &[u8],
+    n: usize,
+    vocab_size: u32,
+    priors: Option<Arc<Priors>>,
+) -> Result<Vec<u32>, ModelError> {
     TokenDecoder::new(vocab_size, priors)?.decode_chunk(data, n)
 }
 
 /// Ideal code length of each token in 1/256 bit (integer fixed point), as one chunk.
-pub fn token_costs(ids: &[u32], vocab_size: u32, priors: Option<Arc<Priors>>) -> Result<Vec<u32>, ModelError> {
+pub fn token_costs(
+    ids: &[u32],
+    vocab_size: u32,
+    priors: Option<Arc<Priors>>,
+) -> Result<Vec<u32>, ModelError> {
     check_setup(vocab_size, &priors)?;
     let mut m = Predictor::new(vocab_size, priors);
     let mut meter = coder::CostMeter { total: 0 };

@@ -2,8 +2,8 @@
 //! pretrained mixer weights. Immutable; shared between codecs through `Arc`.
 
 use super::coder::{BitIo, Decoder, Encoder};
-use super::ModelError;
 use super::predictor::{Predictor, NIN, NSETS};
+use super::ModelError;
 
 const MAGIC: &[u8; 8] = b"TACCPRI\x01";
 const VERSION: u32 = 1;
@@ -21,7 +21,6 @@ pub struct Priors {
     /// Bigram lists: entries of previous token `p` (p == vocab_size is start-of-text) are
     /// bg_start[p]..bg_start[p+1], sorted by next id.
     pub(crate) bg_start: Vec<u32>,
-    pub(crate) bg_next: Vec<u32>,
     bg_q: Vec<u8>,
     /// Per entry (and one past the end): next id in the low 32 bits, prefix sum of the
     /// (scaled) dequantized counts of all entries before it in the high 32 bits. Packed so a
@@ -39,13 +38,13 @@ pub struct Priors {
 }
 
 /// Lists at least this long get a jump table.
-const IDX_MIN_LEN: usize = 48;
+const IDX_MIN_LEN: usize = 256;
 
 impl std::fmt::Debug for Priors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Priors")
             .field("vocab_size", &self.vocab_size)
-            .field("bigrams", &self.bg_next.len())
+            .field("bigrams", &self.bg_q.len())
             .field("fingerprint", &format_args!("{:016x}", self.fingerprint))
             .finish()
     }
@@ -98,7 +97,9 @@ struct ByteModel {
 
 impl ByteModel {
     fn new() -> Self {
-        ByteModel { p: vec![2048; CTX_BASE[6] * 256] }
+        ByteModel {
+            p: vec![2048; CTX_BASE[6] * 256],
+        }
     }
     fn code<C: BitIo>(&mut self, io: &mut C, ctx: usize, byte: u8) -> u8 {
         let base = ctx * 256;
@@ -252,7 +253,6 @@ impl Priors {
             uni_q,
             cum,
             bg_start,
-            bg_next,
             bg_q,
             bg_ent,
             weights,
@@ -299,7 +299,8 @@ impl Priors {
             drop(pairs);
             // prune: keep the most frequent pairs (ties broken by pair value; deterministic)
             if bg.len() > MAX_BIGRAMS {
-                let mut order: Vec<(u64, u64)> = bg.iter().map(|&(p, c)| (u64::MAX - c, p)).collect();
+                let mut order: Vec<(u64, u64)> =
+                    bg.iter().map(|&(p, c)| (u64::MAX - c, p)).collect();
                 order.sort_unstable();
                 let mut keep: Vec<u64> = order[..MAX_BIGRAMS].iter().map(|x| x.1).collect();
                 keep.sort_unstable();
@@ -323,7 +324,15 @@ impl Priors {
             for i in 1..bg_start.len() {
                 bg_start[i] += bg_start[i - 1];
             }
-            Priors::build(vocab_size, uni_q, bg_start, bg_next, bg_q, Predictor::default_weights(), Some(0))
+            Priors::build(
+                vocab_size,
+                uni_q,
+                bg_start,
+                bg_next,
+                bg_q,
+                Predictor::default_weights(),
+                Some(0),
+            )
         };
         let partial = std::sync::Arc::new(stats(false));
         // Train mixer weights online over (a bounded number of) held-out sequences.
@@ -350,7 +359,10 @@ impl Priors {
             vocab_size,
             full.uni_q,
             full.bg_start,
-            full.bg_next,
+            full.bg_ent[..full.bg_q.len()]
+                .iter()
+                .map(|&e| e as u32)
+                .collect(),
             full.bg_q,
             weights,
             None,
@@ -359,11 +371,15 @@ impl Priors {
 
     /// Serialize: magic, version, vocab_size, sections, FNV-1a 64 checksum of all preceding bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.uni_q.len() + self.bg_next.len() * 2 + 4096);
+        let mut out = Vec::with_capacity(self.uni_q.len() + self.bg_q.len() * 2 + 4096);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&VERSION.to_le_bytes());
         out.extend_from_slice(&self.vocab_size.to_le_bytes());
-        let mut w = Writer { enc: Encoder::new(), m: ByteModel::new(), prev: [0; 7] };
+        let mut w = Writer {
+            enc: Encoder::new(),
+            m: ByteModel::new(),
+            prev: [0; 7],
+        };
         for &q in &self.uni_q {
             w.ctx_byte(K_UNI, q);
         }
@@ -383,8 +399,9 @@ impl Priors {
             w.varint(K_LEN, (b - a) as u64);
             let mut last = 0u64;
             for i in a..b {
-                w.varint(K_NEXT, self.bg_next[i] as u64 - last);
-                last = self.bg_next[i] as u64;
+                let next = self.bg_ent[i] as u32 as u64;
+                w.varint(K_NEXT, next - last);
+                last = next;
             }
             w.prev[K_Q] = 0;
             for i in a..b {
@@ -417,13 +434,19 @@ impl Priors {
         }
         let version = u32::from_le_bytes(body[8..12].try_into().unwrap());
         if version != VERSION {
-            return Err(ModelError::BadPriors(format!("unsupported version {version}")));
+            return Err(ModelError::BadPriors(format!(
+                "unsupported version {version}"
+            )));
         }
         let vocab_size = u32::from_le_bytes(body[12..16].try_into().unwrap());
         if vocab_size == 0 || vocab_size > MAX_VOCAB {
             return Err(bad("vocab size out of range"));
         }
-        let mut r = Reader { dec: Decoder::new(&body[16..]), m: ByteModel::new(), prev: [0; 7] };
+        let mut r = Reader {
+            dec: Decoder::new(&body[16..]),
+            m: ByteModel::new(),
+            prev: [0; 7],
+        };
         let uni_q: Vec<u8> = (0..vocab_size).map(|_| r.ctx_byte(K_UNI)).collect();
         if uni_q.iter().any(|&q| q > 250) {
             return Err(bad("unigram count out of range"));
@@ -442,12 +465,17 @@ impl Priors {
             if k > 0 && d == 0 {
                 return Err(bad("bigram lists out of order"));
             }
-            prev = prev.checked_add(d).ok_or_else(|| bad("bigram prev overflow"))?;
+            prev = prev
+                .checked_add(d)
+                .ok_or_else(|| bad("bigram prev overflow"))?;
             if prev >= nlists {
                 return Err(bad("bigram prev out of range"));
             }
             let len = r.varint(K_LEN, "bigram list length")?;
-            if len == 0 || len > vocab_size as u64 || bg_next.len() as u64 + len > MAX_BIGRAMS as u64 * 4 {
+            if len == 0
+                || len > vocab_size as u64
+                || bg_next.len() as u64 + len > MAX_BIGRAMS as u64 * 4
+            {
                 return Err(bad("bigram list length out of range"));
             }
             let mut last = 0u64;
@@ -456,7 +484,9 @@ impl Priors {
                 if i > 0 && d == 0 {
                     return Err(bad("bigram entries out of order"));
                 }
-                last = last.checked_add(d).ok_or_else(|| bad("bigram next overflow"))?;
+                last = last
+                    .checked_add(d)
+                    .ok_or_else(|| bad("bigram next overflow"))?;
                 if last >= vocab_size as u64 {
                     return Err(bad("bigram next out of range"));
                 }
@@ -489,7 +519,15 @@ impl Priors {
             weights.push(w);
         }
         // fingerprint of the bytes as given (equal to fnv1a(to_bytes()) for canonical files)
-        Ok(Priors::build(vocab_size, uni_q, bg_start, bg_next, bg_q, weights, Some(fnv1a(bytes))))
+        Ok(Priors::build(
+            vocab_size,
+            uni_q,
+            bg_start,
+            bg_next,
+            bg_q,
+            weights,
+            Some(fnv1a(bytes)),
+        ))
     }
 
     pub fn vocab_size(&self) -> u32 {
@@ -501,8 +539,20 @@ impl Priors {
         self.fingerprint
     }
 
+    /// Approximate heap memory held by these priors, in bytes.
+    pub fn heap_bytes(&self) -> usize {
+        self.uni_q.len()
+            + self.cum.len() * 4
+            + self.bg_start.len() * 4
+            + self.bg_q.len()
+            + self.bg_ent.len() * 8
+            + self.weights.len() * 4
+            + self.bg_idx_off.len() * 4
+            + self.bg_idx.len() * 8
+    }
+
     /// Number of bigram entries kept.
     pub fn bigram_count(&self) -> usize {
-        self.bg_next.len()
+        self.bg_q.len()
     }
 }

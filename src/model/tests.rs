@@ -79,7 +79,11 @@ fn random_vocab_random_sequences() {
         let enc = roundtrip(&ids, vocab, None);
         // bounded expansion on random input: at most ~log2(vocab) bits + small slack per token
         let nbits = 32 - (vocab.max(2) - 1).leading_zeros();
-        assert!(enc.len() <= 8 + len * (nbits as usize + 3) / 8 + len / 4, "expansion {} for {len} tokens", enc.len());
+        assert!(
+            enc.len() <= 8 + len * (nbits as usize + 3) / 8 + len / 4,
+            "expansion {} for {len} tokens",
+            enc.len()
+        );
     }
 }
 
@@ -110,7 +114,11 @@ fn long_repeats_compress() {
     }
     let enc = roundtrip(&ids, 100_277, None);
     // first copy costs ~17 bits/token; the 19 repeats must be nearly free
-    assert!(enc.len() < 500 * 17 / 8 + 1200, "repeats not exploited: {} bytes", enc.len());
+    assert!(
+        enc.len() < 500 * 17 / 8 + 1200,
+        "repeats not exploited: {} bytes",
+        enc.len()
+    );
     let same = vec![42u32; 100_000];
     let enc = roundtrip(&same, 50_000, None);
     assert!(enc.len() < 400, "constant run: {} bytes", enc.len());
@@ -144,13 +152,25 @@ fn streams_with_random_flush_points() {
 
 #[test]
 fn invalid_inputs() {
-    assert!(matches!(TokenEncoder::new(0, None), Err(ModelError::Corrupt(_))));
+    assert!(matches!(
+        TokenEncoder::new(0, None),
+        Err(ModelError::Corrupt(_))
+    ));
     assert!(TokenEncoder::new((1 << 24) + 1, None).is_err());
     assert!(TokenDecoder::new(0, None).is_err());
     let mut e = TokenEncoder::new(10, None).unwrap();
-    assert_eq!(e.push(10), Err(ModelError::InvalidToken { id: 10, vocab_size: 10 }));
+    assert_eq!(
+        e.push(10),
+        Err(ModelError::InvalidToken {
+            id: 10,
+            vocab_size: 10
+        })
+    );
     let p = small_priors(1000);
-    assert!(matches!(TokenEncoder::new(999, Some(p.clone())), Err(ModelError::BadPriors(_))));
+    assert!(matches!(
+        TokenEncoder::new(999, Some(p.clone())),
+        Err(ModelError::BadPriors(_))
+    ));
     assert!(TokenDecoder::new(500, Some(p)).is_err());
     assert!(encode(&[5, 11], 10, None).is_err());
 }
@@ -161,8 +181,16 @@ fn garbage_decoding_never_panics() {
     let p = small_priors(2000);
     let good = encode(&texty(&mut rng, 300, 2000), 2000, Some(p.clone())).unwrap();
     for it in 0..300 {
-        let vocab = if it % 3 == 0 { 2000 } else { 1 + rng.below(1 << 24) as u32 };
-        let pri = if vocab >= 2000 && it % 2 == 0 { Some(p.clone()) } else { None };
+        let vocab = if it % 3 == 0 {
+            2000
+        } else {
+            1 + rng.below(1 << 24) as u32
+        };
+        let pri = if vocab >= 2000 && it % 2 == 0 {
+            Some(p.clone())
+        } else {
+            None
+        };
         let data: Vec<u8> = match it % 3 {
             0 => {
                 let mut g = good.clone();
@@ -193,7 +221,10 @@ fn priors_serialization() {
     assert_eq!(small_priors(1500).to_bytes(), b);
     // coding with parsed priors matches
     let ids: Vec<u32> = (0..200).map(|i| (i * 7 % 1500) as u32).collect();
-    assert_eq!(encode(&ids, 1500, Some(p)).unwrap(), encode(&ids, 1500, Some(Arc::new(q))).unwrap());
+    assert_eq!(
+        encode(&ids, 1500, Some(p)).unwrap(),
+        encode(&ids, 1500, Some(Arc::new(q))).unwrap()
+    );
     // truncations, bit flips, random bytes: Err, never panic
     let mut rng = Rng(3);
     for cut in (0..b.len()).step_by(b.len() / 200 + 1) {
@@ -227,7 +258,10 @@ fn costs_match_encoding() {
     let bits: u64 = costs.iter().map(|&c| c as u64).sum::<u64>() / 256;
     let enc = encode(&ids, 50_000, None).unwrap();
     let real = enc.len() as u64 * 8;
-    assert!(real + 64 >= bits && real <= bits + bits / 50 + 64, "ideal {bits} bits vs real {real}");
+    assert!(
+        real + 64 >= bits && real <= bits + bits / 50 + 64,
+        "ideal {bits} bits vs real {real}"
+    );
 }
 
 /// Locks bit-exactness: fixed inputs must give these exact outputs on every platform.
@@ -238,12 +272,23 @@ fn pinned_vectors() {
     let a = encode(&ids, 100_277, None).unwrap();
     let p = small_priors(100_277);
     let b = encode(&ids, 100_277, Some(p.clone())).unwrap();
-    let got = (a.len(), priors::fnv1a(&a), b.len(), priors::fnv1a(&b), p.fingerprint());
+    let got = (
+        a.len(),
+        priors::fnv1a(&a),
+        b.len(),
+        priors::fnv1a(&b),
+        p.fingerprint(),
+    );
     eprintln!("pinned: {got:?}");
     assert_eq!(got, PINNED);
 }
-const PINNED: (usize, u64, usize, u64, u64) =
-    (1464, 18407296479471491653, 1408, 2717920637001732925, 1304129395063417042);
+const PINNED: (usize, u64, usize, u64, u64) = (
+    1464,
+    18407296479471491653,
+    1408,
+    2717920637001732925,
+    1304129395063417042,
+);
 
 #[test]
 fn memory_bounded() {

@@ -103,8 +103,10 @@ pub enum Method {
     LopaceHybrid,
     /// tacc's Thrift payload of mapped IDs.
     Tacc,
-    /// tacc's Thrift payload, gzip'd (the library's default).
+    /// tacc's Thrift payload, gzip'd.
     TaccGzip,
+    /// The context-model entropy coder (the library's default).
+    Model,
 }
 
 impl From<Method> for crate::Method {
@@ -117,6 +119,7 @@ impl From<Method> for crate::Method {
             Method::LopaceHybrid => crate::Method::LopaceHybrid,
             Method::Tacc => crate::Method::Tacc,
             Method::TaccGzip => crate::Method::TaccGzip,
+            Method::Model => crate::Method::Model,
         }
     }
 }
@@ -131,6 +134,7 @@ impl From<crate::Method> for Method {
             crate::Method::LopaceHybrid => Method::LopaceHybrid,
             crate::Method::Tacc => Method::Tacc,
             crate::Method::TaccGzip => Method::TaccGzip,
+            crate::Method::Model => Method::Model,
         }
     }
 }
@@ -192,13 +196,23 @@ pub struct Options {
 
 impl From<Options> for crate::Options {
     fn from(o: Options) -> Self {
-        crate::Options { method: o.method.map(Into::into), zstd_level: o.zstd_level, gzip_level: o.gzip_level, checksum: o.checksum }
+        crate::Options {
+            method: o.method.map(Into::into),
+            zstd_level: o.zstd_level,
+            gzip_level: o.gzip_level,
+            checksum: o.checksum,
+        }
     }
 }
 
 impl From<crate::Options> for Options {
     fn from(o: crate::Options) -> Self {
-        Options { method: o.method.map(Into::into), zstd_level: o.zstd_level, gzip_level: o.gzip_level, checksum: o.checksum }
+        Options {
+            method: o.method.map(Into::into),
+            zstd_level: o.zstd_level,
+            gzip_level: o.gzip_level,
+            checksum: o.checksum,
+        }
     }
 }
 
@@ -304,7 +318,10 @@ fn unpack_u32(buf: &[u8]) -> Res<Vec<u32>> {
             buf.len()
         )));
     }
-    Ok(buf.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
+    Ok(buf
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect())
 }
 
 fn unpack_i32(buf: &[u8]) -> Res<Vec<i32>> {
@@ -314,18 +331,23 @@ fn unpack_i32(buf: &[u8]) -> Res<Vec<i32>> {
             buf.len()
         )));
     }
-    Ok(buf.chunks_exact(4).map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
+    Ok(buf
+        .chunks_exact(4)
+        .map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect())
 }
 
 fn pack_u32(ids: &[u32]) -> Vec<u8> {
     let mut out = Vec::with_capacity(ids.len() * 4);
-    ids.iter().for_each(|id| out.extend_from_slice(&id.to_le_bytes()));
+    ids.iter()
+        .for_each(|id| out.extend_from_slice(&id.to_le_bytes()));
     out
 }
 
 fn pack_i32(ids: &[i32]) -> Vec<u8> {
     let mut out = Vec::with_capacity(ids.len() * 4);
-    ids.iter().for_each(|id| out.extend_from_slice(&id.to_le_bytes()));
+    ids.iter()
+        .for_each(|id| out.extend_from_slice(&id.to_le_bytes()));
     out
 }
 
@@ -382,14 +404,18 @@ impl Codec {
     /// A codec for a built-in tokenizer (see [`list_available_tokenizers`]).
     #[uniffi::constructor]
     pub fn new(tokenizer: String) -> Res<Arc<Codec>> {
-        Ok(Arc::new(Codec { inner: crate::Codec::new(&tokenizer)? }))
+        Ok(Arc::new(Codec {
+            inner: crate::Codec::new(&tokenizer)?,
+        }))
     }
 
     /// A built-in tokenizer with a custom tacc mapping file (tacc's `mapping_path`).
     #[uniffi::constructor]
     pub fn with_mapping_file(tokenizer: String, mapping_path: String) -> Res<Arc<Codec>> {
         let mapping = crate::Mapping::from_file(std::path::Path::new(&mapping_path))?;
-        Ok(Arc::new(Codec { inner: crate::Codec::new(&tokenizer)?.with_mapping(Arc::new(mapping)) }))
+        Ok(Arc::new(Codec {
+            inner: crate::Codec::new(&tokenizer)?.with_mapping(Arc::new(mapping)),
+        }))
     }
 
     /// A custom tokenizer from a `.tiktoken` rank file; `pattern` is a preset ("cl100k", "llama3",
@@ -398,7 +424,9 @@ impl Codec {
     #[uniffi::constructor]
     pub fn from_tiktoken_file(path: String, pattern: String) -> Res<Arc<Codec>> {
         let tok = crate::Tokenizer::from_tiktoken_file(std::path::Path::new(&path), &pattern)?;
-        Ok(Arc::new(Codec { inner: crate::Codec::from_tokenizer(Arc::new(tok)) }))
+        Ok(Arc::new(Codec {
+            inner: crate::Codec::from_tokenizer(Arc::new(tok)),
+        }))
     }
 
     pub fn tokenizer_name(&self) -> String {
@@ -437,7 +465,9 @@ impl Codec {
     }
 
     pub fn token_id_to_mapped_id_packed(&self, ids: Vec<u8>) -> Res<Vec<u8>> {
-        Ok(pack_i32(&self.inner.token_id_to_mapped_id(&unpack_u32(&ids)?)?))
+        Ok(pack_i32(
+            &self.inner.token_id_to_mapped_id(&unpack_u32(&ids)?)?,
+        ))
     }
 
     pub fn mapped_id_to_token_id(&self, mapped: Vec<i32>) -> Res<Vec<u32>> {
@@ -445,7 +475,9 @@ impl Codec {
     }
 
     pub fn mapped_id_to_token_id_packed(&self, mapped: Vec<u8>) -> Res<Vec<u8>> {
-        Ok(pack_u32(&self.inner.mapped_id_to_token_id(&unpack_i32(&mapped)?)?))
+        Ok(pack_u32(
+            &self.inner.mapped_id_to_token_id(&unpack_i32(&mapped)?)?,
+        ))
     }
 
     /// tacc payload of token IDs (mapped, Thrift, optionally gzip'd): byte-identical to tacc 0.1.0.
@@ -520,8 +552,16 @@ impl Codec {
     }
 
     /// LoPace's `get_compression_stats`: one method, or all three when `method` is null.
-    pub fn lopace_stats(&self, text: String, method: Option<LopaceMethod>, zstd_level: i32) -> Res<Stats> {
-        Ok(self.inner.lopace_stats(&text, method.map(Into::into), zstd_level)?.into())
+    pub fn lopace_stats(
+        &self,
+        text: String,
+        method: Option<LopaceMethod>,
+        zstd_level: i32,
+    ) -> Res<Stats> {
+        Ok(self
+            .inner
+            .lopace_stats(&text, method.map(Into::into), zstd_level)?
+            .into())
     }
 
     /// Order-0 Shannon entropy figures of `text` (LoPace's `get_theoretical_compression_limit`).
@@ -540,7 +580,9 @@ impl Codec {
     }
 
     pub fn compress_token_ids_packed(&self, ids: Vec<u8>, options: Options) -> Res<Vec<u8>> {
-        Ok(self.inner.compress_token_ids(&unpack_u32(&ids)?, &options.into())?)
+        Ok(self
+            .inner
+            .compress_token_ids(&unpack_u32(&ids)?, &options.into())?)
     }
 
     /// Compresses bytes: as text when they are UTF-8, else with a byte-level method.

@@ -1,5 +1,6 @@
 """Frames and every core call beyond tacc/LoPace, the uniffi error mapping, threads, and packaging."""
 
+import inspect
 import os
 import struct
 import threading
@@ -15,18 +16,34 @@ TOKEN_METHODS = ["stored", "lopace-token", "lopace-hybrid", "tacc", "tacc-gzip"]
 ALL_METHODS = ["stored", "zstd", "gzip"] + TOKEN_METHODS[1:]
 
 
-def test_generated_module_is_the_checked_in_one():
-    installed = os.path.join(os.path.dirname(_native.__file__), "tacc.py")
-    with open(installed, "rb") as a, open(os.path.join(ROOT, "bindings", "python", "generated", "tacc.py"), "rb") as b:
-        assert a.read() == b.read(), "run tools/gen-bindings.sh and reinstall"
+def test_native_module_is_the_pyo3_extension():
+    """tacc.Codec is the Rust class itself (no Python layer per call); the version is the crate's."""
+    from importlib.metadata import version
+
+    assert _native.__file__.endswith((".so", ".pyd")) and "abi3" in os.path.basename(_native.__file__)
+    assert issubclass(tacc.Codec, _native.Codec)
+    assert tacc.Codec.encode_token_ids is _native.Codec.encode_token_ids
+    assert tacc.__version__ == version("tacc")
+    with open(os.path.join(ROOT, "Cargo.toml"), encoding="utf-8") as f:
+        assert f'version = "{tacc.__version__}"' in f.read()
 
 
 def test_version_and_options():
     assert tacc.__version__.count(".") == 2
     o = tacc.default_options()
-    assert o.method == tacc.Method.TACC_GZIP and o.zstd_level == 15 and o.gzip_level == 9 and o.checksum
-    assert [tacc.method_name(m) for m in tacc.Method] == ["stored", "zstd", "gzip", "lopace-token",
-                                                          "lopace-hybrid", "tacc", "tacc-gzip"]
+    # The default method is the core's (tacc::DEFAULT_METHOD); the bindings never restate it.
+    assert isinstance(o.method, tacc.Method) and o.zstd_level == 15 and o.gzip_level == 9 and o.checksum
+    names = [tacc.method_name(m) for m in tacc.Method]
+    assert names[:7] == ["stored", "zstd", "gzip", "lopace-token", "lopace-hybrid", "tacc", "tacc-gzip"]
+    assert [m.value for m in tacc.Method] == list(range(len(names)))  # the frame's method byte
+    assert all(tacc.method_from_name(n) is m for n, m in zip(names, tacc.Method))
+    c = tacc.Codec("cl100k_base")
+    assert c.compress_text(TEXT) == c.compress_text(TEXT, method=o.method) == tacc.compress_text(TEXT)
+    assert tacc.Options() == o and tacc.Options(method="zstd", checksum=False).method == tacc.Method.ZSTD
+    for fn in [tacc.Codec.compress_text, tacc.Codec.compress_token_ids, tacc.Codec.compress_bytes]:
+        ps = inspect.signature(fn).parameters
+        assert (ps["zstd_level"].default, ps["gzip_level"].default, ps["checksum"].default) == (15, 9, True)
+        assert all(ps[k].kind is inspect.Parameter.KEYWORD_ONLY for k in ["method", "zstd_level", "checksum"])
 
 
 @pytest.mark.parametrize("tok", TOKENIZERS)
@@ -84,7 +101,8 @@ def test_tokenize_detokenize_and_stats():
     with pytest.raises(KeyError):
         c.detokenize([100256])
     s = c.stats(TEXT)
-    assert [m.name for m in s.methods] == ALL_METHODS
+    assert [m.name for m in s.methods] == [tacc.method_name(m) for m in tacc.Method]
+    assert [m.name for m in s.methods][:len(ALL_METHODS)] == ALL_METHODS
     assert s.original_bytes == len(TEXT.encode()) and s.original_tokens == len(ids)
     ls = c.lopace_stats(TEXT)
     assert [m.name for m in ls.methods] == ["zstd", "token", "hybrid"]
@@ -111,15 +129,48 @@ def test_custom_tiktoken_file(tmp_path):
 
 
 def test_native_errors_are_typed():
-    """The uniffi layer itself raises a proper error enum with the library's messages."""
-    with pytest.raises(_native.TaccError.UnknownTokenizer, match="unknown tokenizer 'x'"):
+    """The extension raises the package's exception classes itself, with the library's messages."""
+    with pytest.raises(tacc.UnknownTokenizerError, match="unknown tokenizer 'x'") as e:
         _native.Codec("x")
+    assert e.value.kind == "UnknownTokenizer"
     c = _native.Codec("cl100k_base")
-    with pytest.raises(_native.TaccError.Corrupt):
-        c.decode_token_ids(b"\xff", False)
-    with pytest.raises(_native.TaccError.InvalidArgument, match="multiple of 4"):
-        c.encode_token_ids_packed(b"\x01\x02\x03", False)
-    assert c.encode_token_ids([9906, 11], False) == c.encode_token_ids_packed(struct.pack("<2I", 9906, 11), False)
+    with pytest.raises(tacc.CorruptPayloadError) as e:
+        c.decode_token_ids(b"\xff")
+    assert e.value.kind == "Corrupt"
+    with pytest.raises(tacc.UnknownIdError) as e:
+        c.encode_token_ids([100277])
+    assert e.value.kind == "UnknownTokenId" and isinstance(e.value, KeyError)
+    with pytest.raises(tacc.InvalidArgumentError):
+        c.compress_text(TEXT, method="zstd", zstd_level=99)
+
+
+def test_token_id_inputs():
+    """Any sequence or iterable of ints, as tacc; 4-byte integer buffers are read in one copy."""
+    from array import array
+
+    c = tacc.Codec("cl100k_base")
+    ids = c.tokenize(TEXT)
+    want = c.encode_token_ids(ids)
+    packed = struct.pack(f"<{len(ids)}I", *ids)
+    for form in [tuple(ids), iter(ids), array("I", ids), array("i", ids), array("L", ids) if array("L").itemsize == 4
+                 else array("I", ids), memoryview(array("I", ids)), memoryview(packed).cast("I"), range(0)]:
+        assert c.encode_token_ids(form) == (want if not isinstance(form, range) else c.encode_token_ids([]))
+    assert c.detokenize(array("I", ids)) == TEXT
+    assert c.token_id_to_mapped_id(array("I", ids)) == c.token_id_to_mapped_id(ids)
+    mapped = c.token_id_to_mapped_id(ids)
+    assert c.encode_mapped_ids(array("i", mapped)) == c.encode_mapped_ids(mapped) == want
+    assert c.encode_token_ids(b"\x01\x02") == c.encode_token_ids([1, 2])  # bytes: one ID per byte, as tacc
+    with pytest.raises(OverflowError):
+        c.encode_token_ids(array("i", [1, -1]))
+    with pytest.raises(OverflowError):
+        c.encode_mapped_ids(array("I", [2**31]))
+    with pytest.raises(TypeError):
+        c.encode_token_ids("123")
+    with pytest.raises(TypeError):
+        c.encode_token_ids(array("d", [1.0]))
+    with pytest.raises(TypeError):
+        c.decode_token_ids(12)
+    assert c.decode_token_ids(memoryview(want)) == ids == c.decode_token_ids(array("B", want))
 
 
 def test_one_codec_many_threads():

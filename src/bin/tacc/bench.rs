@@ -25,7 +25,8 @@ pub struct BenchArgs {
 
 /// Texts of a JSONL corpus (`.gz` or plain).
 pub fn read_records(path: &Path) -> tacc::Result<Vec<String>> {
-    let file = std::fs::File::open(path).map_err(|e| tacc::Error::Io(format!("{}: {e}", path.display())))?;
+    let file = std::fs::File::open(path)
+        .map_err(|e| tacc::Error::Io(format!("{}: {e}", path.display())))?;
     let reader: Box<dyn Read> = if path.extension().is_some_and(|e| e == "gz") {
         Box::new(flate2::read::MultiGzDecoder::new(file))
     } else {
@@ -37,23 +38,31 @@ pub fn read_records(path: &Path) -> tacc::Result<Vec<String>> {
         if line.trim().is_empty() {
             continue;
         }
-        let v: serde_json::Value = serde_json::from_str(&line)
-            .map_err(|e| tacc::Error::InvalidArgument(format!("{}:{}: {e}", path.display(), n + 1)))?;
+        let v: serde_json::Value = serde_json::from_str(&line).map_err(|e| {
+            tacc::Error::InvalidArgument(format!("{}:{}: {e}", path.display(), n + 1))
+        })?;
         let text = v.get("text").and_then(|t| t.as_str()).ok_or_else(|| {
-            tacc::Error::InvalidArgument(format!("{}:{}: no \"text\" string", path.display(), n + 1))
+            tacc::Error::InvalidArgument(format!(
+                "{}:{}: no \"text\" string",
+                path.display(),
+                n + 1
+            ))
         })?;
         out.push(text.to_string());
     }
     Ok(out)
 }
 
+type RunFn = Box<dyn Fn(&Codec, &str, &[u32]) -> tacc::Result<Vec<u8>>>;
+type BackFn = Box<dyn Fn(&Codec, &[u8]) -> tacc::Result<Restored>>;
+
 /// One row: a way to turn a record into bytes and back.
 struct Row {
     name: String,
     /// Text in, payload out; the flag says whether this row's input is pre-tokenized IDs.
     token_input: bool,
-    run: Box<dyn Fn(&Codec, &str, &[u32]) -> tacc::Result<Vec<u8>>>,
-    back: Box<dyn Fn(&Codec, &[u8]) -> tacc::Result<Restored>>,
+    run: RunFn,
+    back: BackFn,
 }
 
 #[derive(PartialEq)]
@@ -63,11 +72,20 @@ enum Restored {
 }
 
 fn framed(method: Option<Method>, zstd_level: i32, gzip_level: i32) -> Row {
-    let opts = Options { method, zstd_level, gzip_level, ..Options::default() };
+    let opts = Options {
+        method,
+        zstd_level,
+        gzip_level,
+        ..Options::default()
+    };
     let name = match method {
         None => "frame auto".to_string(),
-        Some(Method::Zstd | Method::LopaceHybrid) => format!("frame {}-{zstd_level}", method.unwrap().name()),
-        Some(Method::Gzip | Method::TaccGzip) => format!("frame {}-{gzip_level}", method.unwrap().name()),
+        Some(Method::Zstd | Method::LopaceHybrid) => {
+            format!("frame {}-{zstd_level}", method.unwrap().name())
+        }
+        Some(Method::Gzip | Method::TaccGzip) => {
+            format!("frame {}-{gzip_level}", method.unwrap().name())
+        }
         Some(m) => format!("frame {}", m.name()),
     };
     Row {
@@ -85,6 +103,7 @@ fn rows() -> Vec<Row> {
         framed(Some(Method::LopaceHybrid), 15, 9),
         framed(Some(Method::Tacc), 15, 9),
         framed(Some(Method::TaccGzip), 15, 9),
+        framed(Some(Method::Model), 15, 9),
         framed(None, 19, 12),
     ];
     // The peers' own payloads, no frame: what tacc 0.1.0 and LoPace 0.1.5 would store.
@@ -92,25 +111,37 @@ fn rows() -> Vec<Row> {
         name: "raw tacc".into(),
         token_input: false,
         run: Box::new(|c, t, _| c.encode_token_ids(&c.tokenize(t), false)),
-        back: Box::new(|c, b| c.detokenize(&c.decode_token_ids(b, false)?).map(Restored::Text)),
+        back: Box::new(|c, b| {
+            c.detokenize(&c.decode_token_ids(b, false)?)
+                .map(Restored::Text)
+        }),
     });
     rows.push(Row {
         name: "raw tacc-gzip".into(),
         token_input: false,
         run: Box::new(|c, t, _| c.encode_token_ids(&c.tokenize(t), true)),
-        back: Box::new(|c, b| c.detokenize(&c.decode_token_ids(b, true)?).map(Restored::Text)),
+        back: Box::new(|c, b| {
+            c.detokenize(&c.decode_token_ids(b, true)?)
+                .map(Restored::Text)
+        }),
     });
     rows.push(Row {
         name: "raw lopace-hybrid-15".into(),
         token_input: false,
         run: Box::new(|c, t, _| c.lopace_compress(t, tacc::LopaceMethod::Hybrid, 15)),
-        back: Box::new(|c, b| c.lopace_decompress(b, tacc::LopaceMethod::Hybrid).map(Restored::Text)),
+        back: Box::new(|c, b| {
+            c.lopace_decompress(b, tacc::LopaceMethod::Hybrid)
+                .map(Restored::Text)
+        }),
     });
     rows.push(Row {
         name: "raw lopace-zstd-15".into(),
         token_input: false,
         run: Box::new(|c, t, _| c.lopace_compress(t, tacc::LopaceMethod::Zstd, 15)),
-        back: Box::new(|c, b| c.lopace_decompress(b, tacc::LopaceMethod::Zstd).map(Restored::Text)),
+        back: Box::new(|c, b| {
+            c.lopace_decompress(b, tacc::LopaceMethod::Zstd)
+                .map(Restored::Text)
+        }),
     });
     // Token-ID mode (an inference server's view: IDs in, IDs out, no tokenizer in the timing).
     rows.push(Row {
@@ -118,6 +149,12 @@ fn rows() -> Vec<Row> {
         token_input: true,
         run: Box::new(|c, _, ids| c.encode_token_ids(ids, false)),
         back: Box::new(|c, b| c.decode_token_ids(b, false).map(Restored::Ids)),
+    });
+    rows.push(Row {
+        name: "ids model".into(),
+        token_input: true,
+        run: Box::new(|c, _, ids| c.compress_token_ids(ids, &Options::method(Method::Model))),
+        back: Box::new(|c, b| c.decompress_token_ids(b).map(Restored::Ids)),
     });
     rows.push(Row {
         name: "ids tacc-gzip".into(),
@@ -147,14 +184,22 @@ pub fn run(args: &BenchArgs) -> tacc::Result<()> {
     let total_bytes: u64 = texts.iter().map(|t| t.len() as u64).sum();
     let total_tokens: u64 = ids.iter().map(|v| v.len() as u64).sum();
     let progress = std::io::stderr().is_terminal();
-    let only: Option<Vec<String>> = args.only.as_ref().map(|s| s.split(',').map(|x| x.trim().to_string()).collect());
+    let only: Option<Vec<String>> = args
+        .only
+        .as_ref()
+        .map(|s| s.split(',').map(|x| x.trim().to_string()).collect());
 
     let mut results = Vec::new();
     for row in rows() {
         if only.as_ref().is_some_and(|o| !o.contains(&row.name)) {
             continue;
         }
-        let mut r = Result_ { name: row.name.clone(), bytes: 0, enc: Duration::ZERO, dec: Duration::ZERO };
+        let mut r = Result_ {
+            name: row.name.clone(),
+            bytes: 0,
+            enc: Duration::ZERO,
+            dec: Duration::ZERO,
+        };
         for (i, (text, ids)) in texts.iter().zip(&ids).enumerate() {
             if progress && i % 200 == 0 {
                 eprint!("\r{:<22} {:>6}/{}", row.name, i, texts.len());
@@ -165,9 +210,16 @@ pub fn run(args: &BenchArgs) -> tacc::Result<()> {
             let t = Instant::now();
             let back = (row.back)(&codec, &payload)?;
             r.dec += t.elapsed();
-            let expected = if row.token_input { Restored::Ids(ids.clone()) } else { Restored::Text(text.clone()) };
+            let expected = if row.token_input {
+                Restored::Ids(ids.clone())
+            } else {
+                Restored::Text(text.clone())
+            };
             if back != expected {
-                return Err(tacc::Error::Mismatch(format!("{} did not restore record {i}", row.name)));
+                return Err(tacc::Error::Mismatch(format!(
+                    "{} did not restore record {i}",
+                    row.name
+                )));
             }
             r.bytes += payload.len() as u64;
         }

@@ -10,7 +10,12 @@ use clap::{CommandFactory, Parser, Subcommand};
 use tacc::{Codec, Content, LopaceMethod, Mapping, Method, Options, Tokenizer};
 
 #[derive(Parser)]
-#[command(name = "tacc", version, about = "Token-aware compression for LLM text and token IDs", arg_required_else_help = true)]
+#[command(
+    name = "tacc",
+    version,
+    about = "Token-aware compression for LLM text and token IDs",
+    arg_required_else_help = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -31,18 +36,36 @@ struct TokenizerArgs {
     /// A custom tacc mapping file (see `tacc mapping`).
     #[arg(long, value_name = "FILE")]
     mapping: Option<PathBuf>,
+    /// Custom context-model priors (see `tacc train`).
+    #[arg(long, value_name = "FILE")]
+    priors: Option<PathBuf>,
 }
 
 impl TokenizerArgs {
     fn codec(&self) -> tacc::Result<Codec> {
         let codec = match &self.tiktoken_file {
-            Some(path) => Codec::from_tokenizer(Arc::new(Tokenizer::from_tiktoken_file(path, &self.pattern)?)),
+            Some(path) => Codec::from_tokenizer(Arc::new(Tokenizer::from_tiktoken_file(
+                path,
+                &self.pattern,
+            )?)),
             None => Codec::new(&self.tokenizer)?,
         };
-        Ok(match &self.mapping {
+        let codec = match &self.mapping {
             Some(path) => codec.with_mapping(Arc::new(Mapping::from_file(path)?)),
             None => codec,
+        };
+        Ok(match &self.priors {
+            Some(path) => {
+                let bytes = std::fs::read(path)
+                    .map_err(|e| tacc::Error::Io(format!("{}: {e}", path.display())))?;
+                codec.with_priors(Arc::new(tacc::model::Priors::from_bytes(&bytes)?))
+            }
+            None => codec,
         })
+    }
+
+    fn is_custom(&self) -> bool {
+        self.tiktoken_file.is_some() || self.mapping.is_some() || self.priors.is_some()
     }
 }
 
@@ -57,7 +80,7 @@ enum Command {
         output: Option<PathBuf>,
         #[command(flatten)]
         tok: TokenizerArgs,
-        /// stored, zstd, gzip, lopace-token, lopace-hybrid, tacc, tacc-gzip, or auto (smallest per input).
+        /// model (default), stored, zstd, gzip, lopace-token, lopace-hybrid, tacc, tacc-gzip, or auto (smallest per input).
         #[arg(long, short = 'm')]
         method: Option<String>,
         /// zstd level (1-22) or gzip level (1-12), for the method chosen.
@@ -103,11 +126,24 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Train context-model priors from a JSONL corpus of texts (`{"text": ...}`, .gz read directly).
+    Train {
+        corpus: PathBuf,
+        #[command(flatten)]
+        tok: TokenizerArgs,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// List the built-in tokenizers.
     Tokenizers,
 }
 
 fn main() {
+    // Rust ignores SIGPIPE, which turns a closed pipe (`tacc stats f | head`) into a panic.
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     if let Err(e) = run(cli.command) {
         eprintln!("tacc: {e}");
@@ -117,13 +153,25 @@ fn main() {
 
 fn run(command: Command) -> tacc::Result<()> {
     match command {
-        Command::Compress { input, output, tok, method, level, ids, no_checksum, raw } => {
+        Command::Compress {
+            input,
+            output,
+            tok,
+            method,
+            level,
+            ids,
+            no_checksum,
+            raw,
+        } => {
             let data = read_input(input.as_deref(), "compress")?;
             let codec = tok.codec()?;
             let out = match raw {
                 Some(layout) => compress_raw(&codec, &data, ids, &layout, level)?,
                 None => {
-                    let mut opts = Options { checksum: !no_checksum, ..Options::default() };
+                    let mut opts = Options {
+                        checksum: !no_checksum,
+                        ..Options::default()
+                    };
                     opts.method = match method.as_deref() {
                         None => Some(tacc::DEFAULT_METHOD),
                         Some("auto") => None,
@@ -142,13 +190,19 @@ fn run(command: Command) -> tacc::Result<()> {
             };
             write_output(output.as_deref(), &out)
         }
-        Command::Decompress { input, output, tok, raw, ids } => {
+        Command::Decompress {
+            input,
+            output,
+            tok,
+            raw,
+            ids,
+        } => {
             let data = read_input(input.as_deref(), "decompress")?;
             let out = match raw {
                 Some(layout) => decompress_raw(&tok.codec()?, &data, &layout, ids)?,
                 None => {
                     // Only build a codec when the user named a custom tokenizer or mapping.
-                    let content = if tok.tiktoken_file.is_some() || tok.mapping.is_some() {
+                    let content = if tok.is_custom() {
                         tok.codec()?.decompress(&data)?
                     } else {
                         tacc::decompress(&data)?
@@ -163,12 +217,18 @@ fn run(command: Command) -> tacc::Result<()> {
             write_output(output.as_deref(), &out)
         }
         Command::Stats { input, tok } => {
-            let data = std::fs::read(&input).map_err(|e| tacc::Error::Io(format!("{}: {e}", input.display())))?;
-            let text = String::from_utf8(data).map_err(|e| tacc::Error::InvalidUtf8(e.to_string()))?;
+            let data = std::fs::read(&input)
+                .map_err(|e| tacc::Error::Io(format!("{}: {e}", input.display())))?;
+            let text =
+                String::from_utf8(data).map_err(|e| tacc::Error::InvalidUtf8(e.to_string()))?;
             print_stats(&tok.codec()?, &text)
         }
         Command::Bench(args) => bench::run(&args),
-        Command::Mapping { corpus, tok, output } => {
+        Command::Mapping {
+            corpus,
+            tok,
+            output,
+        } => {
             let codec = tok.codec()?;
             let mut counts = vec![0u64; codec.tokenizer().vocab_size() as usize];
             for text in bench::read_records(&corpus)? {
@@ -178,7 +238,37 @@ fn run(command: Command) -> tacc::Result<()> {
             }
             let mapping = Mapping::from_counts(&counts)?;
             std::fs::write(&output, mapping.to_bytes())?;
-            eprintln!("wrote {} ({} token IDs, fingerprint {:016x})", output.display(), mapping.len(), mapping.fingerprint());
+            eprintln!(
+                "wrote {} ({} token IDs, fingerprint {:016x})",
+                output.display(),
+                mapping.len(),
+                mapping.fingerprint()
+            );
+            Ok(())
+        }
+        Command::Train {
+            corpus,
+            tok,
+            output,
+        } => {
+            let codec = tok.codec()?;
+            let texts = bench::read_records(&corpus)?;
+            let started = std::time::Instant::now();
+            // Records in file order: the same corpus always gives the same bytes.
+            let priors = tacc::model::Priors::train(
+                texts.iter().map(|t| codec.tokenize(t)),
+                codec.tokenizer().vocab_size(),
+            );
+            let bytes = priors.to_bytes();
+            std::fs::write(&output, &bytes)?;
+            eprintln!(
+                "wrote {} ({} bytes, {} records, fingerprint {:016x}) in {:.1} s",
+                output.display(),
+                bytes.len(),
+                texts.len(),
+                priors.fingerprint(),
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::Tokenizers => {
@@ -192,17 +282,35 @@ fn run(command: Command) -> tacc::Result<()> {
     }
 }
 
-fn compress_raw(codec: &Codec, data: &[u8], ids: bool, layout: &str, level: Option<i32>) -> tacc::Result<Vec<u8>> {
+fn compress_raw(
+    codec: &Codec,
+    data: &[u8],
+    ids: bool,
+    layout: &str,
+    level: Option<i32>,
+) -> tacc::Result<Vec<u8>> {
     let text = || std::str::from_utf8(data).map_err(|e| tacc::Error::InvalidUtf8(e.to_string()));
-    let token_ids = || if ids { parse_ids(data) } else { Ok(codec.tokenize(text()?)) };
+    let token_ids = || {
+        if ids {
+            parse_ids(data)
+        } else {
+            Ok(codec.tokenize(text()?))
+        }
+    };
     match layout {
         "tacc" | "tacc-gzip" => codec.encode_token_ids(&token_ids()?, layout == "tacc-gzip"),
         lopace => {
             let m = LopaceMethod::from_name(lopace.trim_start_matches("lopace-"))?;
             if ids {
-                return Err(tacc::Error::InvalidArgument("LoPace payloads are made from text, not token IDs".into()));
+                return Err(tacc::Error::InvalidArgument(
+                    "LoPace payloads are made from text, not token IDs".into(),
+                ));
             }
-            codec.lopace_compress(text()?, m, level.unwrap_or(tacc::codecs::zstd::DEFAULT_LEVEL))
+            codec.lopace_compress(
+                text()?,
+                m,
+                level.unwrap_or(tacc::codecs::zstd::DEFAULT_LEVEL),
+            )
         }
     }
 }
@@ -211,7 +319,11 @@ fn decompress_raw(codec: &Codec, data: &[u8], layout: &str, ids: bool) -> tacc::
     match layout {
         "tacc" | "tacc-gzip" => {
             let token_ids = codec.decode_token_ids(data, layout == "tacc-gzip")?;
-            Ok(if ids { ids_json(&token_ids) } else { codec.detokenize(&token_ids)?.into_bytes() })
+            Ok(if ids {
+                ids_json(&token_ids)
+            } else {
+                codec.detokenize(&token_ids)?.into_bytes()
+            })
         }
         lopace => {
             let m = LopaceMethod::from_name(lopace.trim_start_matches("lopace-"))?;
@@ -221,14 +333,26 @@ fn decompress_raw(codec: &Codec, data: &[u8], layout: &str, ids: bool) -> tacc::
 }
 
 fn parse_ids(data: &[u8]) -> tacc::Result<Vec<u32>> {
-    let text = std::str::from_utf8(data).map_err(|e| tacc::Error::InvalidUtf8(e.to_string()))?.trim();
-    let bad = |t: &str| tacc::Error::InvalidArgument(format!("'{t}' is not a token ID (0 to 4294967295)"));
+    let text = std::str::from_utf8(data)
+        .map_err(|e| tacc::Error::InvalidUtf8(e.to_string()))?
+        .trim();
+    let bad = |t: &str| {
+        tacc::Error::InvalidArgument(format!("'{t}' is not a token ID (0 to 4294967295)"))
+    };
     if text.starts_with('[') {
-        let v: Vec<serde_json::Value> =
-            serde_json::from_str(text).map_err(|e| tacc::Error::InvalidArgument(format!("token IDs: {e}")))?;
-        v.iter().map(|x| x.as_u64().and_then(|n| u32::try_from(n).ok()).ok_or_else(|| bad(&x.to_string()))).collect()
+        let v: Vec<serde_json::Value> = serde_json::from_str(text)
+            .map_err(|e| tacc::Error::InvalidArgument(format!("token IDs: {e}")))?;
+        v.iter()
+            .map(|x| {
+                x.as_u64()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .ok_or_else(|| bad(&x.to_string()))
+            })
+            .collect()
     } else {
-        text.split_whitespace().map(|t| t.parse::<u32>().map_err(|_| bad(t))).collect()
+        text.split_whitespace()
+            .map(|t| t.parse::<u32>().map_err(|_| bad(t)))
+            .collect()
     }
 }
 
@@ -240,7 +364,9 @@ fn ids_json(ids: &[u32]) -> Vec<u8> {
 
 fn read_input(path: Option<&Path>, command: &str) -> tacc::Result<Vec<u8>> {
     match path {
-        Some(p) if p.as_os_str() != "-" => std::fs::read(p).map_err(|e| tacc::Error::Io(format!("{}: {e}", p.display()))),
+        Some(p) if p.as_os_str() != "-" => {
+            std::fs::read(p).map_err(|e| tacc::Error::Io(format!("{}: {e}", p.display())))
+        }
         _ => {
             let stdin = std::io::stdin();
             if stdin.is_terminal() {
@@ -259,7 +385,9 @@ fn read_input(path: Option<&Path>, command: &str) -> tacc::Result<Vec<u8>> {
 
 fn write_output(path: Option<&Path>, data: &[u8]) -> tacc::Result<()> {
     match path {
-        Some(p) if p.as_os_str() != "-" => std::fs::write(p, data).map_err(|e| tacc::Error::Io(format!("{}: {e}", p.display()))),
+        Some(p) if p.as_os_str() != "-" => {
+            std::fs::write(p, data).map_err(|e| tacc::Error::Io(format!("{}: {e}", p.display())))
+        }
         _ => {
             let mut out = std::io::stdout().lock();
             out.write_all(data)?;
@@ -278,8 +406,17 @@ fn print_stats(codec: &Codec, text: &str) -> tacc::Result<()> {
         stats.original_tokens,
         codec.tokenizer_name()
     );
-    println!("{:<14} {:>10} {:>7} {:>8} {:>11} {:>11}", "method", "bytes", "ratio", "saved%", "enc MB/s", "dec MB/s");
-    let mbps = |secs: f64| if secs > 0.0 { stats.original_bytes as f64 / secs / 1e6 } else { f64::INFINITY };
+    println!(
+        "{:<14} {:>10} {:>7} {:>8} {:>11} {:>11}",
+        "method", "bytes", "ratio", "saved%", "enc MB/s", "dec MB/s"
+    );
+    let mbps = |secs: f64| {
+        if secs > 0.0 {
+            stats.original_bytes as f64 / secs / 1e6
+        } else {
+            f64::INFINITY
+        }
+    };
     for m in &stats.methods {
         println!(
             "{:<14} {:>10} {:>7.2} {:>8.1} {:>11.1} {:>11.1}",
@@ -291,8 +428,12 @@ fn print_stats(codec: &Codec, text: &str) -> tacc::Result<()> {
             mbps(m.decode_seconds)
         );
     }
-    println!("(frame sizes, header and checksum included; speeds from one call each)");
-    for unit in [tacc::stats::Unit::Character, tacc::stats::Unit::Byte, tacc::stats::Unit::Token] {
+    println!("(frame sizes, header and checksum included; speeds: median of repeated calls on this input)");
+    for unit in [
+        tacc::stats::Unit::Character,
+        tacc::stats::Unit::Byte,
+        tacc::stats::Unit::Token,
+    ] {
         let e = tacc::stats::order0_estimate(codec, text, unit);
         println!(
             "order-0 entropy per {:<9} {:>6.3} bits -> {:>10.0} bytes for a context-free coder (not a limit for context-aware ones)",

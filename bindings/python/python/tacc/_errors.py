@@ -1,12 +1,14 @@
 """Python exceptions for the library's errors.
 
-The generated uniffi module raises ``tacc._native.TaccError.<Variant>``; the public API turns each
-into one of the classes below, which also derive from the built-in exception that tacc 0.1.0 /
-LoPace 0.1.5 users catch: ``KeyError`` for unknown token IDs, mapped IDs and tokens (as tacc),
-``ValueError`` for corrupt payloads, bad arguments and unknown tokenizers, ``OSError`` for files.
-"""
+The extension module (``tacc._native``, bindings/python/src/lib.rs) raises these classes directly:
+its ``py_err`` is the one place where each Rust error variant becomes one of them, carrying the
+library's message and the variant's name in ``kind``. Each also derives from the built-in exception
+that tacc 0.1.0 / LoPace 0.1.5 users catch: ``KeyError`` for unknown token IDs, mapped IDs and
+tokens (as tacc), ``ValueError`` for corrupt payloads, bad arguments and unknown tokenizers,
+``OSError`` for files.
 
-from . import _native
+This module imports nothing from the package, so the extension can load it at any time.
+"""
 
 
 class TaccError(Exception):
@@ -55,29 +57,3 @@ class MismatchError(TaccError, ValueError):
 
 class TaccIOError(TaccError, OSError):
     kind = "Io"
-
-
-_N = _native.TaccError
-# `_native.TaccError` is a namespace of variant classes; their common base is the exception to catch.
-NativeError = _N.Corrupt.__bases__[0]
-_MAP = {
-    _N.UnknownTokenizer: UnknownTokenizerError,
-    _N.UnknownTokenId: UnknownIdError,
-    _N.UnknownMappedId: UnknownIdError,
-    _N.UnknownToken: UnknownIdError,
-    _N.Corrupt: CorruptPayloadError,
-    _N.ChecksumMismatch: ChecksumMismatchError,
-    _N.InvalidUtf8: CorruptPayloadError,
-    _N.TooLarge: TooLargeError,
-    _N.InvalidArgument: InvalidArgumentError,
-    _N.Mismatch: MismatchError,
-    _N.Io: TaccIOError,
-}
-
-
-def convert(err):
-    """The public exception for a ``_native.TaccError``; keeps the library's message."""
-    cls = _MAP.get(type(err), TaccError)
-    out = cls(str(err))
-    out.kind = type(err).__name__
-    return out

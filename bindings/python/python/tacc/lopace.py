@@ -19,7 +19,7 @@ for real compressors (zstd and tacc go below it); tacc's ``Codec.order0_estimate
 from enum import Enum
 from typing import Dict, Optional, Tuple
 
-from . import Codec, LopaceMethod, EntropyUnit, _as_bytes, _convert, _NativeError
+from . import Codec, EntropyUnit, LopaceMethod
 
 __all__ = ["PromptCompressor", "CompressionMethod"]
 
@@ -100,26 +100,20 @@ class PromptCompressor:
             # tiktoken's message and type for an unknown encoding.
             raise ValueError(f"Unknown encoding {model}.") from None
         self._codec = codec
-        self._c = codec._c
+        self._c = codec
         self.tokenizer = _Tokenizer(codec, model)
         self.zstd_level = zstd_level
         self.model = model
         if not (1 <= zstd_level <= 22):
             raise ValueError("zstd_level must be between 1 and 22")
 
-    # Each pair calls the core once; errors become ValueError (CorruptPayloadError is one).
+    # Each call goes to the Rust core once; its errors are ValueError (CorruptPayloadError is one).
 
     def _compress(self, text, m):
-        try:
-            return self._c.lopace_compress(text, m, self.zstd_level)
-        except _NativeError as e:
-            raise _convert(e) from None
+        return self._c.lopace_compress(text, m, zstd_level=self.zstd_level)
 
     def _decompress(self, blob, m):
-        try:
-            return self._c.lopace_decompress(_as_bytes(blob), m)
-        except _NativeError as e:
-            raise _convert(e) from None
+        return self._c.lopace_decompress(blob, m)
 
     def compress_zstd(self, text: str) -> bytes:
         return self._compress(text, LopaceMethod.ZSTD)
@@ -153,10 +147,8 @@ class PromptCompressor:
     def get_compression_stats(self, text: str, method: Optional[CompressionMethod] = None) -> dict:
         """Sizes of one method, or all three, with LoPace's keys and value types."""
         methods = [method] if method else [CompressionMethod.ZSTD, CompressionMethod.TOKEN, CompressionMethod.HYBRID]
-        try:
-            s = self._c.lopace_stats(text, None if len(methods) == 3 else _native_method(method), self.zstd_level)
-        except _NativeError as e:
-            raise _convert(e) from None
+        s = self._c.lopace_stats(text, None if len(methods) == 3 else _native_method(method),
+                                 zstd_level=self.zstd_level)
         original_size = s.original_bytes
         stats = {"original_size_bytes": original_size, "original_size_tokens": s.original_tokens, "methods": {}}
         for m, ms in zip(methods, s.methods):

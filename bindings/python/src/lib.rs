@@ -1,0 +1,896 @@
+//! `tacc._native`: the Python extension module, a thin PyO3 layer over the tacc crate.
+//!
+//! Rules of this crate (the same as `src/uniffi_api` for Kotlin and Swift):
+//! - no codec logic: every call forwards to [`tacc::Codec`], [`tacc::stats`] or [`tacc::decompress`];
+//!   the code here only converts arguments and results;
+//! - crate errors become Python exceptions in exactly one place, [`py_err`]; the classes live in
+//!   `tacc/_errors.py` and derive from the built-in exceptions tacc 0.1.0 users catch;
+//! - calls that do real work (tokenizing, compressing, loading tables) run with the GIL released;
+//! - a Rust panic becomes PyO3's `PanicException`, never an abort (`panic = "unwind"`).
+//!
+//! Why PyO3 and not uniffi for Python: uniffi's Python bindings go through `ctypes` (~25 µs of fixed
+//! cost per call, measured), more than the codec's own work on a chat-sized record; a PyO3 method
+//! call costs well under 1 µs, and token IDs convert straight from and to Python lists. See
+//! docs/BINDINGS.md. The `tacc` package (bindings/python/python/tacc) adds tacc 0.1.0's and
+//! LoPace 0.1.5's calling conventions on top of this module.
+
+use std::path::PathBuf;
+
+use pyo3::exceptions::{PyKeyError, PyOSError, PyOverflowError, PyTypeError, PyValueError};
+use pyo3::marker::Ungil;
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString, PyTuple, PyType};
+use pyo3::Borrowed;
+
+use tacc::stats::Unit;
+
+// ---- Errors: the one place where crate errors become Python exceptions ----------------------------
+
+/// The `tacc._errors` class for each crate error, and the error's kind (the `kind` attribute).
+fn error_class(e: &tacc::Error) -> (&'static str, &'static str) {
+    use tacc::Error as E;
+    match e {
+        E::UnknownTokenizer(_) => ("UnknownTokenizerError", "UnknownTokenizer"),
+        E::UnknownTokenId { .. } => ("UnknownIdError", "UnknownTokenId"),
+        E::UnknownMappedId(_) => ("UnknownIdError", "UnknownMappedId"),
+        E::UnknownToken(_) => ("UnknownIdError", "UnknownToken"),
+        E::Corrupt { .. } => ("CorruptPayloadError", "Corrupt"),
+        E::ChecksumMismatch { .. } => ("ChecksumMismatchError", "ChecksumMismatch"),
+        E::TooLarge { .. } => ("TooLargeError", "TooLarge"),
+        E::InvalidUtf8(_) => ("CorruptPayloadError", "InvalidUtf8"),
+        E::InvalidArgument(_) => ("InvalidArgumentError", "InvalidArgument"),
+        E::Mismatch(_) => ("MismatchError", "Mismatch"),
+        E::Io(_) => ("TaccIOError", "Io"),
+    }
+}
+
+static ERRORS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+
+/// The Python exception for a crate error, with the library's message: `KeyError` (unknown token
+/// ID, mapped ID or token, as tacc 0.1.0), `ValueError` (corrupt payloads, bad arguments, unknown
+/// tokenizers), `OSError` (files), each as a `tacc.TaccError` subclass.
+fn py_err(e: tacc::Error) -> PyErr {
+    Python::attach(|py| {
+        let (class, kind) = error_class(&e);
+        let msg = e.to_string();
+        let typed = || -> PyResult<PyErr> {
+            let module = ERRORS.get_or_try_init(py, || Ok::<_, PyErr>(py.import("tacc._errors")?.unbind()))?;
+            let exc = module.bind(py).getattr(class)?.call1((msg.as_str(),))?;
+            exc.setattr("kind", kind)?;
+            Ok(PyErr::from_value(exc))
+        };
+        // Without the package (the bare extension module), the built-in exception of the same kind.
+        typed().unwrap_or_else(|_| match class {
+            "UnknownIdError" => PyKeyError::new_err(msg),
+            "TaccIOError" => PyOSError::new_err(msg),
+            _ => PyValueError::new_err(msg),
+        })
+    })
+}
+
+trait OrPyErr<T> {
+    fn py(self) -> PyResult<T>;
+}
+
+impl<T> OrPyErr<T> for tacc::Result<T> {
+    fn py(self) -> PyResult<T> {
+        self.map_err(py_err)
+    }
+}
+
+fn invalid(msg: String) -> PyErr {
+    py_err(tacc::Error::InvalidArgument(msg))
+}
+
+// ---- The GIL ------------------------------------------------------------------------------------
+
+/// Below this much input (bytes of text or payload, 4 x IDs), a call keeps the GIL: releasing and
+/// retaking it costs more than another thread could gain during so short a call.
+const DETACH_MIN_BYTES: usize = 4096;
+
+/// Runs `f` without the GIL when `work` (input bytes) is large enough; always for `work = usize::MAX`.
+fn run<T: Ungil, F: Ungil + FnOnce() -> T>(py: Python<'_>, work: usize, f: F) -> T {
+    if work >= DETACH_MIN_BYTES {
+        py.detach(f)
+    } else {
+        f()
+    }
+}
+
+/// Calls that always do heavy work (tokenizing, zstd, loading tables) release the GIL.
+const HEAVY: usize = usize::MAX;
+
+// ---- Enums: Python IntEnums made here, from the crate's own tables ----------------------------------
+
+static METHOD: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static LOPACE_METHOD: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static ENTROPY_UNIT: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+const UNITS: [(&str, Unit); 3] = [("CHARACTER", Unit::Character), ("BYTE", Unit::Byte), ("TOKEN", Unit::Token)];
+
+/// `enum.IntEnum(name, members, module="tacc")`: iterable, comparable and printable like uniffi's
+/// enums were (a PyO3 enum class cannot be iterated).
+fn add_enum(
+    m: &Bound<'_, PyModule>,
+    cell: &PyOnceLock<Py<PyType>>,
+    name: &str,
+    doc: &str,
+    members: Vec<(String, u8)>,
+) -> PyResult<()> {
+    let py = m.py();
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("module", "tacc")?;
+    let cls = py.import("enum")?.getattr("IntEnum")?.call((name, members), Some(&kwargs))?;
+    cls.setattr("__doc__", doc)?;
+    m.add(name, &cls)?;
+    let _ = cell.set(py, cls.cast_into::<PyType>()?.unbind());
+    Ok(())
+}
+
+fn enum_member<'py>(py: Python<'py>, cell: &PyOnceLock<Py<PyType>>, value: u8) -> PyResult<Bound<'py, PyAny>> {
+    match cell.get(py) {
+        Some(cls) => cls.bind(py).call1((value,)),
+        None => Ok(value.into_pyobject(py)?.into_any()),
+    }
+}
+
+/// The member's value when `obj` is a member of the enum in `cell`.
+fn enum_value(obj: &Borrowed<'_, '_, PyAny>, cell: &PyOnceLock<Py<PyType>>) -> PyResult<Option<u8>> {
+    match cell.get(obj.py()) {
+        Some(cls) if obj.is_instance(cls.bind(obj.py()))? => Ok(Some(obj.extract::<u8>()?)),
+        _ => Ok(None),
+    }
+}
+
+fn type_name(obj: &Borrowed<'_, '_, PyAny>) -> String {
+    obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
+}
+
+/// A frame method argument: a `tacc.Method`, a method name ("tacc-gzip", "lopace-hybrid"...), or
+/// `None`/"auto" for "try every method that fits and keep the smallest".
+struct MethodArg(Option<tacc::Method>);
+
+impl MethodArg {
+    const DEFAULT: MethodArg = MethodArg(Some(tacc::DEFAULT_METHOD));
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for MethodArg {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if obj.is_none() {
+            return Ok(MethodArg(None));
+        }
+        if let Ok(s) = obj.cast::<PyString>() {
+            let s = s.to_cow()?;
+            return Ok(MethodArg(if s == "auto" { None } else { Some(tacc::Method::from_name(&s).py()?) }));
+        }
+        match enum_value(&obj, &METHOD)? {
+            Some(v) => Ok(MethodArg(Some(tacc::Method::from_id(v).py()?))),
+            None => Err(PyTypeError::new_err(format!(
+                "method must be a tacc.Method, a method name or None, not {}",
+                type_name(&obj)
+            ))),
+        }
+    }
+}
+
+/// A LoPace method: a `tacc.LopaceMethod` or its name ("zstd", "token", "hybrid").
+struct LopaceArg(tacc::LopaceMethod);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for LopaceArg {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if let Ok(s) = obj.cast::<PyString>() {
+            return Ok(LopaceArg(tacc::LopaceMethod::from_name(&s.to_cow()?).py()?));
+        }
+        match enum_value(&obj, &LOPACE_METHOD)? {
+            Some(v) if (v as usize) < tacc::LopaceMethod::ALL.len() => Ok(LopaceArg(tacc::LopaceMethod::ALL[v as usize])),
+            _ => Err(PyTypeError::new_err(format!(
+                "method must be a tacc.LopaceMethod or its name, not {}",
+                type_name(&obj)
+            ))),
+        }
+    }
+}
+
+/// An entropy unit: a `tacc.EntropyUnit` or a name ("character", "char", "byte", "token").
+struct UnitArg(Unit);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for UnitArg {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if let Ok(s) = obj.cast::<PyString>() {
+            return Ok(UnitArg(Unit::from_name(&s.to_cow()?).py()?));
+        }
+        match enum_value(&obj, &ENTROPY_UNIT)? {
+            Some(v) if (v as usize) < UNITS.len() => Ok(UnitArg(UNITS[v as usize].1)),
+            _ => Err(invalid(format!("unknown unit {} (character, byte, token)", obj.repr()?))),
+        }
+    }
+}
+
+// ---- Token IDs and byte payloads --------------------------------------------------------------------
+
+/// A 32-bit ID type: token IDs are `u32`, tacc's mapped IDs `i32`.
+trait Id: Sized + Copy {
+    const WHAT: &'static str;
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self>;
+    fn from_u32(v: u32) -> Option<Self>;
+    fn from_i32(v: i32) -> Option<Self>;
+}
+
+impl Id for u32 {
+    const WHAT: &'static str = "token ID (unsigned 32-bit)";
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        obj.extract::<u32>()
+    }
+    fn from_u32(v: u32) -> Option<Self> {
+        Some(v)
+    }
+    fn from_i32(v: i32) -> Option<Self> {
+        u32::try_from(v).ok()
+    }
+}
+
+impl Id for i32 {
+    const WHAT: &'static str = "mapped ID (signed 32-bit)";
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        obj.extract::<i32>()
+    }
+    fn from_u32(v: u32) -> Option<Self> {
+        i32::try_from(v).ok()
+    }
+    fn from_i32(v: i32) -> Option<Self> {
+        Some(v)
+    }
+}
+
+static ARRAY_TYPE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// IDs from Python, as tacc 0.1.0 takes them (a list or any sequence of ints; `OverflowError` out of
+/// range, `TypeError` for non-integers), plus any iterable of ints, and a fast path for 4-byte
+/// integer buffers: `array('I')`/`array('i')` and `memoryview(...).cast('I')` are copied in one go.
+/// `bytes`/`bytearray` are a sequence of small ints, one ID per byte, as in tacc.
+struct Ids<T>(Vec<T>);
+
+impl<'a, 'py, T: Id> FromPyObject<'a, 'py> for Ids<T> {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if let Ok(list) = obj.cast::<PyList>() {
+            let mut v = Vec::with_capacity(list.len());
+            for item in list.iter() {
+                v.push(T::from_py(&item)?);
+            }
+            return Ok(Ids(v));
+        }
+        if let Ok(t) = obj.cast::<PyTuple>() {
+            let mut v = Vec::with_capacity(t.len());
+            for item in t.iter() {
+                v.push(T::from_py(&item)?);
+            }
+            return Ok(Ids(v));
+        }
+        if let Ok(b) = obj.cast::<PyBytes>() {
+            return Ok(Ids(b.as_bytes().iter().filter_map(|&x| T::from_u32(x.into())).collect()));
+        }
+        if let Ok(b) = obj.cast::<PyByteArray>() {
+            return Ok(Ids(b.to_vec().into_iter().filter_map(|x| T::from_u32(x.into())).collect()));
+        }
+        if let Some(ids) = int32_buffer::<T>(&obj)? {
+            return Ok(Ids(ids));
+        }
+        if obj.is_instance_of::<PyString>() {
+            return Err(PyTypeError::new_err("token IDs must be a sequence of ints, not str"));
+        }
+        let mut v = Vec::new();
+        for item in obj.try_iter()? {
+            v.push(T::from_py(&item?)?);
+        }
+        Ok(Ids(v))
+    }
+}
+
+/// The IDs of an `array.array` or a 1-D `memoryview` whose items are 4-byte native integers, read
+/// from one `tobytes()` copy; `None` for anything else.
+fn int32_buffer<T: Id>(obj: &Borrowed<'_, '_, PyAny>) -> PyResult<Option<Vec<T>>> {
+    let py = obj.py();
+    let code: String = if obj.is_instance_of::<PyMemoryView>() {
+        if obj.getattr("ndim")?.extract::<usize>()? != 1 {
+            return Ok(None);
+        }
+        let f: String = obj.getattr("format")?.extract()?;
+        let native = if cfg!(target_endian = "little") { "@=<" } else { "@=>" };
+        f.trim_start_matches(|c| native.contains(c)).to_string()
+    } else {
+        let array = ARRAY_TYPE.import(py, "array", "array")?;
+        if !obj.is_instance(array)? {
+            return Ok(None);
+        }
+        obj.getattr("typecode")?.extract()?
+    };
+    let signed = match code.as_str() {
+        "I" | "L" => false,
+        "i" | "l" => true,
+        _ => return Ok(None),
+    };
+    if obj.getattr("itemsize")?.extract::<usize>()? != 4 {
+        return Ok(None);
+    }
+    let raw = obj.call_method0("tobytes")?;
+    let raw = raw.cast::<PyBytes>()?.as_bytes();
+    raw.chunks_exact(4)
+        .map(|c| {
+            let w = [c[0], c[1], c[2], c[3]];
+            let v = if signed { T::from_i32(i32::from_ne_bytes(w)) } else { T::from_u32(u32::from_ne_bytes(w)) };
+            v.ok_or_else(|| {
+                let shown: i64 = if signed { i32::from_ne_bytes(w).into() } else { u32::from_ne_bytes(w).into() };
+                PyOverflowError::new_err(format!("{shown} is out of range for a {}", T::WHAT))
+            })
+        })
+        .collect::<PyResult<Vec<T>>>()
+        .map(Some)
+}
+
+/// A byte payload: `bytes` (borrowed, no copy), `bytearray`, or any object with the buffer
+/// protocol (`memoryview`, `array`, `mmap`...), copied once.
+enum Payload<'py> {
+    Bytes(Bound<'py, PyBytes>),
+    Owned(Vec<u8>),
+}
+
+impl Payload<'_> {
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Payload::Bytes(b) => b.as_bytes(),
+            Payload::Owned(v) => v,
+        }
+    }
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Payload<'py> {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if let Ok(b) = obj.cast::<PyBytes>() {
+            return Ok(Payload::Bytes(b.to_owned()));
+        }
+        if let Ok(b) = obj.cast::<PyByteArray>() {
+            return Ok(Payload::Owned(b.to_vec()));
+        }
+        let view = PyMemoryView::from(&obj.to_owned())?;
+        let bytes = view.call_method0("tobytes")?;
+        Ok(Payload::Bytes(bytes.cast_into::<PyBytes>()?))
+    }
+}
+
+fn bytes<'py>(py: Python<'py>, v: &[u8]) -> Bound<'py, PyBytes> {
+    PyBytes::new(py, v)
+}
+
+fn list<'py, T: IntoPyObject<'py> + Copy>(py: Python<'py>, v: &[T]) -> PyResult<Bound<'py, PyList>> {
+    PyList::new(py, v.iter().copied())
+}
+
+fn content<'py>(py: Python<'py>, c: tacc::Content) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match c {
+        tacc::Content::Text(s) => PyString::new(py, &s).into_any(),
+        tacc::Content::TokenIds(ids) => list(py, &ids)?.into_any(),
+        tacc::Content::Bytes(b) => bytes(py, &b).into_any(),
+    })
+}
+
+fn options(method: MethodArg, zstd_level: i32, gzip_level: i32, checksum: bool) -> tacc::Options {
+    tacc::Options { method: method.0, zstd_level, gzip_level, checksum }
+}
+
+// ---- Records ----------------------------------------------------------------------------------------
+
+/// Options of the framed calls. `method=None` tries every method that fits and keeps the smallest;
+/// the default (`...` in signatures) is the library's default method, `tacc.default_options().method`.
+#[pyclass(module = "tacc", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub struct Options {
+    inner: tacc::Options,
+}
+
+#[pymethods]
+impl Options {
+    #[new]
+    #[pyo3(signature = (method = MethodArg::DEFAULT, zstd_level = 15, gzip_level = 9, checksum = true))]
+    fn new(method: MethodArg, zstd_level: i32, gzip_level: i32, checksum: bool) -> Self {
+        Options { inner: options(method, zstd_level, gzip_level, checksum) }
+    }
+
+    /// A `tacc.Method`, or None for "auto".
+    #[getter]
+    fn method<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self.inner.method {
+            Some(m) => enum_member(py, &METHOD, m as u8),
+            None => Ok(py.None().into_bound(py)),
+        }
+    }
+
+    #[getter]
+    fn zstd_level(&self) -> i32 {
+        self.inner.zstd_level
+    }
+
+    #[getter]
+    fn gzip_level(&self) -> i32 {
+        self.inner.gzip_level
+    }
+
+    #[getter]
+    fn checksum(&self) -> bool {
+        self.inner.checksum
+    }
+
+    fn __repr__(&self) -> String {
+        let m = self.inner.method.map(|m| format!("'{}'", m.name())).unwrap_or_else(|| "None".into());
+        format!(
+            "tacc.Options(method={m}, zstd_level={}, gzip_level={}, checksum={})",
+            self.inner.zstd_level,
+            self.inner.gzip_level,
+            if self.inner.checksum { "True" } else { "False" }
+        )
+    }
+}
+
+/// One method's result on one input.
+#[pyclass(module = "tacc", frozen, get_all)]
+#[derive(Clone)]
+pub struct MethodStats {
+    name: String,
+    compressed_bytes: u64,
+    /// original / compressed (higher is better); 0 for empty input.
+    ratio: f64,
+    /// compressed / original (LoPace's `compression_ratio`).
+    size_fraction: f64,
+    space_saved_percent: f64,
+    bytes_saved: i64,
+    /// Seconds for one compress / one decompress call (0 when not timed).
+    encode_seconds: f64,
+    decode_seconds: f64,
+}
+
+#[pymethods]
+impl MethodStats {
+    fn __repr__(&self) -> String {
+        format!(
+            "tacc.MethodStats(name='{}', compressed_bytes={}, ratio={:.4}, encode_seconds={:.3e}, decode_seconds={:.3e})",
+            self.name, self.compressed_bytes, self.ratio, self.encode_seconds, self.decode_seconds
+        )
+    }
+}
+
+/// Sizes of several methods on one text.
+#[pyclass(module = "tacc", frozen, get_all)]
+pub struct Stats {
+    original_bytes: u64,
+    original_tokens: u64,
+    characters: u64,
+    methods: Vec<MethodStats>,
+}
+
+#[pymethods]
+impl Stats {
+    fn __repr__(&self) -> String {
+        let names: Vec<&str> = self.methods.iter().map(|m| m.name.as_str()).collect();
+        format!(
+            "tacc.Stats(original_bytes={}, original_tokens={}, characters={}, methods={names:?})",
+            self.original_bytes, self.original_tokens, self.characters
+        )
+    }
+}
+
+impl From<tacc::stats::Stats> for Stats {
+    fn from(s: tacc::stats::Stats) -> Self {
+        Stats {
+            original_bytes: s.original_bytes,
+            original_tokens: s.original_tokens,
+            characters: s.characters,
+            methods: s
+                .methods
+                .into_iter()
+                .map(|m| MethodStats {
+                    name: m.name,
+                    compressed_bytes: m.compressed_bytes,
+                    ratio: m.ratio,
+                    size_fraction: m.size_fraction,
+                    space_saved_percent: m.space_saved_percent,
+                    bytes_saved: m.bytes_saved,
+                    encode_seconds: m.encode_seconds,
+                    decode_seconds: m.decode_seconds,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// What an order-0 coder over a unit would need (LoPace's "theoretical limit"; not a real limit).
+#[pyclass(module = "tacc", frozen, get_all)]
+pub struct Order0Estimate {
+    entropy_bits_per_unit: f64,
+    units: u64,
+    min_bits: f64,
+    min_bytes: f64,
+    original_bytes: u64,
+    size_fraction: f64,
+    space_saved_percent: f64,
+}
+
+#[pymethods]
+impl Order0Estimate {
+    fn __repr__(&self) -> String {
+        format!(
+            "tacc.Order0Estimate(entropy_bits_per_unit={}, units={}, min_bytes={}, original_bytes={})",
+            self.entropy_bits_per_unit, self.units, self.min_bytes, self.original_bytes
+        )
+    }
+}
+
+impl From<tacc::stats::Order0Estimate> for Order0Estimate {
+    fn from(e: tacc::stats::Order0Estimate) -> Self {
+        Order0Estimate {
+            entropy_bits_per_unit: e.entropy_bits_per_unit,
+            units: e.units,
+            min_bits: e.min_bits,
+            min_bytes: e.min_bytes,
+            original_bytes: e.original_bytes,
+            size_fraction: e.size_fraction,
+            space_saved_percent: e.space_saved_percent,
+        }
+    }
+}
+
+// ---- Codec --------------------------------------------------------------------------------------------
+
+/// A tokenizer plus its tacc mapping. Immutable: share one codec between threads freely.
+///
+/// `Codec(tokenizer, *, mapping_path=None)`: a built-in tokenizer, optionally with a tacc mapping
+/// file; with `pattern=` given, `tokenizer` is the path of a `.tiktoken` rank file and `pattern` a
+/// preset ("cl100k", "llama3", "qwen2", "gpt2", "o200k") or a regex (see `tacc.Codec.from_tiktoken_file`).
+#[pyclass(module = "tacc._native", name = "Codec", frozen, subclass, weakref)]
+pub struct Codec {
+    inner: tacc::Codec,
+}
+
+#[pymethods]
+impl Codec {
+    #[new]
+    #[pyo3(signature = (tokenizer, *, mapping_path = None, pattern = None))]
+    fn new(
+        py: Python<'_>,
+        tokenizer: &Bound<'_, PyAny>,
+        mapping_path: Option<PathBuf>,
+        pattern: Option<String>,
+    ) -> PyResult<Self> {
+        let inner = if let Some(pattern) = pattern {
+            let path: PathBuf = tokenizer.extract()?;
+            let tok = py.detach(|| tacc::Tokenizer::from_tiktoken_file(&path, &pattern)).py()?;
+            tacc::Codec::from_tokenizer(std::sync::Arc::new(tok))
+        } else {
+            let name: String = tokenizer.extract()?;
+            py.detach(|| tacc::Codec::new(&name)).py()?
+        };
+        let inner = match mapping_path {
+            Some(p) => {
+                let mapping = py.detach(|| tacc::Mapping::from_file(&p)).py()?;
+                inner.with_mapping(std::sync::Arc::new(mapping))
+            }
+            None => inner,
+        };
+        Ok(Codec { inner })
+    }
+
+    /// The tokenizer's name ("cl100k_base", or the rank file's name).
+    #[getter]
+    fn tokenizer_name(&self) -> &str {
+        self.inner.tokenizer_name()
+    }
+
+    /// One more than the largest token ID.
+    #[getter]
+    fn vocab_size(&self) -> u32 {
+        self.inner.tokenizer().vocab_size()
+    }
+
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let name = PyString::new(slf.py(), slf.get().inner.tokenizer_name());
+        Ok(format!("tacc.Codec({})", name.repr()?))
+    }
+
+    // ---- tacc 0.1.0 ----
+
+    /// Token IDs to tacc's payload (mapped IDs, Thrift CompactProtocol, optionally gzip'd):
+    /// byte-identical to tacc 0.1.0.
+    #[pyo3(signature = (token_ids, *, gzip = false))]
+    fn encode_token_ids<'py>(&self, py: Python<'py>, token_ids: Ids<u32>, gzip: bool) -> PyResult<Bound<'py, PyBytes>> {
+        let ids = &token_ids.0;
+        let out = run(py, ids.len() * 4, || self.inner.encode_token_ids(ids, gzip)).py()?;
+        Ok(bytes(py, &out))
+    }
+
+    #[pyo3(signature = (payload, *, gzip = false))]
+    fn decode_token_ids<'py>(&self, py: Python<'py>, payload: Payload<'py>, gzip: bool) -> PyResult<Bound<'py, PyList>> {
+        let p = payload.as_slice();
+        let ids = run(py, p.len(), || self.inner.decode_token_ids(p, gzip)).py()?;
+        list(py, &ids)
+    }
+
+    #[pyo3(signature = (mapped_ids, *, gzip = false))]
+    fn encode_mapped_ids<'py>(&self, py: Python<'py>, mapped_ids: Ids<i32>, gzip: bool) -> PyResult<Bound<'py, PyBytes>> {
+        let ids = &mapped_ids.0;
+        let out = run(py, ids.len() * 4, || self.inner.encode_mapped_ids(ids, gzip)).py()?;
+        Ok(bytes(py, &out))
+    }
+
+    #[pyo3(signature = (payload, *, gzip = false))]
+    fn decode_mapped_ids<'py>(&self, py: Python<'py>, payload: Payload<'py>, gzip: bool) -> PyResult<Bound<'py, PyList>> {
+        let p = payload.as_slice();
+        let ids = run(py, p.len(), || self.inner.decode_mapped_ids(p, gzip)).py()?;
+        list(py, &ids)
+    }
+
+    /// Token IDs to tacc's payload without the mapping.
+    #[pyo3(signature = (token_ids, *, gzip = false))]
+    fn encode_raw_token_ids<'py>(&self, py: Python<'py>, token_ids: Ids<u32>, gzip: bool) -> PyResult<Bound<'py, PyBytes>> {
+        let ids = &token_ids.0;
+        let out = run(py, ids.len() * 4, || self.inner.encode_raw_token_ids(ids, gzip)).py()?;
+        Ok(bytes(py, &out))
+    }
+
+    /// Reads what `encode_raw_token_ids` wrote.
+    #[pyo3(signature = (payload, *, gzip = false))]
+    fn decode_raw_token_ids<'py>(&self, py: Python<'py>, payload: Payload<'py>, gzip: bool) -> PyResult<Bound<'py, PyList>> {
+        let p = payload.as_slice();
+        let ids = run(py, p.len(), || self.inner.decode_raw_token_ids(p, gzip)).py()?;
+        list(py, &ids)
+    }
+
+    /// String tokens (each exactly one token of the vocabulary) to tacc's payload.
+    #[pyo3(signature = (tokens, *, gzip = false))]
+    fn encode_tokens<'py>(&self, py: Python<'py>, tokens: &Bound<'py, PyAny>, gzip: bool) -> PyResult<Bound<'py, PyBytes>> {
+        let owned = tokens.try_iter()?.map(|t| t?.extract::<PyBackedStr>()).collect::<PyResult<Vec<_>>>()?;
+        let strs: Vec<&str> = owned.iter().map(|s| &**s).collect();
+        let out = run(py, strs.len() * 4, || self.inner.encode_tokens(&strs, gzip)).py()?;
+        Ok(bytes(py, &out))
+    }
+
+    /// Each token's string (U+FFFD where a token is part of a UTF-8 character, as in tacc).
+    #[pyo3(signature = (payload, *, gzip = false))]
+    fn decode_tokens<'py>(&self, py: Python<'py>, payload: Payload<'py>, gzip: bool) -> PyResult<Bound<'py, PyList>> {
+        let p = payload.as_slice();
+        let tokens = run(py, p.len(), || self.inner.decode_tokens(p, gzip)).py()?;
+        PyList::new(py, tokens)
+    }
+
+    fn token_id_to_mapped_id<'py>(&self, py: Python<'py>, token_ids: Ids<u32>) -> PyResult<Bound<'py, PyList>> {
+        let mapped = self.inner.token_id_to_mapped_id(&token_ids.0).py()?;
+        list(py, &mapped)
+    }
+
+    fn mapped_id_to_token_id<'py>(&self, py: Python<'py>, mapped_ids: Ids<i32>) -> PyResult<Bound<'py, PyList>> {
+        let ids = self.inner.mapped_id_to_token_id(&mapped_ids.0).py()?;
+        list(py, &ids)
+    }
+
+    // ---- Text <-> token IDs ----
+
+    /// Text to token IDs (special-token strings are ordinary text).
+    fn tokenize<'py>(&self, py: Python<'py>, text: PyBackedStr) -> PyResult<Bound<'py, PyList>> {
+        let t: &str = &text;
+        let ids = run(py, HEAVY, || self.inner.tokenize(t));
+        list(py, &ids)
+    }
+
+    /// Token IDs to text; raises on unknown IDs or bytes that are not UTF-8.
+    fn detokenize<'py>(&self, py: Python<'py>, token_ids: Ids<u32>) -> PyResult<Bound<'py, PyString>> {
+        let ids = &token_ids.0;
+        let text = run(py, ids.len() * 4, || self.inner.detokenize(ids)).py()?;
+        Ok(PyString::new(py, &text))
+    }
+
+    // ---- LoPace 0.1.5 (tacc.lopace has LoPace's own API) ----
+
+    /// LoPace's payload of `text` ("zstd", "token" or "hybrid"), byte-identical to LoPace 0.1.5.
+    #[pyo3(signature = (text, method = LopaceArg(tacc::LopaceMethod::Hybrid), *, zstd_level = 15),
+           text_signature = "($self, text, method='hybrid', *, zstd_level=15)")]
+    fn lopace_compress<'py>(
+        &self,
+        py: Python<'py>,
+        text: PyBackedStr,
+        method: LopaceArg,
+        zstd_level: i32,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let t: &str = &text;
+        let out = run(py, HEAVY, || self.inner.lopace_compress(t, method.0, zstd_level)).py()?;
+        Ok(bytes(py, &out))
+    }
+
+    #[pyo3(signature = (payload, method = LopaceArg(tacc::LopaceMethod::Hybrid)),
+           text_signature = "($self, payload, method='hybrid')")]
+    fn lopace_decompress<'py>(&self, py: Python<'py>, payload: Payload<'py>, method: LopaceArg) -> PyResult<Bound<'py, PyString>> {
+        let p = payload.as_slice();
+        let text = run(py, HEAVY, || self.inner.lopace_decompress(p, method.0)).py()?;
+        Ok(PyString::new(py, &text))
+    }
+
+    /// LoPace's `get_compression_stats` figures: one method, or all three when `method` is None.
+    #[pyo3(signature = (text, method = None, *, zstd_level = 15))]
+    fn lopace_stats(&self, py: Python<'_>, text: PyBackedStr, method: Option<LopaceArg>, zstd_level: i32) -> PyResult<Stats> {
+        let t: &str = &text;
+        let m = method.map(|m| m.0);
+        Ok(run(py, HEAVY, || self.inner.lopace_stats(t, m, zstd_level)).py()?.into())
+    }
+
+    /// Order-0 Shannon entropy figures over characters, bytes or tokens (not a real limit).
+    #[pyo3(signature = (text, unit = UnitArg(Unit::Character)), text_signature = "($self, text, unit='character')")]
+    fn order0_estimate(&self, py: Python<'_>, text: PyBackedStr, unit: UnitArg) -> Order0Estimate {
+        let t: &str = &text;
+        run(py, HEAVY, || tacc::stats::order0_estimate(&self.inner, t, unit.0)).into()
+    }
+
+    // ---- Frames ----
+
+    /// Text to a self-describing frame. `method`: a `tacc.Method` or its name; `None` (or "auto")
+    /// keeps the smallest; by default the library's default method (`tacc.default_options()`).
+    #[pyo3(signature = (text, *, method = MethodArg::DEFAULT, zstd_level = 15, gzip_level = 9, checksum = true))]
+    fn compress_text<'py>(
+        &self,
+        py: Python<'py>,
+        text: PyBackedStr,
+        method: MethodArg,
+        zstd_level: i32,
+        gzip_level: i32,
+        checksum: bool,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let t: &str = &text;
+        let o = options(method, zstd_level, gzip_level, checksum);
+        let out = run(py, HEAVY, || self.inner.compress_text(t, &o)).py()?;
+        Ok(bytes(py, &out))
+    }
+
+    /// Token IDs to a frame (any method over token IDs; zstd and gzip compress text bytes only).
+    #[pyo3(signature = (token_ids, *, method = MethodArg::DEFAULT, zstd_level = 15, gzip_level = 9, checksum = true))]
+    fn compress_token_ids<'py>(
+        &self,
+        py: Python<'py>,
+        token_ids: Ids<u32>,
+        method: MethodArg,
+        zstd_level: i32,
+        gzip_level: i32,
+        checksum: bool,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let ids = &token_ids.0;
+        let o = options(method, zstd_level, gzip_level, checksum);
+        let out = run(py, HEAVY, || self.inner.compress_token_ids(ids, &o)).py()?;
+        Ok(bytes(py, &out))
+    }
+
+    /// Bytes to a frame: as text when they are UTF-8, else zstd/gzip/stored.
+    #[pyo3(signature = (data, *, method = MethodArg::DEFAULT, zstd_level = 15, gzip_level = 9, checksum = true))]
+    fn compress_bytes<'py>(
+        &self,
+        py: Python<'py>,
+        data: Payload<'py>,
+        method: MethodArg,
+        zstd_level: i32,
+        gzip_level: i32,
+        checksum: bool,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let d = data.as_slice();
+        let o = options(method, zstd_level, gzip_level, checksum);
+        let out = run(py, HEAVY, || self.inner.compress_bytes(d, &o)).py()?;
+        Ok(bytes(py, &out))
+    }
+
+    /// Any frame: `str` (text), `list[int]` (token IDs) or `bytes`.
+    fn decompress<'py>(&self, py: Python<'py>, frame: Payload<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let f = frame.as_slice();
+        let c = run(py, HEAVY, || self.inner.decompress(f)).py()?;
+        content(py, c)
+    }
+
+    fn decompress_text<'py>(&self, py: Python<'py>, frame: Payload<'py>) -> PyResult<Bound<'py, PyString>> {
+        let f = frame.as_slice();
+        let text = run(py, HEAVY, || self.inner.decompress_text(f)).py()?;
+        Ok(PyString::new(py, &text))
+    }
+
+    fn decompress_token_ids<'py>(&self, py: Python<'py>, frame: Payload<'py>) -> PyResult<Bound<'py, PyList>> {
+        let f = frame.as_slice();
+        let ids = run(py, HEAVY, || self.inner.decompress_token_ids(f)).py()?;
+        list(py, &ids)
+    }
+
+    /// Every frame method on `text`: sizes, ratios and timed round trips.
+    #[pyo3(signature = (text, *, zstd_level = 15, gzip_level = 9, checksum = true))]
+    fn stats(&self, py: Python<'_>, text: PyBackedStr, zstd_level: i32, gzip_level: i32, checksum: bool) -> PyResult<Stats> {
+        let t: &str = &text;
+        let o = options(MethodArg(None), zstd_level, gzip_level, checksum);
+        Ok(run(py, HEAVY, || self.inner.stats(t, &o)).py()?.into())
+    }
+}
+
+// ---- Module functions -----------------------------------------------------------------------------
+
+/// The built-in tokenizer names, in tacc 0.1.0's order.
+#[pyfunction]
+fn list_available_tokenizers() -> Vec<&'static str> {
+    tacc::BUILTIN_NAMES.to_vec()
+}
+
+/// The library's default options (its default method, zstd level 15, gzip level 9, checksum on).
+#[pyfunction]
+fn default_options() -> Options {
+    Options { inner: tacc::Options::default() }
+}
+
+/// The method's name as the CLI and the frame docs spell it ("tacc-gzip", "lopace-hybrid"...).
+#[pyfunction]
+fn method_name(method: MethodArg) -> PyResult<&'static str> {
+    match method.0 {
+        Some(m) => Ok(m.name()),
+        None => Err(invalid("'auto' is not a method".into())),
+    }
+}
+
+/// The `tacc.Method` with that name.
+#[pyfunction]
+fn method_from_name<'py>(py: Python<'py>, name: String) -> PyResult<Bound<'py, PyAny>> {
+    let m = tacc::Method::from_name(&name).py()?;
+    enum_member(py, &METHOD, m as u8)
+}
+
+/// Decodes any frame made with a built-in tokenizer: `str`, `list[int]` or `bytes`.
+#[pyfunction]
+fn decompress<'py>(py: Python<'py>, frame: Payload<'py>) -> PyResult<Bound<'py, PyAny>> {
+    let f = frame.as_slice();
+    let c = run(py, HEAVY, || tacc::decompress(f)).py()?;
+    content(py, c)
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", tacc::VERSION)?;
+    m.add_class::<Codec>()?;
+    m.add_class::<Options>()?;
+    m.add_class::<Stats>()?;
+    m.add_class::<MethodStats>()?;
+    m.add_class::<Order0Estimate>()?;
+    m.add_function(wrap_pyfunction!(list_available_tokenizers, m)?)?;
+    m.add_function(wrap_pyfunction!(default_options, m)?)?;
+    m.add_function(wrap_pyfunction!(method_name, m)?)?;
+    m.add_function(wrap_pyfunction!(method_from_name, m)?)?;
+    m.add_function(wrap_pyfunction!(decompress, m)?)?;
+    let upper = |s: &str| s.to_uppercase().replace('-', "_");
+    add_enum(
+        m,
+        &METHOD,
+        "Method",
+        "How a frame's payload is made; the value is the frame's method byte.",
+        tacc::Method::ALL.iter().map(|&x| (upper(x.name()), x as u8)).collect(),
+    )?;
+    add_enum(
+        m,
+        &LOPACE_METHOD,
+        "LopaceMethod",
+        "LoPace's three methods (its CompressionMethod).",
+        tacc::LopaceMethod::ALL.iter().enumerate().map(|(i, x)| (upper(x.name()), i as u8)).collect(),
+    )?;
+    add_enum(
+        m,
+        &ENTROPY_UNIT,
+        "EntropyUnit",
+        "The unit whose frequencies an order-0 entropy counts.",
+        UNITS.iter().enumerate().map(|(i, (n, _))| (n.to_string(), i as u8)).collect(),
+    )?;
+    Ok(())
+}
