@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# CI for the uniffi bindings: generated Kotlin/Swift/Python sources are current, the Python package
-# installs with one pip command and passes its tests (including compatibility in both directions with
-# the real tacc 0.1.0 and LoPace 0.1.5 in their own venv), and the Kotlin tests pass on the JVM.
-# Swift is not built here (no Swift toolchain on Linux CI): only its generated sources are checked.
+# CI for the bindings: the uniffi-generated Kotlin/Swift sources are current, the Python package (a PyO3
+# extension, bindings/python) installs with one pip command and passes its tests (including
+# compatibility in both directions with the real tacc 0.1.0 and LoPace 0.1.5 in their own venv), and
+# the Kotlin tests pass on the JVM. Swift is not built here (no Swift toolchain on Linux CI): only its
+# generated sources are checked.
 # Run from the repository root by .ci/run after `cargo build --release`, on a fresh machine: it installs
 # what it needs. Exits non-zero on any failure; prints each runner's summary line.
 set -euo pipefail
@@ -35,7 +36,7 @@ step "release library"
 [ -f target/release/libtacc.so ] || cargo build --release --lib
 ls -l target/release/libtacc.so
 
-step "generated sources are current (Kotlin, Swift, Python)"
+step "generated sources are current (Kotlin, Swift)"
 tools/gen-bindings.sh --check || fail "generated bindings are out of date: run tools/gen-bindings.sh and commit"
 [ -f bindings/swift/Package.swift ] && [ -f bindings/swift/Tests/TaccTests/TaccTests.swift ] || fail "Swift package incomplete"
 
@@ -43,9 +44,7 @@ tools/gen-bindings.sh --check || fail "generated bindings are out of date: run t
 step "peers: tacc 0.1.0 + lopace 0.1.5 in $PEERS_VENV"
 tools/peers/setup.sh "$PEERS_VENV" "$TIKTOKEN_CACHE" >/dev/null || fail "tools/peers/setup.sh"
 
-step "pip install ./bindings/python into $VENV"
-# maturin reads the crate's metadata, whose readme is the repository's README.md.
-[ -f README.md ] || fail "README.md missing at the repository root (Cargo.toml names it; maturin needs it)"
+step "pip install ./bindings/python into $VENV (maturin, PyO3 crate tacc-python)"
 [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check pytest
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps ./bindings/python \

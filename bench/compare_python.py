@@ -59,8 +59,8 @@ def worker(records_path, repeat, side):
             ops[f"lopace compress {m.value}"] = (lambda m=m: [pc.compress(t, m) for t in texts])
             ops[f"lopace decompress {m.value}"] = (lambda m=m, blobs=blobs: [pc.decompress(b, m) for b in blobs])
         if side == "ours":
-            frames = [codec.compress_text(t) for t in texts]
-            ops["frame compress_text tacc-gzip"] = lambda: [codec.compress_text(t) for t in texts]
+            frames = [codec.compress_text(t, method="tacc-gzip") for t in texts]
+            ops["frame compress_text tacc-gzip"] = lambda: [codec.compress_text(t, method="tacc-gzip") for t in texts]
             ops["frame decompress_text tacc-gzip"] = lambda: [codec.decompress_text(f) for f in frames]
         res = {}
         for op, fn in ops.items():

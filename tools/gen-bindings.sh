@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
-# Regenerates the uniffi bindings (Kotlin, Swift, Python) from the release library, in library mode,
-# with the workspace's pinned uniffi-bindgen (tools/uniffi-bindgen, uniffi =0.32.2).
+# Regenerates the uniffi bindings (Kotlin, Swift) from the release library, in library mode, with the
+# workspace's pinned uniffi-bindgen (tools/uniffi-bindgen, uniffi =0.32.2).
 #
-# Policy: the generated sources are CHECKED IN, for all three languages, and CI runs this script
-# with --check, which fails when a fresh generation differs from what is committed.
+# Policy: the generated sources are CHECKED IN, for both languages, and CI runs this script with
+# --check, which fails when a fresh generation differs from what is committed.
 #   Kotlin  bindings/kotlin/src/main/kotlin/uniffi/tacc/tacc.kt
 #   Swift   bindings/swift/Sources/Tacc/tacc.swift, bindings/swift/generated/{taccFFI.h,taccFFI.modulemap}
-#   Python  bindings/python/generated/tacc.py  (maturin regenerates the same file into the wheel as
-#           tacc/_native/tacc.py with the same generator; the Python tests check the two are identical)
+# Python does not use uniffi: bindings/python is a PyO3 extension (hand-written, nothing generated).
 #
 # Usage: tools/gen-bindings.sh [--check] [LIBRARY]
 #   LIBRARY defaults to target/release/libtacc.so (build it first: cargo build --release).
@@ -29,7 +28,7 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
 cargo run -q -p uniffi-bindgen -- generate --no-format --library "$lib" \
-    --language kotlin --language swift --language python --out-dir "$tmp" >/dev/null
+    --language kotlin --language swift --out-dir "$tmp" >/dev/null
 
 # generated file -> checked-in path
 pairs=(
@@ -37,7 +36,6 @@ pairs=(
     "tacc.swift:bindings/swift/Sources/Tacc/tacc.swift"
     "taccFFI.h:bindings/swift/generated/taccFFI.h"
     "taccFFI.modulemap:bindings/swift/generated/taccFFI.modulemap"
-    "tacc.py:bindings/python/generated/tacc.py"
 )
 
 status=0
@@ -61,6 +59,6 @@ for pair in "${pairs[@]}"; do
     fi
 done
 if [ "$check" = 1 ] && [ "$status" = 0 ]; then
-    echo "gen-bindings: Kotlin, Swift and Python sources are current"
+    echo "gen-bindings: Kotlin and Swift sources are current"
 fi
 exit $status

@@ -1,0 +1,20 @@
+//! The context-model coder: any payload, vocabulary and priors choice; never a panic, and
+//! memory bounded by the payload (the count check in codecs::model).
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if data.len() < 3 {
+        return;
+    }
+    // First two bytes pick the tokenizer-side vocabulary and whether built-in priors are used.
+    let vocab = [2u32, 50_257, 100_277, 200_019][(data[0] & 3) as usize];
+    let priors = if data[1] & 1 == 1 && vocab == 100_277 {
+        tacc::codecs::model::builtin_priors(tacc::Builtin::Cl100kBase).unwrap()
+    } else {
+        None
+    };
+    if let Ok(ids) = tacc::codecs::model::decode(&data[2..], vocab, priors.clone()) {
+        assert!(ids.iter().all(|&id| id < vocab.max(1 << 24)));
+    }
+});
