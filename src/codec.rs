@@ -406,7 +406,7 @@ impl Codec {
         Ok(out)
     }
 
-    fn header_for(
+    pub(crate) fn header_for(
         &self,
         method: Method,
         kind: ContentKind,
@@ -497,7 +497,7 @@ impl Codec {
     }
 
     /// The codec that decodes a token-method frame: this one, or the built-in the frame names.
-    fn codec_for(&self, h: &Header) -> Result<Codec> {
+    pub(crate) fn codec_for(&self, h: &Header) -> Result<Codec> {
         let mut codec = match (h.tokenizer_id, h.tokenizer_fingerprint) {
             (0, Some(fp)) if self.tokenizer.builtin_id().is_none() && fp == self.tokenizer.fingerprint() => self.clone(),
             (0, Some(fp)) => {

@@ -20,6 +20,7 @@ pub mod limits;
 pub mod mapping;
 pub mod model;
 pub mod stats;
+pub mod stream;
 pub mod tokenizer;
 /// cbindgen:ignore
 mod uniffi_api;
@@ -30,6 +31,7 @@ pub use codec::{decompress, Codec, Content, LopaceMethod, Options, DEFAULT_METHO
 pub use error::{Error, Result};
 pub use format::Method;
 pub use mapping::Mapping;
+pub use stream::{StreamDecoder, StreamEncoder, StreamUpdate};
 pub use tokenizer::{Builtin, Tokenizer, BUILTIN_NAMES};
 
 /// The library version, from Cargo.toml.

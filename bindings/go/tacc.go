@@ -40,6 +40,7 @@ const (
 	LopaceHybrid Method = C.TACC_METHOD_LOPACE_HYBRID
 	Tacc         Method = C.TACC_METHOD_TACC
 	TaccGzip     Method = C.TACC_METHOD_TACC_GZIP
+	Model        Method = C.TACC_METHOD_MODEL
 	Auto         Method = C.TACC_METHOD_AUTO
 )
 
@@ -84,11 +85,11 @@ type Options struct {
 	NoChecksum bool
 }
 
-// DefaultOptions returns the library's defaults: a frame made with TaccGzip, checksum on.
+// DefaultOptions returns the library's defaults: a frame made with Model (the context model), checksum on.
 // (Built in Go rather than by tacc_options_init: one cgo call less per operation; a test
 // checks both agree.)
 func DefaultOptions() Options {
-	return Options{Method: TaccGzip, Layout: Frame}
+	return Options{Method: Model, Layout: Frame}
 }
 
 func (o *Options) c() C.tacc_options {
@@ -282,7 +283,7 @@ func takeIDs(b *C.tacc_ids) []uint32 {
 	return out
 }
 
-// EncodeTokenIDs compresses token IDs into a frame with the default method (tacc-gzip).
+// EncodeTokenIDs compresses token IDs into a frame with the default method (model).
 func (c *Codec) EncodeTokenIDs(ids []uint32) ([]byte, error) {
 	return c.EncodeTokenIDsWith(ids, DefaultOptions())
 }
@@ -346,7 +347,7 @@ func (c *Codec) decodeIDs(data []byte, co *C.tacc_options) ([]uint32, error) {
 	return out, err
 }
 
-// CompressText compresses text into a frame with the default method (tacc-gzip).
+// CompressText compresses text into a frame with the default method (model).
 func (c *Codec) CompressText(text string) ([]byte, error) {
 	return c.CompressTextWith(text, DefaultOptions())
 }

@@ -42,7 +42,7 @@ func TestTextRoundTripEveryMethod(t *testing.T) {
 	if c.Tokenizer() != "cl100k_base" {
 		t.Fatal(c.Tokenizer())
 	}
-	for _, m := range []Method{Stored, Zstd, Gzip, LopaceToken, LopaceHybrid, Tacc, TaccGzip, Auto} {
+	for _, m := range []Method{Stored, Zstd, Gzip, LopaceToken, LopaceHybrid, Tacc, TaccGzip, Model, Auto} {
 		opts := DefaultOptions()
 		opts.Method = m
 		frame, err := c.CompressTextWith(sample, opts)
@@ -84,7 +84,7 @@ func TestTokenIDs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range []Method{Stored, LopaceToken, LopaceHybrid, Tacc, TaccGzip, Auto} {
+	for _, m := range []Method{Stored, LopaceToken, LopaceHybrid, Tacc, TaccGzip, Model, Auto} {
 		frame, err := c.EncodeTokenIDsWith(ids, Options{Method: m})
 		if err != nil {
 			t.Fatalf("%v: %v", m, err)
@@ -241,7 +241,7 @@ func FuzzDecompress(f *testing.F) {
 		f.Fatal(err)
 	}
 	defer c.Close()
-	for _, m := range []Method{Stored, Zstd, Gzip, LopaceToken, LopaceHybrid, Tacc, TaccGzip} {
+	for _, m := range []Method{Stored, Zstd, Gzip, LopaceToken, LopaceHybrid, Tacc, TaccGzip, Model} {
 		frame, _ := c.CompressTextWith(sample, Options{Method: m})
 		f.Add(frame)
 	}

@@ -179,7 +179,7 @@ impl From<EntropyUnit> for core_stats::Unit {
 }
 
 /// Options of the framed calls. `method = null/nil/None` tries every method that fits the content
-/// and keeps the smallest; [`default_options`] gives the library's defaults (tacc-gzip).
+/// and keeps the smallest; [`default_options`] gives the library's defaults (model).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Options {
     pub method: Option<Method>,
@@ -365,7 +365,7 @@ pub fn version() -> String {
     crate::VERSION.to_string()
 }
 
-/// The library's default options: method tacc-gzip, zstd level 15, gzip level 9, checksum on.
+/// The library's default options: method model, zstd level 15, gzip level 9, checksum on.
 #[uniffi::export]
 pub fn default_options() -> Options {
     crate::Options::default().into()

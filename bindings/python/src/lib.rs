@@ -57,7 +57,8 @@ fn py_err(e: tacc::Error) -> PyErr {
         let (class, kind) = error_class(&e);
         let msg = e.to_string();
         let typed = || -> PyResult<PyErr> {
-            let module = ERRORS.get_or_try_init(py, || Ok::<_, PyErr>(py.import("tacc._errors")?.unbind()))?;
+            let module = ERRORS
+                .get_or_try_init(py, || Ok::<_, PyErr>(py.import("tacc._errors")?.unbind()))?;
             let exc = module.bind(py).getattr(class)?.call1((msg.as_str(),))?;
             exc.setattr("kind", kind)?;
             Ok(PyErr::from_value(exc))
@@ -109,7 +110,11 @@ static METHOD: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static LOPACE_METHOD: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static ENTROPY_UNIT: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
-const UNITS: [(&str, Unit); 3] = [("CHARACTER", Unit::Character), ("BYTE", Unit::Byte), ("TOKEN", Unit::Token)];
+const UNITS: [(&str, Unit); 3] = [
+    ("CHARACTER", Unit::Character),
+    ("BYTE", Unit::Byte),
+    ("TOKEN", Unit::Token),
+];
 
 /// `enum.IntEnum(name, members, module="tacc")`: iterable, comparable and printable like uniffi's
 /// enums were (a PyO3 enum class cannot be iterated).
@@ -123,14 +128,21 @@ fn add_enum(
     let py = m.py();
     let kwargs = PyDict::new(py);
     kwargs.set_item("module", "tacc")?;
-    let cls = py.import("enum")?.getattr("IntEnum")?.call((name, members), Some(&kwargs))?;
+    let cls = py
+        .import("enum")?
+        .getattr("IntEnum")?
+        .call((name, members), Some(&kwargs))?;
     cls.setattr("__doc__", doc)?;
     m.add(name, &cls)?;
     let _ = cell.set(py, cls.cast_into::<PyType>()?.unbind());
     Ok(())
 }
 
-fn enum_member<'py>(py: Python<'py>, cell: &PyOnceLock<Py<PyType>>, value: u8) -> PyResult<Bound<'py, PyAny>> {
+fn enum_member<'py>(
+    py: Python<'py>,
+    cell: &PyOnceLock<Py<PyType>>,
+    value: u8,
+) -> PyResult<Bound<'py, PyAny>> {
     match cell.get(py) {
         Some(cls) => cls.bind(py).call1((value,)),
         None => Ok(value.into_pyobject(py)?.into_any()),
@@ -138,7 +150,10 @@ fn enum_member<'py>(py: Python<'py>, cell: &PyOnceLock<Py<PyType>>, value: u8) -
 }
 
 /// The member's value when `obj` is a member of the enum in `cell`.
-fn enum_value(obj: &Borrowed<'_, '_, PyAny>, cell: &PyOnceLock<Py<PyType>>) -> PyResult<Option<u8>> {
+fn enum_value(
+    obj: &Borrowed<'_, '_, PyAny>,
+    cell: &PyOnceLock<Py<PyType>>,
+) -> PyResult<Option<u8>> {
     match cell.get(obj.py()) {
         Some(cls) if obj.is_instance(cls.bind(obj.py()))? => Ok(Some(obj.extract::<u8>()?)),
         _ => Ok(None),
@@ -146,7 +161,10 @@ fn enum_value(obj: &Borrowed<'_, '_, PyAny>, cell: &PyOnceLock<Py<PyType>>) -> P
 }
 
 fn type_name(obj: &Borrowed<'_, '_, PyAny>) -> String {
-    obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
+    obj.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "?".into())
 }
 
 /// A frame method argument: a `tacc.Method`, a method name ("tacc-gzip", "lopace-hybrid"...), or
@@ -166,7 +184,11 @@ impl<'a, 'py> FromPyObject<'a, 'py> for MethodArg {
         }
         if let Ok(s) = obj.cast::<PyString>() {
             let s = s.to_cow()?;
-            return Ok(MethodArg(if s == "auto" { None } else { Some(tacc::Method::from_name(&s).py()?) }));
+            return Ok(MethodArg(if s == "auto" {
+                None
+            } else {
+                Some(tacc::Method::from_name(&s).py()?)
+            }));
         }
         match enum_value(&obj, &METHOD)? {
             Some(v) => Ok(MethodArg(Some(tacc::Method::from_id(v).py()?))),
@@ -189,7 +211,9 @@ impl<'a, 'py> FromPyObject<'a, 'py> for LopaceArg {
             return Ok(LopaceArg(tacc::LopaceMethod::from_name(&s.to_cow()?).py()?));
         }
         match enum_value(&obj, &LOPACE_METHOD)? {
-            Some(v) if (v as usize) < tacc::LopaceMethod::ALL.len() => Ok(LopaceArg(tacc::LopaceMethod::ALL[v as usize])),
+            Some(v) if (v as usize) < tacc::LopaceMethod::ALL.len() => {
+                Ok(LopaceArg(tacc::LopaceMethod::ALL[v as usize]))
+            }
             _ => Err(PyTypeError::new_err(format!(
                 "method must be a tacc.LopaceMethod or its name, not {}",
                 type_name(&obj)
@@ -210,7 +234,10 @@ impl<'a, 'py> FromPyObject<'a, 'py> for UnitArg {
         }
         match enum_value(&obj, &ENTROPY_UNIT)? {
             Some(v) if (v as usize) < UNITS.len() => Ok(UnitArg(UNITS[v as usize].1)),
-            _ => Err(invalid(format!("unknown unit {} (character, byte, token)", obj.repr()?))),
+            _ => Err(invalid(format!(
+                "unknown unit {} (character, byte, token)",
+                obj.repr()?
+            ))),
         }
     }
 }
@@ -272,23 +299,36 @@ impl<'a, 'py, T: Id> FromPyObject<'a, 'py> for Ids<T> {
     fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
         if let Ok(list) = obj.cast::<PyList>() {
             // SAFETY: `list` is a list; PyList_GetItem bounds-checks.
-            return seq_ids(&list, list.len(), |p, i| unsafe { ffi::PyList_GetItem(p, i) }).map(Ids);
+            return seq_ids(&list, list.len(), |p, i| unsafe {
+                ffi::PyList_GetItem(p, i)
+            })
+            .map(Ids);
         }
         if let Ok(t) = obj.cast::<PyTuple>() {
             // SAFETY: `t` is a tuple; PyTuple_GetItem bounds-checks.
             return seq_ids(&t, t.len(), |p, i| unsafe { ffi::PyTuple_GetItem(p, i) }).map(Ids);
         }
         if let Ok(b) = obj.cast::<PyBytes>() {
-            return Ok(Ids(b.as_bytes().iter().filter_map(|&x| T::from_u32(x.into())).collect()));
+            return Ok(Ids(b
+                .as_bytes()
+                .iter()
+                .filter_map(|&x| T::from_u32(x.into()))
+                .collect()));
         }
         if let Ok(b) = obj.cast::<PyByteArray>() {
-            return Ok(Ids(b.to_vec().into_iter().filter_map(|x| T::from_u32(x.into())).collect()));
+            return Ok(Ids(b
+                .to_vec()
+                .into_iter()
+                .filter_map(|x| T::from_u32(x.into()))
+                .collect()));
         }
         if let Some(ids) = int32_buffer::<T>(&obj)? {
             return Ok(Ids(ids));
         }
         if obj.is_instance_of::<PyString>() {
-            return Err(PyTypeError::new_err("token IDs must be a sequence of ints, not str"));
+            return Err(PyTypeError::new_err(
+                "token IDs must be a sequence of ints, not str",
+            ));
         }
         let mut v = Vec::new();
         for item in obj.try_iter()? {
@@ -307,7 +347,11 @@ fn int32_buffer<T: Id>(obj: &Borrowed<'_, '_, PyAny>) -> PyResult<Option<Vec<T>>
             return Ok(None);
         }
         let f: String = obj.getattr("format")?.extract()?;
-        let native = if cfg!(target_endian = "little") { "@=<" } else { "@=>" };
+        let native = if cfg!(target_endian = "little") {
+            "@=<"
+        } else {
+            "@=>"
+        };
         f.trim_start_matches(|c| native.contains(c)).to_string()
     } else {
         let array = ARRAY_TYPE.import(py, "array", "array")?;
@@ -329,9 +373,17 @@ fn int32_buffer<T: Id>(obj: &Borrowed<'_, '_, PyAny>) -> PyResult<Option<Vec<T>>
     raw.chunks_exact(4)
         .map(|c| {
             let w = [c[0], c[1], c[2], c[3]];
-            let v = if signed { T::from_i32(i32::from_ne_bytes(w)) } else { T::from_u32(u32::from_ne_bytes(w)) };
+            let v = if signed {
+                T::from_i32(i32::from_ne_bytes(w))
+            } else {
+                T::from_u32(u32::from_ne_bytes(w))
+            };
             v.ok_or_else(|| {
-                let shown: i64 = if signed { i32::from_ne_bytes(w).into() } else { u32::from_ne_bytes(w).into() };
+                let shown: i64 = if signed {
+                    i32::from_ne_bytes(w).into()
+                } else {
+                    u32::from_ne_bytes(w).into()
+                };
                 PyOverflowError::new_err(format!("{shown} is out of range for a {}", T::WHAT))
             })
         })
@@ -403,7 +455,7 @@ fn seq_ids<T: Id, S>(
         unsafe {
             if ffi::PyLong_CheckExact(item) != 0 {
                 let x = ffi::PyLong_AsLongLong(item);
-                if !(x == -1 && !ffi::PyErr_Occurred().is_null()) {
+                if x != -1 || ffi::PyErr_Occurred().is_null() {
                     if let Some(id) = T::from_i64(x) {
                         v.push(id);
                         continue;
@@ -464,7 +516,12 @@ fn content<'py>(py: Python<'py>, c: tacc::Content) -> PyResult<Bound<'py, PyAny>
 }
 
 fn options(method: MethodArg, zstd_level: i32, gzip_level: i32, checksum: bool) -> tacc::Options {
-    tacc::Options { method: method.0, zstd_level, gzip_level, checksum }
+    tacc::Options {
+        method: method.0,
+        zstd_level,
+        gzip_level,
+        checksum,
+    }
 }
 
 // ---- Records ----------------------------------------------------------------------------------------
@@ -482,7 +539,9 @@ impl Options {
     #[new]
     #[pyo3(signature = (method = MethodArg::DEFAULT, zstd_level = 15, gzip_level = 9, checksum = true))]
     fn new(method: MethodArg, zstd_level: i32, gzip_level: i32, checksum: bool) -> Self {
-        Options { inner: options(method, zstd_level, gzip_level, checksum) }
+        Options {
+            inner: options(method, zstd_level, gzip_level, checksum),
+        }
     }
 
     /// A `tacc.Method`, or None for "auto".
@@ -510,7 +569,11 @@ impl Options {
     }
 
     fn __repr__(&self) -> String {
-        let m = self.inner.method.map(|m| format!("'{}'", m.name())).unwrap_or_else(|| "None".into());
+        let m = self
+            .inner
+            .method
+            .map(|m| format!("'{}'", m.name()))
+            .unwrap_or_else(|| "None".into());
         format!(
             "tacc.Options(method={m}, zstd_level={}, gzip_level={}, checksum={})",
             self.inner.zstd_level,
@@ -637,6 +700,44 @@ impl From<tacc::stats::Order0Estimate> for Order0Estimate {
 #[pyclass(module = "tacc._native", name = "Codec", frozen, subclass, weakref)]
 pub struct Codec {
     inner: tacc::Codec,
+    /// `[0, 1, ..., vocab_size - 1]` as Python ints, made on the first call that returns token IDs:
+    /// lists of token IDs then reuse these objects instead of allocating one int per ID, which
+    /// was two thirds of `decode_token_ids`' time on a chat message (measured; docs/BINDINGS.md).
+    /// Costs one list of vocab_size ints per codec (~3.6 MB for cl100k_base), made in ~3 ms.
+    ints: PyOnceLock<Py<PyList>>,
+}
+
+impl Codec {
+    /// A new list of token IDs, sharing the codec's int objects (see `ints`).
+    fn id_list<'py>(&self, py: Python<'py>, ids: &[u32]) -> PyResult<Bound<'py, PyList>> {
+        let table = self
+            .ints
+            .get_or_try_init(py, || {
+                PyList::new(py, 0..self.inner.tokenizer().vocab_size()).map(Bound::unbind)
+            })?
+            .bind(py);
+        let known = table.len();
+        // SAFETY: as in `list`; each table item is a live int borrowed from `table`, made an owned
+        // reference (Py_IncRef) before PyList_SetItem steals it. IDs beyond the table get new ints.
+        unsafe {
+            let list =
+                Bound::from_owned_ptr_or_err(py, ffi::PyList_New(ids.len() as ffi::Py_ssize_t))?;
+            for (i, &id) in ids.iter().enumerate() {
+                let item = if (id as usize) < known {
+                    let o = ffi::PyList_GetItem(table.as_ptr(), id as ffi::Py_ssize_t);
+                    ffi::Py_IncRef(o);
+                    o
+                } else {
+                    id.new_int()
+                };
+                if item.is_null() {
+                    return Err(PyErr::fetch(py));
+                }
+                ffi::PyList_SetItem(list.as_ptr(), i as ffi::Py_ssize_t, item);
+            }
+            Ok(list.cast_into_unchecked())
+        }
+    }
 }
 
 #[pymethods]
@@ -651,7 +752,9 @@ impl Codec {
     ) -> PyResult<Self> {
         let inner = if let Some(pattern) = pattern {
             let path: PathBuf = tokenizer.extract()?;
-            let tok = py.detach(|| tacc::Tokenizer::from_tiktoken_file(&path, &pattern)).py()?;
+            let tok = py
+                .detach(|| tacc::Tokenizer::from_tiktoken_file(&path, &pattern))
+                .py()?;
             tacc::Codec::from_tokenizer(std::sync::Arc::new(tok))
         } else {
             let name: String = tokenizer.extract()?;
@@ -664,7 +767,10 @@ impl Codec {
             }
             None => inner,
         };
-        Ok(Codec { inner })
+        Ok(Codec {
+            inner,
+            ints: PyOnceLock::new(),
+        })
     }
 
     /// The tokenizer's name ("cl100k_base", or the rank file's name).
@@ -689,28 +795,51 @@ impl Codec {
     /// Token IDs to tacc's payload (mapped IDs, Thrift CompactProtocol, optionally gzip'd):
     /// byte-identical to tacc 0.1.0.
     #[pyo3(signature = (token_ids, *, gzip = false))]
-    fn encode_token_ids<'py>(&self, py: Python<'py>, token_ids: Ids<u32>, gzip: bool) -> PyResult<Bound<'py, PyBytes>> {
+    fn encode_token_ids<'py>(
+        &self,
+        py: Python<'py>,
+        token_ids: Ids<u32>,
+        gzip: bool,
+    ) -> PyResult<Bound<'py, PyBytes>> {
         let ids = &token_ids.0;
         let out = run(py, ids.len() * 4, || self.inner.encode_token_ids(ids, gzip)).py()?;
         Ok(bytes(py, &out))
     }
 
     #[pyo3(signature = (payload, *, gzip = false))]
-    fn decode_token_ids<'py>(&self, py: Python<'py>, payload: Payload<'py>, gzip: bool) -> PyResult<Bound<'py, PyList>> {
+    fn decode_token_ids<'py>(
+        &self,
+        py: Python<'py>,
+        payload: Payload<'py>,
+        gzip: bool,
+    ) -> PyResult<Bound<'py, PyList>> {
         let p = payload.as_slice();
         let ids = run(py, p.len(), || self.inner.decode_token_ids(p, gzip)).py()?;
-        list(py, &ids)
+        self.id_list(py, &ids)
     }
 
     #[pyo3(signature = (mapped_ids, *, gzip = false))]
-    fn encode_mapped_ids<'py>(&self, py: Python<'py>, mapped_ids: Ids<i32>, gzip: bool) -> PyResult<Bound<'py, PyBytes>> {
+    fn encode_mapped_ids<'py>(
+        &self,
+        py: Python<'py>,
+        mapped_ids: Ids<i32>,
+        gzip: bool,
+    ) -> PyResult<Bound<'py, PyBytes>> {
         let ids = &mapped_ids.0;
-        let out = run(py, ids.len() * 4, || self.inner.encode_mapped_ids(ids, gzip)).py()?;
+        let out = run(py, ids.len() * 4, || {
+            self.inner.encode_mapped_ids(ids, gzip)
+        })
+        .py()?;
         Ok(bytes(py, &out))
     }
 
     #[pyo3(signature = (payload, *, gzip = false))]
-    fn decode_mapped_ids<'py>(&self, py: Python<'py>, payload: Payload<'py>, gzip: bool) -> PyResult<Bound<'py, PyList>> {
+    fn decode_mapped_ids<'py>(
+        &self,
+        py: Python<'py>,
+        payload: Payload<'py>,
+        gzip: bool,
+    ) -> PyResult<Bound<'py, PyList>> {
         let p = payload.as_slice();
         let ids = run(py, p.len(), || self.inner.decode_mapped_ids(p, gzip)).py()?;
         list(py, &ids)
@@ -718,24 +847,45 @@ impl Codec {
 
     /// Token IDs to tacc's payload without the mapping.
     #[pyo3(signature = (token_ids, *, gzip = false))]
-    fn encode_raw_token_ids<'py>(&self, py: Python<'py>, token_ids: Ids<u32>, gzip: bool) -> PyResult<Bound<'py, PyBytes>> {
+    fn encode_raw_token_ids<'py>(
+        &self,
+        py: Python<'py>,
+        token_ids: Ids<u32>,
+        gzip: bool,
+    ) -> PyResult<Bound<'py, PyBytes>> {
         let ids = &token_ids.0;
-        let out = run(py, ids.len() * 4, || self.inner.encode_raw_token_ids(ids, gzip)).py()?;
+        let out = run(py, ids.len() * 4, || {
+            self.inner.encode_raw_token_ids(ids, gzip)
+        })
+        .py()?;
         Ok(bytes(py, &out))
     }
 
     /// Reads what `encode_raw_token_ids` wrote.
     #[pyo3(signature = (payload, *, gzip = false))]
-    fn decode_raw_token_ids<'py>(&self, py: Python<'py>, payload: Payload<'py>, gzip: bool) -> PyResult<Bound<'py, PyList>> {
+    fn decode_raw_token_ids<'py>(
+        &self,
+        py: Python<'py>,
+        payload: Payload<'py>,
+        gzip: bool,
+    ) -> PyResult<Bound<'py, PyList>> {
         let p = payload.as_slice();
         let ids = run(py, p.len(), || self.inner.decode_raw_token_ids(p, gzip)).py()?;
-        list(py, &ids)
+        self.id_list(py, &ids)
     }
 
     /// String tokens (each exactly one token of the vocabulary) to tacc's payload.
     #[pyo3(signature = (tokens, *, gzip = false))]
-    fn encode_tokens<'py>(&self, py: Python<'py>, tokens: &Bound<'py, PyAny>, gzip: bool) -> PyResult<Bound<'py, PyBytes>> {
-        let owned = tokens.try_iter()?.map(|t| t?.extract::<PyBackedStr>()).collect::<PyResult<Vec<_>>>()?;
+    fn encode_tokens<'py>(
+        &self,
+        py: Python<'py>,
+        tokens: &Bound<'py, PyAny>,
+        gzip: bool,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let owned = tokens
+            .try_iter()?
+            .map(|t| t?.extract::<PyBackedStr>())
+            .collect::<PyResult<Vec<_>>>()?;
         let strs: Vec<&str> = owned.iter().map(|s| &**s).collect();
         let out = run(py, strs.len() * 4, || self.inner.encode_tokens(&strs, gzip)).py()?;
         Ok(bytes(py, &out))
@@ -743,20 +893,33 @@ impl Codec {
 
     /// Each token's string (U+FFFD where a token is part of a UTF-8 character, as in tacc).
     #[pyo3(signature = (payload, *, gzip = false))]
-    fn decode_tokens<'py>(&self, py: Python<'py>, payload: Payload<'py>, gzip: bool) -> PyResult<Bound<'py, PyList>> {
+    fn decode_tokens<'py>(
+        &self,
+        py: Python<'py>,
+        payload: Payload<'py>,
+        gzip: bool,
+    ) -> PyResult<Bound<'py, PyList>> {
         let p = payload.as_slice();
         let tokens = run(py, p.len(), || self.inner.decode_tokens(p, gzip)).py()?;
         PyList::new(py, tokens)
     }
 
-    fn token_id_to_mapped_id<'py>(&self, py: Python<'py>, token_ids: Ids<u32>) -> PyResult<Bound<'py, PyList>> {
+    fn token_id_to_mapped_id<'py>(
+        &self,
+        py: Python<'py>,
+        token_ids: Ids<u32>,
+    ) -> PyResult<Bound<'py, PyList>> {
         let mapped = self.inner.token_id_to_mapped_id(&token_ids.0).py()?;
         list(py, &mapped)
     }
 
-    fn mapped_id_to_token_id<'py>(&self, py: Python<'py>, mapped_ids: Ids<i32>) -> PyResult<Bound<'py, PyList>> {
+    fn mapped_id_to_token_id<'py>(
+        &self,
+        py: Python<'py>,
+        mapped_ids: Ids<i32>,
+    ) -> PyResult<Bound<'py, PyList>> {
         let ids = self.inner.mapped_id_to_token_id(&mapped_ids.0).py()?;
-        list(py, &ids)
+        self.id_list(py, &ids)
     }
 
     // ---- Text <-> token IDs ----
@@ -765,11 +928,15 @@ impl Codec {
     fn tokenize<'py>(&self, py: Python<'py>, text: PyBackedStr) -> PyResult<Bound<'py, PyList>> {
         let t: &str = &text;
         let ids = run(py, HEAVY, || self.inner.tokenize(t));
-        list(py, &ids)
+        self.id_list(py, &ids)
     }
 
     /// Token IDs to text; raises on unknown IDs or bytes that are not UTF-8.
-    fn detokenize<'py>(&self, py: Python<'py>, token_ids: Ids<u32>) -> PyResult<Bound<'py, PyString>> {
+    fn detokenize<'py>(
+        &self,
+        py: Python<'py>,
+        token_ids: Ids<u32>,
+    ) -> PyResult<Bound<'py, PyString>> {
         let ids = &token_ids.0;
         let text = run(py, ids.len() * 4, || self.inner.detokenize(ids)).py()?;
         Ok(PyString::new(py, &text))
@@ -788,13 +955,21 @@ impl Codec {
         zstd_level: i32,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let t: &str = &text;
-        let out = run(py, HEAVY, || self.inner.lopace_compress(t, method.0, zstd_level)).py()?;
+        let out = run(py, HEAVY, || {
+            self.inner.lopace_compress(t, method.0, zstd_level)
+        })
+        .py()?;
         Ok(bytes(py, &out))
     }
 
     #[pyo3(signature = (payload, method = LopaceArg(tacc::LopaceMethod::Hybrid)),
            text_signature = "($self, payload, method='hybrid')")]
-    fn lopace_decompress<'py>(&self, py: Python<'py>, payload: Payload<'py>, method: LopaceArg) -> PyResult<Bound<'py, PyString>> {
+    fn lopace_decompress<'py>(
+        &self,
+        py: Python<'py>,
+        payload: Payload<'py>,
+        method: LopaceArg,
+    ) -> PyResult<Bound<'py, PyString>> {
         let p = payload.as_slice();
         let text = run(py, HEAVY, || self.inner.lopace_decompress(p, method.0)).py()?;
         Ok(PyString::new(py, &text))
@@ -802,17 +977,28 @@ impl Codec {
 
     /// LoPace's `get_compression_stats` figures: one method, or all three when `method` is None.
     #[pyo3(signature = (text, method = None, *, zstd_level = 15))]
-    fn lopace_stats(&self, py: Python<'_>, text: PyBackedStr, method: Option<LopaceArg>, zstd_level: i32) -> PyResult<Stats> {
+    fn lopace_stats(
+        &self,
+        py: Python<'_>,
+        text: PyBackedStr,
+        method: Option<LopaceArg>,
+        zstd_level: i32,
+    ) -> PyResult<Stats> {
         let t: &str = &text;
         let m = method.map(|m| m.0);
-        Ok(run(py, HEAVY, || self.inner.lopace_stats(t, m, zstd_level)).py()?.into())
+        Ok(run(py, HEAVY, || self.inner.lopace_stats(t, m, zstd_level))
+            .py()?
+            .into())
     }
 
     /// Order-0 Shannon entropy figures over characters, bytes or tokens (not a real limit).
     #[pyo3(signature = (text, unit = UnitArg(Unit::Character)), text_signature = "($self, text, unit='character')")]
     fn order0_estimate(&self, py: Python<'_>, text: PyBackedStr, unit: UnitArg) -> Order0Estimate {
         let t: &str = &text;
-        run(py, HEAVY, || tacc::stats::order0_estimate(&self.inner, t, unit.0)).into()
+        run(py, HEAVY, || {
+            tacc::stats::order0_estimate(&self.inner, t, unit.0)
+        })
+        .into()
     }
 
     // ---- Frames ----
@@ -873,24 +1059,42 @@ impl Codec {
     fn decompress<'py>(&self, py: Python<'py>, frame: Payload<'py>) -> PyResult<Bound<'py, PyAny>> {
         let f = frame.as_slice();
         let c = run(py, HEAVY, || self.inner.decompress(f)).py()?;
-        content(py, c)
+        match c {
+            tacc::Content::TokenIds(ids) => Ok(self.id_list(py, &ids)?.into_any()),
+            c => content(py, c),
+        }
     }
 
-    fn decompress_text<'py>(&self, py: Python<'py>, frame: Payload<'py>) -> PyResult<Bound<'py, PyString>> {
+    fn decompress_text<'py>(
+        &self,
+        py: Python<'py>,
+        frame: Payload<'py>,
+    ) -> PyResult<Bound<'py, PyString>> {
         let f = frame.as_slice();
         let text = run(py, HEAVY, || self.inner.decompress_text(f)).py()?;
         Ok(PyString::new(py, &text))
     }
 
-    fn decompress_token_ids<'py>(&self, py: Python<'py>, frame: Payload<'py>) -> PyResult<Bound<'py, PyList>> {
+    fn decompress_token_ids<'py>(
+        &self,
+        py: Python<'py>,
+        frame: Payload<'py>,
+    ) -> PyResult<Bound<'py, PyList>> {
         let f = frame.as_slice();
         let ids = run(py, HEAVY, || self.inner.decompress_token_ids(f)).py()?;
-        list(py, &ids)
+        self.id_list(py, &ids)
     }
 
     /// Every frame method on `text`: sizes, ratios and timed round trips.
     #[pyo3(signature = (text, *, zstd_level = 15, gzip_level = 9, checksum = true))]
-    fn stats(&self, py: Python<'_>, text: PyBackedStr, zstd_level: i32, gzip_level: i32, checksum: bool) -> PyResult<Stats> {
+    fn stats(
+        &self,
+        py: Python<'_>,
+        text: PyBackedStr,
+        zstd_level: i32,
+        gzip_level: i32,
+        checksum: bool,
+    ) -> PyResult<Stats> {
         let t: &str = &text;
         let o = options(MethodArg(None), zstd_level, gzip_level, checksum);
         Ok(run(py, HEAVY, || self.inner.stats(t, &o)).py()?.into())
@@ -908,7 +1112,9 @@ fn list_available_tokenizers() -> Vec<&'static str> {
 /// The library's default options (its default method, zstd level 15, gzip level 9, checksum on).
 #[pyfunction]
 fn default_options() -> Options {
-    Options { inner: tacc::Options::default() }
+    Options {
+        inner: tacc::Options::default(),
+    }
 }
 
 /// The method's name as the CLI and the frame docs spell it ("tacc-gzip", "lopace-hybrid"...).
@@ -954,21 +1160,32 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         &METHOD,
         "Method",
         "How a frame's payload is made; the value is the frame's method byte.",
-        tacc::Method::ALL.iter().map(|&x| (upper(x.name()), x as u8)).collect(),
+        tacc::Method::ALL
+            .iter()
+            .map(|&x| (upper(x.name()), x as u8))
+            .collect(),
     )?;
     add_enum(
         m,
         &LOPACE_METHOD,
         "LopaceMethod",
         "LoPace's three methods (its CompressionMethod).",
-        tacc::LopaceMethod::ALL.iter().enumerate().map(|(i, x)| (upper(x.name()), i as u8)).collect(),
+        tacc::LopaceMethod::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (upper(x.name()), i as u8))
+            .collect(),
     )?;
     add_enum(
         m,
         &ENTROPY_UNIT,
         "EntropyUnit",
         "The unit whose frequencies an order-0 entropy counts.",
-        UNITS.iter().enumerate().map(|(i, (n, _))| (n.to_string(), i as u8)).collect(),
+        UNITS
+            .iter()
+            .enumerate()
+            .map(|(i, (n, _))| (n.to_string(), i as u8))
+            .collect(),
     )?;
     Ok(())
 }

@@ -171,6 +171,8 @@ def test_token_id_inputs():
     with pytest.raises(TypeError):
         c.decode_token_ids(12)
     assert c.decode_token_ids(memoryview(want)) == ids == c.decode_token_ids(array("B", want))
+    big = [2**32 - 1, c.vocab_size, c.vocab_size - 1, 0]  # beyond the vocabulary: new ints, not shared ones
+    assert c.decode_raw_token_ids(c.encode_raw_token_ids(big)) == big
 
 
 def test_one_codec_many_threads():
