@@ -58,7 +58,7 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
-    for method in [Method::TaccGzip, Method::LopaceHybrid] {
+    for method in [Method::TaccGzip, Method::LopaceHybrid, Method::Model] {
         let opts = Options::method(method);
         g.bench_function(format!("frame_encode_{}", method.name()), |b| {
             b.iter(|| {

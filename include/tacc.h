@@ -241,6 +241,20 @@ typedef struct tacc_codec tacc_codec;
 typedef struct tacc_stats tacc_stats;
 
 /**
+ * A stream decoder: chunks in, in order, token IDs and text out. After an error every later
+ * push fails too. Thread rule: one thread at a time; separate decoders in parallel.
+ */
+typedef struct tacc_stream_decoder tacc_stream_decoder;
+
+/**
+ * A stream encoder: token IDs or text in, chunks out (see docs/STREAM.md).
+ *
+ * Thread rule: one thread at a time; separate encoders in parallel. It holds its own copy of
+ * the codec's tables, so the codec may be freed before it.
+ */
+typedef struct tacc_stream_encoder tacc_stream_encoder;
+
+/**
  * A byte buffer allocated by the library. Release it with `tacc_buf_free`, never with `free`.
  * `data` is NULL when `len` is 0. Text results are UTF-8 and not NUL-terminated.
  */
@@ -563,6 +577,73 @@ TACC_API size_t tacc_stats_method_count(const struct tacc_stats *stats);
  * TACC_ERR_INVALID_ARGUMENT for an index out of range or a too small `struct_size`.
  */
 TACC_API tacc_status tacc_stats_method(const struct tacc_stats *stats, size_t index, struct tacc_method_stats *out_method, char **err_msg);
+
+/**
+ * Creates a stream encoder over `codec`'s tokenizer and model priors. On success `*out_enc`
+ * receives an encoder to release with `tacc_stream_encoder_free`; on failure it is not written.
+ * Thread rule: codec shareable.
+ */
+TACC_API tacc_status tacc_stream_encoder_new(const struct tacc_codec *codec, struct tacc_stream_encoder **out_enc, char **err_msg);
+
+/**
+ * Adds `n_ids` token IDs to the current chunk. TACC_ERR_UNKNOWN_TOKEN (nothing added) when an
+ * ID is not in the tokenizer. Thread rule: one thread at a time per encoder.
+ */
+TACC_API tacc_status tacc_stream_encoder_push(struct tacc_stream_encoder *enc, const uint32_t *ids, size_t n_ids, char **err_msg);
+
+/**
+ * Tokenizes UTF-8 text (`len` bytes, not NUL-terminated) and adds its tokens to the current
+ * chunk. Thread rule: one thread at a time per encoder.
+ */
+TACC_API tacc_status tacc_stream_encoder_push_text(struct tacc_stream_encoder *enc, const char *text_ptr, size_t len, char **err_msg);
+
+/**
+ * Ends the current chunk: `*out_buf` receives it (the first one carries the stream header), to
+ * send as one message and release with `tacc_buf_free`. Thread rule: one thread at a time.
+ */
+TACC_API tacc_status tacc_stream_encoder_flush(struct tacc_stream_encoder *enc, struct tacc_buf *out_buf, char **err_msg);
+
+/**
+ * Ends the stream: `*out_buf` receives the last chunk (pending tokens, end marker, token count,
+ * CRC-32), to release with `tacc_buf_free`. Later calls on the encoder fail with
+ * TACC_ERR_INVALID_ARGUMENT; it must still be freed. Thread rule: one thread at a time.
+ */
+TACC_API tacc_status tacc_stream_encoder_finish(struct tacc_stream_encoder *enc, struct tacc_buf *out_buf, char **err_msg);
+
+/**
+ * Releases an encoder (finished or not). NULL does nothing. Call it once.
+ */
+TACC_API void tacc_stream_encoder_free(struct tacc_stream_encoder *enc);
+
+/**
+ * Creates a stream decoder. `codec` may be NULL for streams made with a built-in tokenizer
+ * (the stream header names it); a stream made with a custom tokenizer or priors needs the
+ * codec that has them. `*out_dec` receives a decoder to release with `tacc_stream_decoder_free`.
+ * Thread rule: codec shareable.
+ */
+TACC_API tacc_status tacc_stream_decoder_new(const struct tacc_codec *codec, struct tacc_stream_decoder **out_dec, char **err_msg);
+
+/**
+ * Decodes the next chunk (`len` bytes). On success `*out_ids` receives its token IDs (release
+ * with `tacc_ids_free`), `*out_text` the newly complete UTF-8 text (release with
+ * `tacc_buf_free`; bytes of a character split across chunks are held back until it completes)
+ * and `*out_finished` whether the chunk ended the stream with a matching count and CRC-32.
+ * TACC_ERR_CORRUPT for a reordered, duplicated, truncated or corrupt chunk,
+ * TACC_ERR_CHECKSUM when the end marker's CRC-32 differs; after any error every later push
+ * fails. Thread rule: one thread at a time per decoder.
+ */
+TACC_API tacc_status tacc_stream_decoder_push(struct tacc_stream_decoder *dec, const uint8_t *chunk, size_t len, struct tacc_ids *out_ids, struct tacc_buf *out_text, bool *out_finished, char **err_msg);
+
+/**
+ * Whether the decoder has seen the end of its stream (false after a truncated stream).
+ * NULL gives false. Thread rule: one thread at a time per decoder.
+ */
+TACC_API bool tacc_stream_decoder_finished(const struct tacc_stream_decoder *dec);
+
+/**
+ * Releases a decoder. NULL does nothing. Call it once.
+ */
+TACC_API void tacc_stream_decoder_free(struct tacc_stream_decoder *dec);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -324,7 +324,10 @@ impl StreamDecoder {
                 .get(pos..pos + 4)
                 .ok_or_else(|| Error::corrupt(F, "truncated end marker"))?;
             pos += 4;
-            trailer = Some((total, u32::from_le_bytes(crc.try_into().unwrap_or_default())));
+            trailer = Some((
+                total,
+                u32::from_le_bytes(crc.try_into().unwrap_or_default()),
+            ));
         }
         let body = &chunk[pos..];
         let (codec, model) = self.state.as_mut().expect("set above");

@@ -17,6 +17,7 @@
 pub mod api;
 mod boundary;
 pub mod stats;
+pub mod stream;
 #[cfg(test)]
 mod tests;
 

@@ -224,7 +224,11 @@ fn bit_flips_are_errors_or_harmless() {
                 })
                 .expect("no panic")
                 {
-                    assert_eq!((got, t.as_str()), (ids.clone(), text), "chunk {k} byte {byte} bit {bit}");
+                    assert_eq!(
+                        (got, t.as_str()),
+                        (ids.clone(), text),
+                        "chunk {k} byte {byte} bit {bit}"
+                    );
                 }
             }
         }
@@ -245,7 +249,9 @@ fn bad_ids_are_refused_by_the_encoder() {
 #[test]
 fn frames_are_not_streams() {
     let c = codec();
-    let frame = c.compress_text("hello", &crate::Options::default()).unwrap();
+    let frame = c
+        .compress_text("hello", &crate::Options::default())
+        .unwrap();
     assert!(StreamDecoder::new().push_chunk(&frame).is_err());
     let chunk = c.stream_encoder().unwrap().finish().unwrap();
     assert!(crate::decompress(&chunk).is_err());

@@ -106,6 +106,27 @@ fn rows() -> Vec<Row> {
         framed(Some(Method::Model), 15, 9),
         framed(None, 19, 12),
     ];
+    // brotli-11 over the UTF-8 bytes, no frame: the strongest general-purpose baseline.
+    rows.push(Row {
+        name: "raw brotli-11".into(),
+        token_input: false,
+        run: Box::new(|_, t, _| {
+            let mut out = Vec::new();
+            let params = brotli::enc::BrotliEncoderParams {
+                quality: 11,
+                ..Default::default()
+            };
+            brotli::BrotliCompress(&mut t.as_bytes(), &mut out, &params)?;
+            Ok(out)
+        }),
+        back: Box::new(|_, b| {
+            let mut out = Vec::new();
+            brotli::BrotliDecompress(&mut &b[..], &mut out)?;
+            String::from_utf8(out)
+                .map(Restored::Text)
+                .map_err(|e| tacc::Error::InvalidUtf8(e.to_string()))
+        }),
+    });
     // The peers' own payloads, no frame: what tacc 0.1.0 and LoPace 0.1.5 would store.
     rows.push(Row {
         name: "raw tacc".into(),
