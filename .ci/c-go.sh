@@ -74,7 +74,7 @@ cmake --build "$WORK/build-san" -j "$JOBS"
     ctest --output-on-failure -j "$JOBS")
 if [ "$LSAN" = 0 ]; then
     command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; }
-    for t in test_api_shared test_threads test_cpp; do
+    for t in test_api_shared test_threads test_stream test_cpp; do
         valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite "$WORK/build/tests/c/$t"
     done
 fi
@@ -116,7 +116,7 @@ step "Go: tests against the static library (-tags tacc_static)"
 (cd bindings/go && go test -tags tacc_static -count=1 ./...)
 step "Go: fuzz FuzzDecompress for 20s"
 (cd bindings/go && go test -run '^$' -fuzz '^FuzzDecompress$' -fuzztime 20s .)
-step "Go: example (HTTP handler + client on 127.0.0.1)"
+step "Go: examples (HTTP handler + client, and the Rust SSE stream server + Go client, on 127.0.0.1)"
 (cd examples/go && go vet ./... && go test -race -count=1 -v ./...)
 step "Go: benchmarks, 1,000-token messages through cgo (short run; figures in docs/GO.md)"
 (cd bindings/go && go test -tags tacc_local -run '^$' -bench 'TokenIDs1000|CgoCallFloor' -benchtime 3000x .)

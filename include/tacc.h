@@ -19,6 +19,7 @@
 #ifndef TACC_H
 #define TACC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #if defined(_WIN32) && !defined(TACC_STATIC)
@@ -604,8 +605,8 @@ TACC_API tacc_status tacc_stream_encoder_push_text(struct tacc_stream_encoder *e
 TACC_API tacc_status tacc_stream_encoder_flush(struct tacc_stream_encoder *enc, struct tacc_buf *out_buf, char **err_msg);
 
 /**
- * Ends the stream: `*out_buf` receives the last chunk (pending tokens, end marker, token count,
- * CRC-32), to release with `tacc_buf_free`. Later calls on the encoder fail with
+ * Ends the stream: `*out_buf` receives the last chunk (pending tokens, end marker, CRC-32),
+ * to release with `tacc_buf_free`. Later calls on the encoder fail with
  * TACC_ERR_INVALID_ARGUMENT; it must still be freed. Thread rule: one thread at a time.
  */
 TACC_API tacc_status tacc_stream_encoder_finish(struct tacc_stream_encoder *enc, struct tacc_buf *out_buf, char **err_msg);
@@ -627,7 +628,7 @@ TACC_API tacc_status tacc_stream_decoder_new(const struct tacc_codec *codec, str
  * Decodes the next chunk (`len` bytes). On success `*out_ids` receives its token IDs (release
  * with `tacc_ids_free`), `*out_text` the newly complete UTF-8 text (release with
  * `tacc_buf_free`; bytes of a character split across chunks are held back until it completes)
- * and `*out_finished` whether the chunk ended the stream with a matching count and CRC-32.
+ * and `*out_finished` whether the chunk ended the stream with a matching CRC-32.
  * TACC_ERR_CORRUPT for a reordered, duplicated, truncated or corrupt chunk,
  * TACC_ERR_CHECKSUM when the end marker's CRC-32 differs; after any error every later push
  * fails. Thread rule: one thread at a time per decoder.

@@ -4,12 +4,13 @@
 //! ```text
 //! stream header (first chunk only)
 //!   magic 2 (D7 AC) | version 1 | method 1 (8) | flags 1 | tokenizer 1 | [8 fp] [8 fp] | mode 1
-//! every chunk
-//!   control 1     bits 0-3: sequence number mod 16, bit 4: end of stream,
-//!                 bits 5-7: token count 0-6, or 7: varint (count - 7) follows
-//!   [varint]      count - 7, when bits 5-7 are 7
-//!   [varint, 4]   last chunk only: total token count, CRC-32 of every token ID (u32 LE)
-//!   coder bytes   the rest of the chunk (the transport delimits chunks)
+//! every chunk: the arithmetic coder's bytes (the transport delimits chunks), coding in order
+//!   seq      4 bits  chunk number mod 16 (reordered, duplicated or lost chunks are refused)
+//!   any      flag    the chunk holds tokens (adaptive probability)
+//!   tokens           each token through the context model, each followed by a
+//!   more     flag    another token follows in this chunk (adaptive probability)
+//!   end      flag    last chunk (P = 1/4096)
+//!   crc     32 bits  last chunk only: CRC-32 of every token ID of the stream (u32 LE)
 //! ```
 //!
 //! ```
@@ -30,7 +31,7 @@
 
 use crate::codec::Codec;
 use crate::error::{Error, Result};
-use crate::format::{self, get_uvarint, put_uvarint, ContentKind, Header, Method, MAGIC};
+use crate::format::{self, ContentKind, Header, Method, MAGIC};
 use crate::limits::MAX_TOKENS;
 use crate::model::{TokenDecoder, TokenEncoder};
 use crate::tokenizer::{Builtin, Tokenizer};
@@ -41,17 +42,20 @@ pub const STREAM_METHOD: u8 = 8;
 const F: &str = "stream";
 const FLAG_CUSTOM_TOKENIZER: u8 = 1 << 3;
 const FLAG_CUSTOM_PRIORS: u8 = 1 << 5;
-const END_BIT: u8 = 1 << 4;
-const SEQ_MASK: u8 = 0x0F;
-const COUNT_ESCAPE: u8 = 7;
+const SEQ_BITS: u32 = 4;
+/// P(end = 1) of the per-chunk end flag, in 1/4096: nearly free on every chunk but the last.
+const P_END: u32 = 1;
+const P_START: u32 = 2048;
 
-/// Writes the chunk control byte and the token count.
-fn put_control(out: &mut Vec<u8>, seq: u64, end: bool, count: usize) {
-    let c = (count as u64).min(COUNT_ESCAPE as u64) as u8;
-    out.push((seq as u8 & SEQ_MASK) | if end { END_BIT } else { 0 } | (c << 5));
-    if c == COUNT_ESCAPE {
-        put_uvarint(out, (count - COUNT_ESCAPE as usize) as u64);
+/// Adapts a flag's probability of 1 (in 1/4096) toward what was just coded; the encoder and
+/// the decoder run the same integer updates.
+fn adapt(p1: &mut u32, bit: bool) {
+    if bit {
+        *p1 += (4096 - *p1) >> 4;
+    } else {
+        *p1 -= *p1 >> 4;
     }
+    *p1 = (*p1).clamp(1, 4095);
 }
 
 /// Encodes one stream. One thread at a time; separate encoders in parallel.
@@ -60,9 +64,13 @@ pub struct StreamEncoder {
     model: TokenEncoder,
     header: Option<Vec<u8>>,
     seq: u64,
+    /// The current chunk's seq bits are coded.
+    started: bool,
     pending: usize,
     total: u64,
     crc: libdeflater::Crc,
+    p_any: u32,
+    p_more: u32,
 }
 
 impl std::fmt::Debug for StreamEncoder {
@@ -126,9 +134,12 @@ impl StreamEncoder {
             codec: codec.clone(),
             header: Some(header),
             seq: 0,
+            started: false,
             pending: 0,
             total: 0,
             crc: libdeflater::Crc::new(),
+            p_any: P_START,
+            p_more: P_START,
         })
     }
 
@@ -148,12 +159,28 @@ impl StreamEncoder {
         // Checked before coding anything: the decoder must be able to turn every ID into bytes.
         self.codec.tokenizer().decode_bytes(ids)?;
         let mut buf = [0u8; 4];
+        let vocab = self.codec.tokenizer().vocab_size();
+        if let Some(&id) = ids.iter().find(|&&id| id >= vocab) {
+            return Err(Error::UnknownTokenId {
+                id: id as i64,
+                table: "model vocabulary",
+                size: vocab,
+            });
+        }
+        self.start_chunk();
         for &id in ids {
+            if self.pending == 0 {
+                self.model.push_flag(true, self.p_any);
+                adapt(&mut self.p_any, true);
+            } else {
+                self.model.push_flag(true, self.p_more);
+                adapt(&mut self.p_more, true);
+            }
             self.model.push(id)?;
+            self.pending += 1;
             buf.copy_from_slice(&id.to_le_bytes());
             self.crc.update(&buf);
         }
-        self.pending += ids.len();
         self.total += ids.len() as u64;
         Ok(())
     }
@@ -166,13 +193,13 @@ impl StreamEncoder {
     }
 
     /// Ends the current chunk and returns it (the first one starts with the stream header).
-    /// Flushing with no new tokens gives a one-byte chunk.
+    /// Flushing with no new tokens gives a chunk of a byte or so (possibly empty: send it anyway).
     pub fn flush(&mut self) -> Result<Vec<u8>> {
         self.chunk(false)
     }
 
-    /// Ends the stream: the last chunk, with the pending tokens, the end marker, the token
-    /// count and the CRC-32 of every token ID of the stream.
+    /// Ends the stream: the last chunk, with the pending tokens, the end marker and the
+    /// CRC-32 of every token ID of the stream.
     pub fn finish(mut self) -> Result<Vec<u8>> {
         self.chunk(true)
     }
@@ -182,17 +209,35 @@ impl StreamEncoder {
         self.pending
     }
 
-    fn chunk(&mut self, end: bool) -> Result<Vec<u8>> {
-        let coded = self.model.flush();
-        let mut out = self.header.take().unwrap_or_default();
-        out.reserve(coded.len() + 16);
-        put_control(&mut out, self.seq, end, self.pending);
-        if end {
-            put_uvarint(&mut out, self.total);
-            out.extend_from_slice(&self.crc.sum().to_le_bytes());
+    fn start_chunk(&mut self) {
+        if !self.started {
+            self.model.push_bits(self.seq as u32, SEQ_BITS);
+            self.started = true;
         }
+    }
+
+    fn chunk(&mut self, end: bool) -> Result<Vec<u8>> {
+        self.start_chunk();
+        if self.pending == 0 {
+            self.model.push_flag(false, self.p_any);
+            adapt(&mut self.p_any, false);
+        } else {
+            self.model.push_flag(false, self.p_more);
+            adapt(&mut self.p_more, false);
+        }
+        self.model.push_flag(end, P_END);
+        if end {
+            self.model.push_bits(self.crc.sum(), 32);
+        }
+        let mut coded = self.model.flush();
+        // The decoder reads zeros past the end: trailing zero bytes need not be sent.
+        while coded.last() == Some(&0) {
+            coded.pop();
+        }
+        let mut out = self.header.take().unwrap_or_default();
         out.extend_from_slice(&coded);
         self.seq += 1;
+        self.started = false;
         self.pending = 0;
         Ok(out)
     }
@@ -206,7 +251,7 @@ pub struct StreamUpdate {
     /// Newly complete text: always valid UTF-8; the bytes of a character split across tokens
     /// are held back until the token that completes it.
     pub text: String,
-    /// The chunk ended the stream, and the stream's count and checksum matched.
+    /// The chunk ended the stream, and the stream's checksum matched.
     pub finished: bool,
 }
 
@@ -221,6 +266,8 @@ pub struct StreamDecoder {
     held: Vec<u8>,
     failed: Option<Error>,
     finished: bool,
+    p_any: u32,
+    p_more: u32,
 }
 
 impl std::fmt::Debug for StreamDecoder {
@@ -252,10 +299,12 @@ impl StreamDecoder {
             held: Vec::new(),
             failed: None,
             finished: false,
+            p_any: P_START,
+            p_more: P_START,
         }
     }
 
-    /// Whether the end marker arrived and the stream's token count and checksum matched.
+    /// Whether the end marker arrived and the stream's checksum matched.
     /// False after a truncated stream.
     pub fn is_finished(&self) -> bool {
         self.finished
@@ -293,42 +342,6 @@ impl StreamDecoder {
         if self.state.is_none() {
             self.state = Some(self.parse_header(chunk, &mut pos)?);
         }
-        let control = *chunk
-            .get(pos)
-            .ok_or_else(|| Error::corrupt(F, "empty chunk"))?;
-        pos += 1;
-        if (control & SEQ_MASK) as u64 != self.seq & SEQ_MASK as u64 {
-            return Err(Error::corrupt(
-                F,
-                format!(
-                    "chunk {} arrived where chunk {} was expected (reordered, duplicated or lost)",
-                    control & SEQ_MASK,
-                    self.seq & SEQ_MASK as u64
-                ),
-            ));
-        }
-        let end = control & END_BIT != 0;
-        let mut count = (control >> 5) as u64;
-        if count == COUNT_ESCAPE as u64 {
-            let extra =
-                get_uvarint(chunk, &mut pos).ok_or_else(|| Error::corrupt(F, "bad token count"))?;
-            count = extra
-                .checked_add(COUNT_ESCAPE as u64)
-                .ok_or_else(|| Error::corrupt(F, "bad token count"))?;
-        }
-        let mut trailer = None;
-        if end {
-            let total =
-                get_uvarint(chunk, &mut pos).ok_or_else(|| Error::corrupt(F, "bad total count"))?;
-            let crc = chunk
-                .get(pos..pos + 4)
-                .ok_or_else(|| Error::corrupt(F, "truncated end marker"))?;
-            pos += 4;
-            trailer = Some((
-                total,
-                u32::from_le_bytes(crc.try_into().unwrap_or_default()),
-            ));
-        }
         let body = &chunk[pos..];
         let (codec, model) = self.state.as_mut().expect("set above");
         // As in codecs/model.rs: each token costs at least one decision per vocabulary bit, each
@@ -337,13 +350,39 @@ impl StreamDecoder {
         let decisions = (31 - vocab.leading_zeros()).max(1) as u64;
         let max_tokens = ((body.len() as u64 + 4) * 8 * 2909 / decisions)
             .min(MAX_TOKENS as u64 - self.total.min(MAX_TOKENS as u64));
-        if count > max_tokens {
+        let mut r = model.read_chunk(body);
+        let seq = r.bits(SEQ_BITS) as u64;
+        let expected = self.seq & ((1 << SEQ_BITS) - 1);
+        if seq != expected {
             return Err(Error::corrupt(
                 F,
-                format!("{count} tokens cannot be coded in {} bytes", body.len()),
+                format!(
+                    "chunk {seq} arrived where chunk {expected} was expected (reordered, duplicated or lost)"
+                ),
             ));
         }
-        let ids = model.decode_chunk(body, count as usize)?;
+        let mut ids = Vec::new();
+        let any = r.flag(self.p_any);
+        adapt(&mut self.p_any, any);
+        if any {
+            loop {
+                if ids.len() as u64 >= max_tokens {
+                    return Err(Error::corrupt(
+                        F,
+                        format!("more tokens than {} bytes can code", body.len()),
+                    ));
+                }
+                ids.push(r.token());
+                let more = r.flag(self.p_more);
+                adapt(&mut self.p_more, more);
+                if !more {
+                    break;
+                }
+            }
+        }
+        let end = r.flag(P_END);
+        let stored = if end { Some(r.bits(32)) } else { None };
+        let count = ids.len() as u64;
         let bytes = codec.tokenizer().decode_bytes(&ids)?;
         let mut buf = [0u8; 4];
         for &id in &ids {
@@ -368,16 +407,7 @@ impl StreamDecoder {
             }
             Err(e) => return Err(Error::InvalidUtf8(e.to_string())),
         };
-        if let Some((total, stored)) = trailer {
-            if total != self.total {
-                return Err(Error::corrupt(
-                    F,
-                    format!(
-                        "the stream holds {total} tokens, {} were decoded",
-                        self.total
-                    ),
-                ));
-            }
+        if let Some(stored) = stored {
             let computed = self.crc.sum();
             if computed != stored {
                 return Err(Error::ChecksumMismatch { stored, computed });

@@ -100,8 +100,8 @@ pub unsafe extern "C" fn tacc_stream_encoder_flush(
     })
 }
 
-/// Ends the stream: `*out_buf` receives the last chunk (pending tokens, end marker, token count,
-/// CRC-32), to release with `tacc_buf_free`. Later calls on the encoder fail with
+/// Ends the stream: `*out_buf` receives the last chunk (pending tokens, end marker, CRC-32),
+/// to release with `tacc_buf_free`. Later calls on the encoder fail with
 /// TACC_ERR_INVALID_ARGUMENT; it must still be freed. Thread rule: one thread at a time.
 #[no_mangle]
 pub unsafe extern "C" fn tacc_stream_encoder_finish(
@@ -160,7 +160,7 @@ pub unsafe extern "C" fn tacc_stream_decoder_new(
 /// Decodes the next chunk (`len` bytes). On success `*out_ids` receives its token IDs (release
 /// with `tacc_ids_free`), `*out_text` the newly complete UTF-8 text (release with
 /// `tacc_buf_free`; bytes of a character split across chunks are held back until it completes)
-/// and `*out_finished` whether the chunk ended the stream with a matching count and CRC-32.
+/// and `*out_finished` whether the chunk ended the stream with a matching CRC-32.
 /// TACC_ERR_CORRUPT for a reordered, duplicated, truncated or corrupt chunk,
 /// TACC_ERR_CHECKSUM when the end marker's CRC-32 differs; after any error every later push
 /// fails. Thread rule: one thread at a time per decoder.

@@ -14,6 +14,7 @@ mod tables;
 
 pub use priors::Priors;
 
+use coder::BitIo;
 use predictor::Predictor;
 use std::sync::Arc;
 
@@ -104,6 +105,47 @@ impl TokenEncoder {
     pub fn max_memory(&self) -> usize {
         self.model.max_memory()
     }
+
+    /// Codes one binary decision with P(1) = `p1`/4096 into the current chunk (framing that
+    /// rides in the coder, as streams do; the model state is not touched).
+    pub fn push_flag(&mut self, bit: bool, p1: u32) {
+        self.coder.code(bit as u32, p1.clamp(1, 4095));
+    }
+
+    /// Codes the low `nbits` bits of `value` (MSB first), one bit each.
+    pub fn push_bits(&mut self, value: u32, nbits: u32) {
+        for i in (0..nbits.min(32)).rev() {
+            self.coder.code((value >> i) & 1, 2048);
+        }
+    }
+}
+
+/// Reads one chunk decision by decision: tokens and framing in the order the encoder coded
+/// them. Reading past the chunk's bytes sees zeros (never panics).
+pub struct ChunkReader<'a> {
+    model: &'a mut Predictor,
+    dec: coder::Decoder<'a>,
+}
+
+impl ChunkReader<'_> {
+    /// The next token.
+    pub fn token(&mut self) -> u32 {
+        self.model.code_token(&mut self.dec, 0)
+    }
+
+    /// The next decision coded with [`TokenEncoder::push_flag`] and the same `p1`.
+    pub fn flag(&mut self, p1: u32) -> bool {
+        self.dec.code(0, p1.clamp(1, 4095)) != 0
+    }
+
+    /// The next `nbits` bits coded with [`TokenEncoder::push_bits`].
+    pub fn bits(&mut self, nbits: u32) -> u32 {
+        let mut v = 0u32;
+        for _ in 0..nbits.min(32) {
+            v = (v << 1) | self.dec.code(0, 2048);
+        }
+        v
+    }
 }
 
 pub struct TokenDecoder {
@@ -135,6 +177,14 @@ impl TokenDecoder {
 
     pub fn vocab_size(&self) -> u32 {
         self.vocab_size
+    }
+
+    /// Starts reading one chunk produced by one `flush()` that may hold framing decisions.
+    pub fn read_chunk<'a>(&'a mut self, chunk: &'a [u8]) -> ChunkReader<'a> {
+        ChunkReader {
+            model: &mut self.model,
+            dec: coder::Decoder::new(chunk),
+        }
     }
 }
 

@@ -1433,7 +1433,7 @@ public func FfiConverterTypeMethodStats_lower(_ value: MethodStats) -> RustBuffe
 
 /**
  * Options of the framed calls. `method = null/nil/None` tries every method that fits the content
- * and keeps the smallest; [`default_options`] gives the library's defaults (tacc-gzip).
+ * and keeps the smallest; [`default_options`] gives the library's defaults (model).
  */
 public struct Options: Equatable, Hashable {
     public var method: Method?
@@ -1934,9 +1934,13 @@ public enum Method: Equatable, Hashable {
      */
     case tacc
     /**
-     * tacc's Thrift payload, gzip'd (the library's default).
+     * tacc's Thrift payload, gzip'd.
      */
     case taccGzip
+    /**
+     * The context-model entropy coder (the library's default).
+     */
+    case model
 
 
 
@@ -1972,6 +1976,8 @@ public struct FfiConverterTypeMethod: FfiConverterRustBuffer {
         
         case 7: return .taccGzip
         
+        case 8: return .model
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -2006,6 +2012,10 @@ public struct FfiConverterTypeMethod: FfiConverterRustBuffer {
         
         case .taccGzip:
             writeInt(&buf, Int32(7))
+        
+        
+        case .model:
+            writeInt(&buf, Int32(8))
         
         }
     }
@@ -2379,7 +2389,7 @@ public func decompress(frame: Data)throws  -> Content  {
 })
 }
 /**
- * The library's default options: method tacc-gzip, zstd level 15, gzip level 9, checksum on.
+ * The library's default options: method model, zstd level 15, gzip level 9, checksum on.
  */
 public func defaultOptions() -> Options  {
     return try!  FfiConverterTypeOptions_lift(try! rustCall() {
@@ -2449,7 +2459,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tacc_checksum_func_decompress() != 15638) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_func_default_options() != 41028) {
+    if (uniffi_tacc_checksum_func_default_options() != 18092) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tacc_checksum_func_list_available_tokenizers() != 4664) {

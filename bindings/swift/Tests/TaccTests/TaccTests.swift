@@ -5,8 +5,8 @@ import XCTest
 @testable import Tacc
 
 private let text = "Hello from Swift! naïve café, 中文, emoji 😀\n\tdone. <|endoftext|> is text here."
-private let tokenMethods: [Method] = [.stored, .lopaceToken, .lopaceHybrid, .tacc, .taccGzip]
-private let allMethods: [Method] = [.stored, .zstd, .gzip, .lopaceToken, .lopaceHybrid, .tacc, .taccGzip]
+private let tokenMethods: [Method] = [.stored, .lopaceToken, .lopaceHybrid, .tacc, .taccGzip, .model]
+private let allMethods: [Method] = [.stored, .zstd, .gzip, .lopaceToken, .lopaceHybrid, .tacc, .taccGzip, .model]
 
 private func hex(_ s: String) -> Data {
     var d = Data()
@@ -32,7 +32,7 @@ final class TaccTests: XCTestCase {
                        ["cl100k_base", "gpt2", "o200k_base", "o200k_harmony", "p50k_base", "p50k_edit", "r50k_base"])
         XCTAssertFalse(version().isEmpty)
         let o = defaultOptions()
-        XCTAssertEqual(o.method, .taccGzip)
+        XCTAssertEqual(o.method, .model)
         XCTAssertEqual(o.zstdLevel, 15)
         XCTAssertEqual(methodName(method: .lopaceHybrid), "lopace-hybrid")
     }

@@ -1005,7 +1005,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tacc_checksum_func_decompress() and 0xFFFF) != 15638) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_func_default_options() and 0xFFFF) != 41028) {
+    if ((lib.uniffi_tacc_checksum_func_default_options() and 0xFFFF) != 18092) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tacc_checksum_func_list_available_tokenizers() and 0xFFFF) != 4664) {
@@ -2616,7 +2616,7 @@ public object FfiConverterTypeMethodStats: FfiConverterRustBuffer<MethodStats> {
 
 /**
  * Options of the framed calls. `method = null/nil/None` tries every method that fits the content
- * and keeps the smallest; [`default_options`] gives the library's defaults (tacc-gzip).
+ * and keeps the smallest; [`default_options`] gives the library's defaults (model).
  */
 data class Options (
     var `method`: Method?
@@ -3018,9 +3018,13 @@ enum class Method {
      */
     TACC,
     /**
-     * tacc's Thrift payload, gzip'd (the library's default).
+     * tacc's Thrift payload, gzip'd.
      */
-    TACC_GZIP;
+    TACC_GZIP,
+    /**
+     * The context-model entropy coder (the library's default).
+     */
+    MODEL;
 
     
 
@@ -3389,7 +3393,7 @@ public object FfiConverterSequenceTypeMethodStats: FfiConverterRustBuffer<List<M
     
 
         /**
-         * The library's default options: method tacc-gzip, zstd level 15, gzip level 9, checksum on.
+         * The library's default options: method model, zstd level 15, gzip level 9, checksum on.
          */ fun `defaultOptions`(): Options {
             return FfiConverterTypeOptions.lift(
     uniffiRustCall() { _status ->
