@@ -9,7 +9,13 @@ use crate::limits::MAX_DECODED_BYTES;
 /// LoPace's default level.
 pub const DEFAULT_LEVEL: i32 = 15;
 
+/// A zstd block of 128 KiB can hold at most ~32 Ki sequences of 3-byte minimum matches; a frame
+/// cannot expand its input by more than this factor (a loose bound: RLE blocks expand more, and
+/// fall back to the streaming reader).
+const ZSTD_MAX_EXPANSION: u64 = 1 << 10;
+
 thread_local! {
+    static DECOMPRESSOR: RefCell<Option<zstd::bulk::Decompressor<'static>>> = const { RefCell::new(None) };
     // zstd contexts at high levels hold megabytes: reuse one per thread and level.
     static COMPRESSOR: RefCell<Option<(i32, zstd::bulk::Compressor<'static>)>> = const { RefCell::new(None) };
 }
