@@ -62,6 +62,26 @@ pub fn decompress(data: &[u8], limit: usize) -> Result<Vec<u8>> {
             });
         }
     }
+    if let Some(n) = declared {
+        // One frame with its size declared (what LoPace and this library write): decode in one
+        // call with a per-thread context. The size is bounded by the limit checked above and by
+        // a loose expansion bound on the input; anything else takes the streaming reader.
+        if n <= (data.len() as u64).saturating_mul(ZSTD_MAX_EXPANSION) {
+            let fast = DECOMPRESSOR.with(|cell| {
+                let mut slot = cell.borrow_mut();
+                if slot.is_none() {
+                    *slot = zstd::bulk::Decompressor::new().ok();
+                }
+                slot.as_mut().map(|d| d.decompress(data, n as usize))
+            });
+            // Several frames, a lying size or corruption: the streaming reader decides.
+            if let Some(Ok(out)) = fast {
+                if out.len() as u64 == n {
+                    return Ok(out);
+                }
+            }
+        }
+    }
     let mut dec =
         zstd::stream::read::Decoder::with_buffer(data).map_err(|e| Error::corrupt("zstd", e))?;
     // A declared size only sizes the first allocation, and only as far as the input could justify.

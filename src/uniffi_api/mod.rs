@@ -18,7 +18,7 @@
 //! of little-endian 32-bit integers (`u32` for token IDs, `i32` for mapped IDs): `ByteArray` in
 //! Kotlin, `Data` in Swift, `bytes` in Python, each crossing the boundary as a single copy.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::stats as core_stats;
 
@@ -610,5 +610,151 @@ impl Codec {
     /// Every frame method on `text`, timed once each and checked to restore it.
     pub fn stats(&self, text: String, options: Options) -> Res<Stats> {
         Ok(self.inner.stats(&text, &options.into())?.into())
+    }
+
+    // ---- Streams (docs/STREAM.md) ----
+
+    /// A stream encoder over this codec's tokenizer and model priors.
+    pub fn stream_encoder(&self) -> Res<Arc<StreamEncoder>> {
+        Ok(Arc::new(StreamEncoder {
+            inner: Mutex::new(Some(self.inner.stream_encoder()?)),
+        }))
+    }
+
+    /// A stream decoder that also knows this codec's custom tokenizer or priors.
+    pub fn stream_decoder(&self) -> Arc<StreamDecoder> {
+        Arc::new(StreamDecoder {
+            inner: Mutex::new(self.inner.stream_decoder()),
+        })
+    }
+}
+
+// ---- Streams -------------------------------------------------------------------------------
+
+/// Locks a stream object's state; a poisoned lock (a panic in an earlier call) is an error.
+fn lock<T>(m: &Mutex<T>) -> Res<MutexGuard<'_, T>> {
+    m.lock().map_err(|_| {
+        crate::Error::InvalidArgument("the stream object failed earlier (panic)".into()).into()
+    })
+}
+
+/// What one stream chunk made available (see `crate::StreamUpdate`).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct StreamUpdate {
+    /// The chunk's token IDs.
+    pub token_ids: Vec<u32>,
+    /// Newly complete text, always valid UTF-8 (a split character waits for its last token).
+    pub text: String,
+    /// The chunk ended the stream and the stream's checksum matched.
+    pub finished: bool,
+}
+
+impl From<crate::StreamUpdate> for StreamUpdate {
+    fn from(u: crate::StreamUpdate) -> Self {
+        StreamUpdate {
+            token_ids: u.token_ids,
+            text: u.text,
+            finished: u.finished,
+        }
+    }
+}
+
+/// Encodes one stream (token IDs or text in, chunks out). Calls are serialized by a lock; use
+/// one encoder per stream. After `finish` every call is an `InvalidArgument` error.
+#[derive(Debug, uniffi::Object)]
+pub struct StreamEncoder {
+    inner: Mutex<Option<crate::StreamEncoder>>,
+}
+
+impl StreamEncoder {
+    fn with<T>(&self, f: impl FnOnce(&mut crate::StreamEncoder) -> crate::Result<T>) -> Res<T> {
+        let mut guard = lock(&self.inner)?;
+        let enc = guard.as_mut().ok_or_else(finished_error)?;
+        Ok(f(enc)?)
+    }
+}
+
+fn finished_error() -> TaccError {
+    crate::Error::InvalidArgument("the stream encoder has already finished".into()).into()
+}
+
+#[uniffi::export]
+impl StreamEncoder {
+    /// Same as [`Codec::stream_encoder`].
+    #[uniffi::constructor]
+    pub fn new(codec: Arc<Codec>) -> Res<Arc<StreamEncoder>> {
+        codec.stream_encoder()
+    }
+
+    /// Adds token IDs to the current chunk (nothing is added when an ID is unknown).
+    pub fn push_token_ids(&self, ids: Vec<u32>) -> Res<()> {
+        self.with(|e| e.push_token_ids(&ids))
+    }
+
+    pub fn push_token_ids_packed(&self, ids: Vec<u8>) -> Res<()> {
+        let ids = unpack_u32(&ids)?;
+        self.with(|e| e.push_token_ids(&ids))
+    }
+
+    /// Tokenizes `text` and adds its tokens.
+    pub fn push_text(&self, text: String) -> Res<()> {
+        self.with(|e| e.push_text(&text))
+    }
+
+    /// Ends the current chunk and returns it (send it even when empty).
+    pub fn flush(&self) -> Res<Vec<u8>> {
+        self.with(|e| e.flush())
+    }
+
+    /// Ends the stream: the last chunk. A second call is an error.
+    pub fn finish(&self) -> Res<Vec<u8>> {
+        let enc = lock(&self.inner)?.take().ok_or_else(finished_error)?;
+        Ok(enc.finish()?)
+    }
+
+    /// Token IDs pushed since the last flush (0 after finish).
+    pub fn pending_tokens(&self) -> u64 {
+        lock(&self.inner)
+            .ok()
+            .and_then(|g| g.as_ref().map(|e| e.pending_tokens() as u64))
+            .unwrap_or(0)
+    }
+}
+
+/// Decodes one stream, chunk by chunk, in order. Calls are serialized by a lock. After an error
+/// every later push fails too.
+#[derive(Debug, uniffi::Object)]
+pub struct StreamDecoder {
+    inner: Mutex<crate::StreamDecoder>,
+}
+
+#[uniffi::export]
+impl StreamDecoder {
+    /// A decoder for streams made with a built-in tokenizer (see also [`Codec::stream_decoder`]).
+    #[uniffi::constructor]
+    pub fn new() -> Arc<StreamDecoder> {
+        Arc::new(StreamDecoder {
+            inner: Mutex::new(crate::StreamDecoder::new()),
+        })
+    }
+
+    /// Decodes the next chunk.
+    pub fn push(&self, chunk: Vec<u8>) -> Res<StreamUpdate> {
+        Ok(lock(&self.inner)?.push_chunk(&chunk)?.into())
+    }
+
+    /// Whether the end marker arrived and the stream's checksum matched.
+    pub fn is_finished(&self) -> bool {
+        lock(&self.inner).is_ok_and(|d| d.is_finished())
+    }
+
+    /// Whether an earlier error put the decoder in its failed state.
+    pub fn is_failed(&self) -> bool {
+        lock(&self.inner).map_or(true, |d| d.is_failed())
+    }
+
+    /// Tokens decoded so far.
+    pub fn token_count(&self) -> u64 {
+        lock(&self.inner).map_or(0, |d| d.token_count())
     }
 }

@@ -22,7 +22,9 @@ use pyo3::marker::Ungil;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString, PyTuple, PyType};
+use pyo3::types::{
+    PyBool, PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString, PyTuple, PyType,
+};
 use pyo3::Borrowed;
 
 use tacc::stats::Unit;
@@ -1099,6 +1101,199 @@ impl Codec {
         let o = options(MethodArg(None), zstd_level, gzip_level, checksum);
         Ok(run(py, HEAVY, || self.inner.stats(t, &o)).py()?.into())
     }
+
+    // ---- Streams (docs/STREAM.md) ----
+
+    /// A stream encoder over this codec's tokenizer and model priors.
+    fn stream_encoder(&self) -> PyResult<StreamEncoder> {
+        Ok(StreamEncoder {
+            inner: Some(self.inner.stream_encoder().py()?),
+        })
+    }
+
+    /// A stream decoder that also resolves this codec's custom tokenizer or priors when the
+    /// stream header names them (built-in tokenizers are resolved from the header either way).
+    fn stream_decoder(&self) -> StreamDecoder {
+        StreamDecoder {
+            inner: self.inner.stream_decoder(),
+        }
+    }
+}
+
+// ---- Streams: thin wrappers over tacc::StreamEncoder / tacc::StreamDecoder -------------------------
+//
+// Not frozen: an encoder or decoder is used by one thread at a time (the crate's rule); PyO3's
+// borrow check raises RuntimeError if two threads use one object at the same moment.
+
+/// Encodes one stream chunk by chunk (`Codec.stream_encoder()`): push token IDs or text, `flush()`
+/// a chunk whenever one should be sent, `finish()` the last chunk. After `finish()` every call
+/// raises `InvalidArgumentError`.
+#[pyclass(module = "tacc", name = "StreamEncoder")]
+pub struct StreamEncoder {
+    /// `None` once finished (`tacc::StreamEncoder::finish` consumes the encoder).
+    inner: Option<tacc::StreamEncoder>,
+}
+
+impl StreamEncoder {
+    fn live(&mut self) -> PyResult<&mut tacc::StreamEncoder> {
+        self.inner
+            .as_mut()
+            .ok_or_else(|| invalid("the stream encoder is finished".into()))
+    }
+}
+
+#[pymethods]
+impl StreamEncoder {
+    /// Adds token IDs to the current chunk; IDs the tokenizer cannot decode are refused and
+    /// nothing is added.
+    fn push_token_ids(&mut self, py: Python<'_>, token_ids: Ids<u32>) -> PyResult<()> {
+        let enc = self.live()?;
+        let ids = &token_ids.0;
+        run(py, ids.len() * 4, || enc.push_token_ids(ids)).py()
+    }
+
+    /// Tokenizes `text` (on its own) and adds its tokens to the current chunk.
+    fn push_text(&mut self, py: Python<'_>, text: PyBackedStr) -> PyResult<()> {
+        let enc = self.live()?;
+        let t: &str = &text;
+        run(py, t.len(), || enc.push_text(t)).py()
+    }
+
+    /// Ends the current chunk and returns it (possibly empty: send it anyway).
+    fn flush<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let chunk = self.live()?.flush().py()?;
+        Ok(bytes(py, &chunk))
+    }
+
+    /// Ends the stream: the last chunk (pending tokens, end marker, checksum).
+    fn finish<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        self.live()?;
+        let enc = self.inner.take().expect("checked above");
+        Ok(bytes(py, &enc.finish().py()?))
+    }
+
+    /// Token IDs pushed since the last flush (0 once finished).
+    #[getter]
+    fn pending_tokens(&self) -> usize {
+        self.inner.as_ref().map_or(0, |e| e.pending_tokens())
+    }
+
+    /// Whether `finish()` was called.
+    #[getter]
+    fn is_finished(&self) -> bool {
+        self.inner.is_none()
+    }
+
+    fn __repr__(&self) -> String {
+        match &self.inner {
+            Some(e) => format!("<tacc.StreamEncoder pending_tokens={}>", e.pending_tokens()),
+            None => "<tacc.StreamEncoder finished>".into(),
+        }
+    }
+}
+
+/// What one chunk made available: `token_ids` (the chunk's IDs), `text` (newly complete text,
+/// always whole characters) and `finished` (the stream ended and its checksum matched). Unpacks
+/// as a tuple: `ids, text, finished = decoder.push(chunk)`.
+#[pyclass(module = "tacc", name = "StreamUpdate", frozen, get_all)]
+pub struct StreamUpdate {
+    token_ids: Py<PyList>,
+    text: Py<PyString>,
+    finished: bool,
+}
+
+#[pymethods]
+impl StreamUpdate {
+    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let t = PyTuple::new(
+            py,
+            [
+                self.token_ids.bind(py).as_any(),
+                self.text.bind(py).as_any(),
+                &PyBool::new(py, self.finished).to_owned().into_any(),
+            ],
+        )?;
+        Ok(t.as_any().try_iter()?.into_any())
+    }
+
+    fn __len__(&self) -> usize {
+        3
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "StreamUpdate(token_ids={}, text={}, finished={})",
+            self.token_ids.bind(py).repr()?,
+            self.text.bind(py).repr()?,
+            if self.finished { "True" } else { "False" }
+        ))
+    }
+}
+
+/// Decodes one stream chunk by chunk, in order (`tacc.StreamDecoder()` for built-in tokenizers,
+/// `Codec.stream_decoder()` for a codec's custom tokenizer). A reordered, duplicated or corrupt
+/// chunk raises `ValueError` (`CorruptPayloadError`); after any error every later push raises too.
+#[pyclass(module = "tacc", name = "StreamDecoder")]
+pub struct StreamDecoder {
+    inner: tacc::StreamDecoder,
+}
+
+#[pymethods]
+impl StreamDecoder {
+    #[new]
+    fn new() -> Self {
+        StreamDecoder {
+            inner: tacc::StreamDecoder::new(),
+        }
+    }
+
+    /// Decodes the next chunk (`bytes`, `bytearray` or any buffer).
+    fn push<'py>(&mut self, py: Python<'py>, chunk: Payload<'py>) -> PyResult<StreamUpdate> {
+        let c = chunk.as_slice();
+        let dec = &mut self.inner;
+        let u = run(py, c.len(), || dec.push_chunk(c)).py()?;
+        Ok(StreamUpdate {
+            token_ids: list(py, &u.token_ids)?.unbind(),
+            text: PyString::new(py, &u.text).unbind(),
+            finished: u.finished,
+        })
+    }
+
+    /// Whether the end marker arrived and the stream's checksum matched (never after a truncated
+    /// stream).
+    #[getter]
+    fn is_finished(&self) -> bool {
+        self.inner.is_finished()
+    }
+
+    /// Whether an earlier error put the decoder in its failed state.
+    #[getter]
+    fn is_failed(&self) -> bool {
+        self.inner.is_failed()
+    }
+
+    /// Tokens decoded so far.
+    #[getter]
+    fn token_count(&self) -> u64 {
+        self.inner.token_count()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<tacc.StreamDecoder token_count={} finished={} failed={}>",
+            self.inner.token_count(),
+            if self.inner.is_finished() {
+                "True"
+            } else {
+                "False"
+            },
+            if self.inner.is_failed() {
+                "True"
+            } else {
+                "False"
+            }
+        )
+    }
 }
 
 // ---- Module functions -----------------------------------------------------------------------------
@@ -1149,6 +1344,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Stats>()?;
     m.add_class::<MethodStats>()?;
     m.add_class::<Order0Estimate>()?;
+    m.add_class::<StreamEncoder>()?;
+    m.add_class::<StreamDecoder>()?;
+    m.add_class::<StreamUpdate>()?;
     m.add_function(wrap_pyfunction!(list_available_tokenizers, m)?)?;
     m.add_function(wrap_pyfunction!(default_options, m)?)?;
     m.add_function(wrap_pyfunction!(method_name, m)?)?;

@@ -423,6 +423,16 @@ RustBuffer uniffi_tacc_fn_method_codec_order0_estimate(uint64_t ptr, RustBuffer 
 RustBuffer uniffi_tacc_fn_method_codec_stats(uint64_t ptr, RustBuffer text, RustBuffer options, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_CODEC_STREAM_DECODER
+#define UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_CODEC_STREAM_DECODER
+uint64_t uniffi_tacc_fn_method_codec_stream_decoder(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_CODEC_STREAM_ENCODER
+#define UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_CODEC_STREAM_ENCODER
+uint64_t uniffi_tacc_fn_method_codec_stream_encoder(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_CODEC_TOKEN_ID_TO_MAPPED_ID
 #define UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_CODEC_TOKEN_ID_TO_MAPPED_ID
 RustBuffer uniffi_tacc_fn_method_codec_token_id_to_mapped_id(uint64_t ptr, RustBuffer ids, RustCallStatus *_Nonnull out_status
@@ -451,6 +461,87 @@ RustBuffer uniffi_tacc_fn_method_codec_tokenizer_name(uint64_t ptr, RustCallStat
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_CODEC_VOCAB_SIZE
 #define UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_CODEC_VOCAB_SIZE
 uint32_t uniffi_tacc_fn_method_codec_vocab_size(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_CLONE_STREAMDECODER
+#define UNIFFI_FFIDEF_UNIFFI_TACC_FN_CLONE_STREAMDECODER
+uint64_t uniffi_tacc_fn_clone_streamdecoder(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_FREE_STREAMDECODER
+#define UNIFFI_FFIDEF_UNIFFI_TACC_FN_FREE_STREAMDECODER
+void uniffi_tacc_fn_free_streamdecoder(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_CONSTRUCTOR_STREAMDECODER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_TACC_FN_CONSTRUCTOR_STREAMDECODER_NEW
+uint64_t uniffi_tacc_fn_constructor_streamdecoder_new(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_STREAMDECODER_IS_FAILED
+#define UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_STREAMDECODER_IS_FAILED
+int8_t uniffi_tacc_fn_method_streamdecoder_is_failed(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_STREAMDECODER_IS_FINISHED
+#define UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_STREAMDECODER_IS_FINISHED
+int8_t uniffi_tacc_fn_method_streamdecoder_is_finished(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_STREAMDECODER_PUSH
+#define UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_STREAMDECODER_PUSH
+RustBuffer uniffi_tacc_fn_method_streamdecoder_push(uint64_t ptr, RustBuffer chunk, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_STREAMDECODER_TOKEN_COUNT
+#define UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_STREAMDECODER_TOKEN_COUNT
+uint64_t uniffi_tacc_fn_method_streamdecoder_token_count(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_CLONE_STREAMENCODER
+#define UNIFFI_FFIDEF_UNIFFI_TACC_FN_CLONE_STREAMENCODER
+uint64_t uniffi_tacc_fn_clone_streamencoder(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_FREE_STREAMENCODER
+#define UNIFFI_FFIDEF_UNIFFI_TACC_FN_FREE_STREAMENCODER
+void uniffi_tacc_fn_free_streamencoder(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_CONSTRUCTOR_STREAMENCODER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_TACC_FN_CONSTRUCTOR_STREAMENCODER_NEW
+uint64_t uniffi_tacc_fn_constructor_streamencoder_new(uint64_t codec, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_STREAMENCODER_FINISH
+#define UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_STREAMENCODER_FINISH
+RustBuffer uniffi_tacc_fn_method_streamencoder_finish(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_STREAMENCODER_FLUSH
+#define UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_STREAMENCODER_FLUSH
+RustBuffer uniffi_tacc_fn_method_streamencoder_flush(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_STREAMENCODER_PENDING_TOKENS
+#define UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_STREAMENCODER_PENDING_TOKENS
+uint64_t uniffi_tacc_fn_method_streamencoder_pending_tokens(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_STREAMENCODER_PUSH_TEXT
+#define UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_STREAMENCODER_PUSH_TEXT
+void uniffi_tacc_fn_method_streamencoder_push_text(uint64_t ptr, RustBuffer text, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_STREAMENCODER_PUSH_TOKEN_IDS
+#define UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_STREAMENCODER_PUSH_TOKEN_IDS
+void uniffi_tacc_fn_method_streamencoder_push_token_ids(uint64_t ptr, RustBuffer ids, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_STREAMENCODER_PUSH_TOKEN_IDS_PACKED
+#define UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_STREAMENCODER_PUSH_TOKEN_IDS_PACKED
+void uniffi_tacc_fn_method_streamencoder_push_token_ids_packed(uint64_t ptr, RustBuffer ids, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_FUNC_DECOMPRESS
@@ -968,6 +1059,18 @@ uint16_t uniffi_tacc_checksum_method_codec_stats(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_CODEC_STREAM_DECODER
+#define UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_CODEC_STREAM_DECODER
+uint16_t uniffi_tacc_checksum_method_codec_stream_decoder(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_CODEC_STREAM_ENCODER
+#define UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_CODEC_STREAM_ENCODER
+uint16_t uniffi_tacc_checksum_method_codec_stream_encoder(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_CODEC_TOKEN_ID_TO_MAPPED_ID
 #define UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_CODEC_TOKEN_ID_TO_MAPPED_ID
 uint16_t uniffi_tacc_checksum_method_codec_token_id_to_mapped_id(void
@@ -1004,6 +1107,66 @@ uint16_t uniffi_tacc_checksum_method_codec_vocab_size(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_STREAMDECODER_IS_FAILED
+#define UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_STREAMDECODER_IS_FAILED
+uint16_t uniffi_tacc_checksum_method_streamdecoder_is_failed(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_STREAMDECODER_IS_FINISHED
+#define UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_STREAMDECODER_IS_FINISHED
+uint16_t uniffi_tacc_checksum_method_streamdecoder_is_finished(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_STREAMDECODER_PUSH
+#define UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_STREAMDECODER_PUSH
+uint16_t uniffi_tacc_checksum_method_streamdecoder_push(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_STREAMDECODER_TOKEN_COUNT
+#define UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_STREAMDECODER_TOKEN_COUNT
+uint16_t uniffi_tacc_checksum_method_streamdecoder_token_count(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_STREAMENCODER_FINISH
+#define UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_STREAMENCODER_FINISH
+uint16_t uniffi_tacc_checksum_method_streamencoder_finish(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_STREAMENCODER_FLUSH
+#define UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_STREAMENCODER_FLUSH
+uint16_t uniffi_tacc_checksum_method_streamencoder_flush(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_STREAMENCODER_PENDING_TOKENS
+#define UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_STREAMENCODER_PENDING_TOKENS
+uint16_t uniffi_tacc_checksum_method_streamencoder_pending_tokens(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_STREAMENCODER_PUSH_TEXT
+#define UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_STREAMENCODER_PUSH_TEXT
+uint16_t uniffi_tacc_checksum_method_streamencoder_push_text(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_STREAMENCODER_PUSH_TOKEN_IDS
+#define UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_STREAMENCODER_PUSH_TOKEN_IDS
+uint16_t uniffi_tacc_checksum_method_streamencoder_push_token_ids(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_STREAMENCODER_PUSH_TOKEN_IDS_PACKED
+#define UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_STREAMENCODER_PUSH_TOKEN_IDS_PACKED
+uint16_t uniffi_tacc_checksum_method_streamencoder_push_token_ids_packed(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_CONSTRUCTOR_CODEC_FROM_TIKTOKEN_FILE
 #define UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_CONSTRUCTOR_CODEC_FROM_TIKTOKEN_FILE
 uint16_t uniffi_tacc_checksum_constructor_codec_from_tiktoken_file(void
@@ -1019,6 +1182,18 @@ uint16_t uniffi_tacc_checksum_constructor_codec_new(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_CONSTRUCTOR_CODEC_WITH_MAPPING_FILE
 #define UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_CONSTRUCTOR_CODEC_WITH_MAPPING_FILE
 uint16_t uniffi_tacc_checksum_constructor_codec_with_mapping_file(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_CONSTRUCTOR_STREAMDECODER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_CONSTRUCTOR_STREAMDECODER_NEW
+uint16_t uniffi_tacc_checksum_constructor_streamdecoder_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_CONSTRUCTOR_STREAMENCODER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_CONSTRUCTOR_STREAMENCODER_NEW
+uint16_t uniffi_tacc_checksum_constructor_streamencoder_new(void
     
 );
 #endif

@@ -33,6 +33,9 @@ from ._native import (
     Options,
     Order0Estimate,
     Stats,
+    StreamDecoder,
+    StreamEncoder,
+    StreamUpdate,
     decompress,
     default_options,
     list_available_tokenizers,
@@ -52,7 +55,8 @@ class Codec(_native.Codec):
     refused with NotImplementedError) loads a mapping file written by ``tacc mapping``. Beyond
     tacc: ``tokenize``/``detokenize``, ``decode_raw_token_ids``, LoPace payloads (``lopace_*``,
     ``order0_estimate``) and frames (``compress_text``, ``compress_token_ids``, ``compress_bytes``,
-    ``decompress``, ``decompress_text``, ``decompress_token_ids``, ``stats``).
+    ``decompress``, ``decompress_text``, ``decompress_token_ids``, ``stats``) and streams
+    (``stream_encoder``, ``stream_decoder``; see ``tacc.iter_decode``).
     """
 
     __slots__ = ()
@@ -107,6 +111,27 @@ def compress_text(text, *, tokenizer="cl100k_base", method=_DEFAULTS.method, zst
         text, method=method, zstd_level=zstd_level, gzip_level=gzip_level, checksum=checksum)
 
 
+# ---- streams (docs/STREAM.md) -------------------------------------------------------------------
+
+
+def iter_decode(chunks, *, codec=None, require_end=True):
+    """Decodes a stream's chunks as they arrive and yields, for each chunk, the text it made
+    available (``""`` when a chunk completes no character yet): whole characters only, so every
+    piece is a valid ``str`` and their concatenation is the stream's text.
+
+    ``chunks`` is any iterable of ``bytes``-like chunks (a generator reading an SSE or WebSocket
+    transport, for instance). ``codec``: needed only for streams made with a custom tokenizer
+    (``codec.stream_decoder()``). A reordered, duplicated or corrupt chunk raises ``ValueError``
+    (``CorruptPayloadError``). With ``require_end`` (the default), chunks that run out before the
+    stream's end marker raise ``CorruptPayloadError`` (a truncated stream); chunks after it raise too.
+    """
+    decoder = StreamDecoder() if codec is None else codec.stream_decoder()
+    for chunk in chunks:
+        yield decoder.push(chunk).text
+    if require_end and not decoder.is_finished:
+        raise CorruptPayloadError("stream: the chunks ended before the end of the stream (truncated)")
+
+
 __all__ = [
     # tacc 0.1.0
     "Codec",
@@ -126,6 +151,11 @@ __all__ = [
     "Stats",
     "MethodStats",
     "Order0Estimate",
+    # streams
+    "StreamEncoder",
+    "StreamDecoder",
+    "StreamUpdate",
+    "iter_decode",
     # errors
     "TaccError",
     "UnknownTokenizerError",

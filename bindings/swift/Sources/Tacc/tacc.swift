@@ -735,6 +735,16 @@ public protocol CodecProtocol: AnyObject, Sendable {
      */
     func stats(text: String, options: Options) throws  -> Stats
     
+    /**
+     * A stream decoder that also knows this codec's custom tokenizer or priors.
+     */
+    func streamDecoder()  -> StreamDecoder
+    
+    /**
+     * A stream encoder over this codec's tokenizer and model priors.
+     */
+    func streamEncoder() throws  -> StreamEncoder
+    
     func tokenIdToMappedId(ids: [UInt32]) throws  -> [Int32]
     
     func tokenIdToMappedIdPacked(ids: Data) throws  -> Data
@@ -1220,6 +1230,30 @@ open func stats(text: String, options: Options)throws  -> Stats  {
 })
 }
     
+    /**
+     * A stream decoder that also knows this codec's custom tokenizer or priors.
+     */
+open func streamDecoder() -> StreamDecoder  {
+    return try!  FfiConverterTypeStreamDecoder_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tacc_fn_method_codec_stream_decoder(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A stream encoder over this codec's tokenizer and model priors.
+     */
+open func streamEncoder()throws  -> StreamEncoder  {
+    return try  FfiConverterTypeStreamEncoder_lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_fn_method_codec_stream_encoder(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
 open func tokenIdToMappedId(ids: [UInt32])throws  -> [Int32]  {
     return try  FfiConverterSequenceInt32.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
@@ -1327,6 +1361,422 @@ public func FfiConverterTypeCodec_lift(_ handle: UInt64) throws -> Codec {
 #endif
 public func FfiConverterTypeCodec_lower(_ value: Codec) -> UInt64 {
     return FfiConverterTypeCodec.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Decodes one stream, chunk by chunk, in order. Calls are serialized by a lock. After an error
+ * every later push fails too.
+ */
+public protocol StreamDecoderProtocol: AnyObject, Sendable {
+    
+    /**
+     * Whether an earlier error put the decoder in its failed state.
+     */
+    func isFailed()  -> Bool
+    
+    /**
+     * Whether the end marker arrived and the stream's checksum matched.
+     */
+    func isFinished()  -> Bool
+    
+    /**
+     * Decodes the next chunk.
+     */
+    func push(chunk: Data) throws  -> StreamUpdate
+    
+    /**
+     * Tokens decoded so far.
+     */
+    func tokenCount()  -> UInt64
+    
+}
+/**
+ * Decodes one stream, chunk by chunk, in order. Calls are serialized by a lock. After an error
+ * every later push fails too.
+ */
+open class StreamDecoder: StreamDecoderProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_tacc_fn_clone_streamdecoder(self.handle, $0) }
+    }
+    /**
+     * A decoder for streams made with a built-in tokenizer (see also [`Codec::stream_decoder`]).
+     */
+public convenience init() {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tacc_fn_constructor_streamdecoder_new(uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_tacc_fn_free_streamdecoder(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Whether an earlier error put the decoder in its failed state.
+     */
+open func isFailed() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tacc_fn_method_streamdecoder_is_failed(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Whether the end marker arrived and the stream's checksum matched.
+     */
+open func isFinished() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tacc_fn_method_streamdecoder_is_finished(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Decodes the next chunk.
+     */
+open func push(chunk: Data)throws  -> StreamUpdate  {
+    return try  FfiConverterTypeStreamUpdate_lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_fn_method_streamdecoder_push(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(chunk),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Tokens decoded so far.
+     */
+open func tokenCount() -> UInt64  {
+    return try!  FfiConverterUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tacc_fn_method_streamdecoder_token_count(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStreamDecoder: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = StreamDecoder
+
+    public static func lift(_ handle: UInt64) throws -> StreamDecoder {
+        return StreamDecoder(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: StreamDecoder) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StreamDecoder {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: StreamDecoder, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStreamDecoder_lift(_ handle: UInt64) throws -> StreamDecoder {
+    return try FfiConverterTypeStreamDecoder.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStreamDecoder_lower(_ value: StreamDecoder) -> UInt64 {
+    return FfiConverterTypeStreamDecoder.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Encodes one stream (token IDs or text in, chunks out). Calls are serialized by a lock; use
+ * one encoder per stream. After `finish` every call is an `InvalidArgument` error.
+ */
+public protocol StreamEncoderProtocol: AnyObject, Sendable {
+    
+    /**
+     * Ends the stream: the last chunk. A second call is an error.
+     */
+    func finish() throws  -> Data
+    
+    /**
+     * Ends the current chunk and returns it (send it even when empty).
+     */
+    func flush() throws  -> Data
+    
+    /**
+     * Token IDs pushed since the last flush (0 after finish).
+     */
+    func pendingTokens()  -> UInt64
+    
+    /**
+     * Tokenizes `text` and adds its tokens.
+     */
+    func pushText(text: String) throws 
+    
+    /**
+     * Adds token IDs to the current chunk (nothing is added when an ID is unknown).
+     */
+    func pushTokenIds(ids: [UInt32]) throws 
+    
+    func pushTokenIdsPacked(ids: Data) throws 
+    
+}
+/**
+ * Encodes one stream (token IDs or text in, chunks out). Calls are serialized by a lock; use
+ * one encoder per stream. After `finish` every call is an `InvalidArgument` error.
+ */
+open class StreamEncoder: StreamEncoderProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_tacc_fn_clone_streamencoder(self.handle, $0) }
+    }
+    /**
+     * Same as [`Codec::stream_encoder`].
+     */
+public convenience init(codec: Codec)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_fn_constructor_streamencoder_new(
+        FfiConverterTypeCodec_lower(codec),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_tacc_fn_free_streamencoder(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Ends the stream: the last chunk. A second call is an error.
+     */
+open func finish()throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_fn_method_streamencoder_finish(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Ends the current chunk and returns it (send it even when empty).
+     */
+open func flush()throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_fn_method_streamencoder_flush(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Token IDs pushed since the last flush (0 after finish).
+     */
+open func pendingTokens() -> UInt64  {
+    return try!  FfiConverterUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tacc_fn_method_streamencoder_pending_tokens(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Tokenizes `text` and adds its tokens.
+     */
+open func pushText(text: String)throws   {try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_fn_method_streamencoder_push_text(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Adds token IDs to the current chunk (nothing is added when an ID is unknown).
+     */
+open func pushTokenIds(ids: [UInt32])throws   {try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_fn_method_streamencoder_push_token_ids(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceUInt32.lower(ids),uniffiCallStatus
+    )
+}
+}
+    
+open func pushTokenIdsPacked(ids: Data)throws   {try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_fn_method_streamencoder_push_token_ids_packed(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(ids),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStreamEncoder: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = StreamEncoder
+
+    public static func lift(_ handle: UInt64) throws -> StreamEncoder {
+        return StreamEncoder(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: StreamEncoder) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StreamEncoder {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: StreamEncoder, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStreamEncoder_lift(_ handle: UInt64) throws -> StreamEncoder {
+    return try FfiConverterTypeStreamEncoder.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStreamEncoder_lower(_ value: StreamEncoder) -> UInt64 {
+    return FfiConverterTypeStreamEncoder.lower(value)
 }
 
 
@@ -1654,6 +2104,85 @@ public func FfiConverterTypeStats_lift(_ buf: RustBuffer) throws -> Stats {
 #endif
 public func FfiConverterTypeStats_lower(_ value: Stats) -> RustBuffer {
     return FfiConverterTypeStats.lower(value)
+}
+
+
+/**
+ * What one stream chunk made available (see `crate::StreamUpdate`).
+ */
+public struct StreamUpdate: Equatable, Hashable {
+    /**
+     * The chunk's token IDs.
+     */
+    public var tokenIds: [UInt32]
+    /**
+     * Newly complete text, always valid UTF-8 (a split character waits for its last token).
+     */
+    public var text: String
+    /**
+     * The chunk ended the stream and the stream's checksum matched.
+     */
+    public var finished: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The chunk's token IDs.
+         */tokenIds: [UInt32], 
+        /**
+         * Newly complete text, always valid UTF-8 (a split character waits for its last token).
+         */text: String, 
+        /**
+         * The chunk ended the stream and the stream's checksum matched.
+         */finished: Bool) {
+        self.tokenIds = tokenIds
+        self.text = text
+        self.finished = finished
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StreamUpdate: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStreamUpdate: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StreamUpdate {
+        return
+            try StreamUpdate(
+                tokenIds: FfiConverterSequenceUInt32.read(from: &buf), 
+                text: FfiConverterString.read(from: &buf), 
+                finished: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StreamUpdate, into buf: inout [UInt8]) {
+        FfiConverterSequenceUInt32.write(value.tokenIds, into: &buf)
+        FfiConverterString.write(value.text, into: &buf)
+        FfiConverterBool.write(value.finished, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStreamUpdate_lift(_ buf: RustBuffer) throws -> StreamUpdate {
+    return try FfiConverterTypeStreamUpdate.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStreamUpdate_lower(_ value: StreamUpdate) -> RustBuffer {
+    return FfiConverterTypeStreamUpdate.lower(value)
 }
 
 
@@ -2567,6 +3096,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tacc_checksum_method_codec_stats() != 25532) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_tacc_checksum_method_codec_stream_decoder() != 49956) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tacc_checksum_method_codec_stream_encoder() != 44903) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_tacc_checksum_method_codec_token_id_to_mapped_id() != 37561) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -2585,6 +3120,36 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tacc_checksum_method_codec_vocab_size() != 14286) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_tacc_checksum_method_streamdecoder_is_failed() != 56169) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tacc_checksum_method_streamdecoder_is_finished() != 27091) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tacc_checksum_method_streamdecoder_push() != 4608) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tacc_checksum_method_streamdecoder_token_count() != 41794) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tacc_checksum_method_streamencoder_finish() != 26032) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tacc_checksum_method_streamencoder_flush() != 27971) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tacc_checksum_method_streamencoder_pending_tokens() != 40730) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tacc_checksum_method_streamencoder_push_text() != 59541) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tacc_checksum_method_streamencoder_push_token_ids() != 59959) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tacc_checksum_method_streamencoder_push_token_ids_packed() != 20012) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_tacc_checksum_constructor_codec_from_tiktoken_file() != 7469) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -2592,6 +3157,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tacc_checksum_constructor_codec_with_mapping_file() != 56673) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tacc_checksum_constructor_streamdecoder_new() != 16245) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tacc_checksum_constructor_streamencoder_new() != 44969) {
         return InitializationResult.apiChecksumMismatch
     }
 

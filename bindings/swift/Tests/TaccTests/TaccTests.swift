@@ -26,6 +26,38 @@ private func golden(_ name: String) throws -> [String: Any] {
     return try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
 }
 
+private let streamText = "Streams: naïve café, 中文字符 and 日本語, emoji 😀👍🏽👨‍👩‍👧 done."
+
+/// Encodes `ids` flushing every `every` tokens; the chunks, the last one from finish().
+private func streamChunks(_ c: Codec, _ ids: [UInt32], every: Int) throws -> [Data] {
+    let enc = try c.streamEncoder()
+    var chunks: [Data] = []
+    for start in stride(from: 0, to: ids.count, by: every) {
+        try enc.pushTokenIds(ids: Array(ids[start..<min(start + every, ids.count)]))
+        chunks.append(try enc.flush())
+    }
+    chunks.append(try enc.finish())
+    return chunks
+}
+
+/// Feeds chunks to a decoder, checking after each one that the text so far is a prefix of `expected`
+/// (compared as UTF-8: String.hasPrefix works on grapheme clusters) and never holds U+FFFD.
+private func decodeChunks(_ dec: StreamDecoder, _ chunks: [Data], expected: String,
+                          file: StaticString = #filePath, line: UInt = #line) throws -> ([UInt32], String) {
+    var ids: [UInt32] = []
+    var acc = ""
+    for (i, chunk) in chunks.enumerated() {
+        let u = try dec.push(chunk: chunk)
+        ids += u.tokenIds
+        XCTAssertFalse(u.text.unicodeScalars.contains("\u{FFFD}"), "replacement character in chunk \(i)", file: file, line: line)
+        acc += u.text
+        XCTAssertTrue(expected.utf8.starts(with: acc.utf8), "chunk \(i): text is not a prefix", file: file, line: line)
+        XCTAssertEqual(u.finished, i == chunks.count - 1, file: file, line: line)
+        XCTAssertEqual(dec.isFinished(), u.finished, file: file, line: line)
+    }
+    return (ids, acc)
+}
+
 final class TaccTests: XCTestCase {
     func testVersionTokenizersDefaults() {
         XCTAssertEqual(listAvailableTokenizers(),
@@ -110,6 +142,114 @@ final class TaccTests: XCTestCase {
             guard case TaccError.UnknownTokenId = e else { return XCTFail("\(e)") }
         }
         XCTAssertThrowsError(try c.decompressText(frame: Data([1, 2, 3])))
+    }
+
+    func testStreamRoundTripEveryTokenAndEvery16() throws {
+        for tok in listAvailableTokenizers() {
+            let c = try Codec(tokenizer: tok)
+            for t in [text, streamText] {
+                let ids = c.tokenize(text: t)
+                for every in [1, 16] {
+                    let chunks = try streamChunks(c, ids, every: every)
+                    XCTAssertEqual(chunks.count, (ids.count + every - 1) / every + 1)
+                    for dec in [c.streamDecoder(), StreamDecoder()] {
+                        let (got, gotText) = try decodeChunks(dec, chunks, expected: t)
+                        XCTAssertEqual(got, ids, "\(tok) every \(every)")
+                        XCTAssertEqual(Array(gotText.utf8), Array(t.utf8), "\(tok) every \(every)")
+                        XCTAssertTrue(dec.isFinished())
+                        XCTAssertEqual(dec.tokenCount(), UInt64(ids.count))
+                    }
+                }
+            }
+        }
+    }
+
+    func testStreamHoldsBackSplitCharacters() throws {
+        let c = try Codec(tokenizer: "cl100k_base")
+        let t = "😀👍🏽 中文字符 𝄞"
+        let chunks = try streamChunks(c, c.tokenize(text: t), every: 1)
+        let dec = StreamDecoder()
+        var heldBack = 0
+        var acc = ""
+        for chunk in chunks {
+            let u = try dec.push(chunk: chunk)
+            if !u.tokenIds.isEmpty && u.text.isEmpty { heldBack += 1 }
+            XCTAssertFalse(u.text.unicodeScalars.contains("\u{FFFD}"))
+            acc += u.text
+            XCTAssertTrue(t.utf8.starts(with: acc.utf8))
+        }
+        XCTAssertEqual(Array(acc.utf8), Array(t.utf8))
+        XCTAssertGreaterThan(heldBack, 0, "emoji tokens of cl100k_base split characters: some chunks hold no text yet")
+        XCTAssertTrue(dec.isFinished())
+    }
+
+    func testStreamPushText() throws {
+        let c = try Codec(tokenizer: "o200k_base")
+        let pieces = ["Hel", "lo, ", "世界", "! 😀", "👍🏽", " done."]
+        let enc = try c.streamEncoder()
+        var chunks: [Data] = []
+        for p in pieces {
+            try enc.pushText(text: p)
+            chunks.append(try enc.flush())
+        }
+        chunks.append(try enc.finish())
+        let (_, got) = try decodeChunks(StreamDecoder(), chunks, expected: pieces.joined())
+        XCTAssertEqual(Array(got.utf8), Array(pieces.joined().utf8))
+    }
+
+    func testStreamErrors() throws {
+        let c = try Codec(tokenizer: "cl100k_base")
+        let chunks = try streamChunks(c, c.tokenize(text: streamText), every: 4)
+        XCTAssertGreaterThan(chunks.count, 4)
+        // reordered: chunk 3 where chunk 2 is due
+        let reordered = StreamDecoder()
+        _ = try reordered.push(chunk: chunks[0])
+        _ = try reordered.push(chunk: chunks[1])
+        XCTAssertThrowsError(try reordered.push(chunk: chunks[3])) { e in
+            guard case TaccError.Corrupt(let message) = e else { return XCTFail("\(e)") }
+            XCTAssertEqual(message, "corrupt stream payload: chunk 3 arrived where chunk 2 was expected (reordered, duplicated or lost)")
+        }
+        XCTAssertTrue(reordered.isFailed())
+        XCTAssertThrowsError(try reordered.push(chunk: chunks[2]))   // failed for good
+        XCTAssertFalse(reordered.isFinished())
+        // duplicated
+        let duplicated = StreamDecoder()
+        _ = try duplicated.push(chunk: chunks[0])
+        _ = try duplicated.push(chunk: chunks[1])
+        XCTAssertThrowsError(try duplicated.push(chunk: chunks[1])) { e in
+            guard case TaccError.Corrupt(let message) = e else { return XCTFail("\(e)") }
+            XCTAssertEqual(message, "corrupt stream payload: chunk 1 arrived where chunk 2 was expected (reordered, duplicated or lost)")
+        }
+        // truncated: every chunk but the last decodes, but the stream is not finished
+        let truncated = StreamDecoder()
+        for chunk in chunks.dropLast() { XCTAssertFalse(try truncated.push(chunk: chunk).finished) }
+        XCTAssertFalse(truncated.isFinished())
+        XCTAssertFalse(truncated.isFailed())
+        // a frame is not a stream
+        XCTAssertThrowsError(try StreamDecoder().push(chunk: c.compressText(text: "x", options: defaultOptions()))) { e in
+            guard case TaccError.Corrupt = e else { return XCTFail("\(e)") }
+        }
+        // encoder: unknown ID refused (nothing added); push/flush/finish after finish are errors, not crashes
+        let enc = try c.streamEncoder()
+        XCTAssertThrowsError(try enc.pushTokenIds(ids: [100277])) { e in
+            guard case TaccError.UnknownTokenId = e else { return XCTFail("\(e)") }
+        }
+        XCTAssertEqual(enc.pendingTokens(), 0)
+        try enc.pushText(text: "hi")
+        _ = try enc.finish()
+        XCTAssertThrowsError(try enc.finish()) { e in
+            guard case TaccError.InvalidArgument(let message) = e else { return XCTFail("\(e)") }
+            XCTAssertEqual(message, "invalid argument: the stream encoder has already finished")
+        }
+        XCTAssertThrowsError(try enc.pushTokenIds(ids: [9906])) { e in
+            guard case TaccError.InvalidArgument = e else { return XCTFail("\(e)") }
+        }
+        XCTAssertThrowsError(try enc.pushText(text: "x"))
+        XCTAssertThrowsError(try enc.flush())
+        // StreamEncoder(codec:) is codec.streamEncoder()
+        let enc2 = try StreamEncoder(codec: c)
+        try enc2.pushTokenIds(ids: [9906])
+        XCTAssertFalse(try enc2.finish().isEmpty)
     }
 
     func testOneCodecManyThreads() throws {

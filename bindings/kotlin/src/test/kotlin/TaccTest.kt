@@ -2,6 +2,7 @@ import org.json.JSONArray
 import org.json.JSONObject
 import org.junit.jupiter.api.Assertions.assertArrayEquals
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNotEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
@@ -22,6 +23,32 @@ private fun ByteArray.hex(): String = joinToString("") { "%02x".format(it) }
 private fun golden(name: String) = JSONObject(File(ROOT, "tests/golden/$name").readText())
 private fun JSONArray.uints(): List<UInt> = (0 until length()).map { getLong(it).toUInt() }
 private fun JSONArray.ints(): List<Int> = (0 until length()).map { getInt(it) }
+
+private const val STREAM_TEXT = "Streams: naïve café, 中文字符 and 日本語, emoji 😀👍🏽👨‍👩‍👧 done."
+
+/** Encodes `ids` flushing every `every` tokens; returns the chunks, the last one from finish(). */
+private fun streamChunks(c: Codec, ids: List<UInt>, every: Int): List<ByteArray> =
+    c.streamEncoder().use { enc ->
+        val chunks = ids.chunked(every).map { enc.pushTokenIds(it); enc.flush() }.toMutableList()
+        chunks.add(enc.finish())
+        chunks
+    }
+
+/** Feeds chunks to a decoder, checking after each one that the text so far is a prefix of `expected`. */
+private fun decodeChunks(dec: StreamDecoder, chunks: List<ByteArray>, expected: String): Pair<List<UInt>, String> {
+    val ids = ArrayList<UInt>()
+    val text = StringBuilder()
+    chunks.forEachIndexed { i, chunk ->
+        val u = dec.push(chunk)
+        ids.addAll(u.tokenIds)
+        assertFalse(u.text.contains('\uFFFD'), "replacement character in chunk $i")
+        text.append(u.text)
+        assertTrue(expected.startsWith(text.toString()), "chunk $i: text is not a prefix")
+        assertEquals(i == chunks.size - 1, u.finished)
+        assertEquals(u.finished, dec.isFinished())
+    }
+    return ids to text.toString()
+}
 
 class TaccTest {
     companion object {
@@ -191,6 +218,106 @@ class TaccTest {
         val c = Codec("gpt2")
         c.close()
         assertThrows<IllegalStateException> { c.tokenize("x") }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tokenizers")
+    fun `stream round trip flushing every token and every 16`(tok: String) {
+        val c = codec(tok)
+        for (text in listOf(TEXT, STREAM_TEXT)) {
+            val ids = c.tokenize(text)
+            for (every in listOf(1, 16)) {
+                val chunks = streamChunks(c, ids, every)
+                assertEquals((ids.size + every - 1) / every + 1, chunks.size)
+                for (dec in listOf(c.streamDecoder(), StreamDecoder())) dec.use {
+                    val (got, gotText) = decodeChunks(it, chunks, text)
+                    assertEquals(ids, got)
+                    assertEquals(text, gotText)
+                    assertTrue(it.isFinished())
+                    assertEquals(ids.size.toULong(), it.tokenCount())
+                }
+            }
+        }
+    }
+
+    @Test
+    fun `stream holds back split characters until complete`() {
+        val c = codec("cl100k_base")
+        val text = "😀👍🏽 中文字符 𝄞"
+        val ids = c.tokenize(text)
+        val chunks = streamChunks(c, ids, 1)
+        StreamDecoder().use { dec ->
+            var heldBack = 0
+            val sb = StringBuilder()
+            for (chunk in chunks) {
+                val u = dec.push(chunk)
+                if (u.tokenIds.isNotEmpty() && u.text.isEmpty()) heldBack++
+                assertFalse(u.text.contains('\uFFFD'))
+                sb.append(u.text)
+                assertTrue(text.startsWith(sb.toString()))
+            }
+            assertEquals(text, sb.toString())
+            assertTrue(heldBack > 0, "emoji tokens of cl100k_base split characters: some chunks hold no text yet")
+            assertTrue(dec.isFinished())
+        }
+    }
+
+    @Test
+    fun `stream push_text restores the text exactly`() {
+        val c = codec("o200k_base")
+        val pieces = listOf("Hel", "lo, ", "世界", "! 😀", "👍🏽", " done.")
+        val chunks = c.streamEncoder().use { enc ->
+            pieces.map { enc.pushText(it); enc.flush() } + listOf(enc.finish())
+        }
+        StreamDecoder().use { dec ->
+            val (_, text) = decodeChunks(dec, chunks, pieces.joinToString(""))
+            assertEquals(pieces.joinToString(""), text)
+        }
+    }
+
+    @Test
+    fun `stream errors are typed exceptions with the library's message`() {
+        val c = codec("cl100k_base")
+        val chunks = streamChunks(c, c.tokenize(STREAM_TEXT), 4)
+        assertTrue(chunks.size > 4)
+        // reordered: chunk 3 where chunk 2 is due
+        StreamDecoder().use { dec ->
+            dec.push(chunks[0]); dec.push(chunks[1])
+            val e = assertThrows<TaccException.Corrupt> { dec.push(chunks[3]) }
+            assertEquals("corrupt stream payload: chunk 3 arrived where chunk 2 was expected (reordered, duplicated or lost)", e.message)
+            assertTrue(dec.isFailed())
+            // failed for good: even the right chunk is refused
+            assertThrows<TaccException> { dec.push(chunks[2]) }
+            assertFalse(dec.isFinished())
+        }
+        // duplicated
+        StreamDecoder().use { dec ->
+            dec.push(chunks[0]); dec.push(chunks[1])
+            val e = assertThrows<TaccException.Corrupt> { dec.push(chunks[1]) }
+            assertEquals("corrupt stream payload: chunk 1 arrived where chunk 2 was expected (reordered, duplicated or lost)", e.message)
+        }
+        // truncated: every chunk but the last decodes, but the stream is not finished
+        StreamDecoder().use { dec ->
+            for (chunk in chunks.dropLast(1)) assertFalse(dec.push(chunk).finished)
+            assertFalse(dec.isFinished())
+            assertFalse(dec.isFailed())
+        }
+        // a frame is not a stream
+        StreamDecoder().use { dec -> assertThrows<TaccException.Corrupt> { dec.push(c.compressText("x")) } }
+        // encoder: unknown ID refused (nothing added), push/flush/finish after finish are errors, not panics
+        c.streamEncoder().use { enc ->
+            assertThrows<TaccException.UnknownTokenId> { enc.pushTokenIds(listOf(100277u)) }
+            assertEquals(0uL, enc.pendingTokens())
+            enc.pushText("hi")
+            enc.finish()
+            val e = assertThrows<TaccException.InvalidArgument> { enc.finish() }
+            assertEquals("invalid argument: the stream encoder has already finished", e.message)
+            assertThrows<TaccException.InvalidArgument> { enc.pushTokenIds(listOf(9906u)) }
+            assertThrows<TaccException.InvalidArgument> { enc.pushText("x") }
+            assertThrows<TaccException.InvalidArgument> { enc.flush() }
+        }
+        // StreamEncoder(codec) is codec.streamEncoder()
+        StreamEncoder(c).use { enc -> enc.pushTokenIds(listOf(9906u)); assertTrue(enc.finish().isNotEmpty()) }
     }
 
     @Test

@@ -749,6 +749,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_tacc_checksum_method_codec_stats(
     ): Int
+    external fun uniffi_tacc_checksum_method_codec_stream_decoder(
+    ): Int
+    external fun uniffi_tacc_checksum_method_codec_stream_encoder(
+    ): Int
     external fun uniffi_tacc_checksum_method_codec_token_id_to_mapped_id(
     ): Int
     external fun uniffi_tacc_checksum_method_codec_token_id_to_mapped_id_packed(
@@ -761,11 +765,35 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_tacc_checksum_method_codec_vocab_size(
     ): Int
+    external fun uniffi_tacc_checksum_method_streamdecoder_is_failed(
+    ): Int
+    external fun uniffi_tacc_checksum_method_streamdecoder_is_finished(
+    ): Int
+    external fun uniffi_tacc_checksum_method_streamdecoder_push(
+    ): Int
+    external fun uniffi_tacc_checksum_method_streamdecoder_token_count(
+    ): Int
+    external fun uniffi_tacc_checksum_method_streamencoder_finish(
+    ): Int
+    external fun uniffi_tacc_checksum_method_streamencoder_flush(
+    ): Int
+    external fun uniffi_tacc_checksum_method_streamencoder_pending_tokens(
+    ): Int
+    external fun uniffi_tacc_checksum_method_streamencoder_push_text(
+    ): Int
+    external fun uniffi_tacc_checksum_method_streamencoder_push_token_ids(
+    ): Int
+    external fun uniffi_tacc_checksum_method_streamencoder_push_token_ids_packed(
+    ): Int
     external fun uniffi_tacc_checksum_constructor_codec_from_tiktoken_file(
     ): Int
     external fun uniffi_tacc_checksum_constructor_codec_new(
     ): Int
     external fun uniffi_tacc_checksum_constructor_codec_with_mapping_file(
+    ): Int
+    external fun uniffi_tacc_checksum_constructor_streamdecoder_new(
+    ): Int
+    external fun uniffi_tacc_checksum_constructor_streamencoder_new(
     ): Int
     external fun ffi_tacc_uniffi_contract_version(
     ): Int
@@ -859,6 +887,10 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_tacc_fn_method_codec_stats(`ptr`: Long,`text`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_tacc_fn_method_codec_stream_decoder(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tacc_fn_method_codec_stream_encoder(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_tacc_fn_method_codec_token_id_to_mapped_id(`ptr`: Long,`ids`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_tacc_fn_method_codec_token_id_to_mapped_id_packed(`ptr`: Long,`ids`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -871,6 +903,38 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_tacc_fn_method_codec_vocab_size(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Int
+    external fun uniffi_tacc_fn_clone_streamdecoder(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tacc_fn_free_streamdecoder(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_tacc_fn_constructor_streamdecoder_new(uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tacc_fn_method_streamdecoder_is_failed(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_tacc_fn_method_streamdecoder_is_finished(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_tacc_fn_method_streamdecoder_push(`ptr`: Long,`chunk`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tacc_fn_method_streamdecoder_token_count(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tacc_fn_clone_streamencoder(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tacc_fn_free_streamencoder(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_tacc_fn_constructor_streamencoder_new(`codec`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tacc_fn_method_streamencoder_finish(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tacc_fn_method_streamencoder_flush(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tacc_fn_method_streamencoder_pending_tokens(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tacc_fn_method_streamencoder_push_text(`ptr`: Long,`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_tacc_fn_method_streamencoder_push_token_ids(`ptr`: Long,`ids`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_tacc_fn_method_streamencoder_push_token_ids_packed(`ptr`: Long,`ids`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_tacc_fn_func_decompress(`frame`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_tacc_fn_func_default_options(uniffi_out_err: UniffiRustCallStatus, 
@@ -1113,6 +1177,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tacc_checksum_method_codec_stats() and 0xFFFF) != 25532) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_tacc_checksum_method_codec_stream_decoder() and 0xFFFF) != 49956) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tacc_checksum_method_codec_stream_encoder() and 0xFFFF) != 44903) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_tacc_checksum_method_codec_token_id_to_mapped_id() and 0xFFFF) != 37561) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1131,6 +1201,36 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tacc_checksum_method_codec_vocab_size() and 0xFFFF) != 14286) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_tacc_checksum_method_streamdecoder_is_failed() and 0xFFFF) != 56169) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tacc_checksum_method_streamdecoder_is_finished() and 0xFFFF) != 27091) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tacc_checksum_method_streamdecoder_push() and 0xFFFF) != 4608) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tacc_checksum_method_streamdecoder_token_count() and 0xFFFF) != 41794) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tacc_checksum_method_streamencoder_finish() and 0xFFFF) != 26032) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tacc_checksum_method_streamencoder_flush() and 0xFFFF) != 27971) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tacc_checksum_method_streamencoder_pending_tokens() and 0xFFFF) != 40730) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tacc_checksum_method_streamencoder_push_text() and 0xFFFF) != 59541) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tacc_checksum_method_streamencoder_push_token_ids() and 0xFFFF) != 59959) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tacc_checksum_method_streamencoder_push_token_ids_packed() and 0xFFFF) != 20012) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_tacc_checksum_constructor_codec_from_tiktoken_file() and 0xFFFF) != 7469) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1138,6 +1238,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tacc_checksum_constructor_codec_with_mapping_file() and 0xFFFF) != 56673) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tacc_checksum_constructor_streamdecoder_new() and 0xFFFF) != 16245) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tacc_checksum_constructor_streamencoder_new() and 0xFFFF) != 44969) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -1708,6 +1814,16 @@ public interface CodecInterface {
      * Every frame method on `text`, timed once each and checked to restore it.
      */
     fun `stats`(`text`: kotlin.String, `options`: Options): Stats
+    
+    /**
+     * A stream decoder that also knows this codec's custom tokenizer or priors.
+     */
+    fun `streamDecoder`(): StreamDecoder
+    
+    /**
+     * A stream encoder over this codec's tokenizer and model priors.
+     */
+    fun `streamEncoder`(): StreamEncoder
     
     fun `tokenIdToMappedId`(`ids`: List<kotlin.UInt>): List<kotlin.Int>
     
@@ -2371,6 +2487,39 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
     
 
     
+    /**
+     * A stream decoder that also knows this codec's custom tokenizer or priors.
+     */override fun `streamDecoder`(): StreamDecoder {
+            return FfiConverterTypeStreamDecoder.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tacc_fn_method_codec_stream_decoder(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * A stream encoder over this codec's tokenizer and model priors.
+     */
+    @Throws(TaccException::class)override fun `streamEncoder`(): StreamEncoder {
+            return FfiConverterTypeStreamEncoder.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_fn_method_codec_stream_encoder(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
     @Throws(TaccException::class)override fun `tokenIdToMappedId`(`ids`: List<kotlin.UInt>): List<kotlin.Int> {
             return FfiConverterSequenceInt.lift(
     callWithHandle {
@@ -2528,6 +2677,736 @@ public object FfiConverterTypeCodec: FfiConverter<Codec, Long> {
     override fun allocationSize(value: Codec) = 8UL
 
     override fun write(value: Codec, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Decodes one stream, chunk by chunk, in order. Calls are serialized by a lock. After an error
+ * every later push fails too.
+ */
+public interface StreamDecoderInterface {
+    
+    /**
+     * Whether an earlier error put the decoder in its failed state.
+     */
+    fun `isFailed`(): kotlin.Boolean
+    
+    /**
+     * Whether the end marker arrived and the stream's checksum matched.
+     */
+    fun `isFinished`(): kotlin.Boolean
+    
+    /**
+     * Decodes the next chunk.
+     */
+    fun `push`(`chunk`: kotlin.ByteArray): StreamUpdate
+    
+    /**
+     * Tokens decoded so far.
+     */
+    fun `tokenCount`(): kotlin.ULong
+    
+    companion object
+}
+
+/**
+ * Decodes one stream, chunk by chunk, in order. Calls are serialized by a lock. After an error
+ * every later push fails too.
+ */
+open class StreamDecoder: Disposable, AutoCloseable, StreamDecoderInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * A decoder for streams made with a built-in tokenizer (see also [`Codec::stream_decoder`]).
+     */
+    constructor() :
+        this(UniffiWithHandle, 
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tacc_fn_constructor_streamdecoder_new(
+    
+        _status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_tacc_fn_free_streamdecoder(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_tacc_fn_clone_streamdecoder(handle, status)
+        }
+    }
+
+    
+    /**
+     * Whether an earlier error put the decoder in its failed state.
+     */override fun `isFailed`(): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tacc_fn_method_streamdecoder_is_failed(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Whether the end marker arrived and the stream's checksum matched.
+     */override fun `isFinished`(): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tacc_fn_method_streamdecoder_is_finished(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Decodes the next chunk.
+     */
+    @Throws(TaccException::class)override fun `push`(`chunk`: kotlin.ByteArray): StreamUpdate {
+            return FfiConverterTypeStreamUpdate.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_fn_method_streamdecoder_push(
+        it,
+        
+        FfiConverterByteArray.lower(`chunk`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Tokens decoded so far.
+     */override fun `tokenCount`(): kotlin.ULong {
+            return FfiConverterULong.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tacc_fn_method_streamdecoder_token_count(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStreamDecoder: FfiConverter<StreamDecoder, Long> {
+    override fun lower(value: StreamDecoder): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): StreamDecoder {
+        return StreamDecoder(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): StreamDecoder {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: StreamDecoder) = 8UL
+
+    override fun write(value: StreamDecoder, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Encodes one stream (token IDs or text in, chunks out). Calls are serialized by a lock; use
+ * one encoder per stream. After `finish` every call is an `InvalidArgument` error.
+ */
+public interface StreamEncoderInterface {
+    
+    /**
+     * Ends the stream: the last chunk. A second call is an error.
+     */
+    fun `finish`(): kotlin.ByteArray
+    
+    /**
+     * Ends the current chunk and returns it (send it even when empty).
+     */
+    fun `flush`(): kotlin.ByteArray
+    
+    /**
+     * Token IDs pushed since the last flush (0 after finish).
+     */
+    fun `pendingTokens`(): kotlin.ULong
+    
+    /**
+     * Tokenizes `text` and adds its tokens.
+     */
+    fun `pushText`(`text`: kotlin.String)
+    
+    /**
+     * Adds token IDs to the current chunk (nothing is added when an ID is unknown).
+     */
+    fun `pushTokenIds`(`ids`: List<kotlin.UInt>)
+    
+    fun `pushTokenIdsPacked`(`ids`: kotlin.ByteArray)
+    
+    companion object
+}
+
+/**
+ * Encodes one stream (token IDs or text in, chunks out). Calls are serialized by a lock; use
+ * one encoder per stream. After `finish` every call is an `InvalidArgument` error.
+ */
+open class StreamEncoder: Disposable, AutoCloseable, StreamEncoderInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * Same as [`Codec::stream_encoder`].
+     */
+    constructor(`codec`: Codec) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_fn_constructor_streamencoder_new(
+    
+        
+        FfiConverterTypeCodec.lower(`codec`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_tacc_fn_free_streamencoder(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_tacc_fn_clone_streamencoder(handle, status)
+        }
+    }
+
+    
+    /**
+     * Ends the stream: the last chunk. A second call is an error.
+     */
+    @Throws(TaccException::class)override fun `finish`(): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_fn_method_streamencoder_finish(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Ends the current chunk and returns it (send it even when empty).
+     */
+    @Throws(TaccException::class)override fun `flush`(): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_fn_method_streamencoder_flush(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Token IDs pushed since the last flush (0 after finish).
+     */override fun `pendingTokens`(): kotlin.ULong {
+            return FfiConverterULong.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tacc_fn_method_streamencoder_pending_tokens(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Tokenizes `text` and adds its tokens.
+     */
+    @Throws(TaccException::class)override fun `pushText`(`text`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_fn_method_streamencoder_push_text(
+        it,
+        
+        FfiConverterString.lower(`text`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Adds token IDs to the current chunk (nothing is added when an ID is unknown).
+     */
+    @Throws(TaccException::class)override fun `pushTokenIds`(`ids`: List<kotlin.UInt>)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_fn_method_streamencoder_push_token_ids(
+        it,
+        
+        FfiConverterSequenceUInt.lower(`ids`),_status)
+}
+    }
+    
+    
+
+    
+    @Throws(TaccException::class)override fun `pushTokenIdsPacked`(`ids`: kotlin.ByteArray)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_fn_method_streamencoder_push_token_ids_packed(
+        it,
+        
+        FfiConverterByteArray.lower(`ids`),_status)
+}
+    }
+    
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStreamEncoder: FfiConverter<StreamEncoder, Long> {
+    override fun lower(value: StreamEncoder): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): StreamEncoder {
+        return StreamEncoder(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): StreamEncoder {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: StreamEncoder) = 8UL
+
+    override fun write(value: StreamEncoder, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -2787,6 +3666,61 @@ public object FfiConverterTypeStats: FfiConverterRustBuffer<Stats> {
             FfiConverterULong.write(value.`originalTokens`, buf)
             FfiConverterULong.write(value.`characters`, buf)
             FfiConverterSequenceTypeMethodStats.write(value.`methods`, buf)
+    }
+}
+
+
+
+/**
+ * What one stream chunk made available (see `crate::StreamUpdate`).
+ */
+data class StreamUpdate (
+    /**
+     * The chunk's token IDs.
+     */
+    var `tokenIds`: List<kotlin.UInt>
+    , 
+    /**
+     * Newly complete text, always valid UTF-8 (a split character waits for its last token).
+     */
+    var `text`: kotlin.String
+    , 
+    /**
+     * The chunk ended the stream and the stream's checksum matched.
+     */
+    var `finished`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStreamUpdate: FfiConverterRustBuffer<StreamUpdate> {
+    override fun read(buf: ByteBuffer): StreamUpdate {
+        return StreamUpdate(
+            FfiConverterSequenceUInt.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: StreamUpdate) = (
+            FfiConverterSequenceUInt.allocationSize(value.`tokenIds`) +
+            FfiConverterString.allocationSize(value.`text`) +
+            FfiConverterBoolean.allocationSize(value.`finished`)
+    )
+
+    override fun write(value: StreamUpdate, buf: ByteBuffer) {
+            FfiConverterSequenceUInt.write(value.`tokenIds`, buf)
+            FfiConverterString.write(value.`text`, buf)
+            FfiConverterBoolean.write(value.`finished`, buf)
     }
 }
 
