@@ -29,7 +29,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "installing: ${missing[*]}"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-"$PY" --version; java -version 2>&1 | head -1; mvn -v 2>/dev/null | head -1
+"$PY" --version; (java -version 2>&1 | sed -n 1p) || true; (mvn -v 2>/dev/null | sed -n 1p) || true
 
 # ---- Library and generated sources ------------------------------------------------------------------
 step "release library"

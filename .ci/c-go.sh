@@ -32,7 +32,7 @@ if [ "$(cbindgen --version 2>/dev/null || true)" != "cbindgen $CBINDGEN_VERSION"
     cargo install cbindgen --version "$CBINDGEN_VERSION" --locked
 fi
 command -v go >/dev/null || { echo "go is not installed" >&2; exit 1; }
-cbindgen --version; cmake --version | head -1; go version
+cbindgen --version; cmake --version | sed -n 1p; go version
 
 # ---- Header drift -------------------------------------------------------------------------------
 step "header drift check (cbindgen $CBINDGEN_VERSION)"
@@ -90,7 +90,7 @@ for kind in shared static; do
     cmake --build "$WORK/consumer-$kind"
     (cd "$WORK/consumer-$kind" && ctest --output-on-failure)
 done
-if readelf -d "$WORK/consumer-static/consumer_c" | grep -q 'libtacc'; then
+if readelf -d "$WORK/consumer-static/consumer_c" | grep 'libtacc' >/dev/null; then
     echo "static consumer depends on libtacc.so" >&2; exit 1
 fi
 
