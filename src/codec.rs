@@ -496,6 +496,15 @@ impl Codec {
         }
     }
 
+    /// How many bits the context model spends on each token of `ids`, coded as one message
+    /// with this codec's priors: what the `model` method's payload is made of, token by token
+    /// (their sum is its size before the coder's final bytes and the frame header).
+    pub fn model_token_bits(&self, ids: &[u32]) -> Result<Vec<f64>> {
+        let costs = crate::model::token_costs(ids, self.tokenizer.vocab_size(), self.priors()?)?;
+        // token_costs counts in 1/256 bit.
+        Ok(costs.into_iter().map(|c| c as f64 / 256.0).collect())
+    }
+
     /// The codec that decodes a token-method frame: this one, or the built-in the frame names.
     pub(crate) fn codec_for(&self, h: &Header) -> Result<Codec> {
         let mut codec = match (h.tokenizer_id, h.tokenizer_fingerprint) {

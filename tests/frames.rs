@@ -126,6 +126,39 @@ fn corruption_is_reported_not_returned() {
 }
 
 #[test]
+fn model_token_bits_add_up_to_the_model_payload() {
+    let c = codec();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/data/system-prompt.md"
+    ))
+    .unwrap();
+    let ids = c.tokenize(&text);
+    let bits = c.model_token_bits(&ids).unwrap();
+    assert_eq!(bits.len(), ids.len());
+    assert!(bits.iter().all(|&b| b > 0.0));
+    let predicted = bits.iter().sum::<f64>() / 8.0;
+    // The same frame with no checksum: header + coder bytes, only the header and the coder's
+    // final flush come on top of the ideal cost.
+    let frame = c
+        .compress_token_ids(
+            &ids,
+            &Options {
+                checksum: false,
+                ..Options::method(Method::Model)
+            },
+        )
+        .unwrap();
+    let actual = frame.len() as f64;
+    assert!(
+        actual >= predicted && actual < predicted + 40.0,
+        "predicted {predicted:.1} bytes, frame {actual}"
+    );
+    // An ID outside the vocabulary is an error, not a cost.
+    assert!(c.model_token_bits(&[u32::MAX]).is_err());
+}
+
+#[test]
 fn checksum_can_be_turned_off() {
     let c = codec();
     let with = c.compress_text(TEXTS[2], &Options::default()).unwrap();

@@ -1,6 +1,14 @@
 //! The `tacc` command line: compress, decompress, stats, bench, mapping.
 
+mod alloc;
 mod bench;
+mod methods;
+mod report;
+mod serve;
+
+// Counts heap bytes so `tacc bench` can report peak memory per method (alloc.rs).
+#[global_allocator]
+static HEAP: alloc::Counting = alloc::Counting;
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -118,6 +126,8 @@ enum Command {
     },
     /// Per-record benchmark over JSONL records `{"text": ...}` (.gz read directly).
     Bench(bench::BenchArgs),
+    /// The playground: a web page, served from this binary, that compresses what you paste with every method.
+    Serve(serve::ServeArgs),
     /// Build a custom tacc mapping (token frequency order) from a JSONL corpus of texts.
     Mapping {
         corpus: PathBuf,
@@ -224,6 +234,7 @@ fn run(command: Command) -> tacc::Result<()> {
             print_stats(&tok.codec()?, &text)
         }
         Command::Bench(args) => bench::run(&args),
+        Command::Serve(args) => serve::run(&args),
         Command::Mapping {
             corpus,
             tok,

@@ -1,0 +1,184 @@
+//! The methods `tacc bench`, `tacc bench --report` and `tacc serve` compare: each one a way to turn a
+//! record into bytes and back, measured the same way everywhere.
+
+use std::time::{Duration, Instant};
+
+use tacc::{Codec, Method, Options};
+
+use crate::alloc;
+
+type RunFn = Box<dyn Fn(&Codec, &str, &[u32]) -> tacc::Result<Vec<u8>>>;
+type BackFn = Box<dyn Fn(&Codec, &[u8]) -> tacc::Result<Restored>>;
+
+/// One row: a way to turn a record into bytes and back.
+pub struct Row {
+    pub name: String,
+    /// Text in, payload out; the flag says whether this row's input is pre-tokenized IDs.
+    pub token_input: bool,
+    run: RunFn,
+    back: BackFn,
+}
+
+enum Restored {
+    Text(String),
+    Ids(Vec<u32>),
+}
+
+fn framed(method: Option<Method>, zstd_level: i32, gzip_level: i32) -> Row {
+    let opts = Options {
+        method,
+        zstd_level,
+        gzip_level,
+        ..Options::default()
+    };
+    let name = match method {
+        None => "frame auto".to_string(),
+        Some(Method::Zstd | Method::LopaceHybrid) => {
+            format!("frame {}-{zstd_level}", method.unwrap().name())
+        }
+        Some(Method::Gzip | Method::TaccGzip) => {
+            format!("frame {}-{gzip_level}", method.unwrap().name())
+        }
+        Some(m) => format!("frame {}", m.name()),
+    };
+    Row {
+        name,
+        token_input: false,
+        run: Box::new(move |c, t, _| c.compress_text(t, &opts)),
+        back: Box::new(|c, b| c.decompress_text(b).map(Restored::Text)),
+    }
+}
+
+pub fn rows() -> Vec<Row> {
+    let mut rows = vec![
+        framed(Some(Method::Gzip), 15, 9),
+        framed(Some(Method::Zstd), 19, 9),
+        framed(Some(Method::LopaceHybrid), 15, 9),
+        framed(Some(Method::Tacc), 15, 9),
+        framed(Some(Method::TaccGzip), 15, 9),
+        framed(Some(Method::Model), 15, 9),
+        framed(None, 19, 12),
+    ];
+    // brotli-11 over the UTF-8 bytes, no frame: the strongest general-purpose baseline.
+    rows.push(Row {
+        name: "raw brotli-11".into(),
+        token_input: false,
+        run: Box::new(|_, t, _| {
+            let mut out = Vec::new();
+            let params = brotli::enc::BrotliEncoderParams {
+                quality: 11,
+                ..Default::default()
+            };
+            brotli::BrotliCompress(&mut t.as_bytes(), &mut out, &params)?;
+            Ok(out)
+        }),
+        back: Box::new(|_, b| {
+            let mut out = Vec::new();
+            brotli::BrotliDecompress(&mut &b[..], &mut out)?;
+            String::from_utf8(out)
+                .map(Restored::Text)
+                .map_err(|e| tacc::Error::InvalidUtf8(e.to_string()))
+        }),
+    });
+    // The peers' own payloads, no frame: what tacc 0.1.0 and LoPace 0.1.5 would store.
+    rows.push(Row {
+        name: "raw tacc".into(),
+        token_input: false,
+        run: Box::new(|c, t, _| c.encode_token_ids(&c.tokenize(t), false)),
+        back: Box::new(|c, b| {
+            c.detokenize(&c.decode_token_ids(b, false)?)
+                .map(Restored::Text)
+        }),
+    });
+    rows.push(Row {
+        name: "raw tacc-gzip".into(),
+        token_input: false,
+        run: Box::new(|c, t, _| c.encode_token_ids(&c.tokenize(t), true)),
+        back: Box::new(|c, b| {
+            c.detokenize(&c.decode_token_ids(b, true)?)
+                .map(Restored::Text)
+        }),
+    });
+    rows.push(Row {
+        name: "raw lopace-hybrid-15".into(),
+        token_input: false,
+        run: Box::new(|c, t, _| c.lopace_compress(t, tacc::LopaceMethod::Hybrid, 15)),
+        back: Box::new(|c, b| {
+            c.lopace_decompress(b, tacc::LopaceMethod::Hybrid)
+                .map(Restored::Text)
+        }),
+    });
+    rows.push(Row {
+        name: "raw lopace-zstd-15".into(),
+        token_input: false,
+        run: Box::new(|c, t, _| c.lopace_compress(t, tacc::LopaceMethod::Zstd, 15)),
+        back: Box::new(|c, b| {
+            c.lopace_decompress(b, tacc::LopaceMethod::Zstd)
+                .map(Restored::Text)
+        }),
+    });
+    // Token-ID mode (an inference server's view: IDs in, IDs out, no tokenizer in the timing).
+    rows.push(Row {
+        name: "ids tacc".into(),
+        token_input: true,
+        run: Box::new(|c, _, ids| c.encode_token_ids(ids, false)),
+        back: Box::new(|c, b| c.decode_token_ids(b, false).map(Restored::Ids)),
+    });
+    rows.push(Row {
+        name: "ids model".into(),
+        token_input: true,
+        run: Box::new(|c, _, ids| c.compress_token_ids(ids, &Options::method(Method::Model))),
+        back: Box::new(|c, b| c.decompress_token_ids(b).map(Restored::Ids)),
+    });
+    rows.push(Row {
+        name: "ids tacc-gzip".into(),
+        token_input: true,
+        run: Box::new(|c, _, ids| c.encode_token_ids(ids, true)),
+        back: Box::new(|c, b| c.decode_token_ids(b, true).map(Restored::Ids)),
+    });
+    rows
+}
+
+/// One record through one row: payload size, times, peak heap and whether it came back intact.
+pub struct Measurement {
+    pub payload: Vec<u8>,
+    pub encode: Duration,
+    pub decode: Duration,
+    /// Peak heap growth during encode and during decode, in bytes (0 when not tracked).
+    pub encode_peak_heap: usize,
+    pub decode_peak_heap: usize,
+    pub restored: bool,
+}
+
+impl Row {
+    /// Compress then restore one record; `restored` says whether the round trip was exact.
+    pub fn measure(&self, codec: &Codec, text: &str, ids: &[u32]) -> tacc::Result<Measurement> {
+        let heap = alloc::Peak::start();
+        let t = Instant::now();
+        let payload = (self.run)(codec, text, ids)?;
+        let encode = t.elapsed();
+        let encode_peak_heap = heap.bytes();
+        let heap = alloc::Peak::start();
+        let t = Instant::now();
+        let back = (self.back)(codec, &payload)?;
+        let decode = t.elapsed();
+        let decode_peak_heap = heap.bytes();
+        let restored = match &back {
+            Restored::Ids(v) => self.token_input && v == ids,
+            Restored::Text(s) => !self.token_input && s == text,
+        };
+        Ok(Measurement {
+            payload,
+            encode,
+            decode,
+            encode_peak_heap,
+            decode_peak_heap,
+            restored,
+        })
+    }
+
+    /// Warm-up call: loads tables and priors once, so timings are of steady-state work.
+    pub fn warm_up(&self, codec: &Codec, text: &str, ids: &[u32]) -> tacc::Result<()> {
+        (self.run)(codec, text, ids).map(drop)
+    }
+}
