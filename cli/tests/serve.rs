@@ -1,0 +1,626 @@
+//! `tacc serve` over HTTP: the page, the figures against `tacc compress`, the frame download,
+//! and bad input (each answered with a 4xx and a message, the server still up afterwards).
+//!
+//! Each test starts its own server on port 0 and talks HTTP/1.1 over a plain TcpStream.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+const TACC: &str = env!("CARGO_BIN_EXE_tacc");
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn prompt_path() -> PathBuf {
+    root().join("examples/data/system-prompt.md")
+}
+
+/// The running server; killed when the test ends, pass or fail.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start() -> Server {
+    let mut child = Command::new(TACC)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start tacc serve");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("read the address");
+    let addr = line
+        .trim()
+        .strip_prefix("tacc serve: listening on http://")
+        .and_then(|s| s.strip_suffix('/'))
+        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+        .to_string();
+    assert!(!addr.ends_with(":0"), "the real port is printed: {addr}");
+    Server { child, addr }
+}
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+
+    fn error(&self) -> String {
+        self.json()["error"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no error message: {}", self.text()))
+            .to_string()
+    }
+}
+
+/// One request on a fresh connection (`Connection: close`). The body is written from another
+/// thread, so a server that answers before reading it all (413) does not block the client.
+fn request(addr: &str, method: &str, path: &str, body: Vec<u8>) -> Reply {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(120)))
+        .unwrap();
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        addr,
+        body.len()
+    );
+    let mut writer = stream.try_clone().unwrap();
+    let sender = std::thread::spawn(move || {
+        let _ = writer.write_all(head.as_bytes());
+        for chunk in body.chunks(64 * 1024) {
+            if writer.write_all(chunk).is_err() {
+                break;
+            }
+        }
+    });
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 64 * 1024];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => raw.extend_from_slice(&buf[..n]),
+            // The server may reset a connection whose body it refused; what came before counts.
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset && !raw.is_empty() => break,
+            Err(e) => panic!("{method} {path}: {e}"),
+        }
+    }
+    let _ = sender.join();
+    parse_reply(&raw)
+}
+
+fn parse_reply(raw: &[u8]) -> Reply {
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no HTTP head in {:?}", String::from_utf8_lossy(raw)));
+    let head = std::str::from_utf8(&raw[..end]).expect("ASCII head");
+    let mut lines = head.split("\r\n");
+    let status: u16 = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .expect("status line");
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let mut body = raw[end + 4..].to_vec();
+    let chunked = headers.iter().any(|(k, v)| {
+        k.eq_ignore_ascii_case("transfer-encoding") && v.eq_ignore_ascii_case("chunked")
+    });
+    if chunked {
+        let mut out = Vec::new();
+        let mut rest = &body[..];
+        loop {
+            let nl = rest
+                .windows(2)
+                .position(|w| w == b"\r\n")
+                .expect("chunk size");
+            let size = usize::from_str_radix(std::str::from_utf8(&rest[..nl]).unwrap().trim(), 16)
+                .expect("hex chunk size");
+            if size == 0 {
+                break;
+            }
+            out.extend_from_slice(&rest[nl + 2..nl + 2 + size]);
+            rest = &rest[nl + 2 + size + 2..];
+        }
+        body = out;
+    }
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn get(server: &Server, path: &str) -> Reply {
+    request(&server.addr, "GET", path, Vec::new())
+}
+
+fn post(server: &Server, path: &str, body: &Value) -> Reply {
+    request(&server.addr, "POST", path, body.to_string().into_bytes())
+}
+
+fn tacc(args: &[&str]) -> Vec<u8> {
+    let out = Command::new(TACC).args(args).output().expect("run tacc");
+    assert!(
+        out.status.success(),
+        "tacc {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+fn sha256_hex(data: &[u8]) -> String {
+    Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn row<'a>(reply: &'a Value, name: &str) -> &'a Value {
+    reply["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap_or_else(|| panic!("no row {name} in {reply}"))
+}
+
+fn temp(name: &str, data: &[u8]) -> PathBuf {
+    let dir = root().join("target/serve-test");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{}-{name}", std::process::id()));
+    std::fs::write(&path, data).unwrap();
+    path
+}
+
+#[test]
+fn the_page_is_served_whole_and_loads_nothing_from_elsewhere() {
+    let server = start();
+    let page = get(&server, "/");
+    assert_eq!(page.status, 200);
+    assert!(page
+        .header("content-type")
+        .unwrap()
+        .starts_with("text/html"));
+    assert!(page
+        .header("content-security-policy")
+        .unwrap()
+        .contains("default-src 'none'"));
+    let html = page.text();
+    assert!(html.contains("<textarea id=\"input\""));
+    for asset in ["/app.js", "/style.css"] {
+        assert!(html.contains(asset), "the page uses {asset}");
+    }
+    for (path, kind) in [
+        ("/", "text/html"),
+        ("/app.js", "text/javascript"),
+        ("/style.css", "text/css"),
+    ] {
+        let r = get(&server, path);
+        assert_eq!(r.status, 200, "{path}");
+        assert!(
+            r.header("content-type").unwrap().starts_with(kind),
+            "{path}"
+        );
+        let body = r.text();
+        for scheme in ["http://", "https://", "//cdn", "@import"] {
+            assert!(!body.contains(scheme), "{path} refers to {scheme}");
+        }
+    }
+    assert_eq!(get(&server, "/favicon.svg").status, 200);
+    let info = get(&server, "/api/tokenizers").json();
+    assert_eq!(info["default"], "cl100k_base");
+    assert_eq!(info["limits"]["max_text_bytes"], 1 << 20);
+    assert_eq!(info["limits"]["max_ids"], 1 << 18);
+    assert!(info["tokenizers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["name"] == "o200k_base"));
+    let example = get(&server, "/api/example");
+    assert_eq!(example.body, std::fs::read(prompt_path()).unwrap());
+    let missing = get(&server, "/nope");
+    assert_eq!(missing.status, 404);
+    assert!(missing.error().contains("playground"));
+}
+
+#[test]
+fn figures_match_tacc_compress() {
+    let server = start();
+    let path = prompt_path();
+    let file = path.to_str().unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let reply = post(
+        &server,
+        "/api/compress",
+        &json!({ "text": text, "tokenizer": "cl100k_base" }),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let v = reply.json();
+    let sha = sha256_hex(text.as_bytes());
+    assert_eq!(v["input"]["sha256"], sha);
+    assert_eq!(v["input"]["bytes"], text.len());
+    assert_eq!(v["input"]["chars"], text.chars().count());
+
+    // The token IDs, from the CLI: tacc's raw payload, read back as IDs.
+    let raw = temp("raw.tacc", &tacc(&["compress", "--raw", "tacc", file]));
+    let ids: Vec<u32> = serde_json::from_slice(&tacc(&[
+        "decompress",
+        "--raw",
+        "tacc",
+        "--ids",
+        raw.to_str().unwrap(),
+    ]))
+    .unwrap();
+    assert_eq!(v["input"]["tokens"], ids.len());
+    let shown: Vec<u64> = v["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(shown, ids.iter().map(|&i| i as u64).collect::<Vec<_>>());
+    let bits: f64 = v["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["bits"].as_f64().unwrap())
+        .sum();
+    assert!((bits - v["model"]["total_bits"].as_f64().unwrap()).abs() < 1.0);
+
+    let expected: &[(&str, &[&str])] = &[
+        ("frame gzip-9", &["--method", "gzip", "--level", "9"]),
+        ("frame zstd-19", &["--method", "zstd", "--level", "19"]),
+        (
+            "frame lopace-hybrid-15",
+            &["--method", "lopace-hybrid", "--level", "15"],
+        ),
+        ("frame tacc", &["--method", "tacc"]),
+        (
+            "frame tacc-gzip-9",
+            &["--method", "tacc-gzip", "--level", "9"],
+        ),
+        ("frame model", &["--method", "model"]),
+        ("raw tacc", &["--raw", "tacc"]),
+        ("raw tacc-gzip", &["--raw", "tacc-gzip"]),
+        (
+            "raw lopace-hybrid-15",
+            &["--raw", "lopace-hybrid", "--level", "15"],
+        ),
+        (
+            "raw lopace-zstd-15",
+            &["--raw", "lopace-zstd", "--level", "15"],
+        ),
+    ];
+    for (name, args) in expected {
+        let mut a = vec!["compress"];
+        a.extend_from_slice(args);
+        a.push(file);
+        let cli = tacc(&a).len();
+        let r = row(&v, name);
+        assert_eq!(r["bytes"], cli, "{name}: server vs tacc {a:?}");
+        let ratio = text.len() as f64 / cli as f64;
+        assert!(
+            (r["ratio"].as_f64().unwrap() - ratio).abs() < 1e-3,
+            "{name}"
+        );
+        let bpt = 8.0 * cli as f64 / ids.len() as f64;
+        assert!(
+            (r["bits_per_token"].as_f64().unwrap() - bpt).abs() < 1e-3,
+            "{name}"
+        );
+    }
+    for r in v["results"].as_array().unwrap() {
+        assert_eq!(r["exact"], true, "{r}");
+        assert_eq!(r["sha256_in"], sha);
+        assert_eq!(r["sha256_out"], sha, "{r}");
+        assert!(r["encode_us"].as_f64().unwrap() > 0.0);
+    }
+    // auto picks the smallest of the same methods at the same levels.
+    let auto = row(&v, "frame auto")["bytes"].as_u64().unwrap();
+    for name in [
+        "frame gzip-9",
+        "frame zstd-19",
+        "frame tacc",
+        "frame tacc-gzip-9",
+        "frame model",
+    ] {
+        assert!(
+            auto <= row(&v, name)["bytes"].as_u64().unwrap(),
+            "auto vs {name}"
+        );
+    }
+    assert_eq!(v["smallest"], "frame model");
+
+    // Options change the frames as they change the CLI's.
+    let v = post(
+        &server,
+        "/api/compress",
+        &json!({ "text": text, "options": { "zstd_level": 3, "gzip_level": 1, "checksum": false } }),
+    )
+    .json();
+    let cli = tacc(&[
+        "compress",
+        "--method",
+        "zstd",
+        "--level",
+        "3",
+        "--no-checksum",
+        file,
+    ]);
+    assert_eq!(row(&v, "frame zstd-3")["bytes"], cli.len());
+    let cli = tacc(&[
+        "compress",
+        "--method",
+        "gzip",
+        "--level",
+        "1",
+        "--no-checksum",
+        file,
+    ]);
+    assert_eq!(row(&v, "frame gzip-1")["bytes"], cli.len());
+}
+
+#[test]
+fn downloaded_frames_decompress_to_the_input() {
+    let server = start();
+    let path = prompt_path();
+    let text = std::fs::read_to_string(&path).unwrap();
+    for (method, cli_args, ext) in [
+        ("frame model", vec!["--method", "model"], "tacc"),
+        (
+            "frame tacc-gzip-9",
+            vec!["--method", "tacc-gzip", "--level", "9"],
+            "tacc",
+        ),
+        (
+            "raw lopace-hybrid-15",
+            vec!["--raw", "lopace-hybrid", "--level", "15"],
+            "bin",
+        ),
+    ] {
+        let r = post(
+            &server,
+            "/api/frame",
+            &json!({ "text": text, "method": method }),
+        );
+        assert_eq!(r.status, 200, "{method}: {}", r.text());
+        assert_eq!(r.header("content-type"), Some("application/octet-stream"));
+        let disposition = r.header("content-disposition").unwrap();
+        assert!(disposition.contains(&format!(".{ext}\"")), "{disposition}");
+        let mut args = vec!["compress"];
+        args.extend_from_slice(&cli_args);
+        args.push(path.to_str().unwrap());
+        assert_eq!(
+            r.body,
+            tacc(&args),
+            "{method}: the same bytes as tacc {args:?}"
+        );
+        let saved = temp(&format!("download.{ext}"), &r.body);
+        let back = if ext == "tacc" {
+            tacc(&["decompress", saved.to_str().unwrap()])
+        } else {
+            tacc(&[
+                "decompress",
+                "--raw",
+                "lopace-hybrid",
+                saved.to_str().unwrap(),
+            ])
+        };
+        assert_eq!(back, text.as_bytes(), "{method}");
+    }
+}
+
+#[test]
+fn token_ids_in_and_out() {
+    let server = start();
+    let path = prompt_path();
+    let raw = temp(
+        "ids-raw.tacc",
+        &tacc(&["compress", "--raw", "tacc", path.to_str().unwrap()]),
+    );
+    let ids_json = tacc(&[
+        "decompress",
+        "--raw",
+        "tacc",
+        "--ids",
+        raw.to_str().unwrap(),
+    ]);
+    let ids: Vec<u32> = serde_json::from_slice(&ids_json).unwrap();
+    let ids_file = temp("ids.json", &ids_json);
+    let as_text = ids
+        .iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    for body in [json!({ "ids": ids }), json!({ "ids": as_text })] {
+        let v = post(&server, "/api/compress", &body).json();
+        assert_eq!(v["input"]["kind"], "ids");
+        assert_eq!(v["input"]["tokens"], ids.len());
+        let le: Vec<u8> = ids.iter().flat_map(|i| i.to_le_bytes()).collect();
+        assert_eq!(v["input"]["sha256"], sha256_hex(&le));
+        for r in v["results"].as_array().unwrap() {
+            assert_eq!(r["exact"], true, "{r}");
+        }
+        let f = ids_file.to_str().unwrap();
+        let cli = tacc(&["compress", "--ids", "--method", "model", f]);
+        assert_eq!(row(&v, "frame model")["bytes"], cli.len());
+        let cli = tacc(&["compress", "--ids", "--raw", "tacc-gzip", f]);
+        assert_eq!(row(&v, "ids tacc-gzip")["bytes"], cli.len());
+    }
+    let frame = post(
+        &server,
+        "/api/frame",
+        &json!({ "ids": ids, "method": "frame tacc" }),
+    );
+    let saved = temp("ids-frame.tacc", &frame.body);
+    let back: Vec<u32> =
+        serde_json::from_slice(&tacc(&["decompress", saved.to_str().unwrap()])).unwrap();
+    assert_eq!(back, ids);
+}
+
+#[test]
+fn bad_input_gets_a_clear_4xx_and_the_server_stays_up() {
+    let server = start();
+    let cases: Vec<(&str, Vec<u8>, u16, &str)> = vec![
+        (
+            "an ID outside the vocabulary",
+            json!({ "ids": "9906 11 99999999" })
+                .to_string()
+                .into_bytes(),
+            400,
+            "token ID 99999999 (number 3) is not a token of cl100k_base",
+        ),
+        (
+            "an ID that is not an integer",
+            json!({ "ids": "9906 eleven" }).to_string().into_bytes(),
+            400,
+            "token ID number 2 ('eleven') is not an integer",
+        ),
+        (
+            "a negative ID in an array",
+            json!({ "ids": [1, -2] }).to_string().into_bytes(),
+            400,
+            "token ID number 2 ('-2')",
+        ),
+        (
+            "too many IDs",
+            json!({ "ids": vec![1u32; (1 << 18) + 1] })
+                .to_string()
+                .into_bytes(),
+            413,
+            "at most 262,144",
+        ),
+        (
+            "text over 1 MiB",
+            json!({ "text": "a".repeat((1 << 20) + 1) })
+                .to_string()
+                .into_bytes(),
+            413,
+            "at most 1,048,576 bytes",
+        ),
+        (
+            "a body over 8 MiB",
+            {
+                let mut b = br#"{"text": ""#.to_vec();
+                b.resize(9 << 20, b'a');
+                b.extend_from_slice(br#""}"#);
+                b
+            },
+            413,
+            "larger than 8 MiB",
+        ),
+        (
+            "invalid UTF-8",
+            b"{\"text\": \"caf\xe9\"}".to_vec(),
+            400,
+            "not valid UTF-8",
+        ),
+        (
+            "malformed JSON",
+            b"{\"text\": ".to_vec(),
+            400,
+            "not valid JSON",
+        ),
+        ("not an object", b"[1, 2]".to_vec(), 400, "JSON object"),
+        ("no input", b"{}".to_vec(), 400, "nothing to compress"),
+        (
+            "empty text",
+            json!({ "text": "" }).to_string().into_bytes(),
+            400,
+            "the text is empty",
+        ),
+        (
+            "an unknown tokenizer",
+            json!({ "text": "hi", "tokenizer": "llama9" })
+                .to_string()
+                .into_bytes(),
+            400,
+            "unknown tokenizer 'llama9'",
+        ),
+        (
+            "a level out of range",
+            json!({ "text": "hi", "options": { "gzip_level": 13 } })
+                .to_string()
+                .into_bytes(),
+            400,
+            "gzip_level must be an integer from 1 to 12",
+        ),
+    ];
+    for (what, body, status, message) in cases {
+        let r = request(&server.addr, "POST", "/api/compress", body);
+        assert_eq!(r.status, status, "{what}: {}", r.text());
+        let error = r.error();
+        assert!(
+            error.contains(message),
+            "{what}: {error:?} lacks {message:?}"
+        );
+        // Still answering.
+        let ok = post(&server, "/api/compress", &json!({ "text": "still here" }));
+        assert_eq!(ok.status, 200, "after {what}");
+    }
+    let r = post(
+        &server,
+        "/api/frame",
+        &json!({ "text": "hi", "method": "frame nothing" }),
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.error().contains("unknown method 'frame nothing'"));
+    assert_eq!(get(&server, "/api/compress").status, 405);
+}
+
+#[test]
+fn a_busy_server_answers_everyone() {
+    let server = start();
+    let text = std::fs::read_to_string(prompt_path()).unwrap();
+    let handles: Vec<_> = (0..6)
+        .map(|i| {
+            let body = json!({ "text": format!("{i} {text}") })
+                .to_string()
+                .into_bytes();
+            let addr = server.addr.clone();
+            std::thread::spawn(move || request(&addr, "POST", "/api/compress", body).status)
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap(), 200);
+    }
+}
