@@ -1,10 +1,19 @@
 //! `tacc bench`: per-record compression of a JSONL corpus, as a chat service or prompt store does it.
+//!
+//! Each row (method) runs in a child process of its own (this binary, re-run with a hidden
+//! `--child-json`), so that row's peak memory can be read from the kernel and no row inherits
+//! another's heap. The child prints every record's payload size and times; this process sums them
+//! into the table, `--json` and the `--report` charts.
 
+use std::ffi::OsString;
 use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Instant;
 
-use crate::methods::rows;
+use serde_json::{json, Value};
+
+use crate::methods::{rows, Row};
 
 #[derive(clap::Args)]
 pub struct BenchArgs {
@@ -21,10 +30,26 @@ pub struct BenchArgs {
     /// Also write the results as JSON here.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
+    /// Also write a self-contained HTML report with charts (inline SVG, no external files).
+    #[arg(long, value_name = "FILE.html")]
+    report: Option<PathBuf>,
+    /// Also write each chart as a PNG in this directory (ratio-by-size.png, throughput.png...).
+    #[arg(long, value_name = "DIR")]
+    png_dir: Option<PathBuf>,
+    /// Size bands by UTF-8 bytes of a record: small < A <= medium < B <= large (suffixes K/KiB, M/MiB).
+    #[arg(long, value_name = "A,B", default_value = "1KiB,4KiB")]
+    bands: String,
+    /// Internal: run the one row named by --only here and print its per-record results as JSON.
+    #[arg(long, hide = true)]
+    child_json: bool,
 }
 
 /// Texts of a JSONL corpus (`.gz` or plain).
 pub fn read_records(path: &Path) -> tacc::Result<Vec<String>> {
+    read_records_limit(path, None)
+}
+
+fn read_records_limit(path: &Path, limit: Option<usize>) -> tacc::Result<Vec<String>> {
     let file = std::fs::File::open(path)
         .map_err(|e| tacc::Error::Io(format!("{}: {e}", path.display())))?;
     let reader: Box<dyn Read> = if path.extension().is_some_and(|e| e == "gz") {
@@ -34,11 +59,14 @@ pub fn read_records(path: &Path) -> tacc::Result<Vec<String>> {
     };
     let mut out = Vec::new();
     for (n, line) in BufReader::new(reader).lines().enumerate() {
+        if limit.is_some_and(|l| out.len() >= l) {
+            break;
+        }
         let line = line?;
         if line.trim().is_empty() {
             continue;
         }
-        let v: serde_json::Value = serde_json::from_str(&line).map_err(|e| {
+        let v: Value = serde_json::from_str(&line).map_err(|e| {
             tacc::Error::InvalidArgument(format!("{}:{}: {e}", path.display(), n + 1))
         })?;
         let text = v.get("text").and_then(|t| t.as_str()).ok_or_else(|| {
@@ -53,113 +81,532 @@ pub fn read_records(path: &Path) -> tacc::Result<Vec<String>> {
     Ok(out)
 }
 
-struct Result_ {
-    name: String,
-    bytes: u64,
-    enc: Duration,
-    dec: Duration,
-    /// Largest heap growth of one record's compress or decompress.
-    peak_heap: usize,
+/// Size bands by the UTF-8 bytes of a record.
+#[derive(Clone, Copy, Debug)]
+pub struct Bands {
+    /// small: bytes < medium_from
+    pub medium_from: u64,
+    /// large: bytes >= large_from
+    pub large_from: u64,
+}
+
+impl Bands {
+    pub const NAMES: [&'static str; 3] = ["small", "medium", "large"];
+
+    fn parse(s: &str) -> tacc::Result<Bands> {
+        let bad = || {
+            tacc::Error::InvalidArgument(format!(
+                "--bands '{s}': expected two sizes A,B with A < B, e.g. 1KiB,4KiB"
+            ))
+        };
+        let size = |t: &str| -> tacc::Result<u64> {
+            let t = t.trim();
+            let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+            let n: u64 = t[..split].parse().map_err(|_| bad())?;
+            let unit = match t[split..].trim().to_ascii_lowercase().as_str() {
+                "" | "b" => 1,
+                "k" | "kib" => 1 << 10,
+                "m" | "mib" => 1 << 20,
+                _ => return Err(bad()),
+            };
+            Ok(n * unit)
+        };
+        let (a, b) = s.split_once(',').ok_or_else(bad)?;
+        let (a, b) = (size(a)?, size(b)?);
+        if a == 0 || a >= b {
+            return Err(bad());
+        }
+        Ok(Bands {
+            medium_from: a,
+            large_from: b,
+        })
+    }
+
+    pub fn of(&self, bytes: u64) -> usize {
+        if bytes < self.medium_from {
+            0
+        } else if bytes < self.large_from {
+            1
+        } else {
+            2
+        }
+    }
+
+    /// "small < 1 KiB", "medium 1-4 KiB", "large >= 4 KiB".
+    pub fn label(&self, band: usize) -> String {
+        let (a, b) = (human_size(self.medium_from), human_size(self.large_from));
+        match band {
+            0 => format!("small < {a}"),
+            1 => format!("medium {a} – {b}"),
+            _ => format!("large ≥ {b}"),
+        }
+    }
+}
+
+/// 1024 -> "1 KiB", 1536 -> "1.5 KiB", 100 -> "100 B".
+pub fn human_size(n: u64) -> String {
+    let (v, unit) = if n >= 1 << 20 {
+        (n as f64 / (1u64 << 20) as f64, "MiB")
+    } else if n >= 1 << 10 {
+        (n as f64 / 1024.0, "KiB")
+    } else {
+        return format!("{n} B");
+    };
+    if v.fract() == 0.0 {
+        format!("{v} {unit}")
+    } else {
+        format!("{v:.1} {unit}")
+    }
+}
+
+/// Peak memory of one row, read from the kernel in its child process (Linux).
+#[derive(Clone, Copy, Debug)]
+pub struct Memory {
+    /// Peak resident set (VmHWM) above the resident set when the row started, in bytes: the
+    /// method's tables, contexts, buffers and code pages, over every record (each record on its own).
+    pub peak: u64,
+    /// Growth of the file-backed part of the resident set (RssFile): code pages and tables embedded
+    /// in the binary that this row touched; shared between processes. Included in `peak`.
+    pub file: u64,
+    /// Resident set when the row started: the records, their token IDs and the tokenizer.
+    pub start: u64,
+    /// Resident-set growth from building the tokenizer and tokenizing, less the token IDs themselves.
+    pub tokenizer: u64,
+}
+
+/// One row's results, per record in input order.
+pub struct RowRun {
+    pub name: String,
+    pub token_input: bool,
+    pub payload: Vec<u64>,
+    pub enc_ns: Vec<u64>,
+    pub dec_ns: Vec<u64>,
+    pub memory: Option<Memory>,
+}
+
+impl RowRun {
+    pub fn bytes(&self) -> u64 {
+        self.payload.iter().sum()
+    }
+    pub fn enc_secs(&self) -> f64 {
+        self.enc_ns.iter().sum::<u64>() as f64 / 1e9
+    }
+    pub fn dec_secs(&self) -> f64 {
+        self.dec_ns.iter().sum::<u64>() as f64 / 1e9
+    }
+}
+
+/// A whole benchmark run: what the table, `--json` and `--report` are made from.
+pub struct Bench {
+    pub input: String,
+    pub tokenizer: String,
+    /// UTF-8 bytes and tokens of each record.
+    pub text_bytes: Vec<u64>,
+    pub tokens: Vec<u64>,
+    pub tokenize_secs: f64,
+    pub bands: Bands,
+    pub rows: Vec<RowRun>,
+    /// Whether `--limit` cut the input.
+    pub limited: Option<usize>,
+    pub only: Option<String>,
+    pub wall_secs: f64,
+    /// The system's 1-minute load average when the run started and when it ended (Linux): other
+    /// work on the machine slows the timings.
+    pub load: Option<(f64, f64)>,
+}
+
+/// The 1-minute load average, from /proc/loadavg.
+fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Summary figures of one row, the same everywhere they are printed.
+pub struct Summary {
+    pub ratio: f64,
+    pub saved_percent: f64,
+    pub comp_mb_s: f64,
+    pub dec_mb_s: f64,
+    pub comp_mtok_s: f64,
+    pub dec_mtok_s: f64,
+}
+
+impl Bench {
+    pub fn total_bytes(&self) -> u64 {
+        self.text_bytes.iter().sum()
+    }
+    pub fn total_tokens(&self) -> u64 {
+        self.tokens.iter().sum()
+    }
+    pub fn band_counts(&self) -> [usize; 3] {
+        let mut c = [0; 3];
+        for &b in &self.text_bytes {
+            c[self.bands.of(b)] += 1;
+        }
+        c
+    }
+    pub fn summary(&self, r: &RowRun) -> Summary {
+        let (total, tokens) = (self.total_bytes() as f64, self.total_tokens() as f64);
+        let ratio = total / r.bytes().max(1) as f64;
+        let (e, d) = (r.enc_secs(), r.dec_secs());
+        Summary {
+            ratio,
+            saved_percent: 100.0 * (1.0 - 1.0 / ratio),
+            comp_mb_s: total / e / 1e6,
+            dec_mb_s: total / d / 1e6,
+            comp_mtok_s: tokens / e / 1e6,
+            dec_mtok_s: tokens / d / 1e6,
+        }
+    }
 }
 
 pub fn run(args: &BenchArgs) -> tacc::Result<()> {
-    let codec = args.tok.codec()?;
-    let mut texts = read_records(&args.input)?;
-    if let Some(n) = args.limit {
-        texts.truncate(n);
+    if args.child_json {
+        return child(args);
     }
+    let started = Instant::now();
+    let load_start = load_average();
+    let bands = Bands::parse(&args.bands)?;
+    let codec = args.tok.codec()?;
+    let texts = read_records_limit(&args.input, args.limit)?;
     let t0 = Instant::now();
     let ids: Vec<Vec<u32>> = texts.iter().map(|t| codec.tokenize(t)).collect();
-    let tokenize_time = t0.elapsed();
-    let total_bytes: u64 = texts.iter().map(|t| t.len() as u64).sum();
-    let total_tokens: u64 = ids.iter().map(|v| v.len() as u64).sum();
-    let progress = std::io::stderr().is_terminal();
-    let only: Option<Vec<String>> = args
-        .only
-        .as_ref()
-        .map(|s| s.split(',').map(|x| x.trim().to_string()).collect());
+    let tokenize_secs = t0.elapsed().as_secs_f64();
+    let selected = select(args.only.as_deref())?;
 
-    let mut results = Vec::new();
-    for row in rows() {
-        if only.as_ref().is_some_and(|o| !o.contains(&row.name)) {
-            continue;
-        }
-        if let (Some(text), Some(first)) = (texts.first(), ids.first()) {
-            row.warm_up(&codec, text, first)?;
-        }
-        let mut r = Result_ {
-            name: row.name.clone(),
-            bytes: 0,
-            enc: Duration::ZERO,
-            dec: Duration::ZERO,
-            peak_heap: 0,
-        };
-        for (i, (text, ids)) in texts.iter().zip(&ids).enumerate() {
-            if progress && i % 200 == 0 {
-                eprint!("\r{:<22} {:>6}/{}", row.name, i, texts.len());
-            }
-            let m = row.measure(&codec, text, ids)?;
-            if !m.restored {
-                return Err(tacc::Error::Mismatch(format!(
-                    "{} did not restore record {i}",
-                    row.name
-                )));
-            }
-            r.enc += m.encode;
-            r.dec += m.decode;
-            r.bytes += m.payload.len() as u64;
-            r.peak_heap = r.peak_heap.max(m.encode_peak_heap.max(m.decode_peak_heap));
-        }
-        results.push(r);
+    let mut bench = Bench {
+        input: args.input.display().to_string(),
+        tokenizer: codec.tokenizer_name().to_string(),
+        text_bytes: texts.iter().map(|t| t.len() as u64).collect(),
+        tokens: ids.iter().map(|v| v.len() as u64).collect(),
+        tokenize_secs,
+        bands,
+        rows: Vec::new(),
+        limited: args.limit.filter(|&l| l <= texts.len()),
+        only: args.only.clone(),
+        wall_secs: 0.0,
+        load: None,
+    };
+    drop((texts, ids));
+    for row in &selected {
+        bench
+            .rows
+            .push(run_child(args, row, bench.text_bytes.len())?);
     }
+    bench.wall_secs = started.elapsed().as_secs_f64();
+    bench.load = load_start.zip(load_average());
+    print_table(&bench);
+    if let Some(path) = &args.json {
+        let mut f = std::fs::File::create(path)
+            .map_err(|e| tacc::Error::Io(format!("{}: {e}", path.display())))?;
+        writeln!(
+            f,
+            "{}",
+            serde_json::to_string_pretty(&json_doc(&bench)).expect("json")
+        )?;
+    }
+    if let Some(path) = &args.report {
+        crate::report::write_html(&bench, path)?;
+        eprintln!("wrote {}", path.display());
+    }
+    if let Some(dir) = &args.png_dir {
+        let files = crate::report::write_pngs(&bench, dir)?;
+        eprintln!("wrote {} PNG charts in {}", files.len(), dir.display());
+    }
+    Ok(())
+}
+
+/// The rows `--only` names (all when absent); an unknown name is an error.
+fn select(only: Option<&str>) -> tacc::Result<Vec<Row>> {
+    let all = rows();
+    let Some(only) = only else { return Ok(all) };
+    let names: Vec<&str> = only.split(',').map(str::trim).collect();
+    if let Some(bad) = names.iter().find(|n| !all.iter().any(|r| r.name == **n)) {
+        let known: Vec<&str> = all.iter().map(|r| r.name.as_str()).collect();
+        return Err(tacc::Error::InvalidArgument(format!(
+            "--only: no row '{bad}' (rows: {})",
+            known.join(", ")
+        )));
+    }
+    Ok(all
+        .into_iter()
+        .filter(|r| names.contains(&r.name.as_str()))
+        .collect())
+}
+
+/// Runs one row in a child process (this binary with `--child-json`) and reads its results.
+fn run_child(args: &BenchArgs, row: &Row, records: usize) -> tacc::Result<RowRun> {
+    // /proc/self/exe is this very binary even if a rebuild has replaced the file meanwhile.
+    let exe = if Path::new("/proc/self/exe").exists() {
+        PathBuf::from("/proc/self/exe")
+    } else {
+        std::env::current_exe()?
+    };
+    let mut cmd_args: Vec<OsString> = vec!["bench".into(), args.input.clone().into()];
+    let tok = &args.tok;
+    cmd_args.extend(["--tokenizer".into(), tok.tokenizer.clone().into()]);
+    cmd_args.extend(["--pattern".into(), tok.pattern.clone().into()]);
+    for (flag, path) in [
+        ("--tiktoken-file", &tok.tiktoken_file),
+        ("--mapping", &tok.mapping),
+        ("--priors", &tok.priors),
+    ] {
+        if let Some(p) = path {
+            cmd_args.extend([flag.into(), p.clone().into()]);
+        }
+    }
+    if let Some(n) = args.limit {
+        cmd_args.extend(["--limit".into(), n.to_string().into()]);
+    }
+    cmd_args.extend(["--only".into(), row.name.clone().into()]);
+    cmd_args.push("--child-json".into());
+    let out = Command::new(exe)
+        .args(&cmd_args)
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()?;
+    if !out.status.success() {
+        return Err(tacc::Error::Io(format!(
+            "bench row '{}' failed in its child process ({})",
+            row.name, out.status
+        )));
+    }
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .map_err(|e| tacc::Error::Io(format!("bench row '{}': bad child output: {e}", row.name)))?;
+    let list = |key: &str| -> Vec<u64> {
+        v[key]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_u64).collect())
+            .unwrap_or_default()
+    };
+    let (payload, enc_ns, dec_ns) = (list("payload"), list("enc_ns"), list("dec_ns"));
+    if payload.len() != records || enc_ns.len() != records || dec_ns.len() != records {
+        return Err(tacc::Error::Io(format!(
+            "bench row '{}': the child measured {} records, expected {records}",
+            row.name,
+            payload.len()
+        )));
+    }
+    let m = &v["memory"];
+    let memory = m["peak_rss_bytes"].as_u64().map(|peak| Memory {
+        peak,
+        file: m["file_rss_bytes"].as_u64().unwrap_or(0),
+        start: m["start_rss_bytes"].as_u64().unwrap_or(0),
+        tokenizer: m["tokenizer_rss_bytes"].as_u64().unwrap_or(0),
+    });
+    Ok(RowRun {
+        name: row.name.clone(),
+        token_input: row.token_input,
+        payload,
+        enc_ns,
+        dec_ns,
+        memory,
+    })
+}
+
+/// The child: load and tokenize the records, then run one row over all of them while the kernel
+/// tracks the peak resident set; print per-record results as JSON on stdout.
+fn child(args: &BenchArgs) -> tacc::Result<()> {
+    let selected = select(args.only.as_deref())?;
+    let [row] = &selected[..] else {
+        return Err(tacc::Error::InvalidArgument(
+            "--child-json runs exactly one row (--only NAME)".into(),
+        ));
+    };
+    let texts = read_records_limit(&args.input, args.limit)?;
+    let rss_records = mem::settle().map(|s| s.rss);
+    let codec = args.tok.codec()?;
+    let ids: Vec<Vec<u32>> = texts.iter().map(|t| codec.tokenize(t)).collect();
+    let ids_bytes: u64 = ids.iter().map(|v| (v.capacity() * 4) as u64).sum();
+    let rss_tokenized = mem::settle().map(|s| s.rss);
+    let n = texts.len();
+    let (mut payload, mut enc_ns, mut dec_ns) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    let progress = std::io::stderr().is_terminal();
+
+    // From here on, everything resident that was not resident before is this row's.
+    let start = mem::settle().and_then(|s| mem::reset_peak().then_some(s));
+    if let (Some(text), Some(first)) = (texts.first(), ids.first()) {
+        row.warm_up(&codec, text, first)?;
+    }
+    for (i, (text, ids)) in texts.iter().zip(&ids).enumerate() {
+        if progress && i % 200 == 0 {
+            eprint!("\r{:<22} {:>6}/{}", row.name, i, n);
+        }
+        let m = row.measure(&codec, text, ids)?;
+        if !m.restored {
+            return Err(tacc::Error::Mismatch(format!(
+                "{} did not restore record {i}",
+                row.name
+            )));
+        }
+        payload.push(m.payload.len() as u64);
+        enc_ns.push(m.encode.as_nanos() as u64);
+        dec_ns.push(m.decode.as_nanos() as u64);
+    }
+    let end = mem::read();
     if progress {
         eprint!("\r{:40}\r", "");
     }
+    let memory = match (start, end) {
+        (Some(s), Some(e)) => json!({
+            "peak_rss_bytes": e.hwm.saturating_sub(s.rss),
+            "file_rss_bytes": e.file.saturating_sub(s.file).min(e.hwm.saturating_sub(s.rss)),
+            "start_rss_bytes": s.rss,
+            "tokenizer_rss_bytes": match (rss_records, rss_tokenized) {
+                (Some(a), Some(b)) => b.saturating_sub(a).saturating_sub(ids_bytes),
+                _ => 0,
+            },
+        }),
+        _ => Value::Null,
+    };
+    let doc = json!({
+        "row": row.name, "payload": payload, "enc_ns": enc_ns, "dec_ns": dec_ns, "memory": memory,
+    });
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer(&mut out, &doc).expect("json");
+    writeln!(out)?;
+    Ok(())
+}
 
+/// The resident set of this process, from /proc/self/status (Linux only).
+mod mem {
+    #[derive(Clone, Copy)]
+    pub struct Status {
+        pub rss: u64,
+        pub hwm: u64,
+        pub file: u64,
+    }
+
+    pub fn read() -> Option<Status> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let field = |name: &str| -> Option<u64> {
+            let line = status.lines().find(|l| l.starts_with(name))?;
+            let kib: u64 = line[name.len()..]
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse()
+                .ok()?;
+            Some(kib * 1024)
+        };
+        Some(Status {
+            rss: field("VmRSS:")?,
+            hwm: field("VmHWM:")?,
+            file: field("RssFile:")?,
+        })
+    }
+
+    /// Hands freed heap pages back to the kernel, so the next piece of work cannot hide in memory
+    /// that an earlier one left resident; then reads the status.
+    pub fn settle() -> Option<Status> {
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        // SAFETY: malloc_trim only releases free memory of glibc's allocator.
+        unsafe {
+            libc::malloc_trim(0);
+        }
+        read()
+    }
+
+    /// Resets the peak resident set (VmHWM) to the current one (Linux 4.0+: clear_refs 5).
+    pub fn reset_peak() -> bool {
+        std::fs::write("/proc/self/clear_refs", "5").is_ok()
+    }
+}
+
+fn print_table(b: &Bench) {
+    let (total_bytes, total_tokens) = (b.total_bytes(), b.total_tokens());
     println!(
         "{}: {} records, {} bytes, {} tokens ({}); per-record compression, all round trips verified",
-        args.input.display(),
-        texts.len(),
+        b.input,
+        b.text_bytes.len(),
         total_bytes,
         total_tokens,
-        codec.tokenizer_name()
+        b.tokenizer
     );
     println!(
         "tokenize: {:.1} MB/s, {:.2} M tokens/s",
-        total_bytes as f64 / tokenize_time.as_secs_f64() / 1e6,
-        total_tokens as f64 / tokenize_time.as_secs_f64() / 1e6
+        total_bytes as f64 / b.tokenize_secs / 1e6,
+        total_tokens as f64 / b.tokenize_secs / 1e6
     );
     println!(
         "{:<22} {:>7} {:>11} {:>10} {:>10} {:>11} {:>11}",
         "method", "ratio", "bytes", "comp MB/s", "dec MB/s", "comp Mtok/s", "dec Mtok/s"
     );
-    let mut json = Vec::new();
-    for r in &results {
-        let ratio = total_bytes as f64 / r.bytes.max(1) as f64;
-        let (e, d) = (r.enc.as_secs_f64(), r.dec.as_secs_f64());
+    for r in &b.rows {
+        let s = b.summary(r);
         println!(
             "{:<22} {:>7.3} {:>11} {:>10.1} {:>10.1} {:>11.2} {:>11.2}",
             r.name,
-            ratio,
-            r.bytes,
-            total_bytes as f64 / e / 1e6,
-            total_bytes as f64 / d / 1e6,
-            total_tokens as f64 / e / 1e6,
-            total_tokens as f64 / d / 1e6
+            s.ratio,
+            r.bytes(),
+            s.comp_mb_s,
+            s.dec_mb_s,
+            s.comp_mtok_s,
+            s.dec_mtok_s
         );
-        json.push(serde_json::json!({
-            "method": r.name, "ratio": ratio, "bytes": r.bytes,
-            "compress_seconds": e, "decompress_seconds": d, "peak_heap_bytes": r.peak_heap,
-        }));
     }
     println!("(frame rows include the frame header and CRC-32; text rows include tokenization; ids rows start from token IDs)");
-    if let Some(path) = &args.json {
-        let doc = serde_json::json!({
-            "input": args.input.display().to_string(), "records": texts.len(), "bytes": total_bytes,
-            "tokens": total_tokens, "tokenizer": codec.tokenizer_name(), "results": json,
-        });
-        let mut f = std::fs::File::create(path)?;
-        writeln!(f, "{}", serde_json::to_string_pretty(&doc).expect("json"))?;
+    let c = b.band_counts();
+    println!(
+        "size bands (UTF-8 bytes per record): {} {}, {} {}, {} {}",
+        b.bands.label(0),
+        c[0],
+        b.bands.label(1),
+        c[1],
+        b.bands.label(2),
+        c[2]
+    );
+    if b.rows.iter().any(|r| r.memory.is_some()) {
+        println!(
+            "peak memory, MiB (each row alone in a child process: peak RSS above its start; of which file-backed):"
+        );
+        for r in &b.rows {
+            if let Some(m) = r.memory {
+                println!("  {:<22} {:>8.2} {:>8.2}", r.name, mib(m.peak), mib(m.file));
+            }
+        }
     }
-    Ok(())
+}
+
+pub fn mib(bytes: u64) -> f64 {
+    bytes as f64 / (1u64 << 20) as f64
+}
+
+/// The `--json` document. Summary keys of earlier versions are kept (method, ratio, bytes,
+/// compress_seconds, decompress_seconds).
+pub fn json_doc(b: &Bench) -> Value {
+    let results: Vec<Value> = b
+        .rows
+        .iter()
+        .map(|r| {
+            let s = b.summary(r);
+            json!({
+                "method": r.name, "ratio": s.ratio, "bytes": r.bytes(),
+                "compress_seconds": r.enc_secs(), "decompress_seconds": r.dec_secs(),
+                "space_saved_percent": s.saved_percent,
+                "compress_mb_s": s.comp_mb_s, "decompress_mb_s": s.dec_mb_s,
+                "token_input": r.token_input,
+                "peak_rss_bytes": r.memory.map(|m| m.peak),
+                "peak_rss_file_bytes": r.memory.map(|m| m.file),
+            })
+        })
+        .collect();
+    let c = b.band_counts();
+    json!({
+        "input": b.input, "records": b.text_bytes.len(), "bytes": b.total_bytes(),
+        "tokens": b.total_tokens(), "tokenizer": b.tokenizer, "results": results,
+        "bands": {
+            "medium_from_bytes": b.bands.medium_from, "large_from_bytes": b.bands.large_from,
+            "small": c[0], "medium": c[1], "large": c[2],
+        },
+        "memory_measure": "peak RSS (VmHWM) of a child process running only this row, above its RSS before the row's first call; bytes",
+    })
 }

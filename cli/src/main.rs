@@ -1,14 +1,9 @@
 //! The `tacc` command line: compress, decompress, stats, bench, mapping.
 
-mod alloc;
 mod bench;
 mod methods;
 mod report;
 mod serve;
-
-// Counts heap bytes so `tacc bench` can report peak memory per method (alloc.rs).
-#[global_allocator]
-static HEAP: alloc::Counting = alloc::Counting;
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};

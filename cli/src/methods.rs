@@ -3,9 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use tacc::{Codec, Method, Options};
-
-use crate::alloc;
+use tacc::{Codec, Content, Method, Options};
 
 type RunFn = Box<dyn Fn(&Codec, &str, &[u32]) -> tacc::Result<Vec<u8>>>;
 type BackFn = Box<dyn Fn(&Codec, &[u8]) -> tacc::Result<Restored>>;
@@ -15,6 +13,8 @@ pub struct Row {
     pub name: String,
     /// Text in, payload out; the flag says whether this row's input is pre-tokenized IDs.
     pub token_input: bool,
+    /// A self-describing tacc frame (else a headerless payload whose reader must know the layout).
+    pub is_frame: bool,
     run: RunFn,
     back: BackFn,
 }
@@ -24,6 +24,39 @@ enum Restored {
     Ids(Vec<u32>),
 }
 
+/// A frame of ours with these options (levels, checksum); its name carries the level that matters.
+/// Frames are read back from their header alone (the codec matters only for a custom tokenizer).
+pub fn frame_row(opts: Options, token_input: bool) -> Row {
+    let name = match opts.method {
+        None => "frame auto".to_string(),
+        Some(m @ (Method::Zstd | Method::LopaceHybrid)) => {
+            format!("frame {}-{}", m.name(), opts.zstd_level)
+        }
+        Some(m @ (Method::Gzip | Method::TaccGzip)) => {
+            format!("frame {}-{}", m.name(), opts.gzip_level)
+        }
+        Some(m) => format!("frame {}", m.name()),
+    };
+    let run: RunFn = if token_input {
+        Box::new(move |c, _, ids| c.compress_token_ids(ids, &opts))
+    } else {
+        Box::new(move |c, t, _| c.compress_text(t, &opts))
+    };
+    Row {
+        name,
+        token_input,
+        is_frame: true,
+        run,
+        back: Box::new(|c, b| match c.decompress(b)? {
+            Content::Text(t) => Ok(Restored::Text(t)),
+            Content::TokenIds(ids) => Ok(Restored::Ids(ids)),
+            Content::Bytes(_) => Err(tacc::Error::InvalidArgument(
+                "the frame holds bytes, not text or token IDs".into(),
+            )),
+        }),
+    }
+}
+
 fn framed(method: Option<Method>, zstd_level: i32, gzip_level: i32) -> Row {
     let opts = Options {
         method,
@@ -31,22 +64,7 @@ fn framed(method: Option<Method>, zstd_level: i32, gzip_level: i32) -> Row {
         gzip_level,
         ..Options::default()
     };
-    let name = match method {
-        None => "frame auto".to_string(),
-        Some(Method::Zstd | Method::LopaceHybrid) => {
-            format!("frame {}-{zstd_level}", method.unwrap().name())
-        }
-        Some(Method::Gzip | Method::TaccGzip) => {
-            format!("frame {}-{gzip_level}", method.unwrap().name())
-        }
-        Some(m) => format!("frame {}", m.name()),
-    };
-    Row {
-        name,
-        token_input: false,
-        run: Box::new(move |c, t, _| c.compress_text(t, &opts)),
-        back: Box::new(|c, b| c.decompress_text(b).map(Restored::Text)),
-    }
+    frame_row(opts, false)
 }
 
 pub fn rows() -> Vec<Row> {
@@ -63,6 +81,7 @@ pub fn rows() -> Vec<Row> {
     rows.push(Row {
         name: "raw brotli-11".into(),
         token_input: false,
+        is_frame: false,
         run: Box::new(|_, t, _| {
             let mut out = Vec::new();
             let params = brotli::enc::BrotliEncoderParams {
@@ -84,6 +103,7 @@ pub fn rows() -> Vec<Row> {
     rows.push(Row {
         name: "raw tacc".into(),
         token_input: false,
+        is_frame: false,
         run: Box::new(|c, t, _| c.encode_token_ids(&c.tokenize(t), false)),
         back: Box::new(|c, b| {
             c.detokenize(&c.decode_token_ids(b, false)?)
@@ -93,6 +113,7 @@ pub fn rows() -> Vec<Row> {
     rows.push(Row {
         name: "raw tacc-gzip".into(),
         token_input: false,
+        is_frame: false,
         run: Box::new(|c, t, _| c.encode_token_ids(&c.tokenize(t), true)),
         back: Box::new(|c, b| {
             c.detokenize(&c.decode_token_ids(b, true)?)
@@ -102,6 +123,7 @@ pub fn rows() -> Vec<Row> {
     rows.push(Row {
         name: "raw lopace-hybrid-15".into(),
         token_input: false,
+        is_frame: false,
         run: Box::new(|c, t, _| c.lopace_compress(t, tacc::LopaceMethod::Hybrid, 15)),
         back: Box::new(|c, b| {
             c.lopace_decompress(b, tacc::LopaceMethod::Hybrid)
@@ -111,6 +133,7 @@ pub fn rows() -> Vec<Row> {
     rows.push(Row {
         name: "raw lopace-zstd-15".into(),
         token_input: false,
+        is_frame: false,
         run: Box::new(|c, t, _| c.lopace_compress(t, tacc::LopaceMethod::Zstd, 15)),
         back: Box::new(|c, b| {
             c.lopace_decompress(b, tacc::LopaceMethod::Zstd)
@@ -121,59 +144,57 @@ pub fn rows() -> Vec<Row> {
     rows.push(Row {
         name: "ids tacc".into(),
         token_input: true,
+        is_frame: false,
         run: Box::new(|c, _, ids| c.encode_token_ids(ids, false)),
         back: Box::new(|c, b| c.decode_token_ids(b, false).map(Restored::Ids)),
     });
     rows.push(Row {
         name: "ids model".into(),
-        token_input: true,
-        run: Box::new(|c, _, ids| c.compress_token_ids(ids, &Options::method(Method::Model))),
-        back: Box::new(|c, b| c.decompress_token_ids(b).map(Restored::Ids)),
+        ..frame_row(Options::method(Method::Model), true)
     });
     rows.push(Row {
         name: "ids tacc-gzip".into(),
         token_input: true,
+        is_frame: false,
         run: Box::new(|c, _, ids| c.encode_token_ids(ids, true)),
         back: Box::new(|c, b| c.decode_token_ids(b, true).map(Restored::Ids)),
     });
     rows
 }
 
-/// One record through one row: payload size, times, peak heap and whether it came back intact.
+/// One record through one row: payload, times and whether it came back intact. (Memory is
+/// measured per row, in a process of its own: see bench.rs.)
 pub struct Measurement {
     pub payload: Vec<u8>,
     pub encode: Duration,
     pub decode: Duration,
-    /// Peak heap growth during encode and during decode, in bytes (0 when not tracked).
-    pub encode_peak_heap: usize,
-    pub decode_peak_heap: usize,
     pub restored: bool,
+    /// What came back, as bytes: the text's UTF-8, or each token ID as u32 little-endian.
+    pub restored_content: Vec<u8>,
 }
 
 impl Row {
     /// Compress then restore one record; `restored` says whether the round trip was exact.
     pub fn measure(&self, codec: &Codec, text: &str, ids: &[u32]) -> tacc::Result<Measurement> {
-        let heap = alloc::Peak::start();
         let t = Instant::now();
         let payload = (self.run)(codec, text, ids)?;
         let encode = t.elapsed();
-        let encode_peak_heap = heap.bytes();
-        let heap = alloc::Peak::start();
         let t = Instant::now();
         let back = (self.back)(codec, &payload)?;
         let decode = t.elapsed();
-        let decode_peak_heap = heap.bytes();
-        let restored = match &back {
-            Restored::Ids(v) => self.token_input && v == ids,
-            Restored::Text(s) => !self.token_input && s == text,
+        let (restored, restored_content) = match back {
+            Restored::Ids(v) => (
+                self.token_input && v == ids,
+                v.iter().flat_map(|id| id.to_le_bytes()).collect(),
+            ),
+            Restored::Text(s) => (!self.token_input && s == text, s.into_bytes()),
         };
         Ok(Measurement {
             payload,
             encode,
             decode,
-            encode_peak_heap,
-            decode_peak_heap,
             restored,
+            restored_content,
         })
     }
 

@@ -5,9 +5,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
-use tacc::{Codec, Content, LopaceMethod, Method, Options};
+use tacc::{Codec, Method, Options};
 
-use crate::methods::{self, Row};
+use crate::methods::{self, Measurement, Row};
 
 /// Largest text one request may carry: 1 MiB of UTF-8.
 pub const MAX_TEXT_BYTES: usize = 1 << 20;
@@ -317,66 +317,25 @@ fn ids_le(ids: &[u32]) -> Vec<u8> {
     ids.iter().flat_map(|id| id.to_le_bytes()).collect()
 }
 
-fn content_bytes(c: Content) -> Vec<u8> {
-    match c {
-        Content::Text(t) => t.into_bytes(),
-        Content::Bytes(b) => b,
-        Content::TokenIds(ids) => ids_le(&ids),
+/// The table's rows: frames made with the request's options, then the rows shared with
+/// `tacc bench` that are not frames (the peers' raw payloads, brotli, the token-ID payloads).
+fn table_rows(ids_mode: bool, s: &Settings) -> Vec<Row> {
+    let mut methods = vec![
+        Some(Method::Gzip),
+        Some(Method::Zstd),
+        Some(Method::LopaceHybrid),
+        Some(Method::Tacc),
+        Some(Method::TaccGzip),
+        Some(Method::Model),
+        None,
+    ];
+    if ids_mode {
+        // Byte-oriented methods need text.
+        methods.retain(|m| !matches!(m, Some(Method::Gzip | Method::Zstd)));
     }
-}
-
-/// One line of the table: a frame made here with the request's options, or a row shared with
-/// `tacc bench` (the peers' raw payloads, brotli, the token-ID rows).
-enum Probe {
-    Frame { name: String, opts: Options },
-    Shared(Row),
-}
-
-impl Probe {
-    fn name(&self) -> &str {
-        match self {
-            Probe::Frame { name, .. } => name,
-            Probe::Shared(row) => &row.name,
-        }
-    }
-}
-
-fn frame_name(method: Option<Method>, opts: &Options) -> String {
-    match method {
-        None => "frame auto".into(),
-        Some(m @ (Method::Zstd | Method::LopaceHybrid)) => {
-            format!("frame {}-{}", m.name(), opts.zstd_level)
-        }
-        Some(m @ (Method::Gzip | Method::TaccGzip)) => {
-            format!("frame {}-{}", m.name(), opts.gzip_level)
-        }
-        Some(m) => format!("frame {}", m.name()),
-    }
-}
-
-fn probes(ids_mode: bool, s: &Settings) -> Vec<Probe> {
-    let methods: &[Option<Method>] = if ids_mode {
-        &[
-            Some(Method::LopaceHybrid),
-            Some(Method::Tacc),
-            Some(Method::TaccGzip),
-            Some(Method::Model),
-            None,
-        ]
-    } else {
-        &[
-            Some(Method::Gzip),
-            Some(Method::Zstd),
-            Some(Method::LopaceHybrid),
-            Some(Method::Tacc),
-            Some(Method::TaccGzip),
-            Some(Method::Model),
-            None,
-        ]
-    };
-    let mut out: Vec<Probe> = methods
-        .iter()
-        .map(|&m| {
+    let mut out: Vec<Row> = methods
+        .into_iter()
+        .map(|m| {
             let opts = Options {
                 method: m,
                 zstd_level: if m == Some(Method::LopaceHybrid) {
@@ -387,22 +346,13 @@ fn probes(ids_mode: bool, s: &Settings) -> Vec<Probe> {
                 gzip_level: s.gzip_level,
                 checksum: s.checksum,
             };
-            Probe::Frame {
-                name: frame_name(m, &opts),
-                opts,
-            }
+            methods::frame_row(opts, ids_mode)
         })
         .collect();
-    // The shared rows that are not frames of ours: those are made above, with the options.
     out.extend(
         methods::rows()
             .into_iter()
-            .filter(|r| {
-                r.token_input == ids_mode
-                    && !r.name.starts_with("frame ")
-                    && !(ids_mode && r.name.ends_with(" model"))
-            })
-            .map(Probe::Shared),
+            .filter(|r| r.token_input == ids_mode && !r.is_frame),
     );
     out
 }
@@ -453,107 +403,19 @@ fn prepare(codec: &Codec, input: &Input) -> Result<Prepared, ApiError> {
     }
 }
 
-struct Measured {
-    payload: Vec<u8>,
-    encode: Duration,
-    decode: Duration,
-    restored: bool,
-}
-
-fn measure_once(probe: &Probe, codec: &Codec, p: &Prepared) -> tacc::Result<Measured> {
-    match probe {
-        Probe::Frame { opts, .. } => {
-            let t = Instant::now();
-            let payload = if p.ids_mode {
-                codec.compress_token_ids(&p.ids, opts)?
-            } else {
-                codec.compress_text(&p.text, opts)?
-            };
-            let encode = t.elapsed();
-            let t = Instant::now();
-            let back = codec.decompress(&payload)?;
-            let decode = t.elapsed();
-            let restored = match &back {
-                Content::Text(s) => !p.ids_mode && *s == p.text,
-                Content::TokenIds(v) => p.ids_mode && *v == p.ids,
-                Content::Bytes(_) => false,
-            };
-            Ok(Measured {
-                payload,
-                encode,
-                decode,
-                restored,
-            })
-        }
-        Probe::Shared(row) => {
-            let m = row.measure(codec, &p.text, &p.ids)?;
-            Ok(Measured {
-                payload: m.payload,
-                encode: m.encode,
-                decode: m.decode,
-                restored: m.restored,
-            })
-        }
-    }
-}
-
 /// Small inputs are timed several times (best of up to 5 within ~20 ms); large ones once.
-fn measure(probe: &Probe, codec: &Codec, p: &Prepared) -> tacc::Result<Measured> {
+fn measure(row: &Row, codec: &Codec, p: &Prepared) -> tacc::Result<Measurement> {
     let started = Instant::now();
-    let mut best = measure_once(probe, codec, p)?;
+    let mut best = row.measure(codec, &p.text, &p.ids)?;
     let mut runs = 1;
     while runs < 5 && started.elapsed() < Duration::from_millis(20) {
-        let m = measure_once(probe, codec, p)?;
+        let m = row.measure(codec, &p.text, &p.ids)?;
         best.encode = best.encode.min(m.encode);
         best.decode = best.decode.min(m.decode);
         best.restored &= m.restored;
         runs += 1;
     }
     Ok(best)
-}
-
-/// Reads a payload back the way its reader would, independently of the row's own check:
-/// frames with `tacc::decompress` (what `tacc decompress` does), the peers' payloads with their
-/// layout. Returns (is a frame, the restored content as hashed), or None for an unknown layout.
-fn read_back(name: &str, codec: &Codec, payload: &[u8]) -> Option<(bool, tacc::Result<Vec<u8>>)> {
-    let text = |r: tacc::Result<String>| r.map(String::into_bytes);
-    if payload.starts_with(&tacc::format::MAGIC) {
-        if let Ok(c) = tacc::decompress(payload) {
-            return Some((true, Ok(content_bytes(c))));
-        }
-    }
-    if name.starts_with("frame ") {
-        return Some((true, tacc::decompress(payload).map(content_bytes)));
-    }
-    let r = match name {
-        "raw tacc" | "raw tacc-gzip" => {
-            let gzip = name.ends_with("gzip");
-            text(
-                codec
-                    .decode_token_ids(payload, gzip)
-                    .and_then(|ids| codec.detokenize(&ids)),
-            )
-        }
-        "ids tacc" | "ids tacc-gzip" => codec
-            .decode_token_ids(payload, name.ends_with("gzip"))
-            .map(|ids| ids_le(&ids)),
-        n if n.starts_with("raw brotli") => {
-            let mut out = Vec::new();
-            brotli::BrotliDecompress(&mut &payload[..], &mut out)
-                .map(|_| out)
-                .map_err(|e| tacc::Error::Corrupt {
-                    format: "brotli",
-                    detail: e.to_string(),
-                })
-        }
-        n if n.starts_with("raw lopace-") => {
-            let rest = &n["raw lopace-".len()..];
-            let m = LopaceMethod::from_name(rest.split('-').next().unwrap_or(rest)).ok()?;
-            text(codec.lopace_decompress(payload, m))
-        }
-        _ => return None,
-    };
-    Some((false, r))
 }
 
 fn slug(name: &str) -> String {
@@ -575,19 +437,16 @@ fn per(numerator: f64, denominator: usize) -> Value {
     }
 }
 
-fn result_row(probe: &Probe, codec: &Codec, p: &Prepared, sha_in: &str) -> Value {
-    let name = probe.name();
-    let m = match measure(probe, codec, p) {
+fn result_row(row: &Row, codec: &Codec, p: &Prepared, sha_in: &str) -> Value {
+    let name = &row.name;
+    let m = match measure(row, codec, p) {
         Ok(m) => m,
         Err(e) => return json!({ "name": name, "error": e.to_string() }),
     };
-    let (is_frame, sha_out) = match read_back(name, codec, &m.payload) {
-        Some((f, Ok(bytes))) => (f, Some(sha256_hex(&bytes))),
-        Some((f, Err(_))) => (f, None),
-        None => (false, None),
-    };
+    let is_frame = row.is_frame;
+    let sha_out = sha256_hex(&m.restored_content);
     let bytes = m.payload.len();
-    let exact = m.restored && sha_out.as_deref() == Some(sha_in);
+    let exact = m.restored && sha_out == sha_in;
     json!({
         "name": name,
         "kind": if is_frame { "frame" } else { "raw" },
@@ -611,9 +470,9 @@ fn result_row(probe: &Probe, codec: &Codec, p: &Prepared, sha_in: &str) -> Value
 pub fn compress(codec: &Codec, req: &Request) -> Result<Value, ApiError> {
     let p = prepare(codec, &req.input)?;
     let sha_in = sha256_hex(&p.content);
-    let rows: Vec<Value> = probes(p.ids_mode, &req.settings)
+    let rows: Vec<Value> = table_rows(p.ids_mode, &req.settings)
         .iter()
-        .map(|probe| result_row(probe, codec, &p, &sha_in))
+        .map(|row| result_row(row, codec, &p, &sha_in))
         .collect();
     let smallest = rows
         .iter()
@@ -677,29 +536,31 @@ pub fn compress(codec: &Codec, req: &Request) -> Result<Value, ApiError> {
 /// `/api/frame`: the bytes of one row (a `.tacc` frame, or a peer's raw payload) and a file name.
 pub fn frame(codec: &Codec, req: &Request) -> Result<(Vec<u8>, String), ApiError> {
     let p = prepare(codec, &req.input)?;
-    let all = probes(p.ids_mode, &req.settings);
+    let all = table_rows(p.ids_mode, &req.settings);
     let Some(wanted) = req.method.as_deref() else {
         return Err(ApiError::bad(
             "say which method's bytes to download: \"method\": \"frame model\"",
         ));
     };
-    let probe = all.iter().find(|pr| pr.name() == wanted).ok_or_else(|| {
-        let names: Vec<&str> = all.iter().map(Probe::name).collect();
+    let row = all.iter().find(|r| r.name == wanted).ok_or_else(|| {
+        let names: Vec<&str> = all.iter().map(|r| r.name.as_str()).collect();
         ApiError::bad(format!(
             "unknown method '{}' for this input (one of: {})",
             clip(wanted),
             names.join(", ")
         ))
     })?;
-    let m = measure_once(probe, codec, &p)?;
+    let m = row.measure(codec, &p.text, &p.ids)?;
     if !m.restored {
         return Err(ApiError::internal(format!(
             "{wanted} did not restore this input exactly; nothing to download"
         )));
     }
-    let is_frame =
-        m.payload.starts_with(&tacc::format::MAGIC) && tacc::decompress(&m.payload).is_ok();
-    let file = format!("{}.{}", slug(wanted), if is_frame { "tacc" } else { "bin" });
+    let file = format!(
+        "{}.{}",
+        slug(wanted),
+        if row.is_frame { "tacc" } else { "bin" }
+    );
     Ok((m.payload, file))
 }
 
