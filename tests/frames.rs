@@ -249,3 +249,46 @@ proptest! {
         }
     }
 }
+
+/// Chat completions from the dev corpus (none when ../shared is absent: CI always has it).
+fn chat_dev(limit: usize) -> Vec<String> {
+    use std::io::{BufRead, BufReader};
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpus/chat-dev.jsonl.gz"
+    );
+    let file = std::fs::File::open(path).expect("../shared/corpus/chat-dev.jsonl.gz");
+    BufReader::new(flate2::read::MultiGzDecoder::new(file))
+        .lines()
+        .take(limit)
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(&l.unwrap()).unwrap();
+            v["text"].as_str().unwrap().to_string()
+        })
+        .collect()
+}
+
+/// The CRC covers the content, not the header: a flipped "checksum present" bit turns the CRC
+/// into 4 trailing payload bytes. The model decoder's end check must refuse those frames.
+#[test]
+fn a_frame_that_lost_its_checksum_flag_is_refused_not_misread() {
+    let c = codec();
+    let texts = chat_dev(300);
+    assert_eq!(texts.len(), 300);
+    let (mut refused, mut same) = (0, 0);
+    for text in &texts {
+        let mut frame = c.compress_text(text, &Options::default()).unwrap();
+        assert_eq!(frame[4] & 1, 1, "default frames carry a checksum");
+        frame[4] &= !1;
+        match c.decompress_text(&frame) {
+            Err(_) => refused += 1,
+            Ok(back) => {
+                assert_eq!(&back, text, "wrong text returned");
+                same += 1;
+            }
+        }
+    }
+    eprintln!("checksum flag cleared: {refused} refused, {same} decoded to the right text");
+    assert_eq!(refused + same, 300);
+    assert!(refused >= 290, "only {refused} of 300 refused");
+}

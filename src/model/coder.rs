@@ -81,6 +81,24 @@ impl<'a> Decoder<'a> {
         }
         d
     }
+    /// After the last decision: whether the data ends exactly where the encoder's `flush` ended
+    /// it. The decoder's state mirrors the encoder's, so it knows how many bytes the minimal
+    /// flush wrote and what they were; bytes appended to a payload (or cut from it) show here
+    /// even when every token still decoded.
+    pub(crate) fn ends_exactly(&self) -> bool {
+        let mut flusher = Encoder {
+            x1: self.x1,
+            x2: self.x2,
+            out: Vec::new(),
+        };
+        let tail = flusher.flush();
+        // Bytes shifted out while coding: all that was read, minus the 4 read ahead at the start.
+        let Some(coded) = self.pos.checked_sub(4) else {
+            return false;
+        };
+        coded + tail.len() == self.data.len() && self.data[coded..] == tail[..]
+    }
+
     #[inline(always)]
     fn next_byte(&mut self) -> u32 {
         let b = self.data.get(self.pos).copied().unwrap_or(0) as u32;

@@ -172,6 +172,11 @@ impl TokenDecoder {
             debug_assert!(t < self.vocab_size);
             out.push(t);
         }
+        if !dec.ends_exactly() {
+            return Err(ModelError::Corrupt(
+                "the coded bytes do not end where the last token ends".into(),
+            ));
+        }
         Ok(out)
     }
 
