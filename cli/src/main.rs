@@ -450,3 +450,16 @@ fn print_stats(codec: &Codec, text: &str) -> tacc::Result<()> {
     }
     Ok(())
 }
+
+/// 1234567 -> "1,234,567" (the report and the playground print counts this way).
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -13,6 +13,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::bench::{human_size, mib, Bands, Bench, RowRun};
+use crate::thousands;
 
 /// Size of every chart, in pixels (SVG user units and PNG pixels).
 pub const WIDTH: u32 = 900;
@@ -948,19 +949,6 @@ fn html_escape(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-}
-
-/// 1234567 -> "1,234,567".
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// CPU model, logical CPUs, memory and kernel, from /proc (Linux); what is known elsewhere.

@@ -5,6 +5,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
+
+use crate::thousands;
 use tacc::{Codec, Method, Options};
 
 use crate::methods::{self, Measurement, Row};
@@ -109,18 +111,6 @@ pub struct Request {
     pub method: Option<String>,
 }
 
-fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 fn clip(s: &str) -> String {
     match s.char_indices().nth(24) {
         Some((i, _)) => format!("{}…", &s[..i]),
@@ -156,8 +146,8 @@ pub fn parse_request(body: &[u8]) -> Result<Request, ApiError> {
             if text.len() > MAX_TEXT_BYTES {
                 return Err(ApiError::too_large(format!(
                     "the text is {} bytes; the playground takes at most {} bytes (1 MiB) at a time. `tacc compress` has no such limit",
-                    thousands(text.len()),
-                    thousands(MAX_TEXT_BYTES)
+                    thousands(text.len() as u64),
+                    thousands(MAX_TEXT_BYTES as u64)
                 )));
             }
             if text.is_empty() {
@@ -226,15 +216,15 @@ fn parse_settings(o: &Map<String, Value>) -> Result<Settings, ApiError> {
 fn too_many_ids(n: usize) -> ApiError {
     ApiError::too_large(format!(
         "{} token IDs; the playground takes at most {} at a time. `tacc compress --ids` has no such limit",
-        if n > MAX_IDS { format!("more than {}", thousands(MAX_IDS)) } else { thousands(n) },
-        thousands(MAX_IDS)
+        if n > MAX_IDS { format!("more than {}", thousands(MAX_IDS as u64)) } else { thousands(n as u64) },
+        thousands(MAX_IDS as u64)
     ))
 }
 
 fn not_an_id(position: usize, what: &str) -> ApiError {
     ApiError::bad(format!(
         "token ID number {} ('{}') is not an integer from 0 to 4294967295",
-        thousands(position),
+        thousands(position as u64),
         clip(what)
     ))
 }
@@ -297,7 +287,7 @@ fn token_bytes(codec: &Codec, ids: &[u32]) -> Result<Vec<Vec<u8>>, ApiError> {
             tok.decode_bytes(&[id]).map_err(|_| {
                 ApiError::bad(format!(
                     "token ID {id} (number {}) is not a token of {} (its IDs run from 0 to {})",
-                    thousands(i + 1),
+                    thousands((i + 1) as u64),
                     codec.tokenizer_name(),
                     tok.vocab_size() - 1
                 ))
