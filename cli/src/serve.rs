@@ -13,6 +13,7 @@
 //!
 //! Limits: 1 MiB of text or 262,144 token IDs per request (413 beyond), 8 MiB of request body.
 //! Errors are JSON `{"error": "..."}` with status 400, 413 or 500; the server keeps running.
+//! On loopback, requests must name a loopback host (DNS rebinding); POSTs must be JSON (415).
 
 mod compute;
 
@@ -116,7 +117,7 @@ async fn serve(args: &ServeArgs) -> tacc::Result<()> {
         codecs: Mutex::new(HashMap::new()),
         permits: Semaphore::new(args.jobs as usize),
     });
-    axum::serve(listener, router(state))
+    axum::serve(listener, router(state, addr.ip().is_loopback()))
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| tacc::Error::Io(format!("server: {e}")))?;
@@ -124,7 +125,8 @@ async fn serve(args: &ServeArgs) -> tacc::Result<()> {
     Ok(())
 }
 
-fn router(state: Arc<AppState>) -> Router {
+fn router(state: Arc<AppState>, loopback: bool) -> Router {
+    let guard = axum::middleware::from_fn_with_state(loopback, same_machine_only);
     Router::new()
         .route(
             "/",
@@ -160,7 +162,56 @@ fn router(state: Arc<AppState>) -> Router {
             })
         })
         .layer(DefaultBodyLimit::max(compute::MAX_BODY_BYTES))
+        .layer(guard)
         .with_state(state)
+}
+
+/// A loopback playground answers only requests addressed to a loopback name (a web page that
+/// rebinds its own DNS name to 127.0.0.1 sends its own name as Host), and the API takes only
+/// `application/json`, which a cross-site form cannot send without the browser asking first.
+async fn same_machine_only(
+    State(loopback): State<bool>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    match refusal(loopback, &req) {
+        Some(e) => error_response(e),
+        None => next.run(req).await,
+    }
+}
+
+fn refusal(loopback: bool, req: &axum::extract::Request) -> Option<ApiError> {
+    let header_str = |name| {
+        req.headers()
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+            .unwrap_or("")
+    };
+    if loopback {
+        let host = header_str(header::HOST);
+        let name = match host.rsplit_once(':') {
+            Some((n, port)) if !port.contains(']') => n,
+            _ => host,
+        };
+        if !matches!(name, "localhost" | "127.0.0.1" | "[::1]") {
+            return Some(ApiError {
+                status: 421,
+                message: format!(
+                    "this playground listens on loopback and answers only requests for localhost, 127.0.0.1 or [::1], not '{}'",
+                    host.chars().take(100).collect::<String>()
+                ),
+            });
+        }
+    }
+    if req.method() == axum::http::Method::POST
+        && !header_str(header::CONTENT_TYPE).starts_with("application/json")
+    {
+        return Some(ApiError {
+            status: 415,
+            message: "send the request as Content-Type: application/json".into(),
+        });
+    }
+    None
 }
 
 fn asset(body: &'static str, content_type: &'static str) -> Response {

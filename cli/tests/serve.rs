@@ -91,13 +91,24 @@ impl Reply {
 /// One request on a fresh connection (`Connection: close`). The body is written from another
 /// thread, so a server that answers before reading it all (413) does not block the client.
 fn request(addr: &str, method: &str, path: &str, body: Vec<u8>) -> Reply {
+    request_as(addr, addr, "application/json", method, path, body)
+}
+
+/// `request` with a chosen Host and Content-Type.
+fn request_as(
+    addr: &str,
+    host: &str,
+    content_type: &str,
+    method: &str,
+    path: &str,
+    body: Vec<u8>,
+) -> Reply {
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(120)))
         .unwrap();
     let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-        addr,
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
         body.len()
     );
     let mut writer = stream.try_clone().unwrap();
@@ -622,5 +633,62 @@ fn a_busy_server_answers_everyone() {
         .collect();
     for h in handles {
         assert_eq!(h.join().unwrap(), 200);
+    }
+}
+
+#[test]
+fn only_loopback_names_and_json_are_answered() {
+    let server = start();
+    let port = server.addr.rsplit_once(':').unwrap().1;
+    let body = br#"{"text": "hello"}"#.to_vec();
+    // A page that rebinds its own DNS name to 127.0.0.1 sends that name as Host.
+    for host in [
+        "attacker.example",
+        &format!("attacker.example:{port}"),
+        "127.0.0.2",
+    ] {
+        let r = request_as(
+            &server.addr,
+            host,
+            "application/json",
+            "GET",
+            "/",
+            Vec::new(),
+        );
+        assert_eq!(r.status, 421, "Host: {host}");
+        assert!(r.error().contains("loopback"), "{}", r.error());
+    }
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+        "localhost".to_string(),
+    ] {
+        let r = request_as(
+            &server.addr,
+            &host,
+            "application/json",
+            "POST",
+            "/api/compress",
+            body.clone(),
+        );
+        assert_eq!(r.status, 200, "Host: {host}: {}", r.text());
+    }
+    // What a cross-site <form> can send without the browser asking first.
+    for ct in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+    ] {
+        let r = request_as(
+            &server.addr,
+            &server.addr,
+            ct,
+            "POST",
+            "/api/compress",
+            body.clone(),
+        );
+        assert_eq!(r.status, 415, "Content-Type: {ct}");
+        assert!(r.error().contains("application/json"));
     }
 }
