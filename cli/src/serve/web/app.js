@@ -158,11 +158,16 @@
     state.timer = setTimeout(run, delay);
   }
 
-  async function run() {
+  // Drops a scheduled run and any answer still on its way: later answers check `seq`.
+  function cancelPending() {
     clearTimeout(state.timer);
-    const value = currentInput();
     if (state.controller) state.controller.abort();
     state.seq++;
+  }
+
+  async function run() {
+    cancelPending();
+    const value = currentInput();
     if (state.mode === 'text' ? value === '' : value.trim() === '') {
       hideError();
       clearResults();
@@ -382,6 +387,8 @@
 
   // ---- files -------------------------------------------------------------------------------
   async function loadFile(file) {
+    // A request still in flight for the previous input must not overwrite what this file shows.
+    cancelPending();
     const limit = state.mode === 'text' ? state.limits.max_text_bytes : state.limits.max_body_bytes;
     if (file.size > limit) {
       showError(
