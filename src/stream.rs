@@ -382,6 +382,12 @@ impl StreamDecoder {
         }
         let end = r.flag(P_END);
         let stored = if end { Some(r.bits(32)) } else { None };
+        if !r.ends_exactly() {
+            return Err(Error::corrupt(
+                F,
+                "the chunk's bytes do not end where its last decision ends",
+            ));
+        }
         let count = ids.len() as u64;
         let bytes = codec.tokenizer().decode_bytes(&ids)?;
         let mut buf = [0u8; 4];

@@ -138,6 +138,12 @@ impl ChunkReader<'_> {
         self.dec.code(0, p1.clamp(1, 4095)) != 0
     }
 
+    /// After the chunk's last decision: whether its bytes end exactly where `flush` ended them
+    /// (bytes appended to or cut from a chunk usually show here; see `coder::Decoder::ends_exactly`).
+    pub fn ends_exactly(&self) -> bool {
+        self.dec.ends_exactly()
+    }
+
     /// The next `nbits` bits coded with [`TokenEncoder::push_bits`].
     pub fn bits(&mut self, nbits: u32) -> u32 {
         let mut v = 0u32;

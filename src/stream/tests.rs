@@ -164,6 +164,27 @@ fn truncation_is_detected() {
 }
 
 #[test]
+fn bytes_appended_to_a_chunk_are_errors() {
+    let c = codec();
+    let ids = c.tokenize(SAMPLE);
+    let chunks = encode(&c, &ids, |i| i % 5 == 4);
+    assert!(chunks.len() > 3);
+    let mut refused = 0;
+    for k in 0..chunks.len() {
+        for extra in [&[0u8][..], &[0x5a, 0xa5, 0x5a, 0xa5]] {
+            let mut bad = chunks.clone();
+            bad[k].extend_from_slice(extra);
+            match decode(&bad) {
+                Err(_) => refused += 1,
+                // Never wrong content: the stream's CRC still stands behind the end check.
+                Ok((got, _)) => assert_eq!(got, ids),
+            }
+        }
+    }
+    assert_eq!(refused, 2 * chunks.len(), "every padded chunk refused");
+}
+
+#[test]
 fn reordered_and_duplicated_chunks_are_errors() {
     let c = codec();
     let ids = c.tokenize(SAMPLE);
