@@ -21,7 +21,7 @@ if [ ! -x "$CHROMIUM" ]; then
     echo "installing chromium and chromium-driver (apt-get)"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq --no-install-recommends chromium chromium-driver fonts-dejavu-core > target/apt-chromium.log 2>&1 \
+    apt-get install -y -qq chromium chromium-driver fonts-dejavu-core > target/apt-chromium.log 2>&1 \
         || { cat target/apt-chromium.log >&2; exit 1; }
 fi
 for tool in node npm; do
