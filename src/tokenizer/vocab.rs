@@ -363,6 +363,26 @@ pub fn build(rank_file: &[u8]) -> Result<Built> {
     })
 }
 
+/// How the generator stores a table compressed (zstd level 19).
+#[doc(hidden)]
+pub fn compress(table: &[u8]) -> Result<Vec<u8>> {
+    crate::codecs::zstd::compress(table, 19)
+}
+
+/// A stored table as used: expanded if it is zstd-compressed, else as it is.
+#[doc(hidden)]
+pub fn expand(stored: &[u8]) -> Result<Vec<u8>> {
+    if stored.starts_with(&ZSTD_MAGIC) {
+        crate::codecs::zstd::decompress(stored, MAX_TABLE)
+    } else {
+        Ok(stored.to_vec())
+    }
+}
+
+pub(crate) const ZSTD_MAGIC: [u8; 4] = [0x28, 0xB5, 0x2F, 0xFD];
+/// Largest expanded table accepted (o200k_base's largest is 2.2 MB).
+pub(crate) const MAX_TABLE: usize = 64 << 20;
+
 fn with_header(kind: u32, n: u32, param: u32, rank_bits: u32, body: Vec<u8>) -> Vec<u8> {
     let mut out = Vec::with_capacity(HEADER + body.len());
     out.extend_from_slice(MAGIC);
