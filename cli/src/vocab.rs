@@ -37,32 +37,20 @@ pub fn run(assets: Option<&Path>, out: &Path, check: bool) -> tacc::Result<()> {
         let rank_file =
             std::fs::read(&src).map_err(|e| tacc::Error::Io(format!("{}: {e}", src.display())))?;
         let built = tacc::tokenizer::vocab::build(&rank_file)?;
-        // The rank table is stored zstd-compressed (see src/tokenizer/mod.rs); --check compares
-        // what it expands to, so another zstd version's bytes would still pass.
-        let ranks_zst = tacc::tokenizer::vocab::compress(&built.ranks)?;
-        for (file, raw, stored) in [
-            (format!("{name}.tokens"), &built.tokens, &built.tokens),
-            (format!("{name}.ranks.zst"), &built.ranks, &ranks_zst),
-        ] {
-            let path = out.join(file);
+        for (ext, bytes) in [("tokens", &built.tokens), ("ranks", &built.ranks)] {
+            let path = out.join(format!("{name}.{ext}"));
             if check {
-                let have = std::fs::read(&path).ok();
-                let expanded = have
-                    .as_deref()
-                    .map(tacc::tokenizer::vocab::expand)
-                    .transpose()?;
-                if expanded.as_ref() != Some(raw) {
+                if std::fs::read(&path).ok().as_ref() != Some(bytes) {
                     differ.push(path.display().to_string());
                 }
             } else {
-                std::fs::write(&path, stored)?;
+                std::fs::write(&path, bytes)?;
             }
             eprintln!(
-                "{} {} ({} bytes, {} expanded; longest probe {})",
+                "{} {} ({} bytes, longest probe {})",
                 if check { "checked" } else { "wrote" },
                 path.display(),
-                stored.len(),
-                raw.len(),
+                bytes.len(),
                 built.max_probe
             );
         }

@@ -13,7 +13,9 @@
 
 use std::sync::OnceLock;
 
-use regex_automata::meta::Regex;
+use std::cell::RefCell;
+
+use regex_automata::meta::{Cache, Regex};
 use regex_automata::{Anchored, Input};
 
 use super::vocab::{RankTable, TokenTable};
@@ -72,6 +74,7 @@ fn parts(p: Pattern) -> &'static [(&'static str, bool)] {
 pub(crate) struct Pretokenizer {
     re: Regex,
     lookahead: Vec<bool>,
+    pattern: Pattern,
 }
 
 /// The pretokenizer of a pattern, built on first use (a few milliseconds) and kept.
@@ -83,20 +86,46 @@ pub(crate) fn pretokenizer(p: Pattern) -> &'static Pretokenizer {
             // A fixed pattern that the tests build: it cannot fail at run time.
             re: Regex::new_many(&pats).expect("built-in pretokenizer patterns are valid"),
             lookahead,
+            pattern: p,
         }
     })
+}
+
+thread_local! {
+    /// Per thread and pattern, the regex's search cache (its lazy DFA states): kept across
+    /// encode calls, so the states a text needs are built once, not once per message.
+    static SEARCH_CACHE: [RefCell<Option<Cache>>; 3] = const {
+        [const { RefCell::new(None) }; 3]
+    };
 }
 
 impl Pretokenizer {
     /// Calls `f` with each piece of `text`, in order; the pieces cover the text exactly.
     #[inline]
-    pub(crate) fn split<'t>(&self, text: &'t str, mut f: impl FnMut(&'t str)) {
-        let mut cache = self.re.create_cache();
+    pub(crate) fn split<'t>(&self, text: &'t str, f: impl FnMut(&'t str)) {
+        let mut f = f;
+        let taken = SEARCH_CACHE.try_with(|caches| {
+            // A nested call on this thread (none today) finds the cell borrowed and makes its own.
+            match caches[self.pattern as usize].try_borrow_mut() {
+                Ok(mut slot) => {
+                    let cache = slot.get_or_insert_with(|| self.re.create_cache());
+                    self.split_with(cache, text, &mut f);
+                    true
+                }
+                Err(_) => false,
+            }
+        });
+        if taken != Ok(true) {
+            self.split_with(&mut self.re.create_cache(), text, &mut f);
+        }
+    }
+
+    fn split_with<'t>(&self, cache: &mut Cache, text: &'t str, f: &mut impl FnMut(&'t str)) {
         let mut at = 0;
         while at < text.len() {
             let rest = &text[at..];
             let input = Input::new(rest).anchored(Anchored::Yes);
-            let mut end = match self.re.search_with(&mut cache, &input) {
+            let mut end = match self.re.search_with(cache, &input) {
                 Some(m) if m.end() > 0 => {
                     let mut end = m.end();
                     if self.lookahead.get(m.pattern().as_usize()) == Some(&true) {

@@ -246,10 +246,10 @@ impl Family {
 
     fn ranks_file(self) -> Option<&'static [u8]> {
         match self {
-            Family::Cl100k => embedded!("cl100k", "cl100k_base.ranks.zst"),
-            Family::O200k => embedded!("o200k", "o200k_base.ranks.zst"),
-            Family::P50k => embedded!("p50k", "p50k_base.ranks.zst"),
-            Family::R50k => embedded!("r50k", "r50k_base.ranks.zst"),
+            Family::Cl100k => embedded!("cl100k", "cl100k_base.ranks"),
+            Family::O200k => embedded!("o200k", "o200k_base.ranks"),
+            Family::P50k => embedded!("p50k", "p50k_base.ranks"),
+            Family::R50k => embedded!("r50k", "r50k_base.ranks"),
         }
     }
 
@@ -281,14 +281,9 @@ impl Family {
     }
 }
 
-/// An embedded table: used in place, or expanded once if it was embedded zstd-compressed.
-///
-/// The token tables are embedded as they are: decoding, the path of apps that only receive,
-/// then starts in a fraction of a millisecond (0.2 ms for cl100k_base, 0.4 ms for o200k_base,
-/// a checksum and bounds pass over pages it would touch anyway). Compressed they would save
-/// half their size but take 2-5 ms to expand. The rank tables, needed only to encode, are
-/// embedded zstd-compressed (45% of their size) and expanded on the first encode, next to the
-/// regex build that costs as much.
+/// An embedded table: used in place, or expanded once if it was embedded zstd-compressed
+/// (none is today: the tables are used where they lie, and the rank tables are stored without
+/// their empty slots, as small as zstd would make them, so nothing needs expanding).
 fn blob(file: &'static [u8]) -> std::result::Result<Blob, String> {
     if file.starts_with(&vocab::ZSTD_MAGIC) {
         crate::codecs::zstd::decompress(file, vocab::MAX_TABLE)
@@ -625,5 +620,33 @@ mod tests {
             Tokenizer::from_tiktoken_bytes("x", b"YQ== 1\n", "cl100k", &[]).is_err(),
             "single bytes missing"
         );
+    }
+}
+
+/// First-use costs per family, in this process (each step runs once):
+/// `cargo test --release --lib -- --ignored first_use_costs --nocapture`.
+#[cfg(test)]
+mod costs {
+    use super::*;
+
+    #[test]
+    #[ignore = "a measurement, not a check"]
+    fn first_use_costs() {
+        let ms = |t: std::time::Instant| t.elapsed().as_secs_f64() * 1e3;
+        for f in [Family::Cl100k, Family::O200k, Family::P50k, Family::R50k] {
+            let t = std::time::Instant::now();
+            let tokens = f.tokens().unwrap();
+            let a = ms(t);
+            let t = std::time::Instant::now();
+            f.ranks().unwrap();
+            let b = ms(t);
+            let t = std::time::Instant::now();
+            encode::pretokenizer(f.pattern());
+            let c = ms(t);
+            eprintln!(
+                "{f:?}: token table {a:.2} ms ({} ranks), rank table (checks) {b:.2} ms, regex build {c:.2} ms",
+                tokens.len()
+            );
+        }
     }
 }

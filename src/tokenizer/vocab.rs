@@ -6,7 +6,8 @@
 //! - `<name>.tokens`: what decoding needs. The token bytes concatenated, and `n + 1` u32
 //!   offsets: token `r` is `bytes[off[r]..off[r + 1]]`; an empty range is a rank with no token.
 //! - `<name>.ranks`: what encoding needs on top. An open-addressing hash table (linear probing)
-//!   from token bytes to rank, precomputed, so nothing is built at load.
+//!   from token bytes to rank, precomputed, so nothing is built at load, and stored without its
+//!   empty slots so that it is as small as the table compressed would be.
 //!
 //! Both start with a 32-byte header:
 //!
@@ -20,10 +21,16 @@
 //! | 24 | 8 | [`checksum`] of everything after the header |
 //!
 //! Tokens body (at 32): offsets `u32[n + 1]`, zero padding to a multiple of 8, the bytes, zero
-//! padding to a multiple of 8. Ranks body (at 32): `u32` slots; `u32::MAX` is empty, otherwise
-//! `(tag << rank_bits) | rank` with `tag` the top `32 - rank_bits` bits of [`hash`] of the token
-//! bytes, so most probes that miss are decided without touching the token bytes.
-//! The slot of a token is `hash & (slots - 1)`, then the next ones (wrapping).
+//! padding to a multiple of 8.
+//!
+//! Ranks body (at 32), for `S = 2^log2` slots: the occupancy bitmap `u64[S / 64]` (bit `i % 64`
+//! of word `i / 64` set if slot `i` holds a token); `u32[S / 64]` running counts (occupied slots
+//! before each word), padded to 8; then one `u32` value per occupied slot, in slot order, padded
+//! to 8. A value is `(tag << rank_bits) | rank`, with `tag` the top `32 - rank_bits` bits of
+//! [`hash`] of the token bytes, so most probes that miss are decided without touching the token
+//! bytes. The home slot of a token is `hash & (S - 1)`, then the next ones (wrapping) until an
+//! empty one. The value of occupied slot `i` is at index `count[i / 64] + popcount(bits below
+//! i in its word)`.
 //!
 //! Loading checks the checksum (a word-wise pass at memory speed) and the bounds of every offset
 //! and slot once, in O(size); lookups after that still index with checked slices.
@@ -140,7 +147,10 @@ pub(crate) struct TokenTable {
 
 impl TokenTable {
     pub(crate) fn new(buf: Blob) -> Result<TokenTable> {
-        let (n, total, _) = check_header(&buf, KIND_TOKENS)?;
+        let (n, total, zero) = check_header(&buf, KIND_TOKENS)?;
+        if zero != 0 {
+            return Err(bad("tokens table header has a stray field"));
+        }
         let n_us = n as usize;
         let bytes_at = HEADER + pad8(4 * (n_us + 1));
         if buf.len() != bytes_at + pad8(total as usize) {
@@ -167,6 +177,28 @@ impl TokenTable {
         self.n
     }
 
+    /// Whether rank `r`'s token is exactly `piece`: the length first, then the bytes, without a
+    /// call to memcmp for the short pieces that most lookups are.
+    #[inline]
+    pub(crate) fn is(&self, r: u32, piece: &[u8]) -> bool {
+        let at = HEADER + 4 * r as usize;
+        let (Some(a), Some(b)) = (u32_at(&self.buf, at), u32_at(&self.buf, at + 4)) else {
+            return false;
+        };
+        if b.wrapping_sub(a) as usize != piece.len() || r >= self.n {
+            return false;
+        }
+        let start = self.bytes_at + a as usize;
+        let Some(t) = self.buf.get(start..start + piece.len()) else {
+            return false;
+        };
+        if piece.len() <= 8 {
+            t.iter().zip(piece).all(|(x, y)| x == y)
+        } else {
+            t == piece
+        }
+    }
+
     /// The bytes of rank `r`; `None` for a rank out of range or without a token.
     #[inline]
     pub(crate) fn get(&self, r: u32) -> Option<&[u8]> {
@@ -183,44 +215,69 @@ impl TokenTable {
     }
 }
 
-/// A `.ranks` table: token bytes -> rank.
+/// A `.ranks` table: token bytes -> rank, used in place.
 pub(crate) struct RankTable {
     buf: Blob,
     mask: usize,
     rank_bits: u32,
+    counts_at: usize,
+    values_at: usize,
     /// The rank of each single byte: every byte-level vocabulary has all 256, checked at load,
     /// so BPE's last resort never fails.
     byte_rank: [u32; 256],
 }
 
+#[inline]
+fn u64_at(b: &[u8], at: usize) -> Option<u64> {
+    let s = b.get(at..at.checked_add(8)?)?;
+    let mut w = [0u8; 8];
+    w.copy_from_slice(s);
+    Some(u64::from_le_bytes(w))
+}
+
 impl RankTable {
     pub(crate) fn new(buf: Blob, tokens: &TokenTable) -> Result<RankTable> {
         let (n, log2, rank_bits) = check_header(&buf, KIND_RANKS)?;
-        if n != tokens.len() || !(1..=30).contains(&log2) || !(1..32).contains(&rank_bits) {
+        if n != tokens.len() || !(6..=30).contains(&log2) || !(1..32).contains(&rank_bits) {
             return Err(bad("rank table header does not fit its tokens table"));
         }
-        let slots = 1usize << log2;
-        if buf.len() != HEADER + 4 * slots || (n as u64) >= (1u64 << rank_bits) - 1 {
-            return Err(bad("rank table length does not match its header"));
+        if (n as u64) >= (1u64 << rank_bits) - 1 {
+            return Err(bad("rank bits too few for the ranks"));
         }
-        let rmask = (1u32 << rank_bits) - 1;
-        let mut empty = 0usize;
-        for i in 0..slots {
-            let s = u32_at(&buf, HEADER + 4 * i).unwrap_or(EMPTY);
-            if s == EMPTY {
-                empty += 1;
-            } else if s & rmask >= n {
-                return Err(bad(format!("slot {i} names rank {} of {n}", s & rmask)));
+        let slots = 1usize << log2;
+        let words = slots / 64;
+        let counts_at = HEADER + 8 * words;
+        let values_at = counts_at + pad8(4 * words);
+        // Block counts must be the running popcount of the bitmap: then every index computed
+        // from them lies inside the values, whose length must be the total.
+        let mut total = 0u32;
+        for k in 0..words {
+            let w = u64_at(&buf, HEADER + 8 * k).ok_or_else(|| bad("bitmap cut short"))?;
+            if u32_at(&buf, counts_at + 4 * k) != Some(total) {
+                return Err(bad(format!("block count {k} is wrong")));
             }
+            total += w.count_ones();
         }
         // Probing stops at an empty slot: without one, a miss would never end.
-        if empty == 0 {
-            return Err(bad("rank table has no empty slot"));
+        if total as usize >= slots || buf.len() != values_at + pad8(4 * total as usize) {
+            return Err(bad("rank table length does not match its bitmap"));
+        }
+        let rmask = (1u32 << rank_bits) - 1;
+        for i in 0..total as usize {
+            let v = u32_at(&buf, values_at + 4 * i).unwrap_or(u32::MAX);
+            if v & rmask >= n {
+                return Err(bad(format!(
+                    "slot value {i} names rank {} of {n}",
+                    v & rmask
+                )));
+            }
         }
         let mut t = RankTable {
             buf,
             mask: slots - 1,
             rank_bits,
+            counts_at,
+            values_at,
             byte_rank: [0; 256],
         };
         for b in 0..=255u8 {
@@ -239,13 +296,17 @@ impl RankTable {
         let rmask = (1u32 << self.rank_bits) - 1;
         let mut i = h as usize & self.mask;
         loop {
-            let s = u32_at(&self.buf, HEADER + 4 * i)?;
-            if s == EMPTY {
+            let w = u64_at(&self.buf, HEADER + 8 * (i >> 6))?;
+            let bit = i & 63;
+            if (w >> bit) & 1 == 0 {
                 return None;
             }
-            if s >> self.rank_bits == tag {
-                let r = s & rmask;
-                if tokens.get(r) == Some(piece) {
+            let before = (w & ((1u64 << bit) - 1)).count_ones();
+            let at = u32_at(&self.buf, self.counts_at + 4 * (i >> 6))? + before;
+            let v = u32_at(&self.buf, self.values_at + 4 * at as usize)?;
+            if v >> self.rank_bits == tag {
+                let r = v & rmask;
+                if tokens.is(r, piece) {
                     return Some(r);
                 }
             }
@@ -318,8 +379,10 @@ pub fn build(rank_file: &[u8]) -> Result<Built> {
     body.resize(pad8(body.len()), 0);
     let tokens = with_header(KIND_TOKENS, n as u32, bytes.len() as u32, 0, body);
 
-    // Ranks file: load factor at most 1/2, ranks in the low bits, a hash tag above them.
-    let mut log2 = 1u32;
+    // Ranks file: an open-addressing table (linear probing, load factor at most 1/2) stored
+    // without its empty slots: a bitmap of the occupied ones, a running count per 64 slots, and
+    // the occupied slots' values in slot order (rank in the low bits, a hash tag above).
+    let mut log2 = 6u32;
     while (1usize << log2) < 2 * n {
         log2 += 1;
     }
@@ -347,10 +410,27 @@ pub fn build(rank_file: &[u8]) -> Result<Built> {
         max_probe = max_probe.max(probe);
         slots[i] = (tag << rank_bits) | r as u32;
     }
-    let mut body = Vec::with_capacity(4 * slots.len());
-    for s in &slots {
-        body.extend_from_slice(&s.to_le_bytes());
+    let mut bitmap = Vec::new();
+    let mut counts = Vec::new();
+    let mut values = Vec::new();
+    let mut total = 0u32;
+    for block in slots.chunks(64) {
+        counts.extend_from_slice(&total.to_le_bytes());
+        let mut w = 0u64;
+        for (bit, &v) in block.iter().enumerate() {
+            if v != EMPTY {
+                w |= 1 << bit;
+                values.extend_from_slice(&v.to_le_bytes());
+                total += 1;
+            }
+        }
+        bitmap.extend_from_slice(&w.to_le_bytes());
     }
+    let mut body = bitmap;
+    body.extend_from_slice(&counts);
+    body.resize(pad8(body.len()), 0);
+    body.extend_from_slice(&values);
+    body.resize(pad8(body.len()), 0);
     let ranks = with_header(KIND_RANKS, n as u32, log2, rank_bits, body);
 
     // The generated pair must load (this also checks that all 256 single bytes have a token).
@@ -361,22 +441,6 @@ pub fn build(rank_file: &[u8]) -> Result<Built> {
         ranks,
         max_probe,
     })
-}
-
-/// How the generator stores a table compressed (zstd level 19).
-#[doc(hidden)]
-pub fn compress(table: &[u8]) -> Result<Vec<u8>> {
-    crate::codecs::zstd::compress(table, 19)
-}
-
-/// A stored table as used: expanded if it is zstd-compressed, else as it is.
-#[doc(hidden)]
-pub fn expand(stored: &[u8]) -> Result<Vec<u8>> {
-    if stored.starts_with(&ZSTD_MAGIC) {
-        crate::codecs::zstd::decompress(stored, MAX_TABLE)
-    } else {
-        Ok(stored.to_vec())
-    }
 }
 
 pub(crate) const ZSTD_MAGIC: [u8; 4] = [0x28, 0xB5, 0x2F, 0xFD];
@@ -392,4 +456,76 @@ fn with_header(kind: u32, n: u32, param: u32, rank_bits: u32, body: Vec<u8>) -> 
     out.extend_from_slice(&checksum(&body).to_le_bytes());
     out.extend_from_slice(&body);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny() -> Built {
+        use base64::Engine as _;
+        let mut file = String::new();
+        for b in 0u8..=255 {
+            let t = base64::engine::general_purpose::STANDARD.encode([b]);
+            file.push_str(&format!("{t} {b}\n"));
+        }
+        // A hole at 256, then two merges.
+        file.push_str("dGg= 257\ndGhl 258\n");
+        build(file.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn tables_round_trip_and_holes_decode_to_nothing() {
+        let b = tiny();
+        let t = TokenTable::new(Blob::Owned(b.tokens)).unwrap();
+        let r = RankTable::new(Blob::Owned(b.ranks), &t).unwrap();
+        assert_eq!(t.len(), 259);
+        assert_eq!(t.get(258), Some(&b"the"[..]));
+        assert_eq!(t.get(256), None);
+        assert_eq!(t.get(259), None);
+        assert_eq!(r.get(&t, b"the"), Some(258));
+        assert_eq!(r.get(&t, b"th"), Some(257));
+        assert_eq!(r.get(&t, b"he"), None);
+        assert_eq!(r.get(&t, b""), None);
+        assert_eq!(r.byte(b'a'), b'a' as u32);
+    }
+
+    #[test]
+    fn every_flipped_or_cut_table_is_refused() {
+        let b = tiny();
+        for i in (0..b.tokens.len()).step_by(7) {
+            let mut bad = b.tokens.clone();
+            bad[i] ^= 0x10;
+            assert!(
+                TokenTable::new(Blob::Owned(bad)).is_err(),
+                "tokens byte {i}"
+            );
+        }
+        let t = TokenTable::new(Blob::Owned(b.tokens.clone())).unwrap();
+        for i in (0..b.ranks.len()).step_by(5) {
+            let mut bad = b.ranks.clone();
+            bad[i] ^= 0x01;
+            assert!(
+                RankTable::new(Blob::Owned(bad), &t).is_err(),
+                "ranks byte {i}"
+            );
+        }
+        for cut in [0, 8, 31, 32, b.tokens.len() - 8] {
+            assert!(TokenTable::new(Blob::Owned(b.tokens[..cut].to_vec())).is_err());
+        }
+        assert!(RankTable::new(Blob::Owned(b.ranks[..b.ranks.len() - 8].to_vec()), &t).is_err());
+        // A rank table of another vocabulary does not fit.
+        assert!(RankTable::new(Blob::Owned(b.tokens.clone()), &t).is_err());
+    }
+
+    #[test]
+    fn checksum_sees_every_word() {
+        let body = vec![0u8; 96];
+        let base = checksum(&body);
+        for i in 0..96 {
+            let mut b = body.clone();
+            b[i] = 1;
+            assert_ne!(checksum(&b), base, "byte {i}");
+        }
+    }
 }
