@@ -19,13 +19,26 @@ const ABSENT: i32 = i32::MIN;
 pub const MAX_MAPPING_ENTRIES: usize = 1 << 24;
 
 /// A token ID <-> mapped ID bijection. Immutable; share it with `Arc`.
-#[derive(Clone, PartialEq, Eq)]
+///
+/// Loading is two flat arrays made in O(n), no hashing or sorting: the forward table as read,
+/// and its inverse filled in one pass. The fingerprint (a byte-wise hash, slow next to the
+/// rest) is computed only when asked for: frames name built-in mappings by tokenizer ID.
+#[derive(Clone)]
 pub struct Mapping {
     forward: Vec<i32>,
     /// Indexed by zigzag(mapped ID); u32::MAX where no token maps there.
     reverse: Vec<u32>,
-    fingerprint: u64,
+    fingerprint: OnceLock<u64>,
 }
+
+/// The reverse table and the fingerprint follow from the forward table.
+impl PartialEq for Mapping {
+    fn eq(&self, other: &Mapping) -> bool {
+        self.forward == other.forward
+    }
+}
+
+impl Eq for Mapping {}
 
 impl std::fmt::Debug for Mapping {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -33,7 +46,7 @@ impl std::fmt::Debug for Mapping {
             f,
             "Mapping({} entries, {:016x})",
             self.forward.len(),
-            self.fingerprint
+            self.fingerprint()
         )
     }
 }
@@ -58,7 +71,7 @@ pub fn rank_to_mapped(rank: u32) -> i32 {
 }
 
 impl Mapping {
-    /// The embedded table of a built-in tokenizer, decoded once per process.
+    /// The embedded table of a built-in tokenizer, decoded once per process, on first use.
     pub fn builtin(b: Builtin) -> Result<Arc<Mapping>> {
         static CACHE: [OnceLock<Arc<Mapping>>; 7] = [const { OnceLock::new() }; 7];
         if let Some(m) = CACHE[b as usize - 1].get() {
@@ -70,7 +83,10 @@ impl Mapping {
                 b.name()
             ))
         })?;
-        let m = Arc::new(Mapping::from_bytes(bytes)?);
+        // Built-ins that extend another's table share its file: theirs is the prefix.
+        let mut forward = Mapping::read_forward(bytes)?;
+        forward.truncate(b.vocab_size() as usize);
+        let m = Arc::new(Mapping::from_table(forward)?);
         Ok(CACHE[b as usize - 1].get_or_init(|| m).clone())
     }
 
@@ -116,20 +132,27 @@ impl Mapping {
             }
             *slot = id as u32;
         }
-        let mut bytes = Vec::with_capacity(forward.len() * 4);
-        for m in &forward {
-            bytes.extend_from_slice(&m.to_le_bytes());
-        }
-        let fingerprint = crate::tokenizer::fnv1a64(&bytes);
         Ok(Mapping {
             forward,
             reverse,
-            fingerprint,
+            fingerprint: OnceLock::new(),
         })
     }
 
     /// Parses the file format above (raw or zstd-compressed).
     pub fn from_bytes(bytes: &[u8]) -> Result<Mapping> {
+        Mapping::from_table(Mapping::read_forward(bytes)?)
+    }
+
+    /// Reads a mapping file (tacc's `mapping_path`).
+    pub fn from_file(path: &std::path::Path) -> Result<Mapping> {
+        let bytes =
+            std::fs::read(path).map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
+        Mapping::from_bytes(&bytes)
+    }
+
+    /// The forward table of a mapping file (raw or zstd-compressed), not yet checked.
+    fn read_forward(bytes: &[u8]) -> Result<Vec<i32>> {
         let raw;
         let body: &[u8] = if bytes.starts_with(&[0x28, 0xB5, 0x2F, 0xFD]) {
             raw = crate::codecs::zstd::decompress(bytes, 12 + 4 * MAX_MAPPING_ENTRIES)?;
@@ -150,18 +173,10 @@ impl Mapping {
                 ),
             ));
         }
-        let forward = body[12..]
+        Ok(body[12..]
             .chunks_exact(4)
-            .map(|c| i32::from_le_bytes(c.try_into().unwrap()))
-            .collect();
-        Mapping::from_table(forward)
-    }
-
-    /// Reads a mapping file (tacc's `mapping_path`).
-    pub fn from_file(path: &std::path::Path) -> Result<Mapping> {
-        let bytes =
-            std::fs::read(path).map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
-        Mapping::from_bytes(&bytes)
+            .map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect())
     }
 
     /// Serializes to the file format, zstd-compressed at level 19.
@@ -196,9 +211,15 @@ impl Mapping {
         self.forward.is_empty()
     }
 
-    /// FNV-1a 64 of the table, to name a custom mapping in frames.
+    /// FNV-1a 64 of the table (its entries as i32 LE), to name a custom mapping in frames.
     pub fn fingerprint(&self) -> u64 {
-        self.fingerprint
+        *self.fingerprint.get_or_init(|| {
+            self.forward
+                .iter()
+                .fold(crate::tokenizer::fnv1a64(&[]), |h, m| {
+                    crate::tokenizer::fnv1a64_update(h, &m.to_le_bytes())
+                })
+        })
     }
 
     #[inline]
@@ -250,14 +271,14 @@ fn embedded(b: Builtin) -> Option<&'static [u8]> {
             }
         }};
     }
+    // One file per family, stored once: gpt2's table is r50k_base's (identical files), and
+    // o200k_base's and p50k_base's are the first entries of o200k_harmony's and p50k_edit's
+    // (mappings/README.md; `builtin_tables_equal_their_own_files` checks all three).
     match b {
         Builtin::Cl100kBase => table!("cl100k", "cl100k_base"),
-        Builtin::Gpt2 => table!("r50k", "gpt2"),
-        Builtin::R50kBase => table!("r50k", "r50k_base"),
-        Builtin::O200kBase => table!("o200k", "o200k_base"),
-        Builtin::O200kHarmony => table!("o200k", "o200k_harmony"),
-        Builtin::P50kBase => table!("p50k", "p50k_base"),
-        Builtin::P50kEdit => table!("p50k", "p50k_edit"),
+        Builtin::Gpt2 | Builtin::R50kBase => table!("r50k", "r50k_base"),
+        Builtin::O200kBase | Builtin::O200kHarmony => table!("o200k", "o200k_harmony"),
+        Builtin::P50kBase | Builtin::P50kEdit => table!("p50k", "p50k_edit"),
     }
 }
 
@@ -291,6 +312,37 @@ mod tests {
         assert_eq!(back, m);
         assert!(m.to_mapped(4).is_err());
         assert!(m.to_token(-5).is_err());
+    }
+
+    /// The shared embedded files give exactly each built-in's own file in `mappings/`.
+    #[test]
+    fn builtin_tables_equal_their_own_files() {
+        for b in Builtin::ALL.into_iter().filter(|b| b.is_enabled()) {
+            let path = format!(
+                "{}/mappings/{}.tmap.zst",
+                env!("CARGO_MANIFEST_DIR"),
+                b.name()
+            );
+            let own = Mapping::from_file(std::path::Path::new(&path)).unwrap();
+            let built = Mapping::builtin(b).unwrap();
+            assert_eq!(*built, own, "{}", b.name());
+            assert_eq!(built.len(), b.vocab_size() as usize);
+            assert_eq!(built.fingerprint(), own.fingerprint());
+            for z in 0..built.len() as u32 {
+                let m = unzigzag(z);
+                assert_eq!(built.to_token(m).ok(), own.to_token(m).ok());
+            }
+        }
+    }
+
+    #[test]
+    fn fingerprint_is_fnv_of_the_table_bytes() {
+        let m = Mapping::from_table(vec![0, 1, -1, 2]).unwrap();
+        let mut bytes = Vec::new();
+        for v in [0i32, 1, -1, 2] {
+            bytes.extend_from_slice(&v.to_le_bytes());
+        }
+        assert_eq!(m.fingerprint(), crate::tokenizer::fnv1a64(&bytes));
     }
 
     #[test]

@@ -4,6 +4,7 @@ mod bench;
 mod methods;
 mod report;
 mod serve;
+mod vocab;
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -141,6 +142,18 @@ enum Command {
     },
     /// List the built-in tokenizers.
     Tokenizers,
+    /// Regenerate the built-in vocabulary tables (`vocab/`) from tiktoken-rs's rank files.
+    #[command(hide = true)]
+    Vocab {
+        /// tiktoken-rs 0.12.1's `assets/` directory (default: found in the cargo registry).
+        #[arg(long)]
+        assets: Option<PathBuf>,
+        #[arg(long, default_value = "vocab")]
+        out: PathBuf,
+        /// Compare with the files in --out instead of writing them.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 fn main() {
@@ -277,6 +290,7 @@ fn run(command: Command) -> tacc::Result<()> {
             );
             Ok(())
         }
+        Command::Vocab { assets, out, check } => vocab::run(assets.as_deref(), &out, check),
         Command::Tokenizers => {
             for b in tacc::Builtin::ALL {
                 if b.is_enabled() {
