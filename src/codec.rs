@@ -934,3 +934,61 @@ fn decode_plain_ids(payload: &[u8], method: Method) -> Result<Vec<u32>> {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pay only for what is used: byte-level frames and model token IDs never load the tokenizer.
+    #[test]
+    fn byte_level_frames_never_load_the_tokenizer() {
+        let c = Codec::new("o200k_harmony").unwrap();
+        for m in [Method::Stored, Method::Zstd, Method::Gzip] {
+            let f = c
+                .compress_text("Hello, world", &Options::method(m))
+                .unwrap();
+            assert_eq!(c.decompress_text(&f).unwrap(), "Hello, world");
+            let f = c.compress_bytes(b"\xff\xfe", &Options::method(m)).unwrap();
+            assert_eq!(c.decompress(&f).unwrap(), Content::Bytes(vec![0xff, 0xfe]));
+        }
+        let f = c
+            .compress_token_ids(&[1, 2, 3], &Options::method(Method::Stored))
+            .unwrap();
+        assert_eq!(c.decompress_token_ids(&f).unwrap(), [1, 2, 3]);
+        assert!(c.tokenizer.get().is_none(), "no tokenizer was loaded");
+        assert_eq!(c.tokenizer_name(), "o200k_harmony");
+        assert!(c.tokenizer.get().is_none());
+        // Token IDs through the model need the vocabulary size and priors, not the tables.
+        let f = c
+            .compress_token_ids(&[9906, 11, 1917], &Options::default())
+            .unwrap();
+        assert_eq!(c.decompress_token_ids(&f).unwrap(), [9906, 11, 1917]);
+        assert!(c.tokenizer.get().is_none());
+        // Text does need it.
+        c.compress_text("Hello", &Options::default()).unwrap();
+        assert!(c.tokenizer.get().is_some());
+    }
+
+    /// Custom priors are named by fingerprint in the header extension; built-in ones by ID.
+    #[test]
+    fn custom_priors_are_named_and_required() {
+        let c = Codec::new("cl100k_base").unwrap();
+        let text = "the cat sat on the mat. the cat sat on the mat.";
+        let ids = c.tokenize(text);
+        let priors = Arc::new(Priors::train(vec![ids.clone(); 3], c.vocab_size()));
+        let custom = c.clone().with_priors(priors);
+        for m in [Method::Model, Method::ModelV1] {
+            let f = custom.compress_text(text, &Options::method(m)).unwrap();
+            let (h, _) = Header::parse(&f).unwrap();
+            assert!(h.priors_fingerprint.is_some() && h.priors_id.is_none());
+            // 2 bytes + extension flags, tokenizer ID, 8-byte fingerprint.
+            assert_eq!(f[1] & 0x3F, 0);
+            assert_eq!(custom.decompress_text(&f).unwrap(), text);
+            assert!(matches!(c.decompress_text(&f), Err(Error::Mismatch(_))));
+            assert!(matches!(decompress(&f), Err(Error::Mismatch(_))));
+        }
+        let f = c.compress_text(text, &Options::default()).unwrap();
+        let (h, _) = Header::parse(&f).unwrap();
+        assert_eq!((h.priors_id, h.priors_fingerprint), (Some(1), None));
+    }
+}

@@ -15,6 +15,11 @@
 //! ```
 
 pub mod v1;
+/// `v1.rs`'s stand-in for builds without the `v1` feature, compiled here so it stays in step.
+#[cfg(test)]
+#[path = "v1_off.rs"]
+#[allow(dead_code, unused_imports)]
+mod v1_off;
 pub mod v2;
 
 use crate::error::{Error, Result};
