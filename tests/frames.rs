@@ -443,3 +443,76 @@ fn stored_and_byte_frames_never_touch_a_vocabulary() {
         assert_eq!(f[1] & 0x3F, 0, "profile 0");
     }
 }
+
+/// A small byte-level rank file: the 256 bytes and a few merges.
+fn tiny_tokenizer() -> std::sync::Arc<tacc::Tokenizer> {
+    fn b64(bytes: &[u8]) -> String {
+        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for c in bytes.chunks(3) {
+            let n = (c[0] as u32) << 16
+                | (*c.get(1).unwrap_or(&0) as u32) << 8
+                | *c.get(2).unwrap_or(&0) as u32;
+            for i in 0..4 {
+                if i <= c.len() {
+                    out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+                } else {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    }
+    let mut file = String::new();
+    for b in 0..=255u8 {
+        file += &format!("{} {b}\n", b64(&[b]));
+    }
+    for (i, t) in ["th", "the", " the", "at", " cat"].iter().enumerate() {
+        file += &format!("{} {}\n", b64(t.as_bytes()), 256 + i);
+    }
+    std::sync::Arc::new(
+        tacc::Tokenizer::from_tiktoken_bytes("tiny", file.as_bytes(), "gpt2", &[]).unwrap(),
+    )
+}
+
+/// A custom tokenizer is named by its fingerprint in the header extension (15 bytes of overhead
+/// with the checksum), and only a codec built from it decodes the frame or stream.
+#[test]
+fn custom_tokenizer_frames_and_streams() {
+    let c = Codec::from_tokenizer(tiny_tokenizer());
+    let text = "the cat and the hat";
+    for m in [
+        Method::Model,
+        Method::ModelV1,
+        Method::LopaceToken,
+        Method::Stored,
+    ] {
+        let f = c.compress_text(text, &Options::method(m)).unwrap();
+        let (h, payload) = tacc::format::Header::parse(&f).unwrap();
+        if m.uses_tokens() {
+            assert_eq!(h.tokenizer_fingerprint, Some(c.tokenizer().fingerprint()));
+            assert_eq!(f.len() - payload.len(), 15, "{m:?}");
+            assert!(matches!(
+                tacc::decompress(&f),
+                Err(tacc::Error::Mismatch(_))
+            ));
+            assert!(matches!(
+                codec().decompress(&f),
+                Err(tacc::Error::Mismatch(_))
+            ));
+        } else {
+            assert_eq!(f.len() - payload.len(), 6);
+        }
+        assert_eq!(c.decompress_text(&f).unwrap(), text, "{m:?}");
+    }
+    let mut enc = c.stream_encoder().unwrap();
+    enc.push_text(text).unwrap();
+    let first = enc.flush().unwrap();
+    let last = enc.finish().unwrap();
+    assert!(tacc::StreamDecoder::new().push_chunk(&first).is_err());
+    let mut dec = c.stream_decoder();
+    let mut back = dec.push_chunk(&first).unwrap().text;
+    back += &dec.push_chunk(&last).unwrap().text;
+    assert!(dec.is_finished());
+    assert_eq!(back, text);
+}
