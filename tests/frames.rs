@@ -241,6 +241,18 @@ proptest! {
         let _ = tacc::Mapping::from_bytes(&bytes);
     }
 
+    /// Random bodies behind every v2 first byte (each method, checksum or not) reach every
+    /// payload decoder: an error or content, never a panic.
+    #[test]
+    fn v2_headed_garbage_never_panics(lead in 0x80u8..0xC0, b1 in any::<u8>(), rest in proptest::collection::vec(any::<u8>(), 0..200)) {
+        let c = codec();
+        let mut frame = vec![lead, b1];
+        frame.extend_from_slice(&rest);
+        let _ = tacc::decompress(&frame);
+        let _ = c.decompress(&frame);
+        let _ = tacc::StreamDecoder::new().push_chunk(&frame);
+    }
+
     #[test]
     fn mutated_frames_never_panic_or_lie(text in "[a-zA-Z .,\n日本é]{0,200}", m in 0usize..Method::ALL.len(), pos in any::<usize>(), val in any::<u8>()) {
         let c = codec();
