@@ -969,6 +969,23 @@ mod tests {
         assert!(c.tokenizer.get().is_some());
     }
 
+    /// Every built-in tokenizer's default `model` priors have a 2-byte profile, and the priors
+    /// a profile names are the ones that tokenizer's frames are coded with.
+    #[test]
+    fn every_default_priors_id_has_a_profile() {
+        for b in Builtin::ALL {
+            if let Some(id) = model9::default_priors_id(b) {
+                assert!(
+                    format::v2::profile_of(b as u8, Some(id)).is_some(),
+                    "{b:?} priors ID {id}: add a profile to format::v2::PROFILES"
+                );
+                let named = model9::builtin_priors_by_id(id).unwrap();
+                let used = Codec::from_builtin(b).unwrap().priors().unwrap().unwrap();
+                assert_eq!(named.fingerprint(), used.fingerprint(), "{b:?}");
+            }
+        }
+    }
+
     /// Custom priors are named by fingerprint in the header extension; built-in ones by ID.
     #[test]
     fn custom_priors_are_named_and_required() {

@@ -52,7 +52,7 @@ pub const PROFILES: [(u8, Builtin, u8); 7] = [
     (14, Builtin::R50kBase, 4),
 ];
 
-fn profile_of(tokenizer_id: u8, priors_id: Option<u8>) -> Option<u8> {
+pub(crate) fn profile_of(tokenizer_id: u8, priors_id: Option<u8>) -> Option<u8> {
     match priors_id {
         None if (1..=7).contains(&tokenizer_id) => Some(tokenizer_id),
         None => None,
