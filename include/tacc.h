@@ -58,7 +58,7 @@
 /**
  * Version of the frame format this library writes (independent of the library version).
  */
-#define TACC_FORMAT_VERSION 1
+#define TACC_FORMAT_VERSION 2
 
 /**
  * `tacc_options.method` value that tries every method and keeps the smallest frame.
@@ -170,9 +170,13 @@ enum tacc_method
    */
   TACC_METHOD_TACC_GZIP = 6,
   /**
-   * The context-model entropy coder (the default; frames only).
+   * The first context-model coder, kept to read v1 frames and for comparisons (frames only).
    */
-  TACC_METHOD_MODEL = 7,
+  TACC_METHOD_MODEL_V1 = 7,
+  /**
+   * The context-model entropy coder (the default; frames only). Was 7 before format v2.
+   */
+  TACC_METHOD_MODEL = 9,
 };
 #ifndef __cplusplus
 typedef uint32_t tacc_method;
@@ -338,7 +342,8 @@ typedef struct tacc_frame_info {
    */
   uint32_t content_kind;
   /**
-   * Text and bytes: length in bytes; token IDs: count.
+   * v1 frames: text and bytes, length in bytes; token IDs, count. v2 frames do not store
+   * it: UINT64_MAX (decode the frame to learn it).
    */
   uint64_t content_len;
   /**

@@ -1,10 +1,10 @@
 //! `Codec`: the public API everything else (CLI, C ABI, bindings) wraps.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use crate::codecs::{gzip, lopace, model as model_codec, thrift, zstd};
+use crate::codecs::{gzip, lopace, thrift, zstd};
 use crate::error::{Error, Result};
-use crate::format::{self, ContentKind, Header, Method};
+use crate::format::{self, v1, ContentKind, Header, Method};
 use crate::limits::{MAX_DECODED_BYTES, MAX_TOKENS};
 use crate::mapping::Mapping;
 use crate::model::Priors;
@@ -111,20 +111,38 @@ pub enum Content {
 const MAX_THRIFT_BYTES: usize = 8 + MAX_TOKENS * 5;
 
 /// A tokenizer plus its tacc mapping. Immutable, `Send + Sync`, cheap to clone: share it freely
-/// between threads. Built-in tables are loaded once per process.
+/// between threads. Built-in tables are loaded once per process, and only when a call needs
+/// them: a codec that only makes or reads stored/zstd/gzip frames never loads a tokenizer,
+/// mapping or priors.
 #[derive(Debug, Clone)]
 pub struct Codec {
-    tokenizer: Arc<Tokenizer>,
+    /// The built-in vocabulary, known without loading anything.
+    builtin: Option<Builtin>,
+    /// Loaded on first use for a built-in; set at creation for a custom tokenizer. Shared by clones.
+    tokenizer: Arc<OnceLock<Arc<Tokenizer>>>,
     custom_mapping: Option<Arc<Mapping>>,
     custom_priors: Option<Arc<Priors>>,
 }
 
 impl Codec {
     /// A codec for a built-in tokenizer: cl100k_base, gpt2, o200k_base, o200k_harmony,
-    /// p50k_base, p50k_edit, r50k_base.
+    /// p50k_base, p50k_edit, r50k_base. Cheap: no table is loaded until a call needs it.
     pub fn new(tokenizer: &str) -> Result<Codec> {
+        Codec::from_builtin(Builtin::from_name(tokenizer)?)
+    }
+
+    /// A codec for a built-in tokenizer, by value (see [`Codec::new`]).
+    pub fn from_builtin(b: Builtin) -> Result<Codec> {
+        // The one way loading a built-in can fail later: checked now, so `tokenizer()` cannot.
+        if !b.is_enabled() {
+            return Err(Error::InvalidArgument(format!(
+                "tokenizer '{}' was left out of this build (cargo feature)",
+                b.name()
+            )));
+        }
         Ok(Codec {
-            tokenizer: Tokenizer::builtin(tokenizer)?,
+            builtin: Some(b),
+            tokenizer: Arc::new(OnceLock::new()),
             custom_mapping: None,
             custom_priors: None,
         })
@@ -133,7 +151,8 @@ impl Codec {
     /// A codec over any tokenizer (for example one loaded from a `.tiktoken` file).
     pub fn from_tokenizer(tokenizer: Arc<Tokenizer>) -> Codec {
         Codec {
-            tokenizer,
+            builtin: tokenizer.builtin_id(),
+            tokenizer: Arc::new(OnceLock::from(tokenizer)),
             custom_mapping: None,
             custom_priors: None,
         }
@@ -151,23 +170,66 @@ impl Codec {
         self
     }
 
-    /// The model priors in use: the custom ones, or the built-in tokenizer's (None: adaptive only).
+    /// The model priors in use for the `model` method: the custom ones, or the built-in
+    /// tokenizer's (None: adaptive only).
     pub fn priors(&self) -> Result<Option<Arc<Priors>>> {
         if let Some(p) = &self.custom_priors {
             return Ok(Some(p.clone()));
         }
-        match self.tokenizer.builtin_id() {
-            Some(b) => model_codec::builtin_priors(b),
+        match self.default_priors_id() {
+            Some(id) => model9::builtin_priors_by_id(id).map(Some),
             None => Ok(None),
         }
     }
 
+    /// The ID of the built-in priors a new `model` frame names and uses (None: custom or none).
+    fn default_priors_id(&self) -> Option<u8> {
+        match (&self.custom_priors, self.builtin) {
+            (None, Some(b)) => model9::default_priors_id(b),
+            _ => None,
+        }
+    }
+
+    /// The priors of the old model (`model-v1`): custom, or the v1 built-ins (frozen).
+    pub(crate) fn priors_v1(&self) -> Result<Option<Arc<v1::coder::Priors>>> {
+        match (&self.custom_priors, self.builtin) {
+            (Some(p), _) => v1::custom_priors(p).map(Some),
+            (None, Some(b)) => v1::builtin_priors(b),
+            (None, None) => Ok(None),
+        }
+    }
+
+    /// The tokenizer, loaded on first use.
     pub fn tokenizer(&self) -> &Arc<Tokenizer> {
-        &self.tokenizer
+        // `from_builtin` checked the one condition under which loading fails.
+        self.try_tokenizer()
+            .expect("a built-in tokenizer this build has loads")
+    }
+
+    fn try_tokenizer(&self) -> Result<&Arc<Tokenizer>> {
+        if let Some(t) = self.tokenizer.get() {
+            return Ok(t);
+        }
+        let b = self
+            .builtin
+            .ok_or_else(|| Error::InvalidArgument("a custom codec without its tokenizer".into()))?;
+        let t = Tokenizer::from_builtin(b)?;
+        Ok(self.tokenizer.get_or_init(|| t))
     }
 
     pub fn tokenizer_name(&self) -> &str {
-        self.tokenizer.name()
+        match self.builtin {
+            Some(b) => b.name(),
+            None => self.tokenizer().name(),
+        }
+    }
+
+    /// One more than the largest token ID, known for built-ins without loading them.
+    fn vocab_size(&self) -> u32 {
+        match self.builtin {
+            Some(b) => b.vocab_size(),
+            None => self.tokenizer().vocab_size(),
+        }
     }
 
     /// The tacc mapping in use: the custom one, or the built-in tokenizer's.
@@ -175,7 +237,7 @@ impl Codec {
         if let Some(m) = &self.custom_mapping {
             return Ok(m.clone());
         }
-        match self.tokenizer.builtin_id() {
+        match self.builtin {
             Some(b) => Mapping::builtin(b),
             None => Err(Error::InvalidArgument(
                 "a custom tokenizer has no tacc mapping: build one with `tacc mapping` and pass it"
@@ -188,12 +250,12 @@ impl Codec {
 
     /// Text to token IDs (special-token strings are ordinary text).
     pub fn tokenize(&self, text: &str) -> Vec<u32> {
-        self.tokenizer.encode(text)
+        self.tokenizer().encode(text)
     }
 
     /// Token IDs to text; an error if an ID is unknown or the bytes are not UTF-8.
     pub fn detokenize(&self, ids: &[u32]) -> Result<String> {
-        self.tokenizer.decode(ids)
+        self.try_tokenizer()?.decode(ids)
     }
 
     // ---- tacc 0.1.0's API ---------------------------------------------------------------
@@ -265,7 +327,7 @@ impl Codec {
         let ids: Result<Vec<u32>> = tokens
             .iter()
             .map(|t| {
-                self.tokenizer
+                self.tokenizer()
                     .token_of(t.as_ref())
                     .ok_or_else(|| Error::UnknownToken(t.as_ref().to_string()))
             })
@@ -277,10 +339,9 @@ impl Codec {
     /// with U+FFFD in place of its bytes, as in tacc (use `decode_token_ids` to stay exact).
     pub fn decode_tokens(&self, payload: &[u8], gzip: bool) -> Result<Vec<String>> {
         let ids = self.decode_token_ids(payload, gzip)?;
+        let tokenizer = self.try_tokenizer()?;
         ids.iter()
-            .map(|&id| {
-                Ok(String::from_utf8_lossy(&self.tokenizer.decode_bytes(&[id])?).into_owned())
-            })
+            .map(|&id| Ok(String::from_utf8_lossy(&tokenizer.decode_bytes(&[id])?).into_owned()))
             .collect()
     }
 
@@ -313,11 +374,9 @@ impl Codec {
     /// Compresses text into a self-describing frame.
     pub fn compress_text(&self, text: &str, opts: &Options) -> Result<Vec<u8>> {
         let mut ids = None;
-        let checksum = opts.checksum.then(|| format::crc32_bytes(text.as_bytes()));
         self.build_frame(
             ContentKind::Text,
-            text.len() as u64,
-            checksum,
+            ContentRef::Bytes(text.as_bytes()),
             opts,
             &mut |m| self.text_payload(text, m, opts, &mut ids),
         )
@@ -333,11 +392,9 @@ impl Codec {
                 limit: MAX_TOKENS as u64,
             });
         }
-        let checksum = opts.checksum.then(|| format::crc32_ids(ids));
         self.build_frame(
             ContentKind::TokenIds,
-            ids.len() as u64,
-            checksum,
+            ContentRef::Ids(ids),
             opts,
             &mut |m| self.ids_payload(ids, m, opts),
         )
@@ -359,15 +416,13 @@ impl Codec {
             Some(m @ (Method::Gzip | Method::Stored | Method::Zstd)) => m,
             _ => Method::Zstd,
         };
-        let checksum = opts.checksum.then(|| format::crc32_bytes(bytes));
         let opts = Options {
             method: Some(method),
             ..*opts
         };
         self.build_frame(
             ContentKind::Bytes,
-            bytes.len() as u64,
-            checksum,
+            ContentRef::Bytes(bytes),
             &opts,
             &mut |m| byte_payload(bytes, m, &opts),
         )
@@ -376,8 +431,7 @@ impl Codec {
     fn build_frame(
         &self,
         kind: ContentKind,
-        content_len: u64,
-        checksum: Option<u32>,
+        content: ContentRef<'_>,
         opts: &Options,
         payload: &mut dyn FnMut(Method) -> Result<Vec<u8>>,
     ) -> Result<Vec<u8>> {
@@ -386,55 +440,67 @@ impl Codec {
             None => {
                 // Auto: every method that applies to this content; the smallest wins, stored breaks ties.
                 let mut best: Option<(Method, Vec<u8>)> = None;
-                for m in Method::ALL {
+                for m in Method::AUTO {
                     if let Ok(b) = payload(m) {
                         if best.as_ref().is_none_or(|(_, bb)| b.len() < bb.len()) {
                             best = Some((m, b));
                         }
                     }
                 }
-                best.expect("stored always applies")
+                best.ok_or_else(|| Error::InvalidArgument("no method applies".into()))?
             }
         };
-        let header = self.header_for(method, kind, checksum.is_some(), content_len)?;
+        let header = self.header_for(method, kind, opts.checksum)?;
         let mut out = Vec::with_capacity(body.len() + 32);
-        header.write(&mut out);
+        header.write(&mut out)?;
+        let header_len = out.len();
         out.extend_from_slice(&body);
-        if let Some(c) = checksum {
-            out.extend_from_slice(&c.to_le_bytes());
+        if opts.checksum {
+            // v2: the CRC covers the header too, so a corrupt header is caught like corrupt content.
+            let mut crc = libdeflater::Crc::new();
+            crc.update(&out[..header_len]);
+            content.update_crc(&mut crc);
+            out.extend_from_slice(&crc.sum().to_le_bytes());
         }
         Ok(out)
     }
 
+    /// The v2 header of a frame this codec makes with `method`.
     pub(crate) fn header_for(
         &self,
         method: Method,
         kind: ContentKind,
         checksum: bool,
-        content_len: u64,
     ) -> Result<Header> {
         let tokenized = method.uses_tokens();
-        let (tokenizer_id, tokenizer_fingerprint) = match self.tokenizer.builtin_id() {
+        let (tokenizer_id, tokenizer_fingerprint) = match self.builtin {
             _ if !tokenized => (0, None),
             Some(b) => (b as u8, None),
-            None => (0, Some(self.tokenizer.fingerprint())),
+            None => (0, Some(self.tokenizer().fingerprint())),
         };
         let mapping_fingerprint = match (&self.custom_mapping, method) {
             (Some(m), Method::Tacc | Method::TaccGzip) => Some(m.fingerprint()),
             _ => None,
         };
+        let model = matches!(method, Method::Model | Method::ModelV1);
         Ok(Header {
+            version: format::FORMAT_VERSION,
             method,
             kind,
             checksum,
             tokenizer_id,
             tokenizer_fingerprint,
             mapping_fingerprint,
-            priors_fingerprint: match (&self.custom_priors, method) {
-                (Some(p), Method::Model) => Some(p.fingerprint()),
+            // Only the new model's priors are named by ID: model-v1's built-ins are frozen.
+            priors_id: match method {
+                Method::Model => self.default_priors_id(),
                 _ => None,
             },
-            content_len,
+            priors_fingerprint: match &self.custom_priors {
+                Some(p) if model => Some(p.fingerprint()),
+                _ => None,
+            },
+            content_len: None,
         })
     }
 
@@ -464,7 +530,8 @@ impl Codec {
             Method::Tacc => self.thrift_of_ids(ids),
             // Inside frames, gzip is libdeflate's: smaller and faster than tacc's zlib stream.
             Method::TaccGzip => gzip::compress(&self.thrift_of_ids(ids)?, opts.gzip_level),
-            Method::Model => model_codec::encode(ids, self.tokenizer.vocab_size(), self.priors()?),
+            Method::ModelV1 => v1::encode(ids, self.vocab_size(), self.priors_v1()?),
+            Method::Model => model9::encode(ids, self.vocab_size(), self.priors()?),
         }
     }
 
@@ -500,7 +567,7 @@ impl Codec {
     /// with this codec's priors: what the `model` method's payload is made of, token by token
     /// (their sum is its size before the coder's final bytes and the frame header).
     pub fn model_token_bits(&self, ids: &[u32]) -> Result<Vec<f64>> {
-        let costs = crate::model::token_costs(ids, self.tokenizer.vocab_size(), self.priors()?)?;
+        let costs = crate::model::token_costs(ids, self.vocab_size(), self.priors()?)?;
         // token_costs counts in 1/256 bit.
         Ok(costs.into_iter().map(|c| c as f64 / 256.0).collect())
     }
@@ -508,7 +575,7 @@ impl Codec {
     /// The codec that decodes a token-method frame: this one, or the built-in the frame names.
     pub(crate) fn codec_for(&self, h: &Header) -> Result<Codec> {
         let mut codec = match (h.tokenizer_id, h.tokenizer_fingerprint) {
-            (0, Some(fp)) if self.tokenizer.builtin_id().is_none() && fp == self.tokenizer.fingerprint() => self.clone(),
+            (0, Some(fp)) if self.builtin.is_none() && fp == self.tokenizer().fingerprint() => self.clone(),
             (0, Some(fp)) => {
                 return Err(Error::Mismatch(format!(
                     "the frame was made with a custom tokenizer (fingerprint {fp:016x}); decode it with a codec built from that tokenizer"
@@ -516,10 +583,10 @@ impl Codec {
             }
             (id, None) => {
                 let b = Builtin::from_id(id).ok_or_else(|| Error::corrupt("frame", format!("unknown tokenizer ID {id}")))?;
-                if self.tokenizer.builtin_id() == Some(b) {
+                if self.builtin == Some(b) {
                     self.clone()
                 } else {
-                    Codec::from_tokenizer(Tokenizer::from_builtin(b)?)
+                    Codec::from_builtin(b)?
                 }
             }
             (_, Some(_)) => return Err(Error::corrupt("frame", "both a built-in tokenizer and a fingerprint")),
@@ -551,14 +618,116 @@ impl Codec {
         Ok(codec)
     }
 
-    fn decode_ids_payload(&self, payload: &[u8], method: Method) -> Result<Vec<u32>> {
-        match method {
+    /// The priors a `model` frame or stream names: custom (already matched by `codec_for`), a
+    /// built-in by ID, or none.
+    pub(crate) fn priors_named(&self, h: &Header) -> Result<Option<Arc<Priors>>> {
+        match (&self.custom_priors, h.priors_id) {
+            (Some(p), _) => Ok(Some(p.clone())),
+            (None, Some(id)) => model9::builtin_priors_by_id(id).map(Some),
+            (None, None) => Ok(None),
+        }
+    }
+
+    /// Token IDs of a method that needs the vocabulary (tacc's mapping or the model).
+    fn decode_ids_payload(
+        &self,
+        payload: &[u8],
+        h: &Header,
+        max_tokens: usize,
+    ) -> Result<Vec<u32>> {
+        match h.method {
             Method::Tacc => self.decode_token_ids(payload, false),
             Method::TaccGzip => self.decode_token_ids(payload, true),
-            Method::Model => {
-                model_codec::decode(payload, self.tokenizer.vocab_size(), self.priors()?)
-            }
+            Method::ModelV1 => v1::decode(payload, self.vocab_size(), self.priors_v1()?),
+            Method::Model => model9::decode(
+                payload,
+                self.vocab_size(),
+                self.priors_named(h)?,
+                max_tokens,
+            ),
             other => decode_plain_ids(payload, other),
+        }
+    }
+}
+
+/// The `model` method's coder (method 9) and its priors table.
+///
+/// TEMPORARY ADAPTER (format2 branch): until the model branch is merged, `crate::codecs::model`
+/// is the old coder, which has neither priors IDs nor a `max_tokens` argument. After the merge
+/// the integrator replaces this module by `use crate::codecs::model as model9;` (the brief's
+/// signatures: `encode`, `decode(.., max_tokens)`, `builtin_priors_by_id`, `default_priors_id`).
+mod model9 {
+    use std::sync::Arc;
+
+    use crate::codecs::model;
+    use crate::error::{Error, Result};
+    use crate::model::Priors;
+    use crate::tokenizer::Builtin;
+
+    pub fn encode(ids: &[u32], vocab_size: u32, priors: Option<Arc<Priors>>) -> Result<Vec<u8>> {
+        model::encode(ids, vocab_size, priors)
+    }
+
+    pub fn decode(
+        payload: &[u8],
+        vocab_size: u32,
+        priors: Option<Arc<Priors>>,
+        max_tokens: usize,
+    ) -> Result<Vec<u32>> {
+        let ids = model::decode(payload, vocab_size, priors)?;
+        if ids.len() > max_tokens {
+            return Err(Error::TooLarge {
+                what: "model token count",
+                size: ids.len() as u64,
+                limit: max_tokens as u64,
+            });
+        }
+        Ok(ids)
+    }
+
+    /// Stand-in priors IDs, one per vocabulary family (as `format::v2::PROFILES` expects).
+    fn family(b: Builtin) -> (u8, Builtin) {
+        match b {
+            Builtin::Cl100kBase => (1, Builtin::Cl100kBase),
+            Builtin::O200kBase | Builtin::O200kHarmony => (2, Builtin::O200kBase),
+            Builtin::P50kBase | Builtin::P50kEdit => (3, Builtin::P50kBase),
+            Builtin::Gpt2 | Builtin::R50kBase => (4, Builtin::R50kBase),
+        }
+    }
+
+    pub fn default_priors_id(b: Builtin) -> Option<u8> {
+        match model::builtin_priors(b) {
+            Ok(Some(_)) => Some(family(b).0),
+            _ => None,
+        }
+    }
+
+    pub fn builtin_priors_by_id(id: u8) -> Result<Arc<Priors>> {
+        let b = Builtin::ALL
+            .into_iter()
+            .map(family)
+            .find(|&(i, _)| i == id)
+            .map(|(_, b)| b);
+        b.and_then(|b| model::builtin_priors(b).ok().flatten())
+            .ok_or_else(|| {
+                Error::Mismatch(format!(
+                    "the frame names model priors ID {id}, which this build does not have (made by a newer tacc, or a build without that vocabulary family?)"
+                ))
+            })
+    }
+}
+
+/// The content a frame's checksum covers.
+enum ContentRef<'a> {
+    Bytes(&'a [u8]),
+    Ids(&'a [u32]),
+}
+
+impl ContentRef<'_> {
+    fn update_crc(&self, crc: &mut libdeflater::Crc) {
+        match self {
+            ContentRef::Bytes(b) => crc.update(b),
+            ContentRef::Ids(ids) => format::update_crc_ids(crc, ids),
         }
     }
 }
@@ -592,25 +761,29 @@ fn byte_payload(bytes: &[u8], method: Method, opts: &Options) -> Result<Vec<u8>>
     }
 }
 
-fn decode_byte_payload(payload: &[u8], method: Method, expected: usize) -> Result<Vec<u8>> {
-    let bytes = match method {
-        Method::Stored => payload.to_vec(),
-        Method::Zstd => zstd::decompress(payload, expected)?,
-        Method::Gzip => gzip::decompress(payload, expected)?,
+/// Bytes of a byte-level method. `limit`: v1's declared length (also the required one), or
+/// the global cap for v2, whose payloads know their own size.
+fn decode_byte_payload(payload: &[u8], method: Method, limit: usize) -> Result<Vec<u8>> {
+    Ok(match method {
+        Method::Stored => {
+            if payload.len() > limit {
+                return Err(Error::TooLarge {
+                    what: "stored content",
+                    size: payload.len() as u64,
+                    limit: limit as u64,
+                });
+            }
+            payload.to_vec()
+        }
+        Method::Zstd => zstd::decompress(payload, limit)?,
+        Method::Gzip => gzip::decompress(payload, limit)?,
         _ => {
             return Err(Error::corrupt(
                 "frame",
                 format!("method '{}' cannot hold bytes", method.name()),
             ))
         }
-    };
-    if bytes.len() != expected {
-        return Err(Error::corrupt(
-            "frame",
-            format!("content is {} bytes, header says {expected}", bytes.len()),
-        ));
-    }
-    Ok(bytes)
+    })
 }
 
 /// Decodes any frame made with a built-in tokenizer, with no other information.
@@ -618,32 +791,39 @@ pub fn decompress(frame: &[u8]) -> Result<Content> {
     decode_frame(frame, None)
 }
 
-/// The one frame decoder. `codec` resolves custom tokenizers and mappings; without it only
-/// built-in ones are known. Byte-level frames never load a tokenizer.
+/// The one frame decoder (v1 and v2). `codec` resolves custom tokenizers and mappings; without
+/// it only built-in ones are known. Byte-level frames never load a tokenizer, mapping or priors;
+/// token IDs from a model frame need no tokenizer tables, only its vocabulary size.
 fn decode_frame(frame: &[u8], codec: Option<&Codec>) -> Result<Content> {
-    let (h, payload) = Header::parse(frame)?;
+    let p = format::parse_frame(frame)?;
+    let h = &p.header;
     let max = match h.kind {
-        ContentKind::TokenIds => MAX_TOKENS as u64,
-        _ => MAX_DECODED_BYTES as u64,
+        ContentKind::TokenIds => MAX_TOKENS,
+        _ => MAX_DECODED_BYTES,
     };
-    if h.content_len > max {
-        return Err(Error::TooLarge {
-            what: "declared content size",
-            size: h.content_len,
-            limit: max,
-        });
-    }
-    let len = h.content_len as usize;
+    // v1 declares the content's size: it must be within the limits, and is what must come out.
+    let declared = match h.content_len {
+        Some(n) if n > max as u64 => {
+            return Err(Error::TooLarge {
+                what: "declared content size",
+                size: n,
+                limit: max as u64,
+            })
+        }
+        Some(n) => Some(n as usize),
+        None => None,
+    };
+    let limit = declared.unwrap_or(max);
     let resolve = || -> Result<Codec> {
         match codec {
-            Some(c) => c.codec_for(&h),
+            Some(c) => c.codec_for(h),
             None if h.tokenizer_id == 0 => Err(Error::Mismatch(
                 "the frame was made with a custom tokenizer: decode it with Codec::decompress on a codec built from it".into(),
             )),
             None => {
                 let b = Builtin::from_id(h.tokenizer_id)
                     .ok_or_else(|| Error::corrupt("frame", format!("unknown tokenizer ID {}", h.tokenizer_id)))?;
-                Codec::from_tokenizer(Tokenizer::from_builtin(b)?).codec_for(&h)
+                Codec::from_builtin(b)?.codec_for(h)
             }
         }
     };
@@ -654,46 +834,69 @@ fn decode_frame(frame: &[u8], codec: Option<&Codec>) -> Result<Content> {
                 "a token method cannot hold non-UTF-8 bytes",
             ))
         }
-        (ContentKind::Bytes, false) => Content::Bytes(decode_byte_payload(payload, h.method, len)?),
+        (ContentKind::Bytes, false) => {
+            Content::Bytes(decode_byte_payload(p.payload, h.method, limit)?)
+        }
         (ContentKind::TokenIds, _) => {
-            // Stored and LoPace layouts need no vocabulary: only tacc's mapping does.
-            let ids = if matches!(h.method, Method::Tacc | Method::TaccGzip | Method::Model) {
-                resolve()?.decode_ids_payload(payload, h.method)?
+            // Stored and LoPace layouts need no vocabulary: only tacc's mapping and the model do.
+            let ids = if h.method.needs_vocabulary() {
+                resolve()?.decode_ids_payload(p.payload, h, limit)?
             } else {
-                decode_plain_ids(payload, h.method)?
+                decode_plain_ids(p.payload, h.method)?
             };
-            if ids.len() != len {
-                return Err(Error::corrupt(
-                    "frame",
-                    format!("{} token IDs decoded, header says {len}", ids.len()),
-                ));
+            if ids.len() > limit {
+                return Err(Error::TooLarge {
+                    what: "token count",
+                    size: ids.len() as u64,
+                    limit: limit as u64,
+                });
             }
             Content::TokenIds(ids)
         }
         (ContentKind::Text, tokens) => {
             let bytes = if tokens {
                 let c = resolve()?;
-                let ids = c.decode_ids_payload(payload, h.method)?;
-                c.tokenizer.decode_bytes(&ids)?
+                // Every token is at least one byte of text.
+                let ids = c.decode_ids_payload(p.payload, h, limit)?;
+                c.try_tokenizer()?.decode_bytes(&ids)?
             } else {
-                decode_byte_payload(payload, h.method, len)?
+                decode_byte_payload(p.payload, h.method, limit)?
             };
-            if bytes.len() != len {
-                return Err(Error::corrupt(
-                    "frame",
-                    format!("content is {} bytes, header says {len}", bytes.len()),
-                ));
+            if bytes.len() > limit {
+                return Err(Error::TooLarge {
+                    what: "text",
+                    size: bytes.len() as u64,
+                    limit: limit as u64,
+                });
             }
             Content::Text(String::from_utf8(bytes).map_err(|e| Error::InvalidUtf8(e.to_string()))?)
         }
     };
-    if h.checksum {
-        let computed = match &content {
-            Content::Text(t) => format::crc32_bytes(t.as_bytes()),
-            Content::Bytes(b) => format::crc32_bytes(b),
-            Content::TokenIds(ids) => format::crc32_ids(ids),
+    if let Some(n) = declared {
+        let got = match &content {
+            Content::Text(t) => t.len(),
+            Content::Bytes(b) => b.len(),
+            Content::TokenIds(ids) => ids.len(),
         };
-        let stored = format::stored_checksum(frame);
+        if got != n {
+            return Err(Error::corrupt(
+                "frame",
+                format!("content is {got} long, header says {n}"),
+            ));
+        }
+    }
+    if let Some(stored) = p.stored_crc {
+        let mut crc = libdeflater::Crc::new();
+        // v1's CRC covers the content only; v2's the header bytes, then the content.
+        if h.version >= 2 {
+            crc.update(p.header_bytes);
+        }
+        match &content {
+            Content::Text(t) => crc.update(t.as_bytes()),
+            Content::Bytes(b) => crc.update(b),
+            Content::TokenIds(ids) => format::update_crc_ids(&mut crc, ids),
+        }
+        let computed = crc.sum();
         if stored != computed {
             return Err(Error::ChecksumMismatch { stored, computed });
         }
@@ -711,9 +914,16 @@ fn decode_plain_ids(payload: &[u8], method: Method) -> Result<Vec<u32>> {
                     "stored token IDs are not a multiple of 4 bytes",
                 ));
             }
+            if payload.len() / 4 > MAX_TOKENS {
+                return Err(Error::TooLarge {
+                    what: "token count",
+                    size: (payload.len() / 4) as u64,
+                    limit: MAX_TOKENS as u64,
+                });
+            }
             Ok(payload
                 .chunks_exact(4)
-                .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
+                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
                 .collect())
         }
         Method::LopaceToken => lopace::unpack_ids(payload),
@@ -722,5 +932,80 @@ fn decode_plain_ids(payload: &[u8], method: Method) -> Result<Vec<u32>> {
             "frame",
             format!("method '{}' cannot hold token IDs", method.name()),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pay only for what is used: byte-level frames and model token IDs never load the tokenizer.
+    #[test]
+    fn byte_level_frames_never_load_the_tokenizer() {
+        let c = Codec::new("o200k_harmony").unwrap();
+        for m in [Method::Stored, Method::Zstd, Method::Gzip] {
+            let f = c
+                .compress_text("Hello, world", &Options::method(m))
+                .unwrap();
+            assert_eq!(c.decompress_text(&f).unwrap(), "Hello, world");
+            let f = c.compress_bytes(b"\xff\xfe", &Options::method(m)).unwrap();
+            assert_eq!(c.decompress(&f).unwrap(), Content::Bytes(vec![0xff, 0xfe]));
+        }
+        let f = c
+            .compress_token_ids(&[1, 2, 3], &Options::method(Method::Stored))
+            .unwrap();
+        assert_eq!(c.decompress_token_ids(&f).unwrap(), [1, 2, 3]);
+        assert!(c.tokenizer.get().is_none(), "no tokenizer was loaded");
+        assert_eq!(c.tokenizer_name(), "o200k_harmony");
+        assert!(c.tokenizer.get().is_none());
+        // Token IDs through the model need the vocabulary size and priors, not the tables.
+        let f = c
+            .compress_token_ids(&[9906, 11, 1917], &Options::default())
+            .unwrap();
+        assert_eq!(c.decompress_token_ids(&f).unwrap(), [9906, 11, 1917]);
+        assert!(c.tokenizer.get().is_none());
+        // Text does need it.
+        c.compress_text("Hello", &Options::default()).unwrap();
+        assert!(c.tokenizer.get().is_some());
+    }
+
+    /// Every built-in tokenizer's default `model` priors have a 2-byte profile, and the priors
+    /// a profile names are the ones that tokenizer's frames are coded with.
+    #[test]
+    fn every_default_priors_id_has_a_profile() {
+        for b in Builtin::ALL {
+            if let Some(id) = model9::default_priors_id(b) {
+                assert!(
+                    format::v2::profile_of(b as u8, Some(id)).is_some(),
+                    "{b:?} priors ID {id}: add a profile to format::v2::PROFILES"
+                );
+                let named = model9::builtin_priors_by_id(id).unwrap();
+                let used = Codec::from_builtin(b).unwrap().priors().unwrap().unwrap();
+                assert_eq!(named.fingerprint(), used.fingerprint(), "{b:?}");
+            }
+        }
+    }
+
+    /// Custom priors are named by fingerprint in the header extension; built-in ones by ID.
+    #[test]
+    fn custom_priors_are_named_and_required() {
+        let c = Codec::new("cl100k_base").unwrap();
+        let text = "the cat sat on the mat. the cat sat on the mat.";
+        let ids = c.tokenize(text);
+        let priors = Arc::new(Priors::train(vec![ids.clone(); 3], c.vocab_size()));
+        let custom = c.clone().with_priors(priors);
+        for m in [Method::Model, Method::ModelV1] {
+            let f = custom.compress_text(text, &Options::method(m)).unwrap();
+            let (h, _) = Header::parse(&f).unwrap();
+            assert!(h.priors_fingerprint.is_some() && h.priors_id.is_none());
+            // 2 bytes + extension flags, tokenizer ID, 8-byte fingerprint.
+            assert_eq!(f[1] & 0x3F, 0);
+            assert_eq!(custom.decompress_text(&f).unwrap(), text);
+            assert!(matches!(c.decompress_text(&f), Err(Error::Mismatch(_))));
+            assert!(matches!(decompress(&f), Err(Error::Mismatch(_))));
+        }
+        let f = c.compress_text(text, &Options::default()).unwrap();
+        let (h, _) = Header::parse(&f).unwrap();
+        assert_eq!((h.priors_id, h.priors_fingerprint), (Some(1), None));
     }
 }

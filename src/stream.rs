@@ -2,15 +2,17 @@
 //! model's state carried across chunks (see docs/STREAM.md for the byte layout).
 //!
 //! ```text
-//! stream header (first chunk only)
-//!   magic 2 (D7 AC) | version 1 | method 1 (8) | flags 1 | tokenizer 1 | [8 fp] [8 fp] | mode 1
+//! stream header (first chunk only): a v2 frame header with method 8 (docs/FORMAT.md)
+//!   B8 | kind 1 + vocabulary profile | [extension: custom tokenizer / priors]   (2 bytes built-in)
+//! (v1 streams, still read: D7 AC 01 08 flags tokenizer [8 fp] [8 fp] mode; the old model)
 //! every chunk: the arithmetic coder's bytes (the transport delimits chunks), coding in order
 //!   seq      4 bits  chunk number mod 16 (reordered, duplicated or lost chunks are refused)
 //!   any      flag    the chunk holds tokens (adaptive probability)
 //!   tokens           each token through the context model, each followed by a
 //!   more     flag    another token follows in this chunk (adaptive probability)
 //!   end      flag    last chunk (P = 1/4096)
-//!   crc     32 bits  last chunk only: CRC-32 of every token ID of the stream (u32 LE)
+//!   crc     32 bits  last chunk only: CRC-32 of the v2 header bytes, then every token ID of
+//!                    the stream (u32 LE); v1: of the token IDs only
 //! ```
 //!
 //! ```
@@ -31,17 +33,15 @@
 
 use crate::codec::Codec;
 use crate::error::{Error, Result};
-use crate::format::{self, ContentKind, Header, Method, MAGIC};
+use crate::format::{self, v1, v2, ContentKind, Method, Version};
 use crate::limits::MAX_TOKENS;
 use crate::model::{TokenDecoder, TokenEncoder};
-use crate::tokenizer::{Builtin, Tokenizer};
+use crate::tokenizer::Builtin;
 
-/// The method byte of a stream header (reserved for streams in docs/FORMAT.md).
-pub const STREAM_METHOD: u8 = 8;
+/// The method number of a stream header (reserved for streams in docs/FORMAT.md).
+pub const STREAM_METHOD: u8 = format::STREAM_METHOD;
 
 const F: &str = "stream";
-const FLAG_CUSTOM_TOKENIZER: u8 = 1 << 3;
-const FLAG_CUSTOM_PRIORS: u8 = 1 << 5;
 const SEQ_BITS: u32 = 4;
 /// P(end = 1) of the per-chunk end flag, in 1/4096: nearly free on every chunk but the last.
 const P_END: u32 = 1;
@@ -103,32 +103,14 @@ impl Codec {
 impl StreamEncoder {
     /// Same as [`Codec::stream_encoder`].
     pub fn new(codec: &Codec) -> Result<StreamEncoder> {
-        let priors = codec.priors()?;
-        let h = codec.header_for(Method::Model, ContentKind::TokenIds, true, 0)?;
+        // The header names the priors (by ID, or a custom fingerprint): exactly those the coder uses.
+        let h = codec.header_for(Method::Model, ContentKind::TokenIds, true)?;
+        let priors = codec.priors_named(&h)?;
         let mut header = Vec::with_capacity(24);
-        header.extend_from_slice(&MAGIC);
-        header.push(format::FORMAT_VERSION);
-        header.push(STREAM_METHOD);
-        let mut flags = (ContentKind::TokenIds as u8) << 1 | 1;
-        flags |= if h.tokenizer_fingerprint.is_some() {
-            FLAG_CUSTOM_TOKENIZER
-        } else {
-            0
-        };
-        flags |= if h.priors_fingerprint.is_some() {
-            FLAG_CUSTOM_PRIORS
-        } else {
-            0
-        };
-        header.push(flags);
-        header.push(h.tokenizer_id);
-        for fp in [h.tokenizer_fingerprint, h.priors_fingerprint]
-            .into_iter()
-            .flatten()
-        {
-            header.extend_from_slice(&fp.to_le_bytes());
-        }
-        header.push(if priors.is_some() { 0 } else { 1 });
+        v2::write_stream(&h, &mut header)?;
+        // The end check covers the header as well as every token, as frames' CRC does.
+        let mut crc = libdeflater::Crc::new();
+        crc.update(&header);
         Ok(StreamEncoder {
             model: TokenEncoder::new(codec.tokenizer().vocab_size(), priors)?,
             codec: codec.clone(),
@@ -137,7 +119,7 @@ impl StreamEncoder {
             started: false,
             pending: 0,
             total: 0,
-            crc: libdeflater::Crc::new(),
+            crc,
             p_any: P_START,
             p_more: P_START,
         })
@@ -259,7 +241,7 @@ pub struct StreamUpdate {
 /// One thread at a time; separate decoders in parallel.
 pub struct StreamDecoder {
     codec: Option<Codec>,
-    state: Option<(Codec, TokenDecoder)>,
+    state: Option<(Codec, StreamModel)>,
     seq: u64,
     total: u64,
     crc: libdeflater::Crc,
@@ -343,51 +325,26 @@ impl StreamDecoder {
             self.state = Some(self.parse_header(chunk, &mut pos)?);
         }
         let body = &chunk[pos..];
-        let (codec, model) = self.state.as_mut().expect("set above");
+        let Some((codec, model)) = self.state.as_mut() else {
+            return Err(Error::corrupt(F, "no stream header"));
+        };
         // As in codecs/model.rs: each token costs at least one decision per vocabulary bit, each
         // at least log2(4096/4095) bits, so a larger count cannot come from this coder.
         let vocab = model.vocab_size();
         let decisions = (31 - vocab.leading_zeros()).max(1) as u64;
         let max_tokens = ((body.len() as u64 + 4) * 8 * 2909 / decisions)
             .min(MAX_TOKENS as u64 - self.total.min(MAX_TOKENS as u64));
-        let mut r = model.read_chunk(body);
-        let seq = r.bits(SEQ_BITS) as u64;
-        let expected = self.seq & ((1 << SEQ_BITS) - 1);
-        if seq != expected {
-            return Err(Error::corrupt(
-                F,
-                format!(
-                    "chunk {seq} arrived where chunk {expected} was expected (reordered, duplicated or lost)"
-                ),
-            ));
-        }
-        let mut ids = Vec::new();
-        let any = r.flag(self.p_any);
-        adapt(&mut self.p_any, any);
-        if any {
-            loop {
-                if ids.len() as u64 >= max_tokens {
-                    return Err(Error::corrupt(
-                        F,
-                        format!("more tokens than {} bytes can code", body.len()),
-                    ));
-                }
-                ids.push(r.token());
-                let more = r.flag(self.p_more);
-                adapt(&mut self.p_more, more);
-                if !more {
-                    break;
-                }
-            }
-        }
-        let end = r.flag(P_END);
-        let stored = if end { Some(r.bits(32)) } else { None };
-        if !r.ends_exactly() {
-            return Err(Error::corrupt(
-                F,
-                "the chunk's bytes do not end where its last decision ends",
-            ));
-        }
+        let mut fields = ChunkFields {
+            expected_seq: self.seq & ((1 << SEQ_BITS) - 1),
+            max_tokens,
+            body_len: body.len(),
+            p_any: &mut self.p_any,
+            p_more: &mut self.p_more,
+        };
+        let (ids, stored) = match model {
+            StreamModel::Current(d) => fields.read(d.read_chunk(body))?,
+            StreamModel::V1(d) => fields.read(d.read_chunk(body))?,
+        };
         let count = ids.len() as u64;
         let bytes = codec.tokenizer().decode_bytes(&ids)?;
         let mut buf = [0u8; 4];
@@ -433,89 +390,152 @@ impl StreamDecoder {
         })
     }
 
-    fn parse_header(&self, chunk: &[u8], pos: &mut usize) -> Result<(Codec, TokenDecoder)> {
-        if chunk.len() < 2 || chunk[..2] != MAGIC {
-            return Err(Error::corrupt(
-                F,
-                "the first chunk does not start with a stream header (bad magic bytes)",
-            ));
-        }
-        if chunk.len() < 7 {
-            return Err(Error::corrupt(F, "truncated header"));
-        }
-        if chunk[2] != format::FORMAT_VERSION {
-            return Err(Error::corrupt(
-                F,
-                format!("format version {} is not supported", chunk[2]),
-            ));
-        }
-        if chunk[3] != STREAM_METHOD {
-            return Err(Error::corrupt(
-                F,
-                format!(
-                    "method {} is not a stream (a frame? decode it with tacc::decompress)",
-                    chunk[3]
-                ),
-            ));
-        }
-        let flags = chunk[4];
-        let expected = (ContentKind::TokenIds as u8) << 1 | 1;
-        if flags & !(FLAG_CUSTOM_TOKENIZER | FLAG_CUSTOM_PRIORS) != expected {
-            return Err(Error::corrupt(F, "unknown header flags"));
-        }
-        let tokenizer_id = chunk[5];
-        *pos = 6;
-        let mut fingerprint = |bit: u8| -> Result<Option<u64>> {
-            if flags & bit == 0 {
-                return Ok(None);
+    fn parse_header(&mut self, chunk: &[u8], pos: &mut usize) -> Result<(Codec, StreamModel)> {
+        let (h, with_priors, len) = match format::sniff(chunk) {
+            Some(Version::V2) => {
+                let (h, len) = v2::parse_stream_header(chunk)?;
+                let named = h.priors_id.is_some() || h.priors_fingerprint.is_some();
+                (h, named, len)
             }
-            let b = chunk
-                .get(*pos..*pos + 8)
-                .ok_or_else(|| Error::corrupt(F, "truncated fingerprint"))?;
-            *pos += 8;
-            Ok(Some(u64::from_le_bytes(b.try_into().unwrap_or_default())))
+            Some(Version::V1) => v1::parse_stream_header(chunk)?,
+            None => {
+                return Err(Error::corrupt(
+                    F,
+                    "the first chunk does not start with a stream header (bad magic bytes)",
+                ))
+            }
         };
-        let tokenizer_fingerprint = fingerprint(FLAG_CUSTOM_TOKENIZER)?;
-        let priors_fingerprint = fingerprint(FLAG_CUSTOM_PRIORS)?;
-        let mode = *chunk
-            .get(*pos)
-            .ok_or_else(|| Error::corrupt(F, "truncated header"))?;
-        *pos += 1;
-        let h = Header {
-            method: Method::Model,
-            kind: ContentKind::TokenIds,
-            checksum: true,
-            tokenizer_id,
-            tokenizer_fingerprint,
-            mapping_fingerprint: None,
-            priors_fingerprint,
-            content_len: 0,
-        };
+        *pos = len;
         let codec = match &self.codec {
             Some(c) => c.codec_for(&h)?,
-            None if tokenizer_id == 0 => {
+            None if h.tokenizer_id == 0 => {
                 return Err(Error::Mismatch(
                     "the stream was made with a custom tokenizer: decode it with Codec::stream_decoder on a codec built from it".into(),
                 ))
             }
             None => {
-                let b = Builtin::from_id(tokenizer_id).ok_or_else(|| {
-                    Error::corrupt(F, format!("unknown tokenizer ID {tokenizer_id}"))
+                let b = Builtin::from_id(h.tokenizer_id).ok_or_else(|| {
+                    Error::corrupt(F, format!("unknown tokenizer ID {}", h.tokenizer_id))
                 })?;
-                Codec::from_tokenizer(Tokenizer::from_builtin(b)?).codec_for(&h)?
+                Codec::from_builtin(b)?.codec_for(&h)?
             }
         };
-        let priors = match mode {
-            0 => Some(codec.priors()?.ok_or_else(|| {
-                Error::Mismatch(
-                    "the stream was coded with model priors this build does not have".into(),
-                )
-            })?),
-            1 => None,
-            _ => return Err(Error::corrupt(F, "unknown model mode")),
+        let vocab = codec.tokenizer().vocab_size();
+        let model = if h.version == v2::VERSION {
+            // v2's end check starts with the header bytes.
+            self.crc.update(&chunk[..len]);
+            StreamModel::Current(TokenDecoder::new(vocab, codec.priors_named(&h)?)?)
+        } else {
+            let priors = if with_priors {
+                Some(codec.priors_v1()?.ok_or_else(|| {
+                    Error::Mismatch(
+                        "the stream was coded with model priors this build does not have".into(),
+                    )
+                })?)
+            } else {
+                None
+            };
+            StreamModel::V1(v1::coder::TokenDecoder::new(vocab, priors)?)
         };
-        let model = TokenDecoder::new(codec.tokenizer().vocab_size(), priors)?;
         Ok((codec, model))
+    }
+}
+
+/// The model a stream is decoded with: the current one (v2 streams) or the old one (v1).
+enum StreamModel {
+    Current(TokenDecoder),
+    V1(v1::coder::TokenDecoder),
+}
+
+impl StreamModel {
+    fn vocab_size(&self) -> u32 {
+        match self {
+            StreamModel::Current(d) => d.vocab_size(),
+            StreamModel::V1(d) => d.vocab_size(),
+        }
+    }
+}
+
+/// What the chunk framing reads through a model's chunk reader. Both models' readers have the
+/// same calls; once they are different types, the old one gets the same three-line impl
+/// (`chunk_read!(v1::coder::ChunkReader<'_>)`).
+trait ChunkRead {
+    fn token(&mut self) -> u32;
+    fn flag(&mut self, p1: u32) -> bool;
+    fn bits(&mut self, nbits: u32) -> u32;
+    fn ends_exactly(&self) -> bool;
+}
+
+macro_rules! chunk_read {
+    ($t:ty) => {
+        impl ChunkRead for $t {
+            fn token(&mut self) -> u32 {
+                <$t>::token(self)
+            }
+            fn flag(&mut self, p1: u32) -> bool {
+                <$t>::flag(self, p1)
+            }
+            fn bits(&mut self, nbits: u32) -> u32 {
+                <$t>::bits(self, nbits)
+            }
+            fn ends_exactly(&self) -> bool {
+                <$t>::ends_exactly(self)
+            }
+        }
+    };
+}
+chunk_read!(crate::model::ChunkReader<'_>);
+
+/// The per-chunk framing: seq, tokens with their "more" flags, end flag, CRC.
+struct ChunkFields<'a> {
+    expected_seq: u64,
+    max_tokens: u64,
+    body_len: usize,
+    p_any: &'a mut u32,
+    p_more: &'a mut u32,
+}
+
+impl ChunkFields<'_> {
+    /// The chunk's token IDs and, on the last chunk, the stored CRC.
+    fn read(&mut self, mut r: impl ChunkRead) -> Result<(Vec<u32>, Option<u32>)> {
+        let seq = r.bits(SEQ_BITS) as u64;
+        let expected = self.expected_seq;
+        if seq != expected {
+            return Err(Error::corrupt(
+                F,
+                format!(
+                    "chunk {seq} arrived where chunk {expected} was expected (reordered, duplicated or lost)"
+                ),
+            ));
+        }
+        let mut ids = Vec::new();
+        let any = r.flag(*self.p_any);
+        adapt(self.p_any, any);
+        if any {
+            loop {
+                if ids.len() as u64 >= self.max_tokens {
+                    return Err(Error::corrupt(
+                        F,
+                        format!("more tokens than {} bytes can code", self.body_len),
+                    ));
+                }
+                ids.push(r.token());
+                let more = r.flag(*self.p_more);
+                adapt(self.p_more, more);
+                if !more {
+                    break;
+                }
+            }
+        }
+        let end = r.flag(P_END);
+        let stored = if end { Some(r.bits(32)) } else { None };
+        if !r.ends_exactly() {
+            return Err(Error::corrupt(
+                F,
+                "the chunk's bytes do not end where its last decision ends",
+            ));
+        }
+        Ok((ids, stored))
     }
 }
 

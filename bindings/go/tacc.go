@@ -427,7 +427,7 @@ func (c *Codec) Detokenize(ids []uint32) (string, error) {
 type FrameInfo struct {
 	Method       Method
 	TokenIDs     bool   // the frame holds token IDs (else text or bytes)
-	ContentLen   uint64 // bytes of text, or number of token IDs
+	ContentLen   uint64 // v1 frames: bytes of text, or number of token IDs; v2 frames store none: math.MaxUint64
 	TokenizerID  uint32 // built-in tokenizer (1 cl100k_base ... 7 r50k_base), 0 for none
 	HasChecksum  bool
 	ContentIsRaw bool // non-UTF-8 bytes

@@ -32,8 +32,12 @@ import tacc
 
 __all__ = ["PromptStore", "PromptStoreError", "CorruptRowError", "RowNotFoundError"]
 
-_FRAME_MAGIC = b"\xd7\xac"
-_FLAG_CHECKSUM = 0x01  # docs/FORMAT.md: flags byte (offset 4), bit 0 = CRC-32 present
+def _is_checksummed_frame(frame):
+    """docs/FORMAT.md: a v2 frame's first byte is 10cc mmmm, cc = 11 when a CRC-32 ends it; a v1
+    frame starts D7 AC 01 and has the CRC flag in bit 0 of its flags byte (offset 4)."""
+    if len(frame) >= 6 and frame[0] & 0xF0 == 0xB0:
+        return True
+    return len(frame) >= 11 and frame[:3] == b"\xd7\xac\x01" and bool(frame[4] & 0x01)
 
 
 class PromptStoreError(Exception):
@@ -191,7 +195,7 @@ class PromptStore:
             return body  # plain rows have no checksum: the baseline stores text as is
         frame = bytes(frame)
         # Frames without a checksum can decode to wrong text; this store never writes them.
-        if len(frame) < 6 or frame[:2] != _FRAME_MAGIC or not frame[4] & _FLAG_CHECKSUM:
+        if not _is_checksummed_frame(frame):
             raise CorruptRowError(table, row_id, "not a checksummed tacc frame")
         try:
             text = self._codec(tokenizer).decompress_text(frame)

@@ -52,7 +52,7 @@ pub extern "C" fn tacc_status_str(status: i32) -> *const c_char {
 }
 
 /// C strings of `Method::name` (a test holds the two lists equal).
-const METHOD_NAMES: [(u32, &CStr); 9] = [
+const METHOD_NAMES: [(u32, &CStr); 10] = [
     (0, c"stored"),
     (1, c"zstd"),
     (2, c"gzip"),
@@ -60,7 +60,8 @@ const METHOD_NAMES: [(u32, &CStr); 9] = [
     (4, c"lopace-hybrid"),
     (5, c"tacc"),
     (6, c"tacc-gzip"),
-    (7, c"model"),
+    (7, c"model-v1"),
+    (9, c"model"),
     (TACC_METHOD_AUTO, c"auto"),
 ];
 
@@ -585,7 +586,7 @@ pub unsafe extern "C" fn tacc_frame_inspect(
                 ContentKind::TokenIds => tacc_content_kind::TACC_CONTENT_TOKEN_IDS,
                 ContentKind::Bytes => tacc_content_kind::TACC_CONTENT_BYTES,
             } as u32,
-            content_len: h.content_len,
+            content_len: h.content_len.unwrap_or(u64::MAX),
             tokenizer_id: h.tokenizer_id as u32,
             has_checksum: h.checksum as u32,
         };

@@ -36,7 +36,7 @@ pub const TACC_VERSION_NUMBER: u32 =
 /// The version as a string; the header builds TACC_VERSION_STRING from the numbers above.
 const VERSION_STRING: &str = "0.1.0";
 /// Version of the frame format this library writes (independent of the library version).
-pub const TACC_FORMAT_VERSION: u32 = 1;
+pub const TACC_FORMAT_VERSION: u32 = 2;
 /// `tacc_options.method` value that tries every method and keeps the smallest frame.
 pub const TACC_METHOD_AUTO: u32 = 255;
 /// `tacc_options.flags` bit: do not store a CRC-32 of the content in the frame.
@@ -196,8 +196,10 @@ pub enum tacc_method {
     TACC_METHOD_TACC = 5,
     /// tacc 0.1.0's payload, gzip-compressed.
     TACC_METHOD_TACC_GZIP = 6,
-    /// The context-model entropy coder (the default; frames only).
-    TACC_METHOD_MODEL = 7,
+    /// The first context-model coder, kept to read v1 frames and for comparisons (frames only).
+    TACC_METHOD_MODEL_V1 = 7,
+    /// The context-model entropy coder (the default; frames only). Was 7 before format v2.
+    TACC_METHOD_MODEL = 9,
 }
 
 /// `tacc_options.layout`: what the encode calls write and the decode calls read.
@@ -280,7 +282,8 @@ pub struct tacc_frame_info {
     pub method: u32,
     /// The frame's `tacc_content_kind`.
     pub content_kind: u32,
-    /// Text and bytes: length in bytes; token IDs: count.
+    /// v1 frames: text and bytes, length in bytes; token IDs, count. v2 frames do not store
+    /// it: UINT64_MAX (decode the frame to learn it).
     pub content_len: u64,
     /// Built-in tokenizer ID (1 cl100k_base ... 7 r50k_base), 0 for none or custom.
     pub tokenizer_id: u32,

@@ -135,8 +135,9 @@ fn truncation_is_detected() {
         assert!(!dec.is_finished(), "cut at {cut}");
     }
     assert!(errors * 2 >= last.len(), "{errors} of {}", last.len());
-    // A truncated header.
-    for cut in 0..8 {
+    // A truncated header (2 bytes with a built-in tokenizer; a longer cut leaves a short chunk,
+    // caught below).
+    for cut in 0..2 {
         assert!(StreamDecoder::new().push_chunk(&chunks[0][..cut]).is_err());
     }
     // Any truncated chunk anywhere: the stream never ends as finished with wrong content.

@@ -107,6 +107,8 @@ pub enum Method {
     TaccGzip,
     /// The context-model entropy coder (the library's default).
     Model,
+    /// The first context-model coder (reads v1 frames; for comparisons).
+    ModelV1,
 }
 
 impl From<Method> for crate::Method {
@@ -120,6 +122,7 @@ impl From<Method> for crate::Method {
             Method::Tacc => crate::Method::Tacc,
             Method::TaccGzip => crate::Method::TaccGzip,
             Method::Model => crate::Method::Model,
+            Method::ModelV1 => crate::Method::ModelV1,
         }
     }
 }
@@ -135,6 +138,7 @@ impl From<crate::Method> for Method {
             crate::Method::Tacc => Method::Tacc,
             crate::Method::TaccGzip => Method::TaccGzip,
             crate::Method::Model => Method::Model,
+            crate::Method::ModelV1 => Method::ModelV1,
         }
     }
 }

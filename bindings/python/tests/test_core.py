@@ -35,7 +35,9 @@ def test_version_and_options():
     assert isinstance(o.method, tacc.Method) and o.zstd_level == 15 and o.gzip_level == 9 and o.checksum
     names = [tacc.method_name(m) for m in tacc.Method]
     assert names[:7] == ["stored", "zstd", "gzip", "lopace-token", "lopace-hybrid", "tacc", "tacc-gzip"]
-    assert [m.value for m in tacc.Method] == list(range(len(names)))  # the frame's method byte
+    assert names[7:] == ["model-v1", "model"]
+    # The frame's method number (8 is the stream header's).
+    assert [m.value for m in tacc.Method] == [0, 1, 2, 3, 4, 5, 6, 7, 9]
     assert all(tacc.method_from_name(n) is m for n, m in zip(names, tacc.Method))
     c = tacc.Codec("cl100k_base")
     assert c.compress_text(TEXT) == c.compress_text(TEXT, method=o.method) == tacc.compress_text(TEXT)

@@ -50,7 +50,7 @@ def test_real_prompts_round_trip(backend, compress):
     row = backend.raw(f"SELECT tokenizer, frame, body FROM {store.prompts_table} WHERE id = ?", (ids[0],))[0]
     if compress:
         assert row[0] == "cl100k_base" and row[2] is None
-        assert bytes(row[1])[:2] == b"\xd7\xac" and bytes(row[1])[4] & 1
+        assert bytes(row[1])[0] & 0xF0 == 0xB0  # a v2 frame with its CRC-32 (docs/FORMAT.md)
         assert tacc.decompress(bytes(row[1])) == SYSTEM_PROMPT  # a plain tacc frame, readable without the store
     else:
         assert row == (None, None, SYSTEM_PROMPT)
@@ -240,8 +240,8 @@ def test_other_damage_is_reported(backend):
         ("truncated frame", "UPDATE {t} SET frame = ? WHERE id = ?", (frame_b[:-1], b)),
         ("empty frame", "UPDATE {t} SET frame = ? WHERE id = ?", (b"", b)),
         ("not a frame", "UPDATE {t} SET frame = ? WHERE id = ?", (b"plain text in the frame column", b)),
-        ("frame without its checksum (flag cleared, CRC cut)", "UPDATE {t} SET frame = ? WHERE id = ?",
-         (frame_b[:4] + bytes([frame_b[4] & ~1]) + frame_b[5:-4], b)),
+        ("frame without its checksum (flag bits cleared, CRC cut)", "UPDATE {t} SET frame = ? WHERE id = ?",
+         (bytes([frame_b[0] & ~0x30]) + frame_b[1:-4], b)),
         ("unknown tokenizer name", "UPDATE {t} SET tokenizer = 'cl100k_typo' WHERE id = ?", (b,)),
         ("another row's valid frame", "UPDATE {t} SET frame = ? WHERE id = ?", (frame_column(backend, t, a), b)),
     ]

@@ -2470,6 +2470,10 @@ public enum Method: Equatable, Hashable {
      * The context-model entropy coder (the library's default).
      */
     case model
+    /**
+     * The first context-model coder (reads v1 frames; for comparisons).
+     */
+    case modelV1
 
 
 
@@ -2506,6 +2510,8 @@ public struct FfiConverterTypeMethod: FfiConverterRustBuffer {
         case 7: return .taccGzip
         
         case 8: return .model
+        
+        case 9: return .modelV1
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -2545,6 +2551,10 @@ public struct FfiConverterTypeMethod: FfiConverterRustBuffer {
         
         case .model:
             writeInt(&buf, Int32(8))
+        
+        
+        case .modelV1:
+            writeInt(&buf, Int32(9))
         
         }
     }

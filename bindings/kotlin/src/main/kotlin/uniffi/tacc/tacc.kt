@@ -3958,7 +3958,11 @@ enum class Method {
     /**
      * The context-model entropy coder (the library's default).
      */
-    MODEL;
+    MODEL,
+    /**
+     * The first context-model coder (reads v1 frames; for comparisons).
+     */
+    MODEL_V1;
 
     
 

@@ -1,0 +1,285 @@
+//! Golden frames and streams of both wire-format versions (tests/golden/frames_v1.json, frozen;
+//! tests/golden/frames_v2.json): every reader must decode them to the content they hold.
+//!
+//! frames_v2.json is written by this file:
+//! `cargo test --release --test golden_frames -- --ignored write_golden_v2`
+//! (rewrite it only when a v2 payload changes on purpose, e.g. when the `model` coder lands).
+//! frames_v1.json came from the last v1 writer (the commit that added it holds its generator).
+
+use serde_json::{json, Value};
+use std::sync::Arc;
+use tacc::format::Header;
+use tacc::{Codec, Content, Mapping, Method, Options, StreamDecoder};
+
+fn dir() -> String {
+    format!("{}/tests/golden", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn load(name: &str) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(format!("{}/{name}", dir())).unwrap()).unwrap()
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+fn content(case: &Value) -> Content {
+    match case["kind"].as_str().unwrap() {
+        "text" => Content::Text(case["text"].as_str().unwrap().to_string()),
+        "token_ids" => Content::TokenIds(
+            case["token_ids"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_u64().unwrap() as u32)
+                .collect(),
+        ),
+        "bytes" => Content::Bytes(unhex(case["bytes_hex"].as_str().unwrap())),
+        other => panic!("kind {other}"),
+    }
+}
+
+/// The codec a case needs: its tokenizer, and its custom mapping if it has one.
+fn codec_of(case: &Value) -> Codec {
+    let c = Codec::new(case["tokenizer"].as_str().unwrap()).unwrap();
+    match case.get("mapping_hex").and_then(Value::as_str) {
+        Some(m) => c.with_mapping(Arc::new(Mapping::from_bytes(&unhex(m)).unwrap())),
+        None => c,
+    }
+}
+
+fn check_frames(doc: &Value, version: u8) -> usize {
+    let mut methods = std::collections::BTreeSet::new();
+    let cases = doc["cases"].as_array().unwrap();
+    for case in cases {
+        let frame = unhex(case["frame_hex"].as_str().unwrap());
+        let what = format!(
+            "{} {} {} {}",
+            case["tokenizer"], case["method"], case["kind"], case["label"]
+        );
+        let expected = content(case);
+        let (h, _) = Header::parse(&frame).unwrap();
+        assert_eq!(h.version, version, "{what}");
+        // v1 called method 7 "model"; it is "model-v1" now.
+        let name = match case["method"].as_str().unwrap() {
+            "model" if version == 1 => "model-v1",
+            other => other,
+        };
+        assert_eq!(h.method.name(), name, "{what}");
+        assert_eq!(h.checksum, case["checksum"].as_bool().unwrap(), "{what}");
+        methods.insert(h.method.name());
+        assert_eq!(
+            codec_of(case).decompress(&frame).unwrap(),
+            expected,
+            "{what}"
+        );
+        if case.get("mapping_hex").is_none() {
+            assert_eq!(tacc::decompress(&frame).unwrap(), expected, "{what}");
+        }
+    }
+    methods.len()
+}
+
+#[test]
+fn v1_frames_decode_as_they_always_did() {
+    let doc = load("frames_v1.json");
+    assert_eq!(doc["format_version"], 1);
+    assert_eq!(check_frames(&doc, 1), 8, "every v1 method");
+}
+
+#[test]
+fn v2_frames_decode() {
+    let doc = load("frames_v2.json");
+    assert_eq!(doc["format_version"], 2);
+    assert_eq!(check_frames(&doc, 2), 9, "every v2 method");
+}
+
+/// The v2 header bytes are frozen: today's writer must produce the golden headers exactly
+/// (payloads may improve; headers may not change).
+#[test]
+fn v2_headers_are_what_this_writer_writes() {
+    let doc = load("frames_v2.json");
+    for case in doc["cases"].as_array().unwrap() {
+        let frame = unhex(case["frame_hex"].as_str().unwrap());
+        let again = make(case);
+        let (_, p1) = Header::parse(&frame).unwrap();
+        let (_, p2) = Header::parse(&again).unwrap();
+        let h1 = &frame[..frame.len() - p1.len() - if case["checksum"] == true { 4 } else { 0 }];
+        let h2 = &again[..again.len() - p2.len() - if case["checksum"] == true { 4 } else { 0 }];
+        assert_eq!(h1, h2, "{case}");
+    }
+}
+
+fn check_streams(doc: &Value) {
+    for s in doc["streams"].as_array().unwrap() {
+        let expected: Vec<u32> = s["token_ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap() as u32)
+            .collect();
+        let mut dec = StreamDecoder::new();
+        let mut ids = Vec::new();
+        let mut text = String::new();
+        for chunk in s["chunks_hex"].as_array().unwrap() {
+            let u = dec.push_chunk(&unhex(chunk.as_str().unwrap())).unwrap();
+            ids.extend(u.token_ids);
+            text += &u.text;
+        }
+        assert!(dec.is_finished());
+        assert_eq!(ids, expected, "{}", s["tokenizer"]);
+        let c = Codec::new(s["tokenizer"].as_str().unwrap()).unwrap();
+        assert_eq!(text, c.detokenize(&ids).unwrap());
+    }
+}
+
+#[test]
+fn v1_streams_decode() {
+    check_streams(&load("frames_v1.json"));
+}
+
+#[test]
+fn v2_streams_decode() {
+    check_streams(&load("frames_v2.json"));
+}
+
+// ---- The generator ------------------------------------------------------------------------
+
+const TEXTS: [&str; 4] = [
+    "",
+    "Hello",
+    "Here is a list:\n\n1. **Bold** item\n2. `code`\n\n```rust\nfn main() {}\n```\n",
+    "naïve café — 日本語のテキスト، العربية 👩‍👩‍👧 <|endoftext|>",
+];
+
+fn mapping() -> Mapping {
+    let c = Codec::new("cl100k_base").unwrap();
+    let mut counts = vec![0u64; c.tokenizer().vocab_size() as usize];
+    for id in c.tokenize("the the the cat sat on the mat, the end") {
+        counts[id as usize] += 1;
+    }
+    Mapping::from_counts(&counts).unwrap()
+}
+
+/// Makes the frame a case describes (with this build's writer).
+fn make(case: &Value) -> Vec<u8> {
+    let c = codec_of(case);
+    let opts = Options {
+        checksum: case["checksum"].as_bool().unwrap(),
+        ..Options::method(Method::from_name(case["method"].as_str().unwrap()).unwrap())
+    };
+    match content(case) {
+        Content::Text(t) => c.compress_text(&t, &opts).unwrap(),
+        Content::TokenIds(ids) => c.compress_token_ids(&ids, &opts).unwrap(),
+        Content::Bytes(b) => c.compress_bytes(&b, &opts).unwrap(),
+    }
+}
+
+#[test]
+#[ignore = "writes tests/golden/frames_v2.json"]
+fn write_golden_v2() {
+    let mut cases: Vec<Value> = Vec::new();
+    let mut push = |mut case: Value| {
+        let frame = make(&case);
+        case["frame_hex"] = json!(hex(&frame));
+        cases.push(case);
+    };
+    for tok in [
+        "cl100k_base",
+        "o200k_base",
+        "o200k_harmony",
+        "gpt2",
+        "p50k_base",
+        "p50k_edit",
+        "r50k_base",
+    ] {
+        let c = Codec::new(tok).unwrap();
+        for (ti, text) in TEXTS.iter().enumerate() {
+            for m in Method::ALL {
+                let all = tok == "cl100k_base";
+                if !(all || m == Method::Model || (ti == 2 && m == Method::Tacc)) {
+                    continue;
+                }
+                for checksum in [true, false] {
+                    if !(checksum || (all && ti == 2)) {
+                        continue;
+                    }
+                    push(
+                        json!({"label": format!("text{ti}"), "tokenizer": tok, "method": m.name(),
+                        "kind": "text", "checksum": checksum, "text": text}),
+                    );
+                }
+            }
+            let ids = c.tokenize(text);
+            for m in Method::ALL {
+                if (tok != "cl100k_base" && m != Method::Model)
+                    || matches!(m, Method::Zstd | Method::Gzip)
+                {
+                    continue;
+                }
+                push(
+                    json!({"label": format!("ids{ti}"), "tokenizer": tok, "method": m.name(),
+                    "kind": "token_ids", "checksum": true, "token_ids": ids}),
+                );
+            }
+        }
+    }
+    let bytes = b"valid start \xff\xfe invalid middle \xc3".to_vec();
+    for m in [Method::Stored, Method::Zstd, Method::Gzip] {
+        for checksum in [true, false] {
+            push(
+                json!({"label": "bytes", "tokenizer": "cl100k_base", "method": m.name(),
+                "kind": "bytes", "checksum": checksum, "bytes_hex": hex(&bytes)}),
+            );
+        }
+    }
+    // IDs beyond the vocabulary (a Llama server's): stored, LoPace, and the model's explicit vocabulary.
+    let llama = vec![128_000u32, 9906, 128_009];
+    for m in [Method::Stored, Method::LopaceToken, Method::Model] {
+        push(
+            json!({"label": "foreign_ids", "tokenizer": "cl100k_base", "method": m.name(),
+            "kind": "token_ids", "checksum": true, "token_ids": llama}),
+        );
+    }
+    // A custom tacc mapping: the header extension names its fingerprint.
+    let m = hex(&mapping().to_bytes());
+    for method in [Method::Tacc, Method::TaccGzip] {
+        push(
+            json!({"label": "custom_mapping", "tokenizer": "cl100k_base", "method": method.name(),
+            "kind": "text", "checksum": true, "text": "the cat sat", "mapping_hex": m}),
+        );
+    }
+    let mut streams: Vec<Value> = Vec::new();
+    for tok in ["cl100k_base", "gpt2"] {
+        let c = Codec::new(tok).unwrap();
+        let mut enc = c.stream_encoder().unwrap();
+        let mut chunks = Vec::new();
+        let mut all = Vec::new();
+        for piece in ["Hello", ", wor", "", "ld! 😀 and more text, ", "the end."] {
+            let ids = c.tokenize(piece);
+            all.extend_from_slice(&ids);
+            enc.push_token_ids(&ids).unwrap();
+            chunks.push(hex(&enc.flush().unwrap()));
+        }
+        chunks.push(hex(&enc.finish().unwrap()));
+        streams.push(json!({"tokenizer": tok, "chunks_hex": chunks, "token_ids": all}));
+    }
+    let doc = json!({
+        "about": "Frames and streams of wire-format version 2 (docs/FORMAT.md, docs/STREAM.md). Every reader must decode each frame_hex to its content (text, token_ids, or bytes_hex), with the tokenizer named and, where given, the custom tacc mapping mapping_hex. Written by `cargo test --release --test golden_frames -- --ignored write_golden_v2`.",
+        "format_version": 2,
+        "cases": cases,
+        "streams": streams,
+    });
+    std::fs::write(
+        format!("{}/frames_v2.json", dir()),
+        serde_json::to_string_pretty(&doc).unwrap() + "\n",
+    )
+    .unwrap();
+}
