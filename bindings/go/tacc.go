@@ -41,6 +41,7 @@ const (
 	Tacc         Method = C.TACC_METHOD_TACC
 	TaccGzip     Method = C.TACC_METHOD_TACC_GZIP
 	Model        Method = C.TACC_METHOD_MODEL
+	ModelV1      Method = C.TACC_METHOD_MODEL_V1
 	Auto         Method = C.TACC_METHOD_AUTO
 )
 

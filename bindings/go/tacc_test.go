@@ -43,7 +43,7 @@ func TestTextRoundTripEveryMethod(t *testing.T) {
 	if c.Tokenizer() != "cl100k_base" {
 		t.Fatal(c.Tokenizer())
 	}
-	for _, m := range []Method{Stored, Zstd, Gzip, LopaceToken, LopaceHybrid, Tacc, TaccGzip, Method(7), Model, Auto} {
+	for _, m := range []Method{Stored, Zstd, Gzip, LopaceToken, LopaceHybrid, Tacc, TaccGzip, ModelV1, Model, Auto} {
 		opts := DefaultOptions()
 		opts.Method = m
 		frame, err := c.CompressTextWith(sample, opts)

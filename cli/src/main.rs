@@ -84,7 +84,7 @@ enum Command {
         output: Option<PathBuf>,
         #[command(flatten)]
         tok: TokenizerArgs,
-        /// model (default), stored, zstd, gzip, lopace-token, lopace-hybrid, tacc, tacc-gzip, or auto (smallest per input).
+        /// model (default), stored, zstd, gzip, lopace-token, lopace-hybrid, tacc, tacc-gzip, model-v1 (the format-1 coder), or auto (smallest per input).
         #[arg(long, short = 'm')]
         method: Option<String>,
         /// zstd level (1-22) or gzip level (1-12), for the method chosen.

@@ -75,6 +75,8 @@ pub fn rows() -> Vec<Row> {
         framed(Some(Method::Tacc), 15, 9),
         framed(Some(Method::TaccGzip), 15, 9),
         framed(Some(Method::Model), 15, 9),
+        // The format-1 coder beside the new one, so the report shows what changed.
+        framed(Some(Method::ModelV1), 15, 9),
         framed(None, 19, 12),
     ];
     // brotli-11 over the UTF-8 bytes, no frame: the strongest general-purpose baseline.
@@ -151,6 +153,10 @@ pub fn rows() -> Vec<Row> {
     rows.push(Row {
         name: "ids model".into(),
         ..frame_row(Options::method(Method::Model), true)
+    });
+    rows.push(Row {
+        name: "ids model-v1".into(),
+        ..frame_row(Options::method(Method::ModelV1), true)
     });
     rows.push(Row {
         name: "ids tacc-gzip".into(),

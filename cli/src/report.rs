@@ -140,6 +140,7 @@ pub fn color(name: &str) -> RGBColor {
         "frame tacc" => RGBColor(0x3d, 0x8b, 0x37),
         "frame tacc-gzip-9" => RGBColor(0x9a, 0x7b, 0x12),
         "frame model" => RGBColor(0xd6, 0x27, 0x28),
+        "frame model-v1" => RGBColor(0xa0, 0x4a, 0x9a),
         "frame auto" => RGBColor(0x94, 0x67, 0xbd),
         "raw brotli-11" => RGBColor(0x8c, 0x56, 0x4b),
         "raw tacc" => RGBColor(0x86, 0xc9, 0x7a),
@@ -148,6 +149,7 @@ pub fn color(name: &str) -> RGBColor {
         "raw lopace-zstd-15" => RGBColor(0x2b, 0x6f, 0x6a),
         "ids tacc" => RGBColor(0x7f, 0x7f, 0x7f),
         "ids model" => RGBColor(0xf0, 0x8a, 0x8b),
+        "ids model-v1" => RGBColor(0xc9, 0x9b, 0xd0),
         "ids tacc-gzip" => RGBColor(0xbc, 0xbd, 0x22),
         other => {
             let h = other

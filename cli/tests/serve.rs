@@ -330,6 +330,7 @@ fn figures_match_tacc_compress() {
             &["--method", "tacc-gzip", "--level", "9"],
         ),
         ("frame model", &["--method", "model"]),
+        ("frame model-v1", &["--method", "model-v1"]),
         ("raw tacc", &["--raw", "tacc"]),
         ("raw tacc-gzip", &["--raw", "tacc-gzip"]),
         (

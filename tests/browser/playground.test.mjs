@@ -95,6 +95,7 @@ async function main() {
     'frame tacc': ['--method', 'tacc'],
     'frame tacc-gzip-9': ['--method', 'tacc-gzip', '--level', '9'],
     'frame model': ['--method', 'model'],
+    'frame model-v1': ['--method', 'model-v1'],
     'raw tacc': ['--raw', 'tacc'],
     'raw tacc-gzip': ['--raw', 'tacc-gzip'],
     'raw lopace-hybrid-15': ['--raw', 'lopace-hybrid', '--level', '15'],

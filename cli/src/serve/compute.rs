@@ -317,6 +317,7 @@ fn table_rows(ids_mode: bool, s: &Settings) -> Vec<Row> {
         Some(Method::Tacc),
         Some(Method::TaccGzip),
         Some(Method::Model),
+        Some(Method::ModelV1),
         None,
     ];
     if ids_mode {
