@@ -205,6 +205,8 @@ enum Family {
 }
 
 /// 8-byte alignment for embedded tables, so their u32 and u64 words lie aligned.
+/// (Unused in a build without any vocabulary family.)
+#[allow(dead_code)]
 #[repr(C, align(8))]
 struct Aligned<B: ?Sized>(B);
 
