@@ -193,19 +193,96 @@ fn decode_and_token_of_agree_with_reference_for_every_id() {
     }
 }
 
-/// The committed `vocab/` files equal what `tacc vocab` makes from tiktoken-rs 0.12.1's rank
-/// files (found in the cargo registry, where the dependency was downloaded).
-#[test]
-fn committed_vocab_files_equal_the_generator_output() {
+/// tiktoken-rs 0.12.1's rank files, in the cargo registry (where the dependency was downloaded).
+fn assets() -> std::path::PathBuf {
     let home = std::env::var_os("CARGO_HOME")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| std::path::Path::new(&std::env::var_os("HOME").unwrap()).join(".cargo"));
-    let assets = std::fs::read_dir(home.join("registry/src"))
+    std::fs::read_dir(home.join("registry/src"))
         .expect("cargo registry")
         .filter_map(|e| e.ok())
         .map(|e| e.path().join("tiktoken-rs-0.12.1/assets"))
         .find(|p| p.is_dir())
-        .expect("tiktoken-rs-0.12.1/assets in the cargo registry");
+        .expect("tiktoken-rs-0.12.1/assets in the cargo registry")
+}
+
+/// Custom rank files with a built-in pattern go through our encoder: the same IDs as
+/// tiktoken-rs with the same file and pattern; other patterns still go through tiktoken-rs.
+#[test]
+fn custom_rank_files_match_the_reference() {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let mut texts = corpus("chat-dev.jsonl.gz");
+    texts.truncate(400);
+    texts.extend(corpus("prompts-dev.jsonl.gz").into_iter().take(40));
+    texts.extend(hostile());
+    for (file, pattern, b) in [
+        ("cl100k_base", "llama3", Builtin::Cl100kBase),
+        ("r50k_base", "gpt2", Builtin::R50kBase),
+        ("o200k_base", "o200k", Builtin::O200kBase),
+        ("cl100k_base", "qwen2", Builtin::Cl100kBase),
+    ] {
+        if !b.is_enabled() {
+            continue;
+        }
+        let bytes = std::fs::read(assets().join(format!("{file}.tiktoken"))).unwrap();
+        let specials = [("<|endoftext|>".to_string(), 300_000u32)];
+        let t = Tokenizer::from_tiktoken_bytes(file, &bytes, pattern, &specials).unwrap();
+        let reference = tiktoken_rs::CoreBPE::new(
+            bytes_to_encoder(&bytes),
+            [("<|endoftext|>".to_string(), 300_000u32)]
+                .into_iter()
+                .collect(),
+            tacc::tokenizer::patterns::resolve(pattern),
+        )
+        .unwrap();
+        for (i, text) in texts.iter().enumerate() {
+            let theirs = catch_unwind(AssertUnwindSafe(|| reference.encode_ordinary(text)));
+            let ours = t.encode(text);
+            match theirs {
+                Ok(theirs) => assert_eq!(ours, theirs, "{file} {pattern} text {i}"),
+                Err(_) => assert_eq!(t.decode(&ours).unwrap(), *text),
+            }
+        }
+        for id in (0..t.vocab_size() + 10).step_by(7).chain([300_000]) {
+            assert_eq!(
+                t.decode_bytes(&[id]).ok(),
+                reference.decode_bytes(&[id]).ok(),
+                "{file} id {id}"
+            );
+        }
+        assert_eq!(t.vocab_size(), 300_001);
+        assert_eq!(t.token_of("<|endoftext|>"), Some(300_000));
+        assert_eq!(t.token_of("x<|endoftext|>"), None);
+        assert_eq!(
+            t.token_of(" the"),
+            reference.encode_ordinary(" the").first().copied()
+        );
+    }
+    std::panic::set_hook(hook);
+}
+
+fn bytes_to_encoder(file: &[u8]) -> rustc_hash::FxHashMap<Vec<u8>, u32> {
+    use base64::Engine as _;
+    std::str::from_utf8(file)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let (t, r) = l.split_once(' ').unwrap();
+            (
+                base64::engine::general_purpose::STANDARD.decode(t).unwrap(),
+                r.parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The committed `vocab/` files equal what `tacc vocab` makes from tiktoken-rs 0.12.1's rank
+/// files.
+#[test]
+fn committed_vocab_files_equal_the_generator_output() {
+    let assets = assets();
     for name in ["cl100k_base", "o200k_base", "p50k_base", "r50k_base"] {
         let rank_file = std::fs::read(assets.join(format!("{name}.tiktoken"))).unwrap();
         let built = tacc::tokenizer::vocab::build(&rank_file).unwrap();

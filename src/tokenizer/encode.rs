@@ -11,9 +11,8 @@
 //! these patterns nothing after them could match after giving a character back, so they match
 //! the same. `tests/tokenizer_equivalence.rs` holds the result to tiktoken-rs's IDs.
 
-use std::sync::OnceLock;
-
 use std::cell::RefCell;
+use std::sync::OnceLock;
 
 use regex_automata::meta::{Cache, Regex};
 use regex_automata::{Anchored, Input};

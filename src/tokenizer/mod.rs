@@ -205,6 +205,8 @@ enum Family {
 }
 
 /// 8-byte alignment for embedded tables, so their u32 and u64 words lie aligned.
+/// (Unused in a build without any vocabulary family.)
+#[allow(dead_code)]
 #[repr(C, align(8))]
 struct Aligned<B: ?Sized>(B);
 
@@ -321,8 +323,41 @@ pub mod patterns {
 enum Inner {
     /// Our flat tables, loaded on first use per direction.
     Builtin(Builtin),
-    /// A custom rank file, through tiktoken-rs.
+    /// A custom rank file with one of the built-in patterns (Llama 3 uses cl100k's): our tables,
+    /// made from it at load, and our encoder (faster, and no regex backtracking limit to hit).
+    Own(Box<OwnTables>),
+    /// A custom rank file with another pattern, through tiktoken-rs.
     Custom(Box<CoreBPE>),
+}
+
+struct OwnTables {
+    tokens: TokenTable,
+    ranks: RankTable,
+    pattern: Pattern,
+    /// (ID, string), sorted by ID.
+    specials: Vec<(u32, String)>,
+}
+
+impl OwnTables {
+    fn new(rank_file: &[u8], pattern: Pattern, specials: &[(String, u32)]) -> Result<OwnTables> {
+        let built = vocab::build(rank_file)?;
+        let tokens = TokenTable::new(Blob::Owned(built.tokens))?;
+        let ranks = RankTable::new(Blob::Owned(built.ranks), &tokens)?;
+        let mut specials: Vec<(u32, String)> =
+            specials.iter().map(|(s, id)| (*id, s.clone())).collect();
+        specials.sort();
+        Ok(OwnTables {
+            tokens,
+            ranks,
+            pattern,
+            specials,
+        })
+    }
+
+    fn special(&self, id: u32) -> Option<&str> {
+        let i = self.specials.binary_search_by_key(&id, |(i, _)| *i).ok()?;
+        Some(&self.specials[i].1)
+    }
 }
 
 /// A tokenizer: built-in or loaded from a rank file. Immutable, `Send + Sync`; share it with `Arc`.
@@ -407,6 +442,7 @@ impl Tokenizer {
             }
             max_rank = max_rank.max(rank);
         }
+        let max_ordinary = max_rank;
         // Byte-level BPE falls back to single bytes: without all 256 of them, some text cannot be encoded.
         if let Some(b) = (0..=255u8).find(|b| !encoder.contains_key(&[*b][..])) {
             return Err(Error::corrupt(
@@ -435,11 +471,25 @@ impl Tokenizer {
             h = fnv1a64_update(h, s.as_bytes());
             h = fnv1a64_update(h, &id.to_le_bytes());
         }
-        let bpe = CoreBPE::new(encoder, special_map, pattern)
-            .map_err(|e| Error::InvalidArgument(format!("bad tokenizer pattern: {e}")))?;
+        let own = match pattern {
+            p if p == patterns::CL100K => Some(Pattern::Cl100k),
+            p if p == patterns::GPT2 => Some(Pattern::Gpt2),
+            p if p == patterns::O200K => Some(Pattern::O200k),
+            _ => None,
+        }
+        // Our tables index ranks densely: a file with far-apart ranks stays with tiktoken-rs.
+        .filter(|_| encoder.len() as u64 * 2 > max_ordinary as u64)
+        .and_then(|p| OwnTables::new(rank_file, p, specials).ok());
+        let inner = match own {
+            Some(own) => Inner::Own(Box::new(own)),
+            None => Inner::Custom(Box::new(
+                CoreBPE::new(encoder, special_map, pattern)
+                    .map_err(|e| Error::InvalidArgument(format!("bad tokenizer pattern: {e}")))?,
+            )),
+        };
         Ok(Tokenizer {
             name: name.to_string(),
-            inner: Inner::Custom(Box::new(bpe)),
+            inner,
             vocab_size: max_rank + 1,
             fingerprint: h,
         })
@@ -463,7 +513,7 @@ impl Tokenizer {
     pub fn builtin_id(&self) -> Option<Builtin> {
         match self.inner {
             Inner::Builtin(b) => Some(b),
-            Inner::Custom(_) => None,
+            Inner::Own(_) | Inner::Custom(_) => None,
         }
     }
 
@@ -489,6 +539,7 @@ impl Tokenizer {
                     (Err(e), _) | (_, Err(e)) => panic!("built-in vocabulary: {e}"),
                 }
             }
+            Inner::Own(t) => encode::encode(t.pattern, &t.tokens, &t.ranks, text),
             Inner::Custom(bpe) => bpe.encode_ordinary(text),
         }
     }
@@ -516,6 +567,16 @@ impl Tokenizer {
                 }
                 Ok(out)
             }
+            Inner::Own(t) => {
+                let mut out = Vec::with_capacity(ids.len() * 4);
+                for &id in ids {
+                    match t.tokens.get(id) {
+                        Some(b) => out.extend_from_slice(b),
+                        None => out.extend_from_slice(t.special(id).ok_or(unknown(id))?.as_bytes()),
+                    }
+                }
+                Ok(out)
+            }
             Inner::Custom(bpe) => bpe.decode_bytes(ids).map_err(|e| unknown(e.token)),
         }
     }
@@ -536,6 +597,19 @@ impl Tokenizer {
                 // tiktoken's encode_with_special_tokens splits at special strings: text that
                 // holds one and more is never a single token.
                 if piece.contains("<|") && piece.contains("|>") && contains_special(*b, piece) {
+                    return None;
+                }
+                self.encode(piece)
+            }
+            Inner::Own(t) => {
+                if let Some((id, _)) = t.specials.iter().find(|(_, s)| s == piece) {
+                    return Some(*id);
+                }
+                // As tiktoken splits at special strings: text holding one is not one token.
+                if t.specials
+                    .iter()
+                    .any(|(_, s)| !s.is_empty() && piece.contains(s.as_str()))
+                {
                     return None;
                 }
                 self.encode(piece)
