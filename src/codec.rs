@@ -2,12 +2,12 @@
 
 use std::sync::Arc;
 
-use crate::codecs::{gzip, lopace, model as model_codec, thrift, zstd};
+use crate::codecs::{gzip, lopace, model_v1 as model_codec, thrift, zstd};
 use crate::error::{Error, Result};
 use crate::format::{self, ContentKind, Header, Method};
 use crate::limits::{MAX_DECODED_BYTES, MAX_TOKENS};
 use crate::mapping::Mapping;
-use crate::model::Priors;
+use crate::model::v1::Priors;
 use crate::tokenizer::{Builtin, Tokenizer};
 
 /// The method a frame uses when the caller does not choose: the context model, the smallest on
@@ -500,7 +500,7 @@ impl Codec {
     /// with this codec's priors: what the `model` method's payload is made of, token by token
     /// (their sum is its size before the coder's final bytes and the frame header).
     pub fn model_token_bits(&self, ids: &[u32]) -> Result<Vec<f64>> {
-        let costs = crate::model::token_costs(ids, self.tokenizer.vocab_size(), self.priors()?)?;
+        let costs = crate::model::v1::token_costs(ids, self.tokenizer.vocab_size(), self.priors()?)?;
         // token_costs counts in 1/256 bit.
         Ok(costs.into_iter().map(|c| c as f64 / 256.0).collect())
     }

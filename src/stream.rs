@@ -33,7 +33,7 @@ use crate::codec::Codec;
 use crate::error::{Error, Result};
 use crate::format::{self, ContentKind, Header, Method, MAGIC};
 use crate::limits::MAX_TOKENS;
-use crate::model::{TokenDecoder, TokenEncoder};
+use crate::model::v1::{TokenDecoder, TokenEncoder};
 use crate::tokenizer::{Builtin, Tokenizer};
 
 /// The method byte of a stream header (reserved for streams in docs/FORMAT.md).

@@ -4,6 +4,7 @@ mod bench;
 mod methods;
 mod report;
 mod serve;
+mod train;
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -61,7 +62,7 @@ impl TokenizerArgs {
             Some(path) => {
                 let bytes = std::fs::read(path)
                     .map_err(|e| tacc::Error::Io(format!("{}: {e}", path.display())))?;
-                codec.with_priors(Arc::new(tacc::model::Priors::from_bytes(&bytes)?))
+                codec.with_priors(Arc::new(tacc::model::v1::Priors::from_bytes(&bytes)?))
             }
             None => codec,
         })
@@ -132,13 +133,7 @@ enum Command {
         output: PathBuf,
     },
     /// Train context-model priors from a JSONL corpus of texts (`{"text": ...}`, .gz read directly).
-    Train {
-        corpus: PathBuf,
-        #[command(flatten)]
-        tok: TokenizerArgs,
-        #[arg(short, long)]
-        output: PathBuf,
-    },
+    Train(train::TrainArgs),
     /// List the built-in tokenizers.
     Tokenizers,
 }
@@ -252,31 +247,7 @@ fn run(command: Command) -> tacc::Result<()> {
             );
             Ok(())
         }
-        Command::Train {
-            corpus,
-            tok,
-            output,
-        } => {
-            let codec = tok.codec()?;
-            let texts = bench::read_records(&corpus)?;
-            let started = std::time::Instant::now();
-            // Records in file order: the same corpus always gives the same bytes.
-            let priors = tacc::model::Priors::train(
-                texts.iter().map(|t| codec.tokenize(t)),
-                codec.tokenizer().vocab_size(),
-            );
-            let bytes = priors.to_bytes();
-            std::fs::write(&output, &bytes)?;
-            eprintln!(
-                "wrote {} ({} bytes, {} records, fingerprint {:016x}) in {:.1} s",
-                output.display(),
-                bytes.len(),
-                texts.len(),
-                priors.fingerprint(),
-                started.elapsed().as_secs_f64()
-            );
-            Ok(())
-        }
+        Command::Train(args) => train::run(args),
         Command::Tokenizers => {
             for b in tacc::Builtin::ALL {
                 if b.is_enabled() {
