@@ -26,6 +26,12 @@ pub struct TrainArgs {
     /// Drop successors less probable than 2^(-N/16).
     #[arg(long, default_value_t = 176)]
     max_pq: u32,
+    /// Pairs of previous tokens seen fewer times get no successor list of their own.
+    #[arg(long, default_value_t = 32)]
+    pair_min: u32,
+    /// Successors kept per frequent pair (at most 32; 0 = no pair table).
+    #[arg(long, default_value_t = 16)]
+    pair_successors: usize,
     /// Built-in priors ID to write into the file (0 = custom; see codecs/model.rs).
     #[arg(long, default_value_t = 0)]
     id: u8,
@@ -88,6 +94,8 @@ pub fn run(a: TrainArgs) -> tacc::Result<()> {
             successors: a.successors,
             min_count: a.min_count,
             max_pq: a.max_pq,
+            pair_min: a.pair_min,
+            pair_successors: a.pair_successors,
             id: a.id,
         };
         let p = tacc::model::Priors::train_with(seqs.iter().cloned(), vocab, &cfg);

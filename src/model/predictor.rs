@@ -1,13 +1,15 @@
 //! The per-token model: candidate set, integer mixing, escape path, and the in-message tables.
 
 use super::coder::RangeIo;
-use super::priors::{Priors, S_BUCKETS, S_CTX, S_IDRANK, S_RANK, S_SUCC, S_WEIGHTS};
-use super::{code_bits, code_flag, ESC_MIN, NAB, NBUCKETS, NMB, NSETS, NW, TOT, WEIGHT_SUM};
+use super::priors::{Priors, S_BUCKETS, S_CTX, S_IDRANK, S_RANK, S_SUCC, S_TSUCC, S_WEIGHTS};
+use super::{code_bits, code_flag, ESC_MIN, NA2B, NAB, NSB, NBUCKETS, NMB, NSETS, NTB, NW, TOT, WEIGHT_SUM};
 use std::sync::Arc;
 
 /// Static successors taken per token at most.
 pub(crate) const MAX_STATIC: usize = 48;
-const MAXC: usize = MAX_STATIC + 4 + 1;
+/// Static pair successors taken per token at most.
+pub(crate) const MAX_PAIR: usize = 32;
+const MAXC: usize = MAX_STATIC + MAX_PAIR + 2 * O1N + 1;
 
 /// 65536 * 2^(-i/16), rounded down (a successor's stored log-probability -> frequency).
 const fn build_p16() -> [u32; 256] {
@@ -56,11 +58,14 @@ fn fmix(mut h: u32) -> u32 {
     h ^ (h >> 16)
 }
 
-/// In-message successors of one token: the 4 most frequent recent ones.
+/// Successors kept per in-message context.
+const O1N: usize = 8;
+
+/// In-message successors of one token: the most frequent recent ones.
 #[derive(Clone, Copy, Default)]
 struct O1 {
-    ids: [u32; 4],
-    cnt: [u16; 4],
+    ids: [u32; O1N],
+    cnt: [u16; O1N],
     n: u16,
 }
 
@@ -201,10 +206,13 @@ impl Seen {
         self.tree.clear();
         self.tree.resize(self.cap + 1, 0);
         for (i, &c) in self.cnt.iter().enumerate() {
-            self.tree[i + 1] += c as u32;
-            let j = (i + 1) + ((i + 1) & (!(i + 1) + 1));
+            self.tree[i + 1] = c as u32;
+        }
+        // Every node passes its sum up, the empty tail included (it carries its children's).
+        for i in 1..=self.cap {
+            let j = i + (i & (!i + 1));
             if j <= self.cap {
-                let v = self.tree[i + 1];
+                let v = self.tree[i];
                 self.tree[j] += v;
             }
         }
@@ -287,12 +295,14 @@ const HIST_BITS: u32 = 20; // match history ring (4 MiB max)
 const MT_MAX_BITS: u32 = 18; // match hash table (1 MiB max)
 const MINLEN: u64 = 3;
 const BUCKET_INC: u32 = 32;
+/// In-message adaptation rate of the mixing weights (1/2^k per token of the set).
+const ADAPT_SHIFT: i32 = 4;
 const BUCKET_LIMIT: u32 = 60_000;
 
 /// What the trainer needs to know about one token before it is coded.
 pub(crate) struct Probe {
     pub(crate) set: usize,
-    pub(crate) p: [f64; 4],
+    pub(crate) p: [f64; 6],
     /// The rank bucket the escape path codes this token with (not a candidate, not seen).
     pub(crate) bucket: Option<usize>,
 }
@@ -303,7 +313,9 @@ pub(crate) struct Model {
     pvocab: u32,
     weights: Vec<u32>,
     prev1: u32,
+    prev2: u32,
     o1: O1Table,
+    o2: O1Table,
     hist: Vec<u32>,
     pos: u64,
     mtab: Vec<u32>,
@@ -314,6 +326,9 @@ pub(crate) struct Model {
     btotal: u32,
     seen: Seen,
     p_seen: [u32; 2],
+    cands: Box<Cands>,
+    /// One bit per recent token: whether it went through the escape.
+    esc_hist: u8,
     /// Whether the last token went through the escape path (for diagnostics).
     pub(crate) last_escaped: bool,
 }
@@ -324,13 +339,13 @@ const BOS: u32 = u32::MAX;
 pub(crate) fn default_weights() -> Vec<u32> {
     let mut w = vec![0u32; NSETS * NW];
     for set in 0..NSETS {
-        let mb = set % NMB;
-        let ab = (set / NMB) % NAB;
-        let sb = set / (NMB * NAB);
-        let ws = [0, 30000, 34000, 38000, 42000, 44000, 46000, 48000, 50000][sb];
+        let (sb, ab, mb, tb, a2b) = split_set(set);
+        let ws = [0, 30000, 38000, 44000, 48000][sb];
         let wa = [0, 8000, 14000, 20000][ab];
         let wm = [0, 10000, 20000, 30000][mb];
-        let mut v = [ws, wa, wm];
+        let wt = [0, 10000, 20000][tb];
+        let wa2 = [0, 8000, 16000][a2b];
+        let mut v = [ws, wa, wm, wt, wa2];
         let sum: u32 = v.iter().sum();
         if sum > WEIGHT_SUM - 4000 {
             for x in v.iter_mut() {
@@ -340,6 +355,103 @@ pub(crate) fn default_weights() -> Vec<u32> {
         w[set * NW..set * NW + NW].copy_from_slice(&v);
     }
     w
+}
+
+/// (static, in-message, match, static pair, in-message pair) confidence of a set.
+pub(crate) const fn split_set(set: usize) -> (usize, usize, usize, usize, usize) {
+    let coarse = (set / (NTB * NA2B)) % (NSB * NAB * NMB);
+    let fine = set % (NTB * NA2B);
+    (
+        coarse / (NAB * NMB),
+        (coarse / NMB) % NAB,
+        coarse % NMB,
+        fine / NA2B,
+        fine % NA2B,
+    )
+}
+
+/// Candidate list of one token with a small hash index so that a token named by several
+/// sources is one symbol whose frequency is the sum.
+/// Lives in the model so that only the slots used are cleared after each token.
+struct Cands {
+    ids: [u32; MAXC],
+    fr: [u32; MAXC],
+    /// Each candidate's frequency by source (for the in-message weight update).
+    src: [[u32; NW]; MAXC],
+    slot: [u8; MAXC],
+    n: usize,
+    tag: [u32; 256],
+    at: [u8; 256],
+}
+
+impl Cands {
+    fn new() -> Self {
+        Cands {
+            ids: [0; MAXC],
+            fr: [0; MAXC],
+            src: [[0; NW]; MAXC],
+            slot: [0; MAXC],
+            n: 0,
+            tag: [0; 256],
+            at: [0; 256],
+        }
+    }
+    #[inline(always)]
+    fn clear(&mut self) {
+        for i in 0..self.n {
+            self.tag[self.slot[i] as usize] = 0;
+        }
+        self.n = 0;
+    }
+    #[inline(always)]
+    fn add(&mut self, id: u32, f: u32, source: usize) {
+        let mut h = (id.wrapping_mul(0x9E37_79B1) >> 24) as usize;
+        loop {
+            let t = self.tag[h];
+            if t == id + 1 {
+                let i = self.at[h] as usize;
+                self.fr[i] += f;
+                self.src[i][source] += f;
+                return;
+            }
+            if t == 0 {
+                let i = self.n;
+                self.tag[h] = id + 1;
+                self.at[h] = i as u8;
+                self.slot[i] = h as u8;
+                self.ids[i] = id;
+                self.fr[i] = f;
+                self.src[i] = [0; NW];
+                self.src[i][source] = f;
+                self.n += 1;
+                return;
+            }
+            h = (h + 1) & 255;
+        }
+    }
+    #[inline(always)]
+    fn find(&self, id: u32) -> Option<usize> {
+        let mut h = (id.wrapping_mul(0x9E37_79B1) >> 24) as usize;
+        loop {
+            let t = self.tag[h];
+            if t == id + 1 {
+                return Some(self.at[h] as usize);
+            }
+            if t == 0 {
+                return None;
+            }
+            h = (h + 1) & 255;
+        }
+    }
+}
+
+/// The state a token is predicted from (shared by coding and the trainer's probe).
+struct Ctx {
+    big: Option<(usize, usize, u32)>,
+    pair: Option<(usize, usize, u32)>,
+    o1: O1,
+    o2: O1,
+    set: usize,
 }
 
 impl Model {
@@ -373,7 +485,9 @@ impl Model {
             pvocab,
             weights,
             prev1: BOS,
+            prev2: BOS,
             o1: O1Table::new(),
+            o2: O1Table::new(),
             hist: Vec::new(),
             pos: 0,
             mtab: vec![0; 1 << 10],
@@ -384,13 +498,15 @@ impl Model {
             btotal,
             seen: Seen::new(),
             p_seen: [2048; 2],
+            cands: Box::new(Cands::new()),
+            esc_hist: 0,
             last_escaped: false,
         }
     }
 
     /// Upper bound of working memory in bytes (the tables' caps).
     pub(crate) fn max_memory(&self) -> usize {
-        (1usize << O1_MAX_BITS) * (4 + std::mem::size_of::<O1>())
+        2 * (1usize << O1_MAX_BITS) * (4 + std::mem::size_of::<O1>())
             + (4usize << HIST_BITS)
             + (4usize << MT_MAX_BITS)
             + SEEN_MAX * (4 + 2 + 4 + 16)
@@ -400,6 +516,7 @@ impl Model {
     /// Working memory held now.
     pub(crate) fn memory(&self) -> usize {
         self.o1.mem()
+            + self.o2.mem()
             + self.hist.capacity() * 4
             + self.mtab.len() * 4
             + self.seen.mem()
@@ -416,29 +533,63 @@ impl Model {
         }
     }
 
-    /// The static successor list of the previous token: (entries range, total count).
     #[inline(always)]
-    fn static_ctx(&self) -> Option<(usize, usize, u32)> {
-        let p = self.priors.as_ref()?;
-        let c = if self.prev1 == BOS {
-            self.pvocab
-        } else if self.prev1 < self.pvocab {
-            self.prev1
-        } else {
-            return None;
-        } as usize;
-        let ctx = p.section(S_CTX);
-        Some((ctx[2 * c] as usize, ctx[2 * c + 2] as usize, ctx[2 * c + 1]))
+    fn o2_key(prev2: u32, prev1: u32) -> u32 {
+        fmix(prev2.wrapping_mul(0x2545_F491) ^ prev1) | 1
     }
 
     #[inline(always)]
-    fn set_of(&self, n_static: u32, o1n: u16) -> usize {
-        let sb = if n_static == 0 {
-            0
+    fn ctx(&self) -> Ctx {
+        let mut big = None;
+        let mut pair = None;
+        if let Some(p) = &self.priors {
+            let c = if self.prev1 == BOS {
+                Some(self.pvocab)
+            } else if self.prev1 < self.pvocab {
+                Some(self.prev1)
+            } else {
+                None
+            };
+            if let Some(c) = c {
+                let c = c as usize;
+                let ctx = p.section(S_CTX);
+                big = Some((ctx[2 * c] as usize, ctx[2 * c + 2] as usize, ctx[2 * c + 1]));
+                if self.prev1 != BOS {
+                    let p2 = if self.prev2 == BOS {
+                        Some(self.pvocab)
+                    } else if self.prev2 < self.pvocab {
+                        Some(self.prev2)
+                    } else {
+                        None
+                    };
+                    if let Some(p2) = p2 {
+                        pair = p.pair(p2, self.prev1);
+                    }
+                }
+            }
+        }
+        let o1 = self
+            .o1
+            .get(Self::o1_key(self.prev1))
+            .copied()
+            .unwrap_or_default();
+        let o2 = if self.prev2 == BOS {
+            O1::default()
         } else {
-            1 + ((31 - n_static.leading_zeros()) / 2).min(7) as usize
+            self.o2
+                .get(Self::o2_key(self.prev2, self.prev1))
+                .copied()
+                .unwrap_or_default()
         };
-        let ab = match o1n {
+        let n_static = big.map_or(0, |s| s.2);
+        let sb = match n_static {
+            0 => 0,
+            1..=15 => 1,
+            16..=255 => 2,
+            256..=4095 => 3,
+            _ => 4,
+        };
+        let ab = match o1.n {
             0 => 0,
             1 => 1,
             2..=3 => 2,
@@ -450,7 +601,29 @@ impl Model {
             5..=11 => 2,
             _ => 3,
         };
-        (sb * NAB + ab) * NMB + mb
+        let tb = match pair.map_or(0, |t| t.2) {
+            0 => 0,
+            1..=255 => 1,
+            _ => 2,
+        };
+        let a2b = match o2.n {
+            0 => 0,
+            1 => 1,
+            _ => 2,
+        };
+        let eb = match self.esc_hist.count_ones() {
+            0 => 0,
+            1..=2 => 1,
+            _ => 2,
+        };
+        let set = ((((eb * NSB + sb) * NAB + ab) * NMB + mb) * NTB + tb) * NA2B + a2b;
+        Ctx {
+            big,
+            pair,
+            o1,
+            o2,
+            set,
+        }
     }
 
     #[inline(always)]
@@ -460,101 +633,112 @@ impl Model {
 
     /// Code one token (encode: `sym` is the token; decode: `sym` ignored). Returns the token.
     pub(crate) fn code_token<C: RangeIo>(&mut self, io: &mut C, sym: u32) -> u32 {
-        let mut ids = [0u32; MAXC];
-        let mut fr = [0u32; MAXC];
-        let mut n = 0usize;
-        let sctx = self.static_ctx();
-        let o1 = self
-            .o1
-            .get(Self::o1_key(self.prev1))
-            .copied()
-            .unwrap_or_default();
-        let set = self.set_of(sctx.map_or(0, |s| s.2), o1.n);
-        let w = &self.weights[set * NW..set * NW + NW];
-        let (ws, wa, wm) = (w[0], w[1], w[2]);
-        if let (Some((a, b, _)), Some(p)) = (sctx, self.priors.as_ref()) {
-            let succ = p.section(S_SUCC);
-            let b = b.min(a + MAX_STATIC);
-            for &e in &succ[a..b] {
-                let f = (ws * P16[(e >> 24) as usize]) >> 16;
-                if f == 0 {
-                    break;
+        let cx = self.ctx();
+        let predicted = self.predicted();
+        let c = &mut *self.cands;
+        let w = &self.weights[cx.set * NW..cx.set * NW + NW];
+        let (ws, wa, wm, wt, wa2) = (w[0], w[1], w[2], w[3], w[4]);
+        if let Some(p) = self.priors.as_ref() {
+            if let Some((a, b, _)) = cx.pair {
+                let succ = p.section(S_TSUCC);
+                for &e in &succ[a..b.min(a + MAX_PAIR)] {
+                    let f = (wt * P16[(e >> 24) as usize]) >> 16;
+                    if f == 0 {
+                        break;
+                    }
+                    c.add(e & 0x00FF_FFFF, f, 3);
                 }
-                ids[n] = e & 0x00FF_FFFF;
-                fr[n] = f;
-                n += 1;
+            }
+            if let Some((a, b, _)) = cx.big {
+                let succ = p.section(S_SUCC);
+                for &e in &succ[a..b.min(a + MAX_STATIC)] {
+                    let f = (ws * P16[(e >> 24) as usize]) >> 16;
+                    if f == 0 {
+                        break;
+                    }
+                    c.add(e & 0x00FF_FFFF, f, 0);
+                }
             }
         }
-        let ns = n;
-        if o1.n > 0 {
-            for k in 0..4 {
-                if o1.cnt[k] == 0 {
-                    continue;
-                }
-                let f = ((wa * o1.cnt[k] as u32) / o1.n as u32).max(1);
-                let t = o1.ids[k];
-                match ids[..ns].iter().position(|&x| x == t) {
-                    Some(i) => fr[i] += f,
-                    None => {
-                        ids[n] = t;
-                        fr[n] = f;
-                        n += 1;
+        for (o, wo, k) in [(&cx.o2, wa2, 4), (&cx.o1, wa, 1)] {
+            if o.n > 0 {
+                for j in 0..O1N {
+                    if o.cnt[j] > 0 {
+                        c.add(o.ids[j], ((wo * o.cnt[j] as u32) / o.n as u32).max(1), k);
                     }
                 }
             }
         }
-        if let Some(t) = self.predicted() {
-            let f = wm.max(1);
-            match ids[..n].iter().position(|&x| x == t) {
-                Some(i) => fr[i] += f,
-                None => {
-                    ids[n] = t;
-                    fr[n] = f;
-                    n += 1;
-                }
-            }
+        if let Some(t) = predicted {
+            c.add(t, wm.max(1), 2);
         }
-        let mut sum: u32 = fr[..n].iter().sum();
+        let n = c.n;
+        let mut sum: u32 = c.fr[..n].iter().sum();
         // Only custom priors with inconsistent probabilities get here: scale down until the
         // escape keeps its floor.
         while sum > TOT - ESC_MIN / 2 {
-            for f in fr[..n].iter_mut() {
+            for f in c.fr[..n].iter_mut() {
                 *f = (*f / 2).max(1);
             }
-            sum = fr[..n].iter().sum();
+            sum = c.fr[..n].iter().sum();
         }
         let esc = TOT - sum;
-        let tok;
-        self.last_escaped = false;
-        if C::DECODE {
+        // The candidate coded, or None for the escape.
+        let hit: Option<usize> = if C::DECODE {
             let v = io.target(TOT);
             if v < esc {
                 io.code(0, esc, TOT);
-                tok = self.code_escape(io, 0, sctx.is_some());
+                None
             } else {
                 let mut cum = esc;
                 let mut i = 0;
-                while i + 1 < n && v >= cum + fr[i] {
-                    cum += fr[i];
+                while i + 1 < n && v >= cum + c.fr[i] {
+                    cum += c.fr[i];
                     i += 1;
                 }
-                io.code(cum, fr[i], TOT);
-                tok = ids[i];
+                io.code(cum, c.fr[i], TOT);
+                Some(i)
             }
         } else {
             io.target(TOT);
-            match ids[..n].iter().position(|&x| x == sym) {
+            match c.find(sym) {
                 Some(i) => {
-                    let cum = esc + fr[..i].iter().sum::<u32>();
-                    io.code(cum, fr[i], TOT);
-                    tok = sym;
+                    let cum = esc + c.fr[..i].iter().sum::<u32>();
+                    io.code(cum, c.fr[i], TOT);
+                    Some(i)
                 }
                 None => {
                     io.code(0, esc, TOT);
-                    tok = self.code_escape(io, sym, sctx.is_some());
+                    None
+                }
+            }
+        };
+        // In-message weight update, an online EM step: each source's weight moves toward its
+        // share of the coded token's frequency (all toward zero on an escape).
+        let w = &mut self.weights[cx.set * NW..cx.set * NW + NW];
+        match hit {
+            Some(i) => {
+                let f = c.fr[i].max(1) as u64;
+                for j in 0..NW {
+                    let target = (c.src[i][j] as u64 * WEIGHT_SUM as u64 / f) as i32;
+                    let d = (target - w[j] as i32) >> ADAPT_SHIFT;
+                    w[j] = (w[j] as i32 + d).max(0) as u32;
+                }
+            }
+            None => {
+                for x in w.iter_mut() {
+                    *x -= *x >> ADAPT_SHIFT;
                 }
             }
         }
+        let hit = hit.map(|i| c.ids[i]);
+        c.clear();
+        self.last_escaped = hit.is_none();
+        self.esc_hist = (self.esc_hist << 1) | hit.is_none() as u8;
+        let tok = match hit {
+            Some(t) => t,
+            None => self.code_escape(io, sym, cx.big.is_some()),
+        };
         self.update(tok);
         tok
     }
@@ -576,7 +760,6 @@ impl Model {
     }
 
     fn code_escape<C: RangeIo>(&mut self, io: &mut C, sym: u32, has_static: bool) -> u32 {
-        self.last_escaped = true;
         let seen_idx = if C::DECODE {
             None
         } else {
@@ -655,32 +838,33 @@ impl Model {
         }
     }
 
-    /// For the trainer: the set this token is coded with and the probability each of the four
-    /// sources (static successors, in-message successors, match, escape path) gives it.
+    /// For the trainer: the set this token is coded with and the probability each source
+    /// gives it (static successors, in-message successors, match, static pair successors,
+    /// in-message pair successors, escape path; the escape path only for non-candidates).
     pub(crate) fn probe(&self, t: u32) -> Probe {
-        let sctx = self.static_ctx();
-        let o1 = self
-            .o1
-            .get(Self::o1_key(self.prev1))
-            .copied()
-            .unwrap_or_default();
-        let set = self.set_of(sctx.map_or(0, |s| s.2), o1.n);
-        let mut p = [0f64; 4];
+        let cx = self.ctx();
+        let mut p = [0f64; 6];
         let mut cand = false;
         let mut bucket = None;
-        if let (Some((a, b, _)), Some(pr)) = (sctx, self.priors.as_ref()) {
-            let succ = pr.section(S_SUCC);
-            for &e in &succ[a..b.min(a + MAX_STATIC)] {
-                if e & 0x00FF_FFFF == t {
-                    p[0] = P16[(e >> 24) as usize] as f64 / 65536.0;
-                    cand = true;
+        if let Some(pr) = self.priors.as_ref() {
+            for (k, sec, r, lim) in [(0, S_SUCC, cx.big, MAX_STATIC), (3, S_TSUCC, cx.pair, MAX_PAIR)] {
+                if let Some((a, b, _)) = r {
+                    let succ = pr.section(sec);
+                    for &e in &succ[a..b.min(a + lim)] {
+                        if e & 0x00FF_FFFF == t {
+                            p[k] = P16[(e >> 24) as usize] as f64 / 65536.0;
+                            cand = true;
+                        }
+                    }
                 }
             }
         }
-        for k in 0..4 {
-            if o1.cnt[k] > 0 && o1.ids[k] == t {
-                p[1] = o1.cnt[k] as f64 / o1.n as f64;
-                cand = true;
+        for (k, o) in [(1, &cx.o1), (4, &cx.o2)] {
+            for j in 0..O1N {
+                if o.cnt[j] > 0 && o.ids[j] == t {
+                    p[k] = o.cnt[j] as f64 / o.n as f64;
+                    cand = true;
+                }
             }
         }
         if self.predicted() == Some(t) {
@@ -688,8 +872,8 @@ impl Model {
             cand = true;
         }
         if !cand {
-            let ps = self.p_seen[sctx.is_some() as usize] as f64 / 4096.0;
-            p[3] = match self.seen.index_of(t) {
+            let ps = self.p_seen[cx.big.is_some() as usize] as f64 / 4096.0;
+            p[5] = match self.seen.index_of(t) {
                 Some(i) => ps * self.seen.cnt[i] as f64 / self.seen.total as f64,
                 None => {
                     let r = self.rank_of(t);
@@ -702,7 +886,11 @@ impl Model {
                 }
             };
         }
-        Probe { set, p, bucket }
+        Probe {
+            set: cx.set,
+            p,
+            bucket,
+        }
     }
 
     fn mt_hash(&self, end: u64) -> usize {
@@ -720,35 +908,9 @@ impl Model {
 
     fn update(&mut self, t: u32) {
         self.seen.add(t);
-        {
-            let s = self.o1.slot(Self::o1_key(self.prev1));
-            let mut hit = false;
-            for k in 0..4 {
-                if s.cnt[k] > 0 && s.ids[k] == t {
-                    s.cnt[k] += 1;
-                    hit = true;
-                    break;
-                }
-            }
-            if !hit {
-                // Replace the least frequent (the first of equals).
-                let mut j = 0;
-                for k in 1..4 {
-                    if s.cnt[k] < s.cnt[j] {
-                        j = k;
-                    }
-                }
-                s.ids[j] = t;
-                s.cnt[j] = 1;
-            }
-            s.n += 1;
-            if s.n > 1000 {
-                s.n = 0;
-                for k in 0..4 {
-                    s.cnt[k] = s.cnt[k].div_ceil(2);
-                    s.n += s.cnt[k];
-                }
-            }
+        o1_update(self.o1.slot(Self::o1_key(self.prev1)), t);
+        if self.prev2 != BOS {
+            o1_update(self.o2.slot(Self::o2_key(self.prev2, self.prev1)), t);
         }
         // Match model: the token after the last occurrence of the current 3-token context.
         let hmask = (1u64 << HIST_BITS) - 1;
@@ -798,6 +960,37 @@ impl Model {
             }
             self.mtab[h] = (self.pos & 0xffff_ffff) as u32;
         }
+        self.prev2 = self.prev1;
         self.prev1 = t;
+    }
+}
+
+fn o1_update(s: &mut O1, t: u32) {
+    let mut hit = false;
+    for k in 0..O1N {
+        if s.cnt[k] > 0 && s.ids[k] == t {
+            s.cnt[k] += 1;
+            hit = true;
+            break;
+        }
+    }
+    if !hit {
+        // Replace the least frequent (the first of equals).
+        let mut j = 0;
+        for k in 1..O1N {
+            if s.cnt[k] < s.cnt[j] {
+                j = k;
+            }
+        }
+        s.ids[j] = t;
+        s.cnt[j] = 1;
+    }
+    s.n += 1;
+    if s.n > 1000 {
+        s.n = 0;
+        for k in 0..O1N {
+            s.cnt[k] = s.cnt[k].div_ceil(2);
+            s.n += s.cnt[k];
+        }
     }
 }

@@ -16,7 +16,9 @@
 //! list offset and the token's total successor count, plus an end sentinel), `SUCC` (successor
 //! entries `id | log-probability << 24`, most probable first), `RANK` (static frequency rank ->
 //! id), `IDRANK` (id -> rank), `BUCKETS` (initial frequencies of the rank buckets of the escape
-//! path), `WEIGHTS` (trained mixing weights per context-confidence set).
+//! path), `WEIGHTS` (trained mixing weights per context-confidence set), `TRI` (an open-addressing
+//! table of frequent pairs of previous tokens: `prev2 + 1, prev1, offset, length << 24 | count`;
+//! a power of two of slots, some empty) and `TSUCC` (their successor entries, as `SUCC`).
 //! Loading checks bounds, monotonic offsets, the rank permutation and the checksum, in O(size).
 
 use super::{ModelError, MAX_VOCAB_SIZE, NBUCKETS, NSETS, NW};
@@ -31,7 +33,20 @@ pub(crate) const S_RANK: u32 = 3;
 pub(crate) const S_IDRANK: u32 = 4;
 pub(crate) const S_BUCKETS: u32 = 5;
 pub(crate) const S_WEIGHTS: u32 = 6;
-const NSECTIONS: usize = 6;
+pub(crate) const S_TRI: u32 = 7;
+pub(crate) const S_TSUCC: u32 = 8;
+const NSECTIONS: usize = 8;
+/// Probes of the pair table before giving up (the trainer places every pair within them).
+pub(crate) const TRI_PROBES: usize = 16;
+
+/// Hash of a pair of previous tokens for the pair table.
+#[inline(always)]
+pub(crate) fn pair_hash(prev2: u32, prev1: u32) -> u32 {
+    let mut h = prev2.wrapping_mul(0x9E37_79B1) ^ prev1;
+    h ^= h >> 15;
+    h = h.wrapping_mul(0x2C1B_3C6D);
+    h ^ (h >> 12)
+}
 
 /// Static statistics for one vocabulary: immutable, shared between codecs through `Arc`.
 pub struct Priors {
@@ -243,6 +258,29 @@ impl Priors {
         if b.iter().map(|&x| le(x) as u64).sum::<u64>() > 1 << 15 {
             return bad("bucket frequencies too large");
         }
+        let tri = self.section(S_TRI);
+        let tsucc = self.section(S_TSUCC);
+        let slots = tri.len() / 4;
+        if tri.len() % 4 != 0 || !slots.is_power_of_two() {
+            return bad("pair table size is not a power of two");
+        }
+        let mut empty = false;
+        for e in tri.chunks_exact(4) {
+            if le(e[0]) == 0 {
+                empty = true;
+                continue;
+            }
+            let (off, len) = (le(e[2]) as usize, (le(e[3]) >> 24) as usize);
+            if le(e[0]) > v + 1 || le(e[1]) >= v || off + len > tsucc.len() {
+                return bad("pair table entry out of range");
+            }
+        }
+        if !empty {
+            return bad("pair table has no empty slot");
+        }
+        if tsucc.iter().any(|&e| le(e) & 0x00FF_FFFF >= v) {
+            return bad("pair successor ID out of range");
+        }
         let w = self.section(S_WEIGHTS);
         for s in w.chunks_exact(NW) {
             if s.iter().map(|&x| le(x) as u64).sum::<u64>() > super::WEIGHT_SUM as u64 {
@@ -263,6 +301,27 @@ impl Priors {
         // off + count lies within the buffer.
         let all = unsafe { std::slice::from_raw_parts(words.as_ptr() as *const u32, words.len() * 2) };
         &all[off..off + count]
+    }
+
+    /// The static successors of the pair (prev2, prev1) if it is frequent: (range in `TSUCC`,
+    /// count of the pair). `prev2 == vocab_size` stands for the start of the message.
+    #[inline(always)]
+    pub(crate) fn pair(&self, prev2: u32, prev1: u32) -> Option<(usize, usize, u32)> {
+        let tri = self.section(S_TRI);
+        let mask = tri.len() / 4 - 1;
+        let mut i = pair_hash(prev2, prev1) as usize & mask;
+        for _ in 0..TRI_PROBES {
+            let e = &tri[4 * i..4 * i + 4];
+            if e[0] == prev2 + 1 && e[1] == prev1 {
+                let off = e[2] as usize;
+                return Some((off, off + (e[3] >> 24) as usize, e[3] & 0x00FF_FFFF));
+            }
+            if e[0] == 0 {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+        None
     }
 
     /// The file's bytes (what `from_bytes` reads back).
