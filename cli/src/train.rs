@@ -27,7 +27,7 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 176)]
     max_pq: u32,
     /// Pairs of previous tokens seen fewer times get no successor list of their own.
-    #[arg(long, default_value_t = 32)]
+    #[arg(long, default_value_t = 64)]
     pair_min: u32,
     /// Successors kept per frequent pair (at most 32; 0 = no pair table).
     #[arg(long, default_value_t = 16)]

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::limits::MAX_TOKENS;
 use crate::model::coder::{Decoder, Encoder, RangeIo};
 use crate::model::{
-    check_setup, code_bits, code_flag, decode_tokens, Model, ModelError, Priors, MAX_VOCAB_SIZE,
+    check_setup, code_bits, decode_tokens, Model, ModelError, Priors, MAX_VOCAB_SIZE,
 };
 use crate::tokenizer::Builtin;
 

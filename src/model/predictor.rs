@@ -718,9 +718,10 @@ impl Model {
         let w = &mut self.weights[cx.set * NW..cx.set * NW + NW];
         match hit {
             Some(i) => {
-                let f = c.fr[i].max(1) as u64;
+                // One division: the share of each source as a 32-bit fraction of WEIGHT_SUM.
+                let inv = ((WEIGHT_SUM as u64) << 32) / c.fr[i].max(1) as u64;
                 for j in 0..NW {
-                    let target = (c.src[i][j] as u64 * WEIGHT_SUM as u64 / f) as i32;
+                    let target = ((c.src[i][j] as u64 * inv) >> 32) as i32;
                     let d = (target - w[j] as i32) >> ADAPT_SHIFT;
                     w[j] = (w[j] as i32 + d).max(0) as u32;
                 }

@@ -196,6 +196,7 @@ impl Priors {
                 return Err(bad("section size does not match the vocabulary"));
             }
         }
+        #[cfg_attr(target_endian = "little", allow(unused_mut))]
         let mut p = Priors {
             buf,
             len,

@@ -34,7 +34,7 @@ impl Default for TrainConfig {
             successors: 32,
             min_count: 2,
             max_pq: 176,
-            pair_min: 32,
+            pair_min: 64,
             pair_successors: 16,
             id: 0,
         }
