@@ -148,7 +148,10 @@ fn main() {
         let paybits: usize = payloads.iter().map(|p| p.len() * 8).sum();
         println!(
             "{}\t{}\t{}\t{:.3}\t{:.3}\t{:.2}\t{:.2}\t{:.2}\t{:.2}\t{:.2}\t{:.2}",
-            std::path::Path::new(path).file_name().unwrap().to_string_lossy(),
+            std::path::Path::new(path)
+                .file_name()
+                .unwrap()
+                .to_string_lossy(),
             seqs.len(),
             ntok,
             bytes as f64 / comp as f64,

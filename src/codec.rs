@@ -500,7 +500,8 @@ impl Codec {
     /// with this codec's priors: what the `model` method's payload is made of, token by token
     /// (their sum is its size before the coder's final bytes and the frame header).
     pub fn model_token_bits(&self, ids: &[u32]) -> Result<Vec<f64>> {
-        let costs = crate::model::v1::token_costs(ids, self.tokenizer.vocab_size(), self.priors()?)?;
+        let costs =
+            crate::model::v1::token_costs(ids, self.tokenizer.vocab_size(), self.priors()?)?;
         // token_costs counts in 1/256 bit.
         Ok(costs.into_iter().map(|c| c as f64 / 256.0).collect())
     }

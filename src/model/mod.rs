@@ -124,7 +124,12 @@ pub(crate) fn code_bits<C: RangeIo>(io: &mut C, value: u32, nbits: u32) -> u32 {
         left -= n;
         let part = (value >> left) & ((1u32 << n) - 1);
         let total = 1u32 << n;
-        let v = if C::DECODE { io.target(total) } else { io.target(total); part };
+        let v = if C::DECODE {
+            io.target(total)
+        } else {
+            io.target(total);
+            part
+        };
         io.code(v, 1, total);
         out = (out << n) | v;
     }

@@ -1,8 +1,12 @@
 //! The per-token model: candidate set, integer mixing, escape path, and the in-message tables.
+// Loops over parallel fixed-size arrays (ids, counts, sources) index them side by side.
+#![allow(clippy::needless_range_loop)]
 
 use super::coder::RangeIo;
 use super::priors::{Priors, S_BUCKETS, S_CTX, S_IDRANK, S_RANK, S_SUCC, S_TSUCC, S_WEIGHTS};
-use super::{code_bits, code_flag, ESC_MIN, NA2B, NAB, NSB, NBUCKETS, NMB, NSETS, NTB, NW, TOT, WEIGHT_SUM};
+use super::{
+    code_bits, code_flag, ESC_MIN, NA2B, NAB, NBUCKETS, NMB, NSB, NSETS, NTB, NW, TOT, WEIGHT_SUM,
+};
 use std::sync::Arc;
 
 /// Static successors taken per token at most.
@@ -848,7 +852,10 @@ impl Model {
         let mut cand = false;
         let mut bucket = None;
         if let Some(pr) = self.priors.as_ref() {
-            for (k, sec, r, lim) in [(0, S_SUCC, cx.big, MAX_STATIC), (3, S_TSUCC, cx.pair, MAX_PAIR)] {
+            for (k, sec, r, lim) in [
+                (0, S_SUCC, cx.big, MAX_STATIC),
+                (3, S_TSUCC, cx.pair, MAX_PAIR),
+            ] {
                 if let Some((a, b, _)) = r {
                     let succ = pr.section(sec);
                     for &e in &succ[a..b.min(a + lim)] {
@@ -929,8 +936,7 @@ impl Model {
                 self.mlen = 0;
             }
         }
-        if self.mt_bits < MT_MAX_BITS && self.pos.min(1 << HIST_BITS) * 2 > (1u64 << self.mt_bits)
-        {
+        if self.mt_bits < MT_MAX_BITS && self.pos.min(1 << HIST_BITS) * 2 > (1u64 << self.mt_bits) {
             self.mt_bits += 1;
             self.mtab = vec![0; 1 << self.mt_bits];
             let start = self.pos.saturating_sub(hmask).max(MINLEN);

@@ -114,7 +114,9 @@ impl Priors {
     /// Copies `bytes` into one aligned buffer and validates it (O(size), never panics).
     pub fn from_bytes(bytes: &[u8]) -> Result<Priors, ModelError> {
         if bytes.len() % 8 != 0 {
-            return Err(ModelError::BadPriors("length is not a multiple of 8".into()));
+            return Err(ModelError::BadPriors(
+                "length is not a multiple of 8".into(),
+            ));
         }
         Priors::from_words(Buf::Owned(words_of(bytes)), bytes.len())
     }
@@ -159,7 +161,7 @@ impl Priors {
             )));
         }
         let vocab = u32_at(12).unwrap_or(0);
-        if vocab < 2 || vocab > MAX_VOCAB_SIZE {
+        if !(2..=MAX_VOCAB_SIZE).contains(&vocab) {
             return Err(bad("vocab size out of range"));
         }
         let id = u32_at(16).unwrap_or(0);
@@ -300,7 +302,8 @@ impl Priors {
         };
         // SAFETY: the u64 buffer viewed as u32 (alignment 8 >= 4); `validate` checked
         // off + count lies within the buffer.
-        let all = unsafe { std::slice::from_raw_parts(words.as_ptr() as *const u32, words.len() * 2) };
+        let all =
+            unsafe { std::slice::from_raw_parts(words.as_ptr() as *const u32, words.len() * 2) };
         &all[off..off + count]
     }
 

@@ -66,7 +66,11 @@ fn empty_single_and_vocab_edges() {
         assert!(roundtrip(&[], vocab, None).is_empty());
         roundtrip(&[0], vocab, None);
         roundtrip(&[vocab - 1], vocab, None);
-        roundtrip(&[vocab - 1, 0, vocab - 1, vocab / 2, vocab - 1], vocab, None);
+        roundtrip(
+            &[vocab - 1, 0, vocab - 1, vocab / 2, vocab - 1],
+            vocab,
+            None,
+        );
     }
     let p = small_priors(1000);
     assert!(roundtrip(&[], 1000, Some(p.clone())).is_empty());
@@ -139,7 +143,11 @@ fn streams_with_flags_bits_and_flush_points() {
     let p = small_priors(2000);
     let mut rng = Rng(11);
     for round in 0..20 {
-        let priors = if round % 2 == 0 { Some(p.clone()) } else { None };
+        let priors = if round % 2 == 0 {
+            Some(p.clone())
+        } else {
+            None
+        };
         let mut e = TokenEncoder::new(2000, priors.clone()).unwrap();
         let mut d = TokenDecoder::new(2000, priors).unwrap();
         let ids = texty(&mut rng, 400, 2000);
@@ -185,7 +193,11 @@ fn damaged_payloads_never_panic_or_hang() {
     let p = small_priors(3000);
     let mut rng = Rng(7);
     for round in 0..6 {
-        let priors = if round % 2 == 0 { Some(p.clone()) } else { None };
+        let priors = if round % 2 == 0 {
+            Some(p.clone())
+        } else {
+            None
+        };
         let ids = texty(&mut rng, 200, 3000);
         let enc = encode(&ids, 3000, priors.clone()).unwrap();
         // every truncation
@@ -195,7 +207,12 @@ fn damaged_payloads_never_panic_or_hang() {
             }
         }
         // appended bytes
-        for extra in [&[0u8][..], &[0, 0, 0, 0], &[0x12, 0x34, 0x56, 0x78], &[0xff]] {
+        for extra in [
+            &[0u8][..],
+            &[0, 0, 0, 0],
+            &[0x12, 0x34, 0x56, 0x78],
+            &[0xff],
+        ] {
             let mut b = enc.clone();
             b.extend_from_slice(extra);
             assert!(decode(&b, ids.len(), 3000, priors.clone()).is_err());
@@ -219,7 +236,11 @@ fn garbage_decodes_fast_to_an_error() {
     for round in 0..20 {
         let len = 1 + rng.below(11_000) as usize;
         let data: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
-        let priors = if round % 2 == 0 { Some(p.clone()) } else { None };
+        let priors = if round % 2 == 0 {
+            Some(p.clone())
+        } else {
+            None
+        };
         let started = std::time::Instant::now();
         let r = decode(&data, 10_000_000, 3000, priors);
         assert!(r.is_err());
@@ -232,7 +253,11 @@ fn costs_match_encoding() {
     let p = small_priors(3000);
     let mut rng = Rng(21);
     for round in 0..10 {
-        let priors = if round % 2 == 0 { Some(p.clone()) } else { None };
+        let priors = if round % 2 == 0 {
+            Some(p.clone())
+        } else {
+            None
+        };
         let ids = texty(&mut rng, 50 + 100 * round, 3000);
         let costs = token_costs(&ids, 3000, priors.clone()).unwrap();
         let bits: u64 = costs.iter().map(|&c| c as u64).sum::<u64>() / 256;
@@ -278,7 +303,11 @@ fn memory_bounded_and_small_for_short_messages() {
     for t in texty(&mut rng, 1000, 100_277) {
         e.push(t).unwrap();
     }
-    assert!(e.memory() <= 2 << 20, "{} bytes at 1,000 tokens", e.memory());
+    assert!(
+        e.memory() <= 2 << 20,
+        "{} bytes at 1,000 tokens",
+        e.memory()
+    );
     assert!(e.max_memory() <= 16 << 20);
 }
 

@@ -1,6 +1,8 @@
 //! Training the flat priors from token sequences (deterministic: sorts only, no hash iteration;
 //! the only floating point is the offline weight fit, in a fixed order, which IEEE 754 makes
 //! reproducible, and its output is rounded to integers before it is stored).
+// Loops over parallel fixed-size arrays (ids, counts, sources) index them side by side.
+#![allow(clippy::needless_range_loop)]
 
 use super::coder::{log2_fixed, CostMeter};
 use super::predictor::{bucket_base, bucket_of, default_weights, Model, MAX_PAIR, MAX_STATIC};
@@ -111,7 +113,13 @@ fn pair_sections(
                 k = l;
             }
             let off = tsucc.len();
-            entries(&mut list, total, cfg.pair_successors.min(MAX_PAIR), cfg.max_pq, &mut tsucc);
+            entries(
+                &mut list,
+                total,
+                cfg.pair_successors.min(MAX_PAIR),
+                cfg.max_pq,
+                &mut tsucc,
+            );
             let len = tsucc.len() - off;
             if len > 0 {
                 pairs.push((key, off as u32, len as u32, total.min(0x00FF_FFFF) as u32));
@@ -180,7 +188,13 @@ fn sections(
         }
         ctx.push(succ.len() as u32);
         ctx.push(total.min(u32::MAX as u64) as u32);
-        entries(&mut list, total, cfg.successors.min(MAX_STATIC), cfg.max_pq, &mut succ);
+        entries(
+            &mut list,
+            total,
+            cfg.successors.min(MAX_STATIC),
+            cfg.max_pq,
+            &mut succ,
+        );
     }
     ctx.push(succ.len() as u32);
     ctx.push(0);
@@ -230,11 +244,7 @@ fn sections(
 
 /// Fits the mixing weights of each set by EM on held-out sequences (mixture of the four
 /// sources), and counts which rank buckets the escape path codes.
-fn fit(
-    seqs: &[Vec<u32>],
-    vocab: u32,
-    partial: Arc<Priors>,
-) -> (Vec<u32>, [u64; NBUCKETS]) {
+fn fit(seqs: &[Vec<u32>], vocab: u32, partial: Arc<Priors>) -> (Vec<u32>, [u64; NBUCKETS]) {
     let mut samples: Vec<Vec<[f64; 6]>> = vec![Vec::new(); NSETS];
     let mut esc = [0u64; NBUCKETS];
     let mut budget = FIT_TOKENS;
@@ -334,7 +344,14 @@ impl Priors {
             .into_iter()
             .map(|s| s.into_iter().filter(|&t| t < vocab).collect())
             .collect();
-        let partial = sections(&seqs, vocab, &|i| !heldout(i), cfg, &default_weights(), None);
+        let partial = sections(
+            &seqs,
+            vocab,
+            &|i| !heldout(i),
+            cfg,
+            &default_weights(),
+            None,
+        );
         let partial = Arc::new(
             Priors::from_bytes(&partial).unwrap_or_else(|e| unreachable!("trainer output: {e}")),
         );

@@ -70,7 +70,11 @@ fn hostile_payloads_fail_fast() {
     let mut seed = 7u64;
     let started = std::time::Instant::now();
     for round in 0..50 {
-        let len = if round < 10 { 11_000 } else { 1 + (lcg(&mut seed) % 3000) as usize };
+        let len = if round < 10 {
+            11_000
+        } else {
+            1 + (lcg(&mut seed) % 3000) as usize
+        };
         let data: Vec<u8> = (0..len).map(|_| lcg(&mut seed) as u8).collect();
         let p = if round % 2 == 0 { priors.clone() } else { None };
         if let Ok(ids) = decode(&data, 100_277, p, MAX_TOKENS) {
