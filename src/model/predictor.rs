@@ -3,7 +3,9 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::coder::RangeIo;
-use super::priors::{Priors, S_BUCKETS, S_CTX, S_IDRANK, S_RANK, S_SUCC, S_TSUCC, S_WEIGHTS};
+use super::priors::{
+    Priors, S_BUCKETS, S_CTX, S_IDRANK, S_RANK, S_SUCC, S_TRI, S_TSUCC, S_WEIGHTS,
+};
 use super::{
     code_bits, code_flag, ESC_MIN, NA2B, NAB, NBUCKETS, NMB, NSB, NSETS, NTB, NW, TOT, WEIGHT_SUM,
 };
@@ -51,6 +53,22 @@ pub(crate) const fn bucket_base(b: usize) -> (u32, u32) {
         let sub = (b as u32 - 8) % 4;
         ((4 + sub) << (e - 2), e - 2)
     }
+}
+
+/// Cache prefetch hint (no effect on results).
+#[inline(always)]
+fn prefetch<T>(s: &[T], i: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if i < s.len() {
+        // SAFETY: SSE is baseline on x86_64; a prefetch never faults and reads nothing.
+        unsafe {
+            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+                s[i..].as_ptr() as *const i8,
+            )
+        };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (s, i);
 }
 
 #[inline(always)]
@@ -969,6 +987,20 @@ impl Model {
         }
         self.prev2 = self.prev1;
         self.prev1 = t;
+        // The next token's contexts: start their cache misses together, now.
+        if let Some(p) = &self.priors {
+            if t < self.pvocab {
+                prefetch(p.section(S_CTX), 2 * t as usize);
+                let p2 = if self.prev2 < self.pvocab {
+                    self.prev2
+                } else {
+                    self.pvocab
+                };
+                prefetch(p.section(S_TRI), p.pair_slot(p2, t));
+            }
+        }
+        let k1 = Self::o1_key(t);
+        prefetch(&self.o1.keys, fmix(k1) as usize & (self.o1.keys.len() - 1));
     }
 }
 

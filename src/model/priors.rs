@@ -121,11 +121,28 @@ impl Priors {
         Priors::from_words(Buf::Owned(words_of(bytes)), bytes.len())
     }
 
-    /// A zstd-compressed priors file (as the built-ins are embedded), expanded into one buffer.
+    /// A zstd-compressed priors file (as the built-ins are embedded), expanded straight into
+    /// one aligned buffer of the size the zstd frame names (at most 64 MiB).
     pub fn from_zstd(compressed: &[u8]) -> Result<Priors, ModelError> {
-        let raw = zstd::bulk::decompress(compressed, 64 << 20)
+        let bad = |s: &str| ModelError::BadPriors(s.to_string());
+        let size = zstd::zstd_safe::get_frame_content_size(compressed)
+            .ok()
+            .flatten()
+            .ok_or_else(|| bad("zstd frame without a content size"))?;
+        if size > 64 << 20 || size % 8 != 0 {
+            return Err(bad("zstd content size out of range"));
+        }
+        let len = size as usize;
+        let mut words = vec![0u64; len / 8];
+        // SAFETY: the u64 buffer viewed as its `len` bytes (u8 has no alignment needs).
+        let bytes = unsafe { std::slice::from_raw_parts_mut(words.as_mut_ptr() as *mut u8, len) };
+        let n = zstd::bulk::Decompressor::new()
+            .and_then(|mut d| d.decompress_to_buffer(compressed, bytes))
             .map_err(|e| ModelError::BadPriors(format!("zstd: {e}")))?;
-        Priors::from_bytes(&raw)
+        if n != len {
+            return Err(bad("zstd content shorter than its frame says"));
+        }
+        Priors::from_words(Buf::Owned(words), len)
     }
 
     fn from_words(buf: Buf, len: usize) -> Result<Priors, ModelError> {
@@ -326,6 +343,13 @@ impl Priors {
             i = (i + 1) & mask;
         }
         None
+    }
+
+    /// Where `pair(prev2, prev1)` will look first (for a cache prefetch).
+    #[inline(always)]
+    pub(crate) fn pair_slot(&self, prev2: u32, prev1: u32) -> usize {
+        let tri = self.section(S_TRI);
+        4 * (pair_hash(prev2, prev1) as usize & (tri.len() / 4 - 1))
     }
 
     /// The file's bytes (what `from_bytes` reads back).
