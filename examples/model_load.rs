@@ -32,7 +32,9 @@ fn main() {
     // Working memory of one codec after a 1,000-token message (chat text, cl100k_base).
     let tok = tacc::Tokenizer::builtin("cl100k_base").expect("tokenizer");
     let text = "The quick brown fox jumps over the lazy dog. ".repeat(20)
-        + &(0..400).map(|i| format!("item {i}: value {} ", i * 37 % 101)).collect::<String>();
+        + &(0..400)
+            .map(|i| format!("item {i}: value {} ", i * 37 % 101))
+            .collect::<String>();
     let ids: Vec<u32> = tok.encode(&text).into_iter().take(1000).collect();
     let p = builtin_priors_by_id(1).expect("priors");
     let mut e = tacc::model::TokenEncoder::new(tok.vocab_size(), Some(p)).expect("encoder");

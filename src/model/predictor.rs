@@ -63,7 +63,7 @@ fn prefetch<T>(s: &[T], i: usize) {
         // SAFETY: SSE is baseline on x86_64; a prefetch never faults and reads nothing.
         unsafe {
             std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
-                s[i..].as_ptr() as *const i8,
+                s[i..].as_ptr() as *const i8
             )
         };
     }
