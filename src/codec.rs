@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use crate::codecs::{gzip, lopace, thrift, zstd};
+use crate::codecs::{gzip, lopace, model as model_codec, thrift, zstd};
 use crate::error::{Error, Result};
 use crate::format::{self, v1, ContentKind, Header, Method};
 use crate::limits::{MAX_DECODED_BYTES, MAX_TOKENS};
@@ -177,7 +177,7 @@ impl Codec {
             return Ok(Some(p.clone()));
         }
         match self.default_priors_id() {
-            Some(id) => model9::builtin_priors_by_id(id).map(Some),
+            Some(id) => model_codec::builtin_priors_by_id(id).map(Some),
             None => Ok(None),
         }
     }
@@ -185,7 +185,7 @@ impl Codec {
     /// The ID of the built-in priors a new `model` frame names and uses (None: custom or none).
     fn default_priors_id(&self) -> Option<u8> {
         match (&self.custom_priors, self.builtin) {
-            (None, Some(b)) => model9::default_priors_id(b),
+            (None, Some(b)) => model_codec::default_priors_id(b),
             _ => None,
         }
     }
@@ -531,7 +531,7 @@ impl Codec {
             // Inside frames, gzip is libdeflate's: smaller and faster than tacc's zlib stream.
             Method::TaccGzip => gzip::compress(&self.thrift_of_ids(ids)?, opts.gzip_level),
             Method::ModelV1 => v1::encode(ids, self.vocab_size(), self.priors_v1()?),
-            Method::Model => model9::encode(ids, self.vocab_size(), self.priors()?),
+            Method::Model => model_codec::encode(ids, self.vocab_size(), self.priors()?),
         }
     }
 
@@ -623,7 +623,7 @@ impl Codec {
     pub(crate) fn priors_named(&self, h: &Header) -> Result<Option<Arc<Priors>>> {
         match (&self.custom_priors, h.priors_id) {
             (Some(p), _) => Ok(Some(p.clone())),
-            (None, Some(id)) => model9::builtin_priors_by_id(id).map(Some),
+            (None, Some(id)) => model_codec::builtin_priors_by_id(id).map(Some),
             (None, None) => Ok(None),
         }
     }
@@ -639,7 +639,7 @@ impl Codec {
             Method::Tacc => self.decode_token_ids(payload, false),
             Method::TaccGzip => self.decode_token_ids(payload, true),
             Method::ModelV1 => v1::decode(payload, self.vocab_size(), self.priors_v1()?),
-            Method::Model => model9::decode(
+            Method::Model => model_codec::decode(
                 payload,
                 self.vocab_size(),
                 self.priors_named(h)?,
@@ -647,73 +647,6 @@ impl Codec {
             ),
             other => decode_plain_ids(payload, other),
         }
-    }
-}
-
-/// The `model` method's coder (method 9) and its priors table.
-///
-/// TEMPORARY ADAPTER (format2 branch): until the model branch is merged, `crate::codecs::model`
-/// is the old coder, which has neither priors IDs nor a `max_tokens` argument. After the merge
-/// the integrator replaces this module by `use crate::codecs::model as model9;` (the brief's
-/// signatures: `encode`, `decode(.., max_tokens)`, `builtin_priors_by_id`, `default_priors_id`).
-mod model9 {
-    use std::sync::Arc;
-
-    use crate::codecs::model;
-    use crate::error::{Error, Result};
-    use crate::model::Priors;
-    use crate::tokenizer::Builtin;
-
-    pub fn encode(ids: &[u32], vocab_size: u32, priors: Option<Arc<Priors>>) -> Result<Vec<u8>> {
-        model::encode(ids, vocab_size, priors)
-    }
-
-    pub fn decode(
-        payload: &[u8],
-        vocab_size: u32,
-        priors: Option<Arc<Priors>>,
-        max_tokens: usize,
-    ) -> Result<Vec<u32>> {
-        let ids = model::decode(payload, vocab_size, priors)?;
-        if ids.len() > max_tokens {
-            return Err(Error::TooLarge {
-                what: "model token count",
-                size: ids.len() as u64,
-                limit: max_tokens as u64,
-            });
-        }
-        Ok(ids)
-    }
-
-    /// Stand-in priors IDs, one per vocabulary family (as `format::v2::PROFILES` expects).
-    fn family(b: Builtin) -> (u8, Builtin) {
-        match b {
-            Builtin::Cl100kBase => (1, Builtin::Cl100kBase),
-            Builtin::O200kBase | Builtin::O200kHarmony => (2, Builtin::O200kBase),
-            Builtin::P50kBase | Builtin::P50kEdit => (3, Builtin::P50kBase),
-            Builtin::Gpt2 | Builtin::R50kBase => (4, Builtin::R50kBase),
-        }
-    }
-
-    pub fn default_priors_id(b: Builtin) -> Option<u8> {
-        match model::builtin_priors(b) {
-            Ok(Some(_)) => Some(family(b).0),
-            _ => None,
-        }
-    }
-
-    pub fn builtin_priors_by_id(id: u8) -> Result<Arc<Priors>> {
-        let b = Builtin::ALL
-            .into_iter()
-            .map(family)
-            .find(|&(i, _)| i == id)
-            .map(|(_, b)| b);
-        b.and_then(|b| model::builtin_priors(b).ok().flatten())
-            .ok_or_else(|| {
-                Error::Mismatch(format!(
-                    "the frame names model priors ID {id}, which this build does not have (made by a newer tacc, or a build without that vocabulary family?)"
-                ))
-            })
     }
 }
 
@@ -974,12 +907,12 @@ mod tests {
     #[test]
     fn every_default_priors_id_has_a_profile() {
         for b in Builtin::ALL {
-            if let Some(id) = model9::default_priors_id(b) {
+            if let Some(id) = model_codec::default_priors_id(b) {
                 assert!(
                     format::v2::profile_of(b as u8, Some(id)).is_some(),
                     "{b:?} priors ID {id}: add a profile to format::v2::PROFILES"
                 );
-                let named = model9::builtin_priors_by_id(id).unwrap();
+                let named = model_codec::builtin_priors_by_id(id).unwrap();
                 let used = Codec::from_builtin(b).unwrap().priors().unwrap().unwrap();
                 assert_eq!(named.fingerprint(), used.fingerprint(), "{b:?}");
             }

@@ -447,25 +447,22 @@ enum StreamModel {
 }
 
 impl StreamModel {
-    /// A lower bound on the binary decisions one token of a chunk costs, each at least
-    /// log2(4096/4095) bits: it caps the tokens a chunk's bytes can hold, which keeps hostile
-    /// chunks cheap to refuse (a bound of 2 made the garbage tests 3x slower).
-    /// The old model codes a token as one decision per bit of the vocabulary (as in
-    /// codecs/model.rs). MERGE NOTE: `Current` is still the old coder on this branch; once the
-    /// new coder lands, its arm must give the new coder's own minimum (never more, or valid
-    /// streams would be refused; 2 = the token's coder step + its "more" flag is always safe).
+    /// A lower bound on what one token of a chunk costs, in units of the cheapest binary
+    /// decision (log2(4096/4095) bits): it caps the tokens a chunk's bytes can hold, which keeps
+    /// hostile chunks cheap to refuse. The old model codes one decision per bit of the
+    /// vocabulary; the new one codes a token in one range-coder step of at least 1/107 bit
+    /// (its escape floor, codecs/model.rs), worth 26 such decisions, plus the "more" flag: 20
+    /// stays below both (a larger bound would refuse valid streams).
     fn min_decisions_per_token(&self) -> u64 {
-        let bits = |vocab: u32| (31 - vocab.leading_zeros()).max(1) as u64;
         match self {
-            StreamModel::Current(d) => bits(d.vocab_size()),
-            StreamModel::V1(d) => bits(d.vocab_size()),
+            StreamModel::Current(_) => 20,
+            StreamModel::V1(d) => (31 - d.vocab_size().leading_zeros()).max(1) as u64,
         }
     }
 }
 
-/// What the chunk framing reads through a model's chunk reader. Both models' readers have the
-/// same calls; once they are different types, the old one gets the same three-line impl
-/// (`chunk_read!(v1::coder::ChunkReader<'_>)`).
+/// What the chunk framing reads through a model's chunk reader (both models' readers have the
+/// same calls).
 trait ChunkRead {
     fn token(&mut self) -> u32;
     fn flag(&mut self, p1: u32) -> bool;
@@ -492,6 +489,7 @@ macro_rules! chunk_read {
     };
 }
 chunk_read!(crate::model::ChunkReader<'_>);
+chunk_read!(v1::coder::ChunkReader<'_>);
 
 /// The per-chunk framing: seq, tokens with their "more" flags, end flag, CRC.
 struct ChunkFields<'a> {

@@ -4,6 +4,7 @@ mod bench;
 mod methods;
 mod report;
 mod serve;
+mod train;
 mod vocab;
 
 use std::io::{IsTerminal, Read, Write};
@@ -133,13 +134,7 @@ enum Command {
         output: PathBuf,
     },
     /// Train context-model priors from a JSONL corpus of texts (`{"text": ...}`, .gz read directly).
-    Train {
-        corpus: PathBuf,
-        #[command(flatten)]
-        tok: TokenizerArgs,
-        #[arg(short, long)]
-        output: PathBuf,
-    },
+    Train(train::TrainArgs),
     /// List the built-in tokenizers.
     Tokenizers,
     /// Regenerate the built-in vocabulary tables (`vocab/`) from tiktoken-rs's rank files.
@@ -265,31 +260,7 @@ fn run(command: Command) -> tacc::Result<()> {
             );
             Ok(())
         }
-        Command::Train {
-            corpus,
-            tok,
-            output,
-        } => {
-            let codec = tok.codec()?;
-            let texts = bench::read_records(&corpus)?;
-            let started = std::time::Instant::now();
-            // Records in file order: the same corpus always gives the same bytes.
-            let priors = tacc::model::Priors::train(
-                texts.iter().map(|t| codec.tokenize(t)),
-                codec.tokenizer().vocab_size(),
-            );
-            let bytes = priors.to_bytes();
-            std::fs::write(&output, &bytes)?;
-            eprintln!(
-                "wrote {} ({} bytes, {} records, fingerprint {:016x}) in {:.1} s",
-                output.display(),
-                bytes.len(),
-                texts.len(),
-                priors.fingerprint(),
-                started.elapsed().as_secs_f64()
-            );
-            Ok(())
-        }
+        Command::Train(args) => train::run(args),
         Command::Vocab { assets, out, check } => vocab::run(assets.as_deref(), &out, check),
         Command::Tokenizers => {
             for b in tacc::Builtin::ALL {

@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
     } else {
         None
     };
-    if let Ok(ids) = tacc::codecs::model::decode(&data[2..], vocab, priors.clone()) {
+    if let Ok(ids) = tacc::codecs::model::decode(&data[2..], vocab, priors.clone(), 1 << 20) {
         assert!(ids.iter().all(|&id| id < vocab.max(1 << 24)));
     }
 });

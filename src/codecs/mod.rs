@@ -6,5 +6,6 @@
 pub mod gzip;
 pub mod lopace;
 pub mod model;
+pub mod model_v1;
 pub mod thrift;
 pub mod zstd;

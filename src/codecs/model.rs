@@ -1,19 +1,23 @@
 //! The `model` method's payload around the context-model coder (`crate::model`), and the
-//! built-in priors, embedded per vocabulary family and decoded once per process.
+//! built-in priors (flat files, embedded zstd-compressed, expanded once per process).
 //!
-//! Payload: one mode byte, then
-//! - mode 0: the tokenizer's vocabulary, with its priors (built-in, or custom as the frame names);
-//! - mode 1: the tokenizer's vocabulary, adaptive statistics only;
-//! - mode 2: a vocabulary of `varint` IDs, adaptive only (token IDs from another tokenizer);
+//! The payload is one range-coded chunk, self-contained and lean: the vocabulary mode, the
+//! explicit vocabulary size if any, the token count, then the tokens, all in the same coder.
 //!
-//! then `varint` token count and the coder's bytes.
+//! - mode (P = 60/64): the tokenizer's vocabulary with the priors the frame names;
+//! - mode (2/64): the tokenizer's vocabulary, adaptive statistics only;
+//! - mode (2/64): an explicit vocabulary size (IDs from another tokenizer, e.g. a Llama
+//!   server's), adaptive only: its bit length in 5 bits, then the bits below the top one;
+//! - token count: its bit length (a fixed table favouring 4-12), then the bits below the top one.
 
 use std::sync::{Arc, OnceLock};
 
 use crate::error::{Error, Result};
-use crate::format::{get_uvarint, put_uvarint};
 use crate::limits::MAX_TOKENS;
-use crate::model::{self, ModelError, Priors, MAX_VOCAB_SIZE};
+use crate::model::coder::{Decoder, Encoder, RangeIo};
+use crate::model::{
+    check_setup, code_bits, decode_tokens, Model, ModelError, Priors, MAX_VOCAB_SIZE,
+};
 use crate::tokenizer::Builtin;
 
 const FORMAT: &str = "model";
@@ -32,11 +36,18 @@ impl From<ModelError> for Error {
     }
 }
 
-/// The priors shipped for a built-in tokenizer (trained on chat-train; see README), if this
-/// build embeds them. Decoding a priors file takes a few hundred milliseconds: once per process.
-pub fn builtin_priors(b: Builtin) -> Result<Option<Arc<Priors>>> {
-    static CACHE: [OnceLock<Option<Arc<Priors>>>; 4] = [const { OnceLock::new() }; 4];
-    macro_rules! embedded {
+/// The built-in priors: (ID, family name, slot). An ID is never reused: retrained priors get a
+/// new ID (and a new file), so a frame naming an old ID keeps decoding as it was coded.
+pub const PRIORS_TABLE: [(u8, &str); 4] = [
+    (1, "cl100k_base"),
+    (2, "o200k_base"),
+    (3, "p50k_base"),
+    (4, "r50k_base"),
+];
+
+/// The compressed file of the priors with this ID, if this build embeds it.
+fn embedded(id: u8) -> Option<&'static [u8]> {
+    macro_rules! file {
         ($feature:literal, $file:literal) => {{
             #[cfg(feature = $feature)]
             {
@@ -45,7 +56,7 @@ pub fn builtin_priors(b: Builtin) -> Result<Option<Arc<Priors>>> {
                         env!("CARGO_MANIFEST_DIR"),
                         "/models/",
                         $file,
-                        ".tpri"
+                        ".tpf.zst"
                     ))[..],
                 )
             }
@@ -55,28 +66,121 @@ pub fn builtin_priors(b: Builtin) -> Result<Option<Arc<Priors>>> {
             }
         }};
     }
-    let (slot, bytes) = match b {
-        Builtin::Cl100kBase => (0, embedded!("cl100k", "cl100k_base")),
-        Builtin::O200kBase | Builtin::O200kHarmony => (1, embedded!("o200k", "o200k_base")),
-        Builtin::P50kBase | Builtin::P50kEdit => (2, embedded!("p50k", "p50k_base")),
-        Builtin::Gpt2 | Builtin::R50kBase => (3, embedded!("r50k", "r50k_base")),
+    match id {
+        1 => file!("cl100k", "cl100k_base"),
+        2 => file!("o200k", "o200k_base"),
+        3 => file!("p50k", "p50k_base"),
+        4 => file!("r50k", "r50k_base"),
+        _ => None,
+    }
+}
+
+/// ID of the priors a new frame uses for this tokenizer (None: this build has none).
+pub fn default_priors_id(b: Builtin) -> Option<u8> {
+    let id = match b {
+        Builtin::Cl100kBase => 1,
+        Builtin::O200kBase | Builtin::O200kHarmony => 2,
+        Builtin::P50kBase | Builtin::P50kEdit => 3,
+        Builtin::Gpt2 | Builtin::R50kBase => 4,
     };
+    embedded(id).map(|_| id)
+}
+
+/// The built-in priors with this ID (expanded on first use, then shared).
+pub fn builtin_priors_by_id(id: u8) -> Result<Arc<Priors>> {
+    static CACHE: [OnceLock<Arc<Priors>>; PRIORS_TABLE.len()] =
+        [const { OnceLock::new() }; PRIORS_TABLE.len()];
+    let slot = PRIORS_TABLE
+        .iter()
+        .position(|&(i, _)| i == id)
+        .ok_or_else(|| Error::Mismatch(format!("unknown model priors ID {id}")))?;
     if let Some(p) = CACHE[slot].get() {
         return Ok(p.clone());
     }
-    let loaded = match bytes {
-        Some(b) => Some(Arc::new(Priors::from_bytes(b)?)),
-        None => None,
+    let bytes = embedded(id).ok_or_else(|| {
+        Error::Mismatch(format!(
+            "the model priors {id} ({}) are not in this build",
+            PRIORS_TABLE[slot].1
+        ))
+    })?;
+    let p = Arc::new(Priors::from_zstd(bytes)?);
+    Ok(CACHE[slot].get_or_init(|| p).clone())
+}
+
+/// The priors a new frame uses for a built-in tokenizer, if this build embeds them.
+pub fn builtin_priors(b: Builtin) -> Result<Option<Arc<Priors>>> {
+    match default_priors_id(b) {
+        Some(id) => builtin_priors_by_id(id).map(Some),
+        None => Ok(None),
+    }
+}
+
+const MODE_TOTAL: u32 = 64;
+const MODE_CUM: [u32; 4] = [0, 60, 62, 64];
+
+/// Frequencies of the bit length (0..=31) of the token count.
+const LEN_FREQ: [u32; 32] = [
+    2, 2, 2, 4, 8, 16, 24, 28, 28, 24, 20, 16, 12, 8, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2,
+];
+const LEN_TOTAL: u32 = {
+    let mut s = 0;
+    let mut i = 0;
+    while i < 32 {
+        s += LEN_FREQ[i];
+        i += 1;
+    }
+    s
+};
+
+fn code_mode<C: RangeIo>(io: &mut C, mode: usize) -> usize {
+    let m = if C::DECODE {
+        let v = io.target(MODE_TOTAL);
+        (0..3).rfind(|&m| v >= MODE_CUM[m]).unwrap_or(0)
+    } else {
+        io.target(MODE_TOTAL);
+        mode
     };
-    Ok(CACHE[slot].get_or_init(|| loaded).clone())
+    io.code(MODE_CUM[m], MODE_CUM[m + 1] - MODE_CUM[m], MODE_TOTAL);
+    m
+}
+
+/// A number in 0..2^31 as its bit length (table `freq`, or 5 uniform bits) and the bits below
+/// the top one.
+fn code_number<C: RangeIo>(io: &mut C, value: u32, table: bool) -> u32 {
+    let len = 32 - value.leading_zeros();
+    let len = if table {
+        let l = if C::DECODE {
+            let v = io.target(LEN_TOTAL);
+            let mut cum = 0;
+            let mut l = 0;
+            while l < 31 && v >= cum + LEN_FREQ[l] {
+                cum += LEN_FREQ[l];
+                l += 1;
+            }
+            l as u32
+        } else {
+            io.target(LEN_TOTAL);
+            len
+        };
+        let cum: u32 = LEN_FREQ[..l as usize].iter().sum();
+        io.code(cum, LEN_FREQ[l as usize], LEN_TOTAL);
+        l
+    } else {
+        code_bits(io, len, 5)
+    };
+    if len <= 1 {
+        return len;
+    }
+    (1 << (len - 1)) | code_bits(io, value, len - 1)
 }
 
 /// Codes `ids` for a tokenizer of `vocab_size` IDs with `priors` (if any).
 pub fn encode(ids: &[u32], vocab_size: u32, priors: Option<Arc<Priors>>) -> Result<Vec<u8>> {
     let max = ids.iter().copied().max().unwrap_or(0);
-    let mut out = Vec::with_capacity(ids.len() + 8);
+    let mut enc = Encoder::new();
     let (vocab, priors) = if max < vocab_size {
-        out.push(if priors.is_some() { 0 } else { 1 });
+        code_mode(&mut enc, if priors.is_some() { 0 } else { 1 });
         (vocab_size, priors)
     } else {
         // IDs of another vocabulary (a Llama or Qwen server's): adaptive statistics only.
@@ -88,21 +192,38 @@ pub fn encode(ids: &[u32], vocab_size: u32, priors: Option<Arc<Priors>>) -> Resu
             });
         }
         let vocab = (max + 1).max(2);
-        out.push(2);
-        put_uvarint(&mut out, vocab as u64);
+        code_mode(&mut enc, 2);
+        code_number(&mut enc, vocab - 1, false);
         (vocab, None)
     };
-    put_uvarint(&mut out, ids.len() as u64);
-    out.extend_from_slice(&model::encode(ids, vocab, priors)?);
-    Ok(out)
+    if ids.len() > MAX_TOKENS {
+        return Err(Error::TooLarge {
+            what: "token count",
+            size: ids.len() as u64,
+            limit: MAX_TOKENS as u64,
+        });
+    }
+    check_setup(vocab, &priors)?;
+    code_number(&mut enc, ids.len() as u32, true);
+    let mut m = Model::new(vocab, priors);
+    for &id in ids {
+        m.code_token(&mut enc, id);
+    }
+    Ok(enc.flush())
 }
 
-/// Decodes a payload; `priors` are those the frame names (None if it names none).
-pub fn decode(payload: &[u8], vocab_size: u32, priors: Option<Arc<Priors>>) -> Result<Vec<u32>> {
+/// Decodes a payload; `priors` are those the frame names (None if it names none). A token count
+/// above `max_tokens`, or above what the payload's bytes can code, is refused before anything
+/// is allocated; decoding stops at the first sign that the bytes cannot come from the encoder.
+pub fn decode(
+    payload: &[u8],
+    vocab_size: u32,
+    priors: Option<Arc<Priors>>,
+    max_tokens: usize,
+) -> Result<Vec<u32>> {
     let bad = |d: &str| Error::corrupt(FORMAT, d);
-    let mode = *payload.first().ok_or_else(|| bad("empty payload"))?;
-    let mut pos = 1;
-    let (vocab, priors) = match mode {
+    let mut dec = Decoder::new(payload);
+    let (vocab, priors) = match code_mode(&mut dec, 0) {
         0 => (
             vocab_size,
             Some(priors.ok_or_else(|| {
@@ -112,65 +233,31 @@ pub fn decode(payload: &[u8], vocab_size: u32, priors: Option<Arc<Priors>>) -> R
             })?),
         ),
         1 => (vocab_size, None),
-        2 => {
-            let v = get_uvarint(payload, &mut pos).ok_or_else(|| bad("bad vocabulary size"))?;
+        _ => {
+            let v = code_number(&mut dec, 0, false) as u64 + 1;
             if !(2..=MAX_VOCAB_SIZE as u64).contains(&v) {
                 return Err(bad("vocabulary size out of range"));
             }
             (v as u32, None)
         }
-        _ => return Err(bad("unknown mode")),
     };
-    let n = get_uvarint(payload, &mut pos).ok_or_else(|| bad("bad token count"))?;
-    let body = &payload[pos..];
-    // Every token costs at least one binary decision per bit of the vocabulary, and a decision
-    // at least log2(4096/4095) bits: a larger count cannot come from this coder.
-    let decisions = (31 - vocab.leading_zeros()).max(1) as u64;
-    let max_tokens = ((body.len() as u64 + 4) * 8 * 2909 / decisions).min(MAX_TOKENS as u64);
-    if n > max_tokens {
+    check_setup(vocab, &priors)?;
+    let n = code_number(&mut dec, 0, true) as usize;
+    // Every token costs at least -log2(1 - 427/65536) > 1/107 bit (the escape's floor).
+    let plausible = (payload.len() + 4) * 8 * 107;
+    if n > max_tokens.min(MAX_TOKENS) || n > plausible || dec.bad {
         return Err(bad(&format!(
             "{n} tokens cannot be coded in {} bytes",
-            body.len()
+            payload.len()
         )));
     }
-    Ok(model::decode(body, n as usize, vocab, priors)?)
+    let mut model = Model::new(vocab, priors);
+    let out = decode_tokens(&mut model, &mut dec, n)?;
+    if !dec.ends_exactly() {
+        return Err(bad("the coded bytes do not end where the last token ends"));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn modes_round_trip() {
-        let ids = vec![5, 17, 5, 17, 99];
-        let p = encode(&ids, 100, None).unwrap();
-        assert_eq!(p[0], 1);
-        assert_eq!(decode(&p, 100, None).unwrap(), ids);
-        // With the shipped cl100k_base priors: mode 0, and the priors are needed to decode.
-        let priors = builtin_priors(Builtin::Cl100kBase)
-            .unwrap()
-            .expect("default build ships them");
-        let ids = vec![9906, 11, 1917, 0, 9906, 11, 1917];
-        let p = encode(&ids, 100_277, Some(priors.clone())).unwrap();
-        assert_eq!(p[0], 0);
-        assert_eq!(decode(&p, 100_277, Some(priors)).unwrap(), ids);
-        assert!(matches!(decode(&p, 100_277, None), Err(Error::Mismatch(_))));
-        // IDs beyond the tokenizer: mode 2 with the vocabulary in the payload.
-        let llama = vec![128_000, 9906, 128_009];
-        let p = encode(&llama, 100, None).unwrap();
-        assert_eq!(p[0], 2);
-        assert_eq!(decode(&p, 100, None).unwrap(), llama);
-    }
-
-    #[test]
-    fn impossible_counts_are_refused_before_allocating() {
-        let mut p = vec![1u8];
-        put_uvarint(&mut p, 1 << 30);
-        assert!(decode(&p, 100_277, None).is_err());
-        assert!(decode(&[7, 0], 100, None).is_err());
-        assert!(
-            decode(&[0, 0], 100, None).is_err(),
-            "priors named but absent"
-        );
-    }
-}
+mod tests;

@@ -24,14 +24,12 @@ use std::sync::Arc;
 
 use super::{get_u64, get_uvarint, split_crc, ContentKind, Header, Method, Parsed};
 use crate::error::{Error, Result};
-use crate::model::Priors;
+use crate::model::v1::Priors;
 use crate::tokenizer::Builtin;
 
-/// The old context model (`model-v1`): its payload codec and its stream coder. Today they are
-/// `crate::codecs::model` and `crate::model`; once the new coder is merged they become
-/// `crate::codecs::model_v1` and `crate::model::v1`: change these two lines only.
-pub(crate) use crate::codecs::model as payload;
-pub(crate) use crate::model as coder;
+/// The old context model (`model-v1`): its payload codec and its stream coder.
+pub(crate) use crate::codecs::model_v1 as payload;
+pub(crate) use crate::model::v1 as coder;
 
 pub const MAGIC: [u8; 2] = [0xD7, 0xAC];
 pub const VERSION: u8 = 1;
@@ -157,10 +155,12 @@ pub(crate) fn builtin_priors(b: Builtin) -> Result<Option<Arc<Priors>>> {
     payload::builtin_priors(b)
 }
 
-/// Custom priors (loaded by the caller) as the old model's priors. Today both models share one
-/// priors type; after the merge this reads the same bytes with the old model's loader.
-pub(crate) fn custom_priors(p: &Arc<Priors>) -> Result<Arc<coder::Priors>> {
-    Ok(p.clone())
+/// Custom priors are the new model's (`model::Priors`): a `model-v1` frame made with custom
+/// (v1) priors cannot be read with them, so it is refused with a reason, never misread.
+pub(crate) fn custom_priors(_p: &Arc<crate::model::Priors>) -> Result<Arc<coder::Priors>> {
+    Err(Error::Mismatch(
+        "the frame was made by the model-v1 coder with custom v1 priors; this codec's custom priors are for the new model".into(),
+    ))
 }
 
 /// Codes `ids` with the old model (`model-v1` payload: mode byte, count, coder bytes).

@@ -1,25 +1,56 @@
-//! Context-model entropy coder over token IDs.
+//! Context-model entropy coder over token IDs (the `model` method).
 //!
-//! Each token ID is coded MSB-first as a path in a binary tree; every binary decision is
-//! predicted by an integer logistic mixer over static statistics (`Priors`: unigram + pruned
-//! bigram counts, pretrained mixer weights) and adaptive in-message statistics (order-0/1/2
-//! hashed bit contexts, a long-repeat match model), then coded with a carry-less binary
-//! arithmetic coder. Integer arithmetic only: output is bit-exact on every platform.
-//! See docs/MODEL.md.
+//! Each token is coded in about one step of a multi-symbol range coder: a small candidate set
+//! (the most probable static successors of the previous token, the token's recent successors in
+//! this message, the match model's prediction) whose frequencies are a linear mix with integer
+//! weights chosen by context confidence and trained offline, plus one escape symbol. An escape
+//! codes the token from the message's own order-0 statistics (tokens seen so far) or from the
+//! static frequency-rank buckets of the vocabulary. Integer arithmetic only: bit-exact on every
+//! platform. See docs/MODEL.md. The first coder (binary decomposition) lives on as [`v1`].
 
-mod coder;
+pub(crate) mod coder;
 mod predictor;
 mod priors;
-mod tables;
+#[cfg(test)]
+mod tests;
+mod train;
+pub mod v1;
 
 pub use priors::Priors;
+pub use train::TrainConfig;
 
-use coder::BitIo;
-use predictor::Predictor;
+use coder::{CostMeter, Decoder, Encoder, RangeIo};
+pub(crate) use predictor::Model;
 use std::sync::Arc;
 
 /// Largest supported vocabulary (token IDs are < 2^24).
 pub const MAX_VOCAB_SIZE: u32 = 1 << 24;
+
+/// Escape path: static frequency-rank buckets (8 single ranks, then 4 per octave).
+pub(crate) const NBUCKETS: usize = 92;
+/// Mixing weights per set: static successors of the previous token, in-message successors of
+/// it, the match model, static successors of the previous two tokens, in-message successors of
+/// the previous two.
+pub(crate) const NW: usize = 5;
+/// Weight sets: recent escapes (3) x static confidence (5) x in-message confidence (4) x match state (4) x static
+/// pair confidence (3) x in-message pair confidence (3).
+pub(crate) const NSB: usize = 5;
+pub(crate) const NAB: usize = 4;
+pub(crate) const NMB: usize = 4;
+pub(crate) const NTB: usize = 3;
+pub(crate) const NA2B: usize = 3;
+/// Escapes among the last 8 tokens: none, 1-2, more (how well the statistics fit this text).
+pub(crate) const NEB: usize = 3;
+/// Coarse sets (escape history x static x in-message x match) that stand in for rare fine sets
+/// in training.
+pub(crate) const NCOARSE: usize = NEB * NSB * NAB * NMB;
+pub(crate) const NSETS: usize = NCOARSE * NTB * NA2B;
+/// Frequency total of the candidate step.
+pub(crate) const TOT: u32 = 1 << 16;
+/// Mass always left to the escape symbol: keeps every token's cost above ~0.01 bit, which the
+/// plausibility checks on token counts rely on.
+pub(crate) const ESC_MIN: u32 = 480;
+pub(crate) const WEIGHT_SUM: u32 = TOT - ESC_MIN;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ModelError {
@@ -49,7 +80,7 @@ impl std::fmt::Display for ModelError {
 
 impl std::error::Error for ModelError {}
 
-fn check_setup(vocab_size: u32, priors: &Option<Arc<Priors>>) -> Result<(), ModelError> {
+pub(crate) fn check_setup(vocab_size: u32, priors: &Option<Arc<Priors>>) -> Result<(), ModelError> {
     if vocab_size == 0 || vocab_size > MAX_VOCAB_SIZE {
         return Err(ModelError::Corrupt(format!(
             "vocab_size {vocab_size} out of range 1..={MAX_VOCAB_SIZE}"
@@ -64,23 +95,64 @@ fn check_setup(vocab_size: u32, priors: &Option<Arc<Priors>>) -> Result<(), Mode
     Ok(())
 }
 
+/// Codes a binary decision with P(1) = p1/4096.
+#[inline]
+pub(crate) fn code_flag<C: RangeIo>(io: &mut C, bit: bool, p1: u32) -> bool {
+    let p1 = p1.clamp(1, 4095);
+    let b = if C::DECODE {
+        io.target(4096) < p1
+    } else {
+        io.target(4096);
+        bit
+    };
+    if b {
+        io.code(0, p1, 4096);
+    } else {
+        io.code(p1, 4096 - p1, 4096);
+    }
+    b
+}
+
+/// Codes the low `nbits` (<= 32) bits of `value`, uniformly, 16 bits per step.
+#[inline]
+pub(crate) fn code_bits<C: RangeIo>(io: &mut C, value: u32, nbits: u32) -> u32 {
+    let nbits = nbits.min(32);
+    let mut out = 0u32;
+    let mut left = nbits;
+    while left > 0 {
+        let n = left.min(16);
+        left -= n;
+        let part = (value >> left) & ((1u32 << n) - 1);
+        let total = 1u32 << n;
+        let v = if C::DECODE {
+            io.target(total)
+        } else {
+            io.target(total);
+            part
+        };
+        io.code(v, 1, total);
+        out = (out << n) | v;
+    }
+    out
+}
+
 /// Stateful encoder: tokens go in one at a time; `flush()` ends the current chunk on a byte
 /// boundary while keeping the model state.
 pub struct TokenEncoder {
     vocab_size: u32,
-    model: Predictor,
-    coder: coder::Encoder,
+    model: Model,
+    coder: Encoder,
 }
 
 impl TokenEncoder {
     /// `priors.vocab_size()` must be <= `vocab_size` (IDs above the priors' vocabulary are coded
-    /// by the adaptive models and a uniform-ish fallback), else `BadPriors`.
+    /// by the adaptive models and the escape path), else `BadPriors`.
     pub fn new(vocab_size: u32, priors: Option<Arc<Priors>>) -> Result<TokenEncoder, ModelError> {
         check_setup(vocab_size, &priors)?;
         Ok(TokenEncoder {
             vocab_size,
-            model: Predictor::new(vocab_size, priors),
-            coder: coder::Encoder::new(),
+            model: Model::new(vocab_size, priors),
+            coder: Encoder::new(),
         })
     }
 
@@ -95,8 +167,8 @@ impl TokenEncoder {
         Ok(())
     }
 
-    /// Bytes of the chunk so far (0..=4 bytes of coder tail beyond the coded bits; empty when
-    /// nothing needs to be said). Model state is kept; the next chunk starts a fresh coder.
+    /// Bytes of the chunk so far (0..=4 bytes of coder tail beyond the coded symbols; empty
+    /// when nothing was coded). Model state is kept; the next chunk starts a fresh coder.
     pub fn flush(&mut self) -> Vec<u8> {
         self.coder.flush()
     }
@@ -106,57 +178,54 @@ impl TokenEncoder {
         self.model.max_memory()
     }
 
+    /// Working memory held now (tables grow with the message).
+    pub fn memory(&self) -> usize {
+        self.model.memory()
+    }
+
     /// Codes one binary decision with P(1) = `p1`/4096 into the current chunk (framing that
     /// rides in the coder, as streams do; the model state is not touched).
     pub fn push_flag(&mut self, bit: bool, p1: u32) {
-        self.coder.code(bit as u32, p1.clamp(1, 4095));
+        code_flag(&mut self.coder, bit, p1);
     }
 
-    /// Codes the low `nbits` bits of `value` (MSB first), one bit each.
+    /// Codes the low `nbits` bits of `value` (uniform).
     pub fn push_bits(&mut self, value: u32, nbits: u32) {
-        for i in (0..nbits.min(32)).rev() {
-            self.coder.code((value >> i) & 1, 2048);
-        }
+        code_bits(&mut self.coder, value, nbits);
     }
 }
 
-/// Reads one chunk decision by decision: tokens and framing in the order the encoder coded
-/// them. Reading past the chunk's bytes sees zeros (never panics).
+/// Reads one chunk symbol by symbol: tokens and framing in the order the encoder coded them.
 pub struct ChunkReader<'a> {
-    model: &'a mut Predictor,
-    dec: coder::Decoder<'a>,
+    model: &'a mut Model,
+    dec: Decoder<'a>,
 }
 
 impl ChunkReader<'_> {
-    /// The next token.
+    /// The next token (always < vocab_size; garbage in gives some token, `ends_exactly` fails).
     pub fn token(&mut self) -> u32 {
         self.model.code_token(&mut self.dec, 0)
     }
-
-    /// The next decision coded with [`TokenEncoder::push_flag`] and the same `p1`.
     pub fn flag(&mut self, p1: u32) -> bool {
-        self.dec.code(0, p1.clamp(1, 4095)) != 0
+        code_flag(&mut self.dec, false, p1)
     }
-
-    /// After the chunk's last decision: whether its bytes end exactly where `flush` ended them
-    /// (bytes appended to or cut from a chunk usually show here; see `coder::Decoder::ends_exactly`).
+    pub fn bits(&mut self, nbits: u32) -> u32 {
+        code_bits(&mut self.dec, 0, nbits)
+    }
+    /// Whether the chunk ends exactly where the encoder's flush ended it (see `Decoder`).
     pub fn ends_exactly(&self) -> bool {
         self.dec.ends_exactly()
     }
-
-    /// The next `nbits` bits coded with [`TokenEncoder::push_bits`].
-    pub fn bits(&mut self, nbits: u32) -> u32 {
-        let mut v = 0u32;
-        for _ in 0..nbits.min(32) {
-            v = (v << 1) | self.dec.code(0, 2048);
-        }
-        v
+    /// Whether the bytes already read cannot come from the encoder (cheap; checked as you go).
+    pub fn is_broken(&self) -> bool {
+        self.dec.bad || self.dec.overrun() > 4
     }
 }
 
+/// Stateful decoder mirroring `TokenEncoder`.
 pub struct TokenDecoder {
     vocab_size: u32,
-    model: Predictor,
+    model: Model,
 }
 
 impl TokenDecoder {
@@ -164,20 +233,15 @@ impl TokenDecoder {
         check_setup(vocab_size, &priors)?;
         Ok(TokenDecoder {
             vocab_size,
-            model: Predictor::new(vocab_size, priors),
+            model: Model::new(vocab_size, priors),
         })
     }
 
-    /// Decode exactly `n` tokens from one chunk produced by one `flush()`. Garbage input yields
-    /// in-range garbage tokens (never panics or hangs); memory is bounded by `n`.
-    pub fn decode_chunk(&mut self, chunk: &[u8], n: usize) -> Result<Vec<u32>, ModelError> {
-        let mut dec = coder::Decoder::new(chunk);
-        let mut out = Vec::with_capacity(n.min(1 << 20));
-        for _ in 0..n {
-            let t = self.model.code_token(&mut dec, 0);
-            debug_assert!(t < self.vocab_size);
-            out.push(t);
-        }
+    /// Decodes `n` tokens from one chunk produced by one `flush()`. Fails (without decoding
+    /// further) as soon as the bytes cannot come from the encoder.
+    pub fn decode_chunk(&mut self, data: &[u8], n: usize) -> Result<Vec<u32>, ModelError> {
+        let mut dec = Decoder::new(data);
+        let out = decode_tokens(&mut self.model, &mut dec, n)?;
         if !dec.ends_exactly() {
             return Err(ModelError::Corrupt(
                 "the coded bytes do not end where the last token ends".into(),
@@ -194,9 +258,32 @@ impl TokenDecoder {
     pub fn read_chunk<'a>(&'a mut self, chunk: &'a [u8]) -> ChunkReader<'a> {
         ChunkReader {
             model: &mut self.model,
-            dec: coder::Decoder::new(chunk),
+            dec: Decoder::new(chunk),
         }
     }
+
+    pub fn max_memory(&self) -> usize {
+        self.model.max_memory()
+    }
+}
+
+/// Decodes `n` tokens, stopping with an error as soon as the data is seen to be broken; the
+/// output grows as tokens decode (never sized from `n` alone).
+pub(crate) fn decode_tokens(
+    model: &mut Model,
+    dec: &mut Decoder<'_>,
+    n: usize,
+) -> Result<Vec<u32>, ModelError> {
+    let mut out = Vec::with_capacity(n.min(dec.remaining() * 4 + 16));
+    for _ in 0..n {
+        out.push(model.code_token(dec, 0));
+        if dec.bad || dec.overrun() > 4 {
+            return Err(ModelError::Corrupt(
+                "the coded bytes end before the tokens do".into(),
+            ));
+        }
+    }
+    Ok(out)
 }
 
 /// One-shot: new + push all + flush.
@@ -229,8 +316,8 @@ pub fn token_costs(
     priors: Option<Arc<Priors>>,
 ) -> Result<Vec<u32>, ModelError> {
     check_setup(vocab_size, &priors)?;
-    let mut m = Predictor::new(vocab_size, priors);
-    let mut meter = coder::CostMeter { total: 0 };
+    let mut m = Model::new(vocab_size, priors);
+    let mut meter = CostMeter { total: 0 };
     let mut out = Vec::with_capacity(ids.len());
     for &id in ids {
         if id >= vocab_size {
@@ -243,5 +330,21 @@ pub fn token_costs(
     Ok(out)
 }
 
-#[cfg(test)]
-mod tests;
+/// Diagnostics: (tokens escaped, their cost, cost of the others), costs in 1/256 bit.
+#[doc(hidden)]
+pub fn cost_split(ids: &[u32], vocab_size: u32, priors: Option<Arc<Priors>>) -> (u64, u64, u64) {
+    let mut m = Model::new(vocab_size, priors);
+    let mut meter = CostMeter { total: 0 };
+    let (mut n, mut e, mut c) = (0, 0, 0);
+    for &id in ids {
+        let before = meter.total;
+        m.code_token(&mut meter, id.min(vocab_size - 1));
+        if m.last_escaped {
+            n += 1;
+            e += meter.total - before;
+        } else {
+            c += meter.total - before;
+        }
+    }
+    (n, e, c)
+}

@@ -1,23 +1,59 @@
-//! The context model: binary decomposition of token IDs (MSB first) with integer logistic mixing
-//! of static (priors) and adaptive (in-message) predictions, plus a long-repeat match model.
+//! The per-token model: candidate set, integer mixing, escape path, and the in-message tables.
+// Loops over parallel fixed-size arrays (ids, counts, sources) index them side by side.
+#![allow(clippy::needless_range_loop)]
 
-use super::coder::BitIo;
-use super::priors::Priors;
-use super::tables::{ln256, squash, stretch};
+use super::coder::RangeIo;
+use super::priors::{
+    Priors, S_BUCKETS, S_CTX, S_IDRANK, S_RANK, S_SUCC, S_TRI, S_TSUCC, S_WEIGHTS,
+};
+use super::{
+    code_bits, code_flag, ESC_MIN, NA2B, NAB, NBUCKETS, NMB, NSB, NSETS, NTB, NW, TOT, WEIGHT_SUM,
+};
 use std::sync::Arc;
 
-/// Mixer inputs.
-pub(crate) const NIN: usize = 9;
-const NBG: usize = 12; // bigram-confidence buckets
-const NO1: usize = 4; // adaptive order-1 confidence buckets
-const NMS: usize = 3; // match states
-const NSETS1: usize = NBG * NO1 * NMS;
-const NSETS2: usize = 24 * NMS * 4;
-pub(crate) const NSETS: usize = NSETS1 + NSETS2;
+/// Static successors taken per token at most.
+pub(crate) const MAX_STATIC: usize = 48;
+/// Static pair successors taken per token at most.
+pub(crate) const MAX_PAIR: usize = 32;
+const MAXC: usize = MAX_STATIC + MAX_PAIR + 2 * O1N + 1;
 
-const HIST_BITS: u32 = 20; // match history ring (4 MiB max)
-const MT_MAX_BITS: u32 = 18; // match hash table (1 MiB max)
-const MINLEN: u64 = 3;
+/// 65536 * 2^(-i/16), rounded down (a successor's stored log-probability -> frequency).
+const fn build_p16() -> [u32; 256] {
+    let mut t = [0u32; 256];
+    let mut p: u64 = 65536 << 16;
+    let mut i = 0;
+    while i < 256 {
+        t[i] = (p >> 16) as u32;
+        p = (p * 4_112_874_773) >> 32;
+        i += 1;
+    }
+    t
+}
+pub(crate) const P16: [u32; 256] = build_p16();
+
+/// Escape buckets over static frequency ranks: ranks 0-7 alone, then 4 buckets per octave.
+#[inline(always)]
+pub(crate) const fn bucket_of(r: u32) -> usize {
+    if r < 8 {
+        r as usize
+    } else {
+        let e = 31 - r.leading_zeros();
+        let sub = (r >> (e - 2)) & 3;
+        (8 + (e - 3) * 4 + sub) as usize
+    }
+}
+
+/// First rank of bucket `b` and the number of bits of a rank inside it.
+#[inline(always)]
+pub(crate) const fn bucket_base(b: usize) -> (u32, u32) {
+    if b < 8 {
+        (b as u32, 0)
+    } else {
+        let e = 3 + (b as u32 - 8) / 4;
+        let sub = (b as u32 - 8) % 4;
+        ((4 + sub) << (e - 2), e - 2)
+    }
+}
 
 /// Cache prefetch hint (no effect on results).
 #[inline(always)]
@@ -44,93 +80,85 @@ fn fmix(mut h: u32) -> u32 {
     h ^ (h >> 16)
 }
 
-/// Adaptive bit counter in a u16: 12-bit probability (xor 0x800 so that 0 = 1/2) and 4-bit count.
-#[inline(always)]
-fn ctr_p(v: u16) -> u32 {
-    ((v >> 4) ^ 0x800) as u32
-}
-#[inline(always)]
-fn ctr_n(v: u16) -> u32 {
-    (v & 15) as u32
-}
-const RATE: [u32; 16] = {
-    let mut t = [0u32; 16];
-    let mut i = 0;
-    while i < 16 {
-        t[i] = 65536 * 2 / (2 * i as u32 + 3);
-        i += 1;
-    }
-    t
-};
-const CTR_LIMIT: u32 = 14;
-#[inline(always)]
-fn ctr_update(v: &mut u16, bit: u32) {
-    let p = ctr_p(*v) as i32;
-    let n = ctr_n(*v);
-    let target = if bit != 0 { 4095 } else { 1 };
-    let np = p + (((target - p) * RATE[n as usize] as i32) >> 16);
-    let nn = if n < CTR_LIMIT { n + 1 } else { n };
-    *v = ((((np as u32) ^ 0x800) << 4) | nn) as u16;
+/// Successors kept per in-message context.
+const O1N: usize = 8;
+
+/// In-message successors of one token: the most frequent recent ones.
+#[derive(Clone, Copy, Default)]
+struct O1 {
+    ids: [u32; O1N],
+    cnt: [u16; O1N],
+    n: u16,
 }
 
-/// Growable hash table of 16-slot buckets (15 tree nodes = 4 bits of the token ID).
-struct HTable {
+/// Growing open-addressing table of `O1` keyed by the previous token (+2; 1 = start).
+struct O1Table {
     keys: Vec<u32>,
-    slots: Vec<[u16; 16]>,
+    slots: Vec<O1>,
     used: usize,
     bits: u32,
-    max_bits: u32,
 }
+const O1_MAX_BITS: u32 = 16;
 
-impl HTable {
-    fn new(bits: u32, max_bits: u32) -> Self {
-        HTable {
-            keys: vec![0; 1 << bits],
-            slots: vec![[0; 16]; 1 << bits],
+impl O1Table {
+    fn new() -> Self {
+        O1Table {
+            keys: vec![0; 256],
+            slots: vec![O1::default(); 256],
             used: 0,
-            bits,
-            max_bits,
+            bits: 8,
         }
     }
-    fn mem(&self) -> usize {
-        (1usize << self.max_bits) * 36
-    }
-    #[inline]
-    fn find(&mut self, h: u32) -> usize {
-        let h = h | 1;
+    #[inline(always)]
+    fn get(&self, key: u32) -> Option<&O1> {
         let mask = (1usize << self.bits) - 1;
-        let mut i = h as usize & mask;
+        let mut i = fmix(key) as usize & mask;
         for _ in 0..8 {
             let k = self.keys[i];
-            if k == h {
-                return i;
+            if k == key {
+                return Some(&self.slots[i]);
             }
             if k == 0 {
-                self.keys[i] = h;
-                self.used += 1;
-                return i;
+                return None;
             }
             i = (i + 1) & mask;
         }
-        let i = h as usize & mask;
-        self.keys[i] = h;
-        self.slots[i] = [0; 16];
-        i
+        None
     }
-    /// Called between tokens only (indices stay valid within a token).
-    fn maybe_grow(&mut self) {
-        if self.bits >= self.max_bits || (self.used + 8) * 4 < (3usize << self.bits) {
-            return;
+    fn slot(&mut self, key: u32) -> &mut O1 {
+        if self.bits < O1_MAX_BITS && self.used * 4 >= 3 << self.bits {
+            self.grow();
         }
+        let mask = (1usize << self.bits) - 1;
+        let mut i = fmix(key) as usize & mask;
+        for _ in 0..8 {
+            let k = self.keys[i];
+            if k == key {
+                return &mut self.slots[i];
+            }
+            if k == 0 {
+                self.keys[i] = key;
+                self.used += 1;
+                return &mut self.slots[i];
+            }
+            i = (i + 1) & mask;
+        }
+        // A full neighbourhood (only at the size cap): the home slot starts over.
+        let i = fmix(key) as usize & mask;
+        self.keys[i] = key;
+        self.slots[i] = O1::default();
+        &mut self.slots[i]
+    }
+    fn grow(&mut self) {
         let nb = self.bits + 1;
-        let mut keys = vec![0u32; 1 << nb];
-        let mut slots = vec![[0u16; 16]; 1 << nb];
         let mask = (1usize << nb) - 1;
+        let mut keys = vec![0u32; 1 << nb];
+        let mut slots = vec![O1::default(); 1 << nb];
         for (k, s) in self.keys.iter().zip(self.slots.iter()) {
             if *k == 0 {
                 continue;
             }
-            let mut i = *k as usize & mask;
+            let mut i = fmix(*k) as usize & mask;
             while keys[i] != 0 {
                 i = (i + 1) & mask;
             }
@@ -141,318 +169,776 @@ impl HTable {
         self.slots = slots;
         self.bits = nb;
     }
+    fn mem(&self) -> usize {
+        self.keys.len() * (4 + std::mem::size_of::<O1>())
+    }
 }
 
-pub(crate) struct Predictor {
+/// The message's own order-0 statistics: distinct tokens seen, with counts in a Fenwick tree.
+struct Seen {
+    toks: Vec<u32>,
+    cnt: Vec<u16>,
+    tree: Vec<u32>,
+    cap: usize,
+    total: u32,
+    hkeys: Vec<u32>,
+    hvals: Vec<u32>,
+}
+const SEEN_MAX: usize = 1 << 16;
+const SEEN_LIMIT: u32 = 60_000;
+
+impl Seen {
+    fn new() -> Self {
+        Seen {
+            toks: Vec::new(),
+            cnt: Vec::new(),
+            tree: vec![0; 65],
+            cap: 64,
+            total: 0,
+            hkeys: vec![0; 128],
+            hvals: vec![0; 128],
+        }
+    }
+    #[inline(always)]
+    fn index_of(&self, t: u32) -> Option<usize> {
+        let key = t + 1;
+        let mask = self.hkeys.len() - 1;
+        let mut i = fmix(key) as usize & mask;
+        loop {
+            let k = self.hkeys[i];
+            if k == key {
+                return Some(self.hvals[i] as usize);
+            }
+            if k == 0 {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+    fn hinsert(&mut self, t: u32, idx: usize) {
+        let mask = self.hkeys.len() - 1;
+        let mut i = fmix(t + 1) as usize & mask;
+        while self.hkeys[i] != 0 {
+            i = (i + 1) & mask;
+        }
+        self.hkeys[i] = t + 1;
+        self.hvals[i] = idx as u32;
+    }
+    fn rebuild(&mut self) {
+        self.tree.clear();
+        self.tree.resize(self.cap + 1, 0);
+        for (i, &c) in self.cnt.iter().enumerate() {
+            self.tree[i + 1] = c as u32;
+        }
+        // Every node passes its sum up, the empty tail included (it carries its children's).
+        for i in 1..=self.cap {
+            let j = i + (i & (!i + 1));
+            if j <= self.cap {
+                let v = self.tree[i];
+                self.tree[j] += v;
+            }
+        }
+    }
+    #[inline(always)]
+    fn bump(&mut self, idx: usize, by: u32) {
+        let mut i = idx + 1;
+        while i <= self.cap {
+            self.tree[i] += by;
+            i += i & (!i + 1);
+        }
+    }
+    #[inline(always)]
+    fn prefix(&self, idx: usize) -> u32 {
+        let mut s = 0;
+        let mut i = idx;
+        while i > 0 {
+            s += self.tree[i];
+            i &= i - 1;
+        }
+        s
+    }
+    /// The index whose interval holds `v` (< total) and the interval's start.
+    #[inline(always)]
+    fn find(&self, v: u32) -> (usize, u32) {
+        let mut pos = 0usize;
+        let mut rem = v;
+        let mut step = self.cap;
+        while step > 0 {
+            let nx = pos + step;
+            if nx <= self.cap && self.tree[nx] <= rem {
+                pos = nx;
+                rem -= self.tree[nx];
+            }
+            step >>= 1;
+        }
+        (pos.min(self.toks.len().saturating_sub(1)), v - rem)
+    }
+    fn add(&mut self, t: u32) {
+        if let Some(i) = self.index_of(t) {
+            self.cnt[i] += 1;
+            self.bump(i, 1);
+        } else if self.toks.len() < SEEN_MAX {
+            if self.toks.len() == self.cap {
+                self.cap *= 2;
+                self.hkeys = vec![0; self.cap * 2];
+                self.hvals = vec![0; self.cap * 2];
+                for i in 0..self.toks.len() {
+                    self.hinsert(self.toks[i], i);
+                }
+                self.rebuild();
+            }
+            let i = self.toks.len();
+            self.toks.push(t);
+            self.cnt.push(1);
+            self.hinsert(t, i);
+            self.bump(i, 1);
+        } else {
+            return;
+        }
+        self.total += 1;
+        if self.total > SEEN_LIMIT {
+            self.total = 0;
+            for c in self.cnt.iter_mut() {
+                *c = c.div_ceil(2);
+                self.total += *c as u32;
+            }
+            self.rebuild();
+        }
+    }
+    fn mem(&self) -> usize {
+        self.toks.capacity() * 4
+            + self.cnt.capacity() * 2
+            + self.tree.capacity() * 4
+            + self.hkeys.len() * 8
+    }
+}
+
+const HIST_BITS: u32 = 20; // match history ring (4 MiB max)
+const MT_MAX_BITS: u32 = 18; // match hash table (1 MiB max)
+const MINLEN: u64 = 3;
+const BUCKET_INC: u32 = 32;
+/// In-message adaptation rate of the mixing weights (1/2^k per token of the set).
+const ADAPT_SHIFT: i32 = 4;
+const BUCKET_LIMIT: u32 = 60_000;
+
+/// What the trainer needs to know about one token before it is coded.
+pub(crate) struct Probe {
+    pub(crate) set: usize,
+    pub(crate) p: [f64; 6],
+    /// The rank bucket the escape path codes this token with (not a candidate, not seen).
+    pub(crate) bucket: Option<usize>,
+}
+
+pub(crate) struct Model {
     vocab: u32,
-    nbits: u32,
     priors: Option<Arc<Priors>>,
     pvocab: u32,
-    t0: HTable,
-    t1: HTable,
-    t2: HTable,
-    weights: Vec<i32>,
-    lr: i32,
+    weights: Vec<u32>,
     prev1: u32,
     prev2: u32,
-    // match model
+    o1: O1Table,
+    o2: O1Table,
     hist: Vec<u32>,
     pos: u64,
     mtab: Vec<u32>,
     mt_bits: u32,
     mptr: u64,
     mlen: u32,
-    mctr: [u16; 16],
+    buckets: [u32; NBUCKETS],
+    btotal: u32,
+    seen: Seen,
+    p_seen: [u32; 2],
+    cands: Box<Cands>,
+    /// One bit per recent token: whether it went through the escape.
+    esc_hist: u8,
+    /// Whether the last token went through the escape path (for diagnostics).
+    pub(crate) last_escaped: bool,
 }
 
 const BOS: u32 = u32::MAX;
 
-impl Predictor {
-    pub(crate) fn default_weights() -> Vec<i32> {
-        let mut w = vec![0i32; NSETS * NIN];
-        for s in 0..NSETS {
-            let ws = &mut w[s * NIN..(s + 1) * NIN];
-            ws[0] = 20000;
-            ws[1] = 12000;
-            ws[2] = 20000;
-            ws[3] = 12000;
-            ws[4] = 16000;
-            ws[5] = 16000;
-            ws[6] = 24000;
-            ws[7] = 0;
-            ws[8] = 0;
+/// Weights without priors (or for untrained sets): by in-message and match confidence.
+pub(crate) fn default_weights() -> Vec<u32> {
+    let mut w = vec![0u32; NSETS * NW];
+    for set in 0..NSETS {
+        let (sb, ab, mb, tb, a2b) = split_set(set);
+        let ws = [0, 30000, 38000, 44000, 48000][sb];
+        let wa = [0, 8000, 14000, 20000][ab];
+        let wm = [0, 10000, 20000, 30000][mb];
+        let wt = [0, 10000, 20000][tb];
+        let wa2 = [0, 8000, 16000][a2b];
+        let mut v = [ws, wa, wm, wt, wa2];
+        let sum: u32 = v.iter().sum();
+        if sum > WEIGHT_SUM - 4000 {
+            for x in v.iter_mut() {
+                *x = (*x as u64 * (WEIGHT_SUM - 4000) as u64 / sum as u64) as u32;
+            }
         }
-        w
+        w[set * NW..set * NW + NW].copy_from_slice(&v);
+    }
+    w
+}
+
+/// (static, in-message, match, static pair, in-message pair) confidence of a set.
+pub(crate) const fn split_set(set: usize) -> (usize, usize, usize, usize, usize) {
+    let coarse = (set / (NTB * NA2B)) % (NSB * NAB * NMB);
+    let fine = set % (NTB * NA2B);
+    (
+        coarse / (NAB * NMB),
+        (coarse / NMB) % NAB,
+        coarse % NMB,
+        fine / NA2B,
+        fine % NA2B,
+    )
+}
+
+/// Candidate list of one token with a small hash index so that a token named by several
+/// sources is one symbol whose frequency is the sum.
+/// Lives in the model so that only the slots used are cleared after each token.
+struct Cands {
+    ids: [u32; MAXC],
+    fr: [u32; MAXC],
+    /// Each candidate's frequency by source (for the in-message weight update).
+    src: [[u32; NW]; MAXC],
+    slot: [u8; MAXC],
+    n: usize,
+    tag: [u32; 256],
+    at: [u8; 256],
+}
+
+impl Cands {
+    fn new() -> Self {
+        Cands {
+            ids: [0; MAXC],
+            fr: [0; MAXC],
+            src: [[0; NW]; MAXC],
+            slot: [0; MAXC],
+            n: 0,
+            tag: [0; 256],
+            at: [0; 256],
+        }
+    }
+    #[inline(always)]
+    fn clear(&mut self) {
+        for i in 0..self.n {
+            self.tag[self.slot[i] as usize] = 0;
+        }
+        self.n = 0;
+    }
+    #[inline(always)]
+    fn add(&mut self, id: u32, f: u32, source: usize) {
+        let mut h = (id.wrapping_mul(0x9E37_79B1) >> 24) as usize;
+        loop {
+            let t = self.tag[h];
+            if t == id + 1 {
+                let i = self.at[h] as usize;
+                self.fr[i] += f;
+                self.src[i][source] += f;
+                return;
+            }
+            if t == 0 {
+                let i = self.n;
+                self.tag[h] = id + 1;
+                self.at[h] = i as u8;
+                self.slot[i] = h as u8;
+                self.ids[i] = id;
+                self.fr[i] = f;
+                self.src[i] = [0; NW];
+                self.src[i][source] = f;
+                self.n += 1;
+                return;
+            }
+            h = (h + 1) & 255;
+        }
+    }
+    #[inline(always)]
+    fn find(&self, id: u32) -> Option<usize> {
+        let mut h = (id.wrapping_mul(0x9E37_79B1) >> 24) as usize;
+        loop {
+            let t = self.tag[h];
+            if t == id + 1 {
+                return Some(self.at[h] as usize);
+            }
+            if t == 0 {
+                return None;
+            }
+            h = (h + 1) & 255;
+        }
+    }
+}
+
+/// The state a token is predicted from (shared by coding and the trainer's probe).
+struct Ctx {
+    big: Option<(usize, usize, u32)>,
+    pair: Option<(usize, usize, u32)>,
+    o1: O1,
+    o2: O1,
+    set: usize,
+}
+
+impl Model {
+    pub(crate) fn new(vocab: u32, priors: Option<Arc<Priors>>) -> Self {
+        Self::with_weights(vocab, priors, None)
     }
 
-    pub(crate) fn new(vocab: u32, priors: Option<Arc<Priors>>) -> Self {
-        let nbits = (32 - (vocab.max(2) - 1).leading_zeros()).max(1);
-        let (weights, lr) = match &priors {
-            Some(p) => (p.weights.clone(), 1),
-            None => (Self::default_weights(), 8),
-        };
+    pub(crate) fn with_weights(vocab: u32, priors: Option<Arc<Priors>>, w: Option<&[u32]>) -> Self {
         let pvocab = priors.as_ref().map_or(0, |p| p.vocab_size);
-        Predictor {
+        let weights = match (w, &priors) {
+            (Some(w), _) => w.to_vec(),
+            (None, Some(p)) => p.section(S_WEIGHTS).to_vec(),
+            (None, None) => default_weights(),
+        };
+        let mut buckets = [0u32; NBUCKETS];
+        let pb = priors.as_ref().map(|p| p.section(S_BUCKETS));
+        for (b, f) in buckets.iter_mut().enumerate() {
+            let (base, _) = bucket_base(b);
+            *f = if base >= vocab {
+                0
+            } else if base < pvocab {
+                pb.map_or(1, |pb| pb[b].max(1))
+            } else {
+                1
+            };
+        }
+        let btotal = buckets.iter().sum();
+        Model {
             vocab,
-            nbits,
             priors,
             pvocab,
-            t0: HTable::new(8, 14),
-            t1: HTable::new(9, 16),
-            t2: HTable::new(9, 16),
             weights,
-            lr,
             prev1: BOS,
             prev2: BOS,
+            o1: O1Table::new(),
+            o2: O1Table::new(),
             hist: Vec::new(),
             pos: 0,
             mtab: vec![0; 1 << 10],
             mt_bits: 10,
             mptr: 0,
             mlen: 0,
-            mctr: [0; 16],
+            buckets,
+            btotal,
+            seen: Seen::new(),
+            p_seen: [2048; 2],
+            cands: Box::new(Cands::new()),
+            esc_hist: 0,
+            last_escaped: false,
         }
     }
 
-    /// Upper bound of working memory in bytes.
+    /// Upper bound of working memory in bytes (the tables' caps).
     pub(crate) fn max_memory(&self) -> usize {
-        self.t0.mem()
-            + self.t1.mem()
-            + self.t2.mem()
+        2 * (1usize << O1_MAX_BITS) * (4 + std::mem::size_of::<O1>())
             + (4usize << HIST_BITS)
             + (4usize << MT_MAX_BITS)
+            + SEEN_MAX * (4 + 2 + 4 + 16)
             + self.weights.len() * 4
     }
 
-    pub(crate) fn set_weights(&mut self, w: &[i32], training: bool) {
-        self.weights.copy_from_slice(w);
-        if training {
-            self.lr = 2;
-        }
-    }
-    pub(crate) fn weights(&self) -> &[i32] {
-        &self.weights
+    /// Working memory held now.
+    pub(crate) fn memory(&self) -> usize {
+        self.o1.mem()
+            + self.o2.mem()
+            + self.hist.capacity() * 4
+            + self.mtab.len() * 4
+            + self.seen.mem()
+            + self.weights.len() * 4
+            + std::mem::size_of::<Self>()
     }
 
     #[inline(always)]
-    fn uni_mass(&self, a: u32, b: u32) -> u64 {
-        // 2*count + 1 per token (unseen tokens get half a count)
-        let p = self.priors.as_ref().unwrap();
-        let ca = p.cum[a.min(self.pvocab) as usize];
-        let cb = p.cum[b.min(self.pvocab) as usize];
-        2 * (cb - ca) as u64 + (b - a) as u64
+    fn o1_key(prev: u32) -> u32 {
+        if prev == BOS {
+            1
+        } else {
+            prev + 2
+        }
+    }
+
+    #[inline(always)]
+    fn o2_key(prev2: u32, prev1: u32) -> u32 {
+        fmix(prev2.wrapping_mul(0x2545_F491) ^ prev1) | 1
+    }
+
+    #[inline(always)]
+    fn ctx(&self) -> Ctx {
+        let mut big = None;
+        let mut pair = None;
+        if let Some(p) = &self.priors {
+            let c = if self.prev1 == BOS {
+                Some(self.pvocab)
+            } else if self.prev1 < self.pvocab {
+                Some(self.prev1)
+            } else {
+                None
+            };
+            if let Some(c) = c {
+                let c = c as usize;
+                let ctx = p.section(S_CTX);
+                big = Some((ctx[2 * c] as usize, ctx[2 * c + 2] as usize, ctx[2 * c + 1]));
+                if self.prev1 != BOS {
+                    let p2 = if self.prev2 == BOS {
+                        Some(self.pvocab)
+                    } else if self.prev2 < self.pvocab {
+                        Some(self.prev2)
+                    } else {
+                        None
+                    };
+                    if let Some(p2) = p2 {
+                        pair = p.pair(p2, self.prev1);
+                    }
+                }
+            }
+        }
+        let o1 = self
+            .o1
+            .get(Self::o1_key(self.prev1))
+            .copied()
+            .unwrap_or_default();
+        let o2 = if self.prev2 == BOS {
+            O1::default()
+        } else {
+            self.o2
+                .get(Self::o2_key(self.prev2, self.prev1))
+                .copied()
+                .unwrap_or_default()
+        };
+        let n_static = big.map_or(0, |s| s.2);
+        let sb = match n_static {
+            0 => 0,
+            1..=15 => 1,
+            16..=255 => 2,
+            256..=4095 => 3,
+            _ => 4,
+        };
+        let ab = match o1.n {
+            0 => 0,
+            1 => 1,
+            2..=3 => 2,
+            _ => 3,
+        };
+        let mb = match self.mlen {
+            0 => 0,
+            1..=4 => 1,
+            5..=11 => 2,
+            _ => 3,
+        };
+        let tb = match pair.map_or(0, |t| t.2) {
+            0 => 0,
+            1..=255 => 1,
+            _ => 2,
+        };
+        let a2b = match o2.n {
+            0 => 0,
+            1 => 1,
+            _ => 2,
+        };
+        let eb = match self.esc_hist.count_ones() {
+            0 => 0,
+            1..=2 => 1,
+            _ => 2,
+        };
+        let set = ((((eb * NSB + sb) * NAB + ab) * NMB + mb) * NTB + tb) * NA2B + a2b;
+        Ctx {
+            big,
+            pair,
+            o1,
+            o2,
+            set,
+        }
+    }
+
+    #[inline(always)]
+    fn predicted(&self) -> Option<u32> {
+        (self.mlen > 0).then(|| self.hist[(self.mptr & ((1 << HIST_BITS) - 1)) as usize])
     }
 
     /// Code one token (encode: `sym` is the token; decode: `sym` ignored). Returns the token.
-    pub(crate) fn code_token<C: BitIo>(&mut self, io: &mut C, sym: u32) -> u32 {
-        self.t0.maybe_grow();
-        self.t1.maybe_grow();
-        self.t2.maybe_grow();
-        let nbits = self.nbits;
-        let vocab = self.vocab;
-        let c0 = 0x5bd1_e995u32;
-        let c1 = fmix(self.prev1 ^ 0x9e37_79b9);
-        let c2 = fmix(fmix(self.prev2 ^ 0x7f4a_7c15) ^ self.prev1);
-        let has_priors = self.priors.is_some();
-        // bigram list
-        let (mut ba, mut bb) = (0usize, 0usize);
-        let mut jump = u32::MAX as usize;
-        let mut pshift = 0u32; // codec depth at which the priors' tree starts
-        let (mut pre_a, mut pre_b) = (0u64, 0u64);
-        if let Some(p) = &self.priors {
-            let idx = if self.prev1 == BOS {
-                self.pvocab
-            } else {
-                self.prev1
-            };
-            if idx <= self.pvocab {
-                ba = p.bg_start[idx as usize] as usize;
-                bb = p.bg_start[idx as usize + 1] as usize;
-                jump = p.bg_idx_off[idx as usize] as usize;
+    pub(crate) fn code_token<C: RangeIo>(&mut self, io: &mut C, sym: u32) -> u32 {
+        let cx = self.ctx();
+        let predicted = self.predicted();
+        let c = &mut *self.cands;
+        let w = &self.weights[cx.set * NW..cx.set * NW + NW];
+        let (ws, wa, wm, wt, wa2) = (w[0], w[1], w[2], w[3], w[4]);
+        if let Some(p) = self.priors.as_ref() {
+            if let Some((a, b, _)) = cx.pair {
+                let succ = p.section(S_TSUCC);
+                for &e in &succ[a..b.min(a + MAX_PAIR)] {
+                    let f = (wt * P16[(e >> 24) as usize]) >> 16;
+                    if f == 0 {
+                        break;
+                    }
+                    c.add(e & 0x00FF_FFFF, f, 3);
+                }
             }
-            pshift = nbits.saturating_sub(p.nbits);
-            pre_a = p.bg_ent[ba] >> 32;
-            pre_b = p.bg_ent[bb] >> 32;
+            if let Some((a, b, _)) = cx.big {
+                let succ = p.section(S_SUCC);
+                for &e in &succ[a..b.min(a + MAX_STATIC)] {
+                    let f = (ws * P16[(e >> 24) as usize]) >> 16;
+                    if f == 0 {
+                        break;
+                    }
+                    c.add(e & 0x00FF_FFFF, f, 0);
+                }
+            }
         }
-        let pred: Option<u32> = if self.mlen > 0 {
-            Some(self.hist[(self.mptr & ((1 << HIST_BITS) - 1)) as usize])
+        for (o, wo, k) in [(&cx.o2, wa2, 4), (&cx.o1, wa, 1)] {
+            if o.n > 0 {
+                for j in 0..O1N {
+                    if o.cnt[j] > 0 {
+                        c.add(o.ids[j], ((wo * o.cnt[j] as u32) / o.n as u32).max(1), k);
+                    }
+                }
+            }
+        }
+        if let Some(t) = predicted {
+            c.add(t, wm.max(1), 2);
+        }
+        let n = c.n;
+        let mut sum: u32 = c.fr[..n].iter().sum();
+        // Only custom priors with inconsistent probabilities get here: scale down until the
+        // escape keeps its floor.
+        while sum > TOT - ESC_MIN / 2 {
+            for f in c.fr[..n].iter_mut() {
+                *f = (*f / 2).max(1);
+            }
+            sum = c.fr[..n].iter().sum();
+        }
+        let esc = TOT - sum;
+        // The candidate coded, or None for the escape.
+        let hit: Option<usize> = if C::DECODE {
+            let v = io.target(TOT);
+            if v < esc {
+                io.code(0, esc, TOT);
+                None
+            } else {
+                let mut cum = esc;
+                let mut i = 0;
+                while i + 1 < n && v >= cum + c.fr[i] {
+                    cum += c.fr[i];
+                    i += 1;
+                }
+                io.code(cum, c.fr[i], TOT);
+                Some(i)
+            }
         } else {
-            None
+            io.target(TOT);
+            match c.find(sym) {
+                Some(i) => {
+                    let cum = esc + c.fr[..i].iter().sum::<u32>();
+                    io.code(cum, c.fr[i], TOT);
+                    Some(i)
+                }
+                None => {
+                    io.code(0, esc, TOT);
+                    None
+                }
+            }
         };
-        let mut pred_ok = pred.is_some();
-        let mlb = (self.mlen.min(15)) as usize;
-        let mstate = if self.mlen == 0 {
-            0
-        } else if self.mlen < 16 {
-            1
-        } else {
-            2
+        // In-message weight update, an online EM step: each source's weight moves toward its
+        // share of the coded token's frequency (all toward zero on an escape).
+        let w = &mut self.weights[cx.set * NW..cx.set * NW + NW];
+        match hit {
+            Some(i) => {
+                // One division: the share of each source as a 32-bit fraction of WEIGHT_SUM.
+                let inv = ((WEIGHT_SUM as u64) << 32) / c.fr[i].max(1) as u64;
+                for j in 0..NW {
+                    let target = ((c.src[i][j] as u64 * inv) >> 32) as i32;
+                    let d = (target - w[j] as i32) >> ADAPT_SHIFT;
+                    w[j] = (w[j] as i32 + d).max(0) as u32;
+                }
+            }
+            None => {
+                for x in w.iter_mut() {
+                    *x -= *x >> ADAPT_SHIFT;
+                }
+            }
+        }
+        let hit = hit.map(|i| c.ids[i]);
+        c.clear();
+        self.last_escaped = hit.is_none();
+        self.esc_hist = (self.esc_hist << 1) | hit.is_none() as u8;
+        let tok = match hit {
+            Some(t) => t,
+            None => self.code_escape(io, sym, cx.big.is_some()),
         };
+        self.update(tok);
+        tok
+    }
 
-        let lr = self.lr;
-        let mut lo = 0u32;
-        let (mut i0, mut i1, mut i2) = (0usize, 0usize, 0usize);
-        for d in 0..nbits {
-            let sh = nbits - 1 - d;
-            let half = 1u32 << sh;
-            let mid = lo + half;
-            if d & 3 == 0 {
-                let prefix = lo >> (sh + 1);
-                let k = fmix((prefix << 5) | d);
-                i0 = self.t0.find(fmix(c0 ^ k));
-                i1 = self.t1.find(fmix(c1 ^ k));
-                i2 = self.t2.find(fmix(c2 ^ k));
-            }
-            if mid >= vocab {
-                continue; // right subtree empty: bit is 0, nothing coded
-            }
-            let j = ((1u32 << (d & 3)) | ((lo >> (sh + 1)) & ((1 << (d & 3)) - 1))) as usize - 1;
-            let hi = (lo + 2 * half).min(vocab);
-            let mut x = [0i32; NIN];
-            let mut bgb = 0usize;
-            let mut bm = 0usize;
-            let mut pre_m = 0u64;
-            if has_priors {
-                let p = self.priors.as_ref().unwrap();
-                let s0 = self.uni_mass(lo, mid);
-                let s1 = self.uni_mass(mid, hi);
-                x[0] = ln256(s1) - ln256(s0);
-                let (k0, k1) = if ba == bb {
-                    pre_m = pre_a;
-                    bm = ba;
-                    (0, 0)
-                } else {
-                    let pm;
-                    if jump != u32::MAX as usize && d >= pshift && d < pshift + 8 {
-                        let e = p.bg_idx[jump + (mid >> (p.nbits - 8)) as usize];
-                        bm = e as u32 as usize;
-                        pm = e >> 32;
-                    } else {
-                        bm = ba + p.bg_ent[ba..bb].partition_point(|&e| (e as u32) < mid);
-                        pm = p.bg_ent[bm] >> 32;
-                    }
-                    pre_m = pm;
-                    (pm - pre_a, pre_b - pm)
-                };
-                // prefetch what the next decision reads on either outcome
-                if sh > 0 {
-                    let q = half >> 1;
-                    let (m0, m1) = (lo + q, mid + q);
-                    prefetch(&p.cum, m0.min(self.pvocab) as usize);
-                    prefetch(&p.cum, m1.min(self.pvocab) as usize);
-                    if jump != u32::MAX as usize && d + 1 >= pshift && d + 1 < pshift + 8 {
-                        prefetch(&p.bg_idx, jump + (m0 >> (p.nbits - 8)) as usize);
-                        prefetch(&p.bg_idx, jump + (m1 >> (p.nbits - 8)).min(256) as usize);
-                    } else if ba != bb {
-                        prefetch(&p.bg_ent, (ba + bm) / 2);
-                        prefetch(&p.bg_ent, (bm + bb) / 2);
-                    }
-                }
-                let n = k0 + k1;
-                bgb = ((64 - (n + 1).leading_zeros()) as usize - 1).min(NBG - 1);
-                x[1] = ln256(2 * k1 + 1) - ln256(2 * k0 + 1);
-                let st = s0 + s1;
-                x[2] = ln256(k1 * st + 2 * s1) - ln256(k0 * st + 2 * s0);
-            }
-            let v0 = self.t0.slots[i0][j];
-            let v1 = self.t1.slots[i1][j];
-            let v2 = self.t2.slots[i2][j];
-            x[3] = stretch(ctr_p(v0));
-            x[4] = stretch(ctr_p(v1));
-            x[5] = stretch(ctr_p(v2));
-            let n1 = ctr_n(v1);
-            let o1b = if n1 == 0 {
-                0
-            } else if n1 < 3 {
-                1
-            } else if n1 < 8 {
-                2
+    #[inline(always)]
+    fn rank_of(&self, id: u32) -> u32 {
+        match &self.priors {
+            Some(p) if id < self.pvocab => p.section(S_IDRANK)[id as usize],
+            _ => id,
+        }
+    }
+
+    #[inline(always)]
+    fn id_of(&self, rank: u32) -> u32 {
+        match &self.priors {
+            Some(p) if rank < self.pvocab => p.section(S_RANK)[rank as usize],
+            _ => rank,
+        }
+    }
+
+    fn code_escape<C: RangeIo>(&mut self, io: &mut C, sym: u32, has_static: bool) -> u32 {
+        let seen_idx = if C::DECODE {
+            None
+        } else {
+            self.seen.index_of(sym)
+        };
+        let mut use_seen = false;
+        if self.seen.total > 0 {
+            let c = has_static as usize;
+            use_seen = code_flag(io, seen_idx.is_some(), self.p_seen[c]);
+            let p = &mut self.p_seen[c];
+            if use_seen {
+                *p += (4096 - *p) >> 4;
             } else {
-                3
-            };
-            let mut ebit = 0;
-            if pred_ok {
-                ebit = (pred.unwrap() >> sh) & 1;
-                let s = stretch(ctr_p(self.mctr[mlb]));
-                x[6] = if ebit != 0 { s } else { -s };
-            }
-            x[7] = ln256(ctr_n(v2) as u64 + 1) * ((ctr_p(v2) as i32 >> 11) * 2 - 1) / 4;
-            x[8] = 256;
-            for v in x.iter_mut().take(8) {
-                *v = (*v).clamp(-2047, 2047);
-            }
-            let ms = if pred_ok { mstate } else { 0 };
-            let set = (bgb * NO1 + o1b) * NMS + ms;
-            let n2 = ctr_n(v2);
-            let o2b = if n2 == 0 {
-                0
-            } else if n2 < 3 {
-                1
-            } else if n2 < 8 {
-                2
-            } else {
-                3
-            };
-            let set2 = NSETS1 + ((d as usize * NMS + ms) * 4 + o2b);
-            let (wa, wb) = self.weights.split_at_mut(NSETS1 * NIN);
-            let w = &mut wa[set * NIN..(set + 1) * NIN];
-            let w2 = &mut wb[(set2 - NSETS1) * NIN..(set2 - NSETS1 + 1) * NIN];
-            let mut dot: i64 = 0;
-            let mut dot2: i64 = 0;
-            for i in 0..NIN {
-                dot += w[i] as i64 * x[i] as i64;
-                dot2 += w2[i] as i64 * x[i] as i64;
-            }
-            let dot1 = ((dot >> 16) as i32).clamp(-2047, 2047);
-            let dot2 = ((dot2 >> 16) as i32).clamp(-2047, 2047);
-            let pa = squash(dot1) as i32;
-            let pb = squash(dot2) as i32;
-            let dot = (dot1 + dot2) >> 1;
-            let p1 = squash(dot).clamp(1, 4095);
-            let bit = io.code((sym >> sh) & 1, p1);
-            // update
-            let e = (((bit as i32) << 12) - pa) * lr;
-            let e2 = (((bit as i32) << 12) - pb) * lr;
-            for i in 0..NIN {
-                w[i] = (w[i] + ((x[i] * e) >> 12)).clamp(-(1 << 22), 1 << 22);
-                w2[i] = (w2[i] + ((x[i] * e2) >> 12)).clamp(-(1 << 22), 1 << 22);
-            }
-            ctr_update(&mut self.t0.slots[i0][j], bit);
-            ctr_update(&mut self.t1.slots[i1][j], bit);
-            ctr_update(&mut self.t2.slots[i2][j], bit);
-            if pred_ok {
-                ctr_update(&mut self.mctr[mlb], (bit == ebit) as u32);
-                if bit != ebit {
-                    pred_ok = false;
-                }
-            }
-            if bit != 0 {
-                lo = mid;
-                ba = bm;
-                pre_a = pre_m;
-            } else {
-                bb = bm;
-                pre_b = pre_m;
+                *p -= *p >> 4;
             }
         }
-        self.update_token(lo);
-        lo
+        if use_seen {
+            let total = self.seen.total;
+            if C::DECODE {
+                let v = io.target(total);
+                let (i, cum) = self.seen.find(v);
+                let f = self.seen.cnt[i] as u32;
+                if v >= cum + f {
+                    io.fail();
+                }
+                io.code(cum, f.max(1), total);
+                return self.seen.toks[i];
+            }
+            let i = seen_idx.unwrap_or(0);
+            io.target(total);
+            io.code(self.seen.prefix(i), self.seen.cnt[i] as u32, total);
+            return sym;
+        }
+        let b;
+        let mut rank = 0;
+        if C::DECODE {
+            let v = io.target(self.btotal);
+            let mut cum = 0;
+            let mut i = 0;
+            while i + 1 < NBUCKETS && v >= cum + self.buckets[i] {
+                cum += self.buckets[i];
+                i += 1;
+            }
+            if self.buckets[i] == 0 {
+                io.fail();
+            }
+            io.code(cum, self.buckets[i].max(1), self.btotal);
+            b = i;
+        } else {
+            rank = self.rank_of(sym);
+            b = bucket_of(rank);
+            let cum: u32 = self.buckets[..b].iter().sum();
+            io.target(self.btotal);
+            io.code(cum, self.buckets[b], self.btotal);
+        }
+        let (base, bits) = bucket_base(b);
+        let off = code_bits(io, rank.wrapping_sub(base), bits);
+        let mut rank = base + off;
+        if rank >= self.vocab {
+            io.fail();
+            rank = self.vocab - 1;
+        }
+        self.buckets[b] += BUCKET_INC;
+        self.btotal += BUCKET_INC;
+        if self.btotal > BUCKET_LIMIT {
+            self.btotal = 0;
+            for f in self.buckets.iter_mut() {
+                *f = f.div_ceil(2);
+                self.btotal += *f;
+            }
+        }
+        if C::DECODE {
+            self.id_of(rank)
+        } else {
+            sym
+        }
+    }
+
+    /// For the trainer: the set this token is coded with and the probability each source
+    /// gives it (static successors, in-message successors, match, static pair successors,
+    /// in-message pair successors, escape path; the escape path only for non-candidates).
+    pub(crate) fn probe(&self, t: u32) -> Probe {
+        let cx = self.ctx();
+        let mut p = [0f64; 6];
+        let mut cand = false;
+        let mut bucket = None;
+        if let Some(pr) = self.priors.as_ref() {
+            for (k, sec, r, lim) in [
+                (0, S_SUCC, cx.big, MAX_STATIC),
+                (3, S_TSUCC, cx.pair, MAX_PAIR),
+            ] {
+                if let Some((a, b, _)) = r {
+                    let succ = pr.section(sec);
+                    for &e in &succ[a..b.min(a + lim)] {
+                        if e & 0x00FF_FFFF == t {
+                            p[k] = P16[(e >> 24) as usize] as f64 / 65536.0;
+                            cand = true;
+                        }
+                    }
+                }
+            }
+        }
+        for (k, o) in [(1, &cx.o1), (4, &cx.o2)] {
+            for j in 0..O1N {
+                if o.cnt[j] > 0 && o.ids[j] == t {
+                    p[k] = o.cnt[j] as f64 / o.n as f64;
+                    cand = true;
+                }
+            }
+        }
+        if self.predicted() == Some(t) {
+            p[2] = 1.0;
+            cand = true;
+        }
+        if !cand {
+            let ps = self.p_seen[cx.big.is_some() as usize] as f64 / 4096.0;
+            p[5] = match self.seen.index_of(t) {
+                Some(i) => ps * self.seen.cnt[i] as f64 / self.seen.total as f64,
+                None => {
+                    let r = self.rank_of(t);
+                    let b = bucket_of(r);
+                    bucket = Some(b);
+                    let q = if self.seen.total > 0 { 1.0 - ps } else { 1.0 };
+                    q * self.buckets[b] as f64
+                        / self.btotal as f64
+                        / (1u64 << bucket_base(b).1) as f64
+                }
+            };
+        }
+        Probe {
+            set: cx.set,
+            p,
+            bucket,
+        }
     }
 
     fn mt_hash(&self, end: u64) -> usize {
-        // hash of the MINLEN tokens before position `end`
         let mut h = 0u32;
         for k in 1..=MINLEN {
             h = fmix(h ^ self.hist_at(end - k));
         }
         (h >> (32 - self.mt_bits)) as usize
     }
+
     #[inline(always)]
     fn hist_at(&self, i: u64) -> u32 {
         self.hist[(i & ((1 << HIST_BITS) - 1)) as usize]
     }
 
-    fn update_token(&mut self, t: u32) {
+    fn update(&mut self, t: u32) {
+        self.seen.add(t);
+        o1_update(self.o1.slot(Self::o1_key(self.prev1)), t);
+        if self.prev2 != BOS {
+            o1_update(self.o2.slot(Self::o2_key(self.prev2, self.prev1)), t);
+        }
+        // Match model: the token after the last occurrence of the current 3-token context.
         let hmask = (1u64 << HIST_BITS) - 1;
         if self.hist.len() < (1 << HIST_BITS) {
             self.hist.push(t);
@@ -468,7 +954,6 @@ impl Predictor {
                 self.mlen = 0;
             }
         }
-        // grow the match table as history grows
         if self.mt_bits < MT_MAX_BITS && self.pos.min(1 << HIST_BITS) * 2 > (1u64 << self.mt_bits) {
             self.mt_bits += 1;
             self.mtab = vec![0; 1 << self.mt_bits];
@@ -502,5 +987,49 @@ impl Predictor {
         }
         self.prev2 = self.prev1;
         self.prev1 = t;
+        // The next token's contexts: start their cache misses together, now.
+        if let Some(p) = &self.priors {
+            if t < self.pvocab {
+                prefetch(p.section(S_CTX), 2 * t as usize);
+                let p2 = if self.prev2 < self.pvocab {
+                    self.prev2
+                } else {
+                    self.pvocab
+                };
+                prefetch(p.section(S_TRI), p.pair_slot(p2, t));
+            }
+        }
+        let k1 = Self::o1_key(t);
+        prefetch(&self.o1.keys, fmix(k1) as usize & (self.o1.keys.len() - 1));
+    }
+}
+
+fn o1_update(s: &mut O1, t: u32) {
+    let mut hit = false;
+    for k in 0..O1N {
+        if s.cnt[k] > 0 && s.ids[k] == t {
+            s.cnt[k] += 1;
+            hit = true;
+            break;
+        }
+    }
+    if !hit {
+        // Replace the least frequent (the first of equals).
+        let mut j = 0;
+        for k in 1..O1N {
+            if s.cnt[k] < s.cnt[j] {
+                j = k;
+            }
+        }
+        s.ids[j] = t;
+        s.cnt[j] = 1;
+    }
+    s.n += 1;
+    if s.n > 1000 {
+        s.n = 0;
+        for k in 0..O1N {
+            s.cnt[k] = s.cnt[k].div_ceil(2);
+            s.n += s.cnt[k];
+        }
     }
 }

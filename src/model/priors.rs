@@ -1,558 +1,425 @@
-//! Static statistics for one vocabulary: unigram counts, a pruned bigram table and
-//! pretrained mixer weights. Immutable; shared between codecs through `Arc`.
+//! Flat, aligned, zero-copy priors: the static statistics of one vocabulary, used where they lie.
+//!
+//! File layout (all little-endian, every section 8-byte aligned, file length a multiple of 8):
+//!
+//! | bytes | field |
+//! |---|---|
+//! | 0..8 | magic `TACCPRF\x02` |
+//! | 8..12 | format version (1) |
+//! | 12..16 | vocab_size |
+//! | 16..20 | priors ID (0 = custom) |
+//! | 20..24 | number of sections |
+//! | 24..32 | checksum: 4-lane 64-bit word hash of the whole file with these 8 bytes zero |
+//! | 32.. | section table: per section `kind, byte offset, element count, 0` (u32 each) |
+//!
+//! Sections (u32 arrays): `CTX` (per previous token, and one for start of message: successor
+//! list offset and the token's total successor count, plus an end sentinel), `SUCC` (successor
+//! entries `id | log-probability << 24`, most probable first), `RANK` (static frequency rank ->
+//! id), `IDRANK` (id -> rank), `BUCKETS` (initial frequencies of the rank buckets of the escape
+//! path), `WEIGHTS` (trained mixing weights per context-confidence set), `TRI` (an open-addressing
+//! table of frequent pairs of previous tokens: `prev2 + 1, prev1, offset, length << 24 | count`;
+//! a power of two of slots, some empty) and `TSUCC` (their successor entries, as `SUCC`).
+//! Loading checks bounds, monotonic offsets, the rank permutation and the checksum, in O(size).
 
-use super::coder::{BitIo, Decoder, Encoder};
-use super::predictor::{Predictor, NIN, NSETS};
-use super::ModelError;
+use super::{ModelError, MAX_VOCAB_SIZE, NBUCKETS, NSETS, NW};
 
-const MAGIC: &[u8; 8] = b"TACCPRI\x01";
-const VERSION: u32 = 1;
-/// Largest number of bigram entries kept (bounds file size: ~2.2 bytes per entry).
-pub const MAX_BIGRAMS: usize = 1_300_000;
-/// Largest vocabulary a priors file may describe.
-const MAX_VOCAB: u32 = 1 << 24;
+pub(crate) const MAGIC: &[u8; 8] = b"TACCPRF\x02";
+pub(crate) const VERSION: u32 = 1;
+const HEADER: usize = 32;
 
-/// Static statistics trained for one vocabulary; immutable, shared via Arc.
-pub struct Priors {
-    pub(crate) vocab_size: u32,
-    uni_q: Vec<u8>,
-    /// cum[i] = sum of dequantized unigram counts of tokens < i (len vocab+1).
-    pub(crate) cum: Vec<u32>,
-    /// Bigram lists: entries of previous token `p` (p == vocab_size is start-of-text) are
-    /// bg_start[p]..bg_start[p+1], sorted by next id.
-    pub(crate) bg_start: Vec<u32>,
-    bg_q: Vec<u8>,
-    /// Per entry (and one past the end): next id in the low 32 bits, prefix sum of the
-    /// (scaled) dequantized counts of all entries before it in the high 32 bits. Packed so a
-    /// search and its count share a cache line.
-    pub(crate) bg_ent: Vec<u64>,
-    pub(crate) weights: Vec<i32>,
-    /// Bits of the priors' own tree (vocab_size rounded up to a power of two).
-    pub(crate) nbits: u32,
-    /// Per list: offset into `bg_idx` of a 257-entry jump table over the top 8 tree bits
-    /// (u32::MAX when the list is short): entry k = first position p with next >= k << (nbits-8),
-    /// packed as (prefix count at p) << 32 | p.
-    pub(crate) bg_idx_off: Vec<u32>,
-    pub(crate) bg_idx: Vec<u64>,
-    fingerprint: u64,
+pub(crate) const S_CTX: u32 = 1;
+pub(crate) const S_SUCC: u32 = 2;
+pub(crate) const S_RANK: u32 = 3;
+pub(crate) const S_IDRANK: u32 = 4;
+pub(crate) const S_BUCKETS: u32 = 5;
+pub(crate) const S_WEIGHTS: u32 = 6;
+pub(crate) const S_TRI: u32 = 7;
+pub(crate) const S_TSUCC: u32 = 8;
+const NSECTIONS: usize = 8;
+/// Probes of the pair table before giving up (the trainer places every pair within them).
+pub(crate) const TRI_PROBES: usize = 16;
+
+/// Hash of a pair of previous tokens for the pair table.
+#[inline(always)]
+pub(crate) fn pair_hash(prev2: u32, prev1: u32) -> u32 {
+    let mut h = prev2.wrapping_mul(0x9E37_79B1) ^ prev1;
+    h ^= h >> 15;
+    h = h.wrapping_mul(0x2C1B_3C6D);
+    h ^ (h >> 12)
 }
 
-/// Lists at least this long get a jump table.
-const IDX_MIN_LEN: usize = 256;
+/// Static statistics for one vocabulary: immutable, shared between codecs through `Arc`.
+pub struct Priors {
+    /// The file, in 8-byte words (so every section is aligned where it lies).
+    buf: Buf,
+    len: usize,
+    pub(crate) vocab_size: u32,
+    id: u32,
+    fingerprint: u64,
+    sec: [(usize, usize); NSECTIONS + 1],
+}
+
+enum Buf {
+    Owned(Vec<u64>),
+    #[allow(dead_code)]
+    Static(&'static [u64]),
+}
 
 impl std::fmt::Debug for Priors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Priors")
             .field("vocab_size", &self.vocab_size)
-            .field("bigrams", &self.bg_q.len())
+            .field("id", &self.id)
+            .field("bytes", &self.len)
             .field("fingerprint", &format_args!("{:016x}", self.fingerprint))
             .finish()
     }
 }
 
-/// Log-scale count quantizer: exact below 16, then 8 steps per octave.
-pub(crate) fn quantize(c: u64) -> u8 {
-    if c < 16 {
-        return c as u8;
-    }
-    let c = c.min(u32::MAX as u64);
-    let e = 63 - c.leading_zeros(); // >= 4
-    let m = (c >> (e - 3)) & 7;
-    (16 + (e - 4) * 8 + m as u32) as u8
-}
-
-pub(crate) fn dequantize(q: u8) -> u64 {
-    if q < 16 {
-        return q as u64;
-    }
-    let q = q as u32 - 16;
-    let e = q / 8 + 4;
-    let m = (q % 8) as u64;
-    // middle of the bucket
-    ((8 + m) << (e - 3)) + ((1u64 << (e - 3)) >> 1)
-}
-
-pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
-
-/// Field kinds of the entropy-coded priors body; each has its own byte models.
-const K_UNI: usize = 0; // unigram quantized counts (context: previous one)
-const K_PREV: usize = 1; // list prev deltas (context: varint byte index)
-const K_LEN: usize = 2; // list lengths
-const K_NEXT: usize = 3; // next-id deltas
-const K_Q: usize = 4; // bigram quantized counts (context: previous in list)
-const K_RAW: usize = 5; // fixed-width integers
-const CTX_BASE: [usize; 7] = [0, 256, 259, 262, 265, 522, 526];
-
-/// Byte models: per context a 255-node binary tree of 12-bit probabilities.
-struct ByteModel {
-    p: Vec<u16>,
-}
-
-impl ByteModel {
-    fn new() -> Self {
-        ByteModel {
-            p: vec![2048; CTX_BASE[6] * 256],
+/// 4-lane 64-bit word hash (runs at memory speed); the checksum words (index 3) count as zero.
+pub(crate) fn checksum(words: &[u64]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = [K, K ^ 1, K ^ 2, K ^ 3];
+    let mut chunks = words.chunks_exact(4);
+    let mut i = 0usize;
+    for c in &mut chunks {
+        for l in 0..4 {
+            let w = if i + l == 3 { 0 } else { u64::from_le(c[l]) };
+            h[l] = (h[l] ^ w).wrapping_mul(K).rotate_left(27);
         }
+        i += 4;
     }
-    fn code<C: BitIo>(&mut self, io: &mut C, ctx: usize, byte: u8) -> u8 {
-        let base = ctx * 256;
-        let mut node = 1usize;
-        for i in (0..8).rev() {
-            let pr = &mut self.p[base + node];
-            let bit = io.code(((byte >> i) & 1) as u32, (*pr as u32).clamp(1, 4095));
-            if bit != 0 {
-                *pr += (4096 - *pr) >> 4;
-            } else {
-                *pr -= *pr >> 4;
-            }
-            node = node * 2 + bit as usize;
-        }
-        (node - 256) as u8
+    for (l, &w) in chunks.remainder().iter().enumerate() {
+        h[l] = (h[l] ^ u64::from_le(w)).wrapping_mul(K).rotate_left(27);
     }
+    let mut x = words.len() as u64;
+    for v in h {
+        x = (x ^ v).wrapping_mul(K).rotate_left(31);
+    }
+    x ^ (x >> 29)
 }
 
-struct Writer {
-    enc: Encoder,
-    m: ByteModel,
-    prev: [u8; 7],
-}
-
-impl Writer {
-    fn byte(&mut self, kind: usize, sub: usize, b: u8) {
-        let ctx = CTX_BASE[kind] + sub;
-        self.m.code(&mut self.enc, ctx, b);
-    }
-    fn varint(&mut self, kind: usize, mut v: u64) {
-        let mut i = 0;
-        while v >= 0x80 {
-            self.byte(kind, i.min(2), (v as u8) | 0x80);
-            v >>= 7;
-            i += 1;
-        }
-        self.byte(kind, i.min(2), v as u8);
-    }
-    fn ctx_byte(&mut self, kind: usize, b: u8) {
-        let c = self.prev[kind] as usize;
-        self.byte(kind, c, b);
-        self.prev[kind] = b;
-    }
-    fn u32(&mut self, v: u32) {
-        for (i, b) in v.to_le_bytes().into_iter().enumerate() {
-            self.byte(K_RAW, i, b);
-        }
-    }
-}
-
-struct Reader<'a> {
-    dec: Decoder<'a>,
-    m: ByteModel,
-    prev: [u8; 7],
-}
-
-impl Reader<'_> {
-    fn err(what: &str) -> ModelError {
-        ModelError::BadPriors(format!("malformed {what}"))
-    }
-    fn byte(&mut self, kind: usize, sub: usize) -> u8 {
-        let ctx = CTX_BASE[kind] + sub;
-        self.m.code(&mut self.dec, ctx, 0)
-    }
-    fn varint(&mut self, kind: usize, what: &str) -> Result<u64, ModelError> {
-        let mut v = 0u64;
-        for i in 0..10 {
-            let b = self.byte(kind, i.min(2));
-            v |= ((b & 0x7f) as u64) << (7 * i);
-            if b < 0x80 {
-                return Ok(v);
-            }
-        }
-        Err(Self::err(what))
-    }
-    fn ctx_byte(&mut self, kind: usize) -> u8 {
-        let c = self.prev[kind] as usize;
-        let b = self.byte(kind, c);
-        self.prev[kind] = b;
-        b
-    }
-    fn u32(&mut self) -> u32 {
-        let mut b = [0u8; 4];
-        for (i, x) in b.iter_mut().enumerate() {
-            *x = self.byte(K_RAW, i);
-        }
-        u32::from_le_bytes(b)
-    }
+fn words_of(bytes: &[u8]) -> Vec<u64> {
+    bytes
+        .chunks_exact(8)
+        .map(|c| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            u64::from_ne_bytes(b)
+        })
+        .collect()
 }
 
 impl Priors {
-    /// Build from quantized tables (shared by `train` and `from_bytes`).
-    fn build(
-        vocab_size: u32,
-        uni_q: Vec<u8>,
-        bg_start: Vec<u32>,
-        bg_next: Vec<u32>,
-        bg_q: Vec<u8>,
-        weights: Vec<i32>,
-        fingerprint: Option<u64>,
-    ) -> Priors {
-        let utotal: u64 = uni_q.iter().map(|&q| dequantize(q)).sum();
-        let mut ushift = 0;
-        while (utotal >> ushift) >= (1u64 << 30) {
-            ushift += 1;
-        }
-        let mut cum = Vec::with_capacity(uni_q.len() + 1);
-        let mut s = 0u64;
-        cum.push(0);
-        for &q in &uni_q {
-            s += dequantize(q);
-            cum.push((s >> ushift) as u32);
-        }
-        let total: u64 = bg_q.iter().map(|&q| dequantize(q)).sum();
-        let mut shift = 0;
-        while (total >> shift) >= (1u64 << 32) {
-            shift += 1;
-        }
-        let mut bg_ent = Vec::with_capacity(bg_q.len() + 1);
-        let mut s = 0u64;
-        for (i, &q) in bg_q.iter().enumerate() {
-            bg_ent.push(((s >> shift) << 32) | bg_next[i] as u64);
-            s += dequantize(q);
-        }
-        bg_ent.push((s >> shift) << 32);
-        let nbits = (32 - (vocab_size.max(2) - 1).leading_zeros()).max(1);
-        let nl = bg_start.len() - 1;
-        let mut bg_idx_off = vec![u32::MAX; nl];
-        let mut bg_idx = Vec::new();
-        if nbits >= 9 {
-            for l in 0..nl {
-                let (a, b) = (bg_start[l] as usize, bg_start[l + 1] as usize);
-                if b - a < IDX_MIN_LEN {
-                    continue;
-                }
-                bg_idx_off[l] = bg_idx.len() as u32;
-                let mut i = a;
-                for k in 0..=256u32 {
-                    while i < b && (bg_next[i] >> (nbits - 8)) < k {
-                        i += 1;
-                    }
-                    bg_idx.push((bg_ent[i] >> 32 << 32) | i as u64);
-                }
-            }
-        }
-        let mut p = Priors {
-            nbits,
-            bg_idx_off,
-            bg_idx,
-            vocab_size,
-            uni_q,
-            cum,
-            bg_start,
-            bg_q,
-            bg_ent,
-            weights,
-            fingerprint: 0,
-        };
-        p.fingerprint = fingerprint.unwrap_or_else(|| fnv1a(&p.to_bytes()));
-        p
-    }
-
-    /// Train from token sequences (deterministic: output depends only on the input).
-    pub fn train<I: IntoIterator<Item = Vec<u32>>>(sequences: I, vocab_size: u32) -> Priors {
-        let vocab_size = vocab_size.clamp(1, MAX_VOCAB);
-        let seqs: Vec<Vec<u32>> = sequences
-            .into_iter()
-            .map(|s| s.into_iter().filter(|&t| t < vocab_size).collect())
-            .collect();
-        // Held-out sequences (every 16th) train the mixer against statistics that did not see them.
-        let heldout = |i: usize| i % 16 == 7;
-        let stats = |use_all: bool| -> Priors {
-            let mut uni = vec![0u64; vocab_size as usize];
-            let mut pairs: Vec<u64> = Vec::new();
-            for (i, s) in seqs.iter().enumerate() {
-                if !use_all && heldout(i) {
-                    continue;
-                }
-                let mut prev = vocab_size;
-                for &t in s {
-                    uni[t as usize] += 1;
-                    pairs.push(((prev as u64) << 32) | t as u64);
-                    prev = t;
-                }
-            }
-            pairs.sort_unstable();
-            let mut bg: Vec<(u64, u64)> = Vec::new(); // (pair, count)
-            let mut i = 0;
-            while i < pairs.len() {
-                let mut j = i;
-                while j < pairs.len() && pairs[j] == pairs[i] {
-                    j += 1;
-                }
-                bg.push((pairs[i], (j - i) as u64));
-                i = j;
-            }
-            drop(pairs);
-            // prune: keep the most frequent pairs (ties broken by pair value; deterministic)
-            if bg.len() > MAX_BIGRAMS {
-                let mut order: Vec<(u64, u64)> =
-                    bg.iter().map(|&(p, c)| (u64::MAX - c, p)).collect();
-                order.sort_unstable();
-                let mut keep: Vec<u64> = order[..MAX_BIGRAMS].iter().map(|x| x.1).collect();
-                keep.sort_unstable();
-                let mut k = 0;
-                bg.retain(|&(p, _)| {
-                    while k < keep.len() && keep[k] < p {
-                        k += 1;
-                    }
-                    k < keep.len() && keep[k] == p
-                });
-            }
-            let uni_q: Vec<u8> = uni.iter().map(|&c| quantize(c)).collect();
-            let mut bg_start = vec![0u32; vocab_size as usize + 2];
-            let mut bg_next = Vec::with_capacity(bg.len());
-            let mut bg_q = Vec::with_capacity(bg.len());
-            for &(p, c) in &bg {
-                bg_start[(p >> 32) as usize + 1] += 1;
-                bg_next.push(p as u32);
-                bg_q.push(quantize(c));
-            }
-            for i in 1..bg_start.len() {
-                bg_start[i] += bg_start[i - 1];
-            }
-            Priors::build(
-                vocab_size,
-                uni_q,
-                bg_start,
-                bg_next,
-                bg_q,
-                Predictor::default_weights(),
-                Some(0),
-            )
-        };
-        let partial = std::sync::Arc::new(stats(false));
-        // Train mixer weights online over (a bounded number of) held-out sequences.
-        let mut weights = Predictor::default_weights();
-        let mut budget: usize = 1_500_000;
-        for (i, s) in seqs.iter().enumerate() {
-            if !heldout(i) || s.is_empty() {
-                continue;
-            }
-            if budget == 0 {
-                break;
-            }
-            budget = budget.saturating_sub(s.len());
-            let mut pr = Predictor::new(vocab_size, Some(partial.clone()));
-            pr.set_weights(&weights, true);
-            let mut meter = super::coder::CostMeter { total: 0 };
-            for &t in s {
-                pr.code_token(&mut meter, t);
-            }
-            weights = pr.weights().to_vec();
-        }
-        let full = stats(true);
-        Priors::build(
-            vocab_size,
-            full.uni_q,
-            full.bg_start,
-            full.bg_ent[..full.bg_q.len()]
-                .iter()
-                .map(|&e| e as u32)
-                .collect(),
-            full.bg_q,
-            weights,
-            None,
-        )
-    }
-
-    /// Serialize: magic, version, vocab_size, sections, FNV-1a 64 checksum of all preceding bytes.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.uni_q.len() + self.bg_q.len() * 2 + 4096);
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&VERSION.to_le_bytes());
-        out.extend_from_slice(&self.vocab_size.to_le_bytes());
-        let mut w = Writer {
-            enc: Encoder::new(),
-            m: ByteModel::new(),
-            prev: [0; 7],
-        };
-        for &q in &self.uni_q {
-            w.ctx_byte(K_UNI, q);
-        }
-        // bigrams: number of non-empty lists, then per list: prev delta, length, next deltas, counts
-        let nprev = (0..self.bg_start.len() - 1)
-            .filter(|&p| self.bg_start[p + 1] > self.bg_start[p])
-            .count();
-        w.varint(K_PREV, nprev as u64);
-        let mut last_prev = 0u64;
-        for p in 0..self.bg_start.len() - 1 {
-            let (a, b) = (self.bg_start[p] as usize, self.bg_start[p + 1] as usize);
-            if a == b {
-                continue;
-            }
-            w.varint(K_PREV, p as u64 - last_prev);
-            last_prev = p as u64;
-            w.varint(K_LEN, (b - a) as u64);
-            let mut last = 0u64;
-            for i in a..b {
-                let next = self.bg_ent[i] as u32 as u64;
-                w.varint(K_NEXT, next - last);
-                last = next;
-            }
-            w.prev[K_Q] = 0;
-            for i in a..b {
-                w.ctx_byte(K_Q, self.bg_q[i]);
-            }
-        }
-        w.u32(NSETS as u32);
-        w.u32(NIN as u32);
-        for &x in &self.weights {
-            w.u32(x as u32);
-        }
-        out.extend_from_slice(&w.enc.flush());
-        let h = fnv1a(&out);
-        out.extend_from_slice(&h.to_le_bytes());
-        out
-    }
-
-    /// Parse and validate; never panics.
+    /// Copies `bytes` into one aligned buffer and validates it (O(size), never panics).
     pub fn from_bytes(bytes: &[u8]) -> Result<Priors, ModelError> {
+        if bytes.len() % 8 != 0 {
+            return Err(ModelError::BadPriors(
+                "length is not a multiple of 8".into(),
+            ));
+        }
+        Priors::from_words(Buf::Owned(words_of(bytes)), bytes.len())
+    }
+
+    /// A zstd-compressed priors file (as the built-ins are embedded), expanded straight into
+    /// one aligned buffer of the size the zstd frame names (at most 64 MiB).
+    pub fn from_zstd(compressed: &[u8]) -> Result<Priors, ModelError> {
         let bad = |s: &str| ModelError::BadPriors(s.to_string());
-        if bytes.len() < 8 + 4 + 4 + 8 {
+        let size = zstd::zstd_safe::get_frame_content_size(compressed)
+            .ok()
+            .flatten()
+            .ok_or_else(|| bad("zstd frame without a content size"))?;
+        if size > 64 << 20 || size % 8 != 0 {
+            return Err(bad("zstd content size out of range"));
+        }
+        let len = size as usize;
+        let mut words = vec![0u64; len / 8];
+        // SAFETY: the u64 buffer viewed as its `len` bytes (u8 has no alignment needs).
+        let bytes = unsafe { std::slice::from_raw_parts_mut(words.as_mut_ptr() as *mut u8, len) };
+        let n = zstd::bulk::Decompressor::new()
+            .and_then(|mut d| d.decompress_to_buffer(compressed, bytes))
+            .map_err(|e| ModelError::BadPriors(format!("zstd: {e}")))?;
+        if n != len {
+            return Err(bad("zstd content shorter than its frame says"));
+        }
+        Priors::from_words(Buf::Owned(words), len)
+    }
+
+    fn from_words(buf: Buf, len: usize) -> Result<Priors, ModelError> {
+        let bad = |s: &str| ModelError::BadPriors(s.to_string());
+        let words: &[u64] = match &buf {
+            Buf::Owned(v) => v,
+            Buf::Static(s) => s,
+        };
+        if len < HEADER || words.len() * 8 != len {
             return Err(bad("too short"));
         }
-        if &bytes[..8] != MAGIC {
+        let bytes = |i: usize| -> &[u8] {
+            // SAFETY: u64 words viewed as bytes; the length is in bounds of the slice.
+            unsafe { std::slice::from_raw_parts(words.as_ptr() as *const u8, len) }
+                .get(i..)
+                .unwrap_or(&[])
+        };
+        let u32_at = |i: usize| -> Option<u32> {
+            let b = bytes(i);
+            (b.len() >= 4).then(|| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        };
+        if &bytes(0)[..8] != MAGIC {
             return Err(bad("bad magic"));
         }
-        let (body, tail) = bytes.split_at(bytes.len() - 8);
-        if fnv1a(body) != u64::from_le_bytes(tail.try_into().unwrap()) {
+        let stored = u64::from_le(words[3]);
+        if checksum(words) != stored {
             return Err(bad("checksum mismatch"));
         }
-        let version = u32::from_le_bytes(body[8..12].try_into().unwrap());
+        let version = u32_at(8).unwrap_or(0);
         if version != VERSION {
             return Err(ModelError::BadPriors(format!(
-                "unsupported version {version}"
+                "unsupported priors version {version}"
             )));
         }
-        let vocab_size = u32::from_le_bytes(body[12..16].try_into().unwrap());
-        if vocab_size == 0 || vocab_size > MAX_VOCAB {
+        let vocab = u32_at(12).unwrap_or(0);
+        if !(2..=MAX_VOCAB_SIZE).contains(&vocab) {
             return Err(bad("vocab size out of range"));
         }
-        let mut r = Reader {
-            dec: Decoder::new(&body[16..]),
-            m: ByteModel::new(),
-            prev: [0; 7],
+        let id = u32_at(16).unwrap_or(0);
+        let nsec = u32_at(20).unwrap_or(0) as usize;
+        if nsec != NSECTIONS || HEADER + 16 * nsec > len {
+            return Err(bad("unexpected section table"));
+        }
+        let mut sec = [(0usize, 0usize); NSECTIONS + 1];
+        for s in 0..nsec {
+            let o = HEADER + 16 * s;
+            let (kind, off, count) = (
+                u32_at(o).unwrap_or(0) as usize,
+                u32_at(o + 4).unwrap_or(0) as usize,
+                u32_at(o + 8).unwrap_or(0) as usize,
+            );
+            if kind == 0 || kind > NSECTIONS || sec[kind] != (0, 0) {
+                return Err(bad("bad section kind"));
+            }
+            if off % 8 != 0 || off < HEADER + 16 * nsec || off + count * 4 > len {
+                return Err(bad("section out of bounds"));
+            }
+            sec[kind] = (off / 4, count);
+        }
+        let v = vocab as usize;
+        let expect = [
+            (S_CTX, 2 * (v + 2)),
+            (S_RANK, v),
+            (S_IDRANK, v),
+            (S_BUCKETS, NBUCKETS),
+            (S_WEIGHTS, NSETS * NW),
+        ];
+        for (k, n) in expect {
+            if sec[k as usize].1 != n {
+                return Err(bad("section size does not match the vocabulary"));
+            }
+        }
+        #[cfg_attr(target_endian = "little", allow(unused_mut))]
+        let mut p = Priors {
+            buf,
+            len,
+            vocab_size: vocab,
+            id,
+            fingerprint: stored,
+            sec,
         };
-        let uni_q: Vec<u8> = (0..vocab_size).map(|_| r.ctx_byte(K_UNI)).collect();
-        if uni_q.iter().any(|&q| q > 250) {
-            return Err(bad("unigram count out of range"));
-        }
-        let nlists = vocab_size as u64 + 1;
-        let nprev = r.varint(K_PREV, "bigram list count")?;
-        if nprev > nlists {
-            return Err(bad("too many bigram lists"));
-        }
-        let mut bg_start = vec![0u32; nlists as usize + 1];
-        let mut bg_next: Vec<u32> = Vec::new();
-        let mut bg_q: Vec<u8> = Vec::new();
-        let mut prev: u64 = 0;
-        for k in 0..nprev {
-            let d = r.varint(K_PREV, "bigram prev")?;
-            if k > 0 && d == 0 {
-                return Err(bad("bigram lists out of order"));
+        p.validate()?;
+        #[cfg(target_endian = "big")]
+        p.swap_to_native();
+        Ok(p)
+    }
+
+    #[cfg(target_endian = "big")]
+    fn swap_to_native(&mut self) {
+        if let Buf::Owned(v) = &mut self.buf {
+            for w in v.iter_mut() {
+                // Each u64 word holds two little-endian u32: make both native.
+                let b = w.to_ne_bytes();
+                let lo = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+                let hi = u32::from_le_bytes([b[4], b[5], b[6], b[7]]);
+                let mut out = [0u8; 8];
+                out[..4].copy_from_slice(&lo.to_ne_bytes());
+                out[4..].copy_from_slice(&hi.to_ne_bytes());
+                *w = u64::from_ne_bytes(out);
             }
-            prev = prev
-                .checked_add(d)
-                .ok_or_else(|| bad("bigram prev overflow"))?;
-            if prev >= nlists {
-                return Err(bad("bigram prev out of range"));
-            }
-            let len = r.varint(K_LEN, "bigram list length")?;
-            if len == 0
-                || len > vocab_size as u64
-                || bg_next.len() as u64 + len > MAX_BIGRAMS as u64 * 4
-            {
-                return Err(bad("bigram list length out of range"));
-            }
-            let mut last = 0u64;
-            for i in 0..len {
-                let d = r.varint(K_NEXT, "bigram next")?;
-                if i > 0 && d == 0 {
-                    return Err(bad("bigram entries out of order"));
-                }
-                last = last
-                    .checked_add(d)
-                    .ok_or_else(|| bad("bigram next overflow"))?;
-                if last >= vocab_size as u64 {
-                    return Err(bad("bigram next out of range"));
-                }
-                bg_next.push(last as u32);
-            }
-            r.prev[K_Q] = 0;
-            for _ in 0..len {
-                let q = r.ctx_byte(K_Q);
-                if q == 0 || q > 250 {
-                    return Err(bad("bigram count out of range"));
-                }
-                bg_q.push(q);
-            }
-            bg_start[prev as usize + 1] = len as u32;
         }
-        for i in 1..bg_start.len() {
-            bg_start[i] += bg_start[i - 1];
-        }
-        let nsets = r.u32();
-        let nin = r.u32();
-        if nsets as usize != NSETS || nin as usize != NIN {
-            return Err(bad("mixer shape mismatch"));
-        }
-        let mut weights = Vec::with_capacity(NSETS * NIN);
-        for _ in 0..NSETS * NIN {
-            let w = r.u32() as i32;
-            if !(-(1 << 22)..=(1 << 22)).contains(&w) {
-                return Err(bad("mixer weight out of range"));
+    }
+
+    fn validate(&self) -> Result<(), ModelError> {
+        let bad = |s: &str| Err(ModelError::BadPriors(s.to_string()));
+        let v = self.vocab_size;
+        let le = u32::from_le;
+        let ctx = self.section(S_CTX);
+        let succ = self.section(S_SUCC);
+        let mut last = 0u32;
+        for i in 0..(v as usize + 2) {
+            let o = le(ctx[2 * i]);
+            if o < last || o as usize > succ.len() {
+                return bad("successor offsets out of order");
             }
-            weights.push(w);
+            last = o;
         }
-        // fingerprint of the bytes as given (equal to fnv1a(to_bytes()) for canonical files)
-        Ok(Priors::build(
-            vocab_size,
-            uni_q,
-            bg_start,
-            bg_next,
-            bg_q,
-            weights,
-            Some(fnv1a(bytes)),
-        ))
+        if last as usize != succ.len() {
+            return bad("successor offsets do not cover the list");
+        }
+        if succ.iter().any(|&e| le(e) & 0x00FF_FFFF >= v) {
+            return bad("successor ID out of range");
+        }
+        let rank = self.section(S_RANK);
+        let idrank = self.section(S_IDRANK);
+        for (r, &id) in rank.iter().enumerate() {
+            let id = le(id);
+            if id >= v || le(idrank[id as usize]) != r as u32 {
+                return bad("rank tables are not inverse permutations");
+            }
+        }
+        let b = self.section(S_BUCKETS);
+        if b.iter().map(|&x| le(x) as u64).sum::<u64>() > 1 << 15 {
+            return bad("bucket frequencies too large");
+        }
+        let tri = self.section(S_TRI);
+        let tsucc = self.section(S_TSUCC);
+        let slots = tri.len() / 4;
+        if tri.len() % 4 != 0 || !slots.is_power_of_two() {
+            return bad("pair table size is not a power of two");
+        }
+        let mut empty = false;
+        for e in tri.chunks_exact(4) {
+            if le(e[0]) == 0 {
+                empty = true;
+                continue;
+            }
+            let (off, len) = (le(e[2]) as usize, (le(e[3]) >> 24) as usize);
+            if le(e[0]) > v + 1 || le(e[1]) >= v || off + len > tsucc.len() {
+                return bad("pair table entry out of range");
+            }
+        }
+        if !empty {
+            return bad("pair table has no empty slot");
+        }
+        if tsucc.iter().any(|&e| le(e) & 0x00FF_FFFF >= v) {
+            return bad("pair successor ID out of range");
+        }
+        let w = self.section(S_WEIGHTS);
+        for s in w.chunks_exact(NW) {
+            if s.iter().map(|&x| le(x) as u64).sum::<u64>() > super::WEIGHT_SUM as u64 {
+                return bad("mixing weights out of range");
+            }
+        }
+        Ok(())
+    }
+
+    #[inline(always)]
+    pub(crate) fn section(&self, kind: u32) -> &[u32] {
+        let (off, count) = self.sec[kind as usize];
+        let words: &[u64] = match &self.buf {
+            Buf::Owned(v) => v,
+            Buf::Static(s) => s,
+        };
+        // SAFETY: the u64 buffer viewed as u32 (alignment 8 >= 4); `validate` checked
+        // off + count lies within the buffer.
+        let all =
+            unsafe { std::slice::from_raw_parts(words.as_ptr() as *const u32, words.len() * 2) };
+        &all[off..off + count]
+    }
+
+    /// The static successors of the pair (prev2, prev1) if it is frequent: (range in `TSUCC`,
+    /// count of the pair). `prev2 == vocab_size` stands for the start of the message.
+    #[inline(always)]
+    pub(crate) fn pair(&self, prev2: u32, prev1: u32) -> Option<(usize, usize, u32)> {
+        let tri = self.section(S_TRI);
+        let mask = tri.len() / 4 - 1;
+        let mut i = pair_hash(prev2, prev1) as usize & mask;
+        for _ in 0..TRI_PROBES {
+            let e = &tri[4 * i..4 * i + 4];
+            if e[0] == prev2 + 1 && e[1] == prev1 {
+                let off = e[2] as usize;
+                return Some((off, off + (e[3] >> 24) as usize, e[3] & 0x00FF_FFFF));
+            }
+            if e[0] == 0 {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+        None
+    }
+
+    /// Where `pair(prev2, prev1)` will look first (for a cache prefetch).
+    #[inline(always)]
+    pub(crate) fn pair_slot(&self, prev2: u32, prev1: u32) -> usize {
+        let tri = self.section(S_TRI);
+        4 * (pair_hash(prev2, prev1) as usize & (tri.len() / 4 - 1))
+    }
+
+    /// The file's bytes (what `from_bytes` reads back).
+    pub fn as_bytes(&self) -> &[u8] {
+        let words: &[u64] = match &self.buf {
+            Buf::Owned(v) => v,
+            Buf::Static(s) => s,
+        };
+        // SAFETY: u64 words viewed as bytes, within the buffer.
+        unsafe { std::slice::from_raw_parts(words.as_ptr() as *const u8, self.len) }
     }
 
     pub fn vocab_size(&self) -> u32 {
         self.vocab_size
     }
 
-    /// FNV-1a 64 of the serialized bytes (`to_bytes()`, or the bytes given to `from_bytes`).
+    /// The file's checksum (a 64-bit word hash of its bytes).
     pub fn fingerprint(&self) -> u64 {
         self.fingerprint
     }
 
-    /// Approximate heap memory held by these priors, in bytes.
-    pub fn heap_bytes(&self) -> usize {
-        self.uni_q.len()
-            + self.cum.len() * 4
-            + self.bg_start.len() * 4
-            + self.bg_q.len()
-            + self.bg_ent.len() * 8
-            + self.weights.len() * 4
-            + self.bg_idx_off.len() * 4
-            + self.bg_idx.len() * 8
+    /// The built-in priors ID this file was trained as (None for custom priors).
+    pub fn id(&self) -> Option<u8> {
+        u8::try_from(self.id).ok().filter(|&i| i != 0)
     }
 
-    /// Number of bigram entries kept.
-    pub fn bigram_count(&self) -> usize {
-        self.bg_q.len()
+    /// Bytes held in memory.
+    pub fn heap_bytes(&self) -> usize {
+        self.len
+    }
+
+    /// Number of successor entries.
+    pub fn successor_count(&self) -> usize {
+        self.section(S_SUCC).len()
+    }
+}
+
+/// Assembles a priors file from its sections (the trainer's last step).
+pub(crate) fn assemble(vocab: u32, id: u32, sections: &[(u32, Vec<u32>)]) -> Vec<u8> {
+    let table = HEADER + 16 * sections.len();
+    let mut off = table.div_ceil(8) * 8;
+    let mut out = vec![0u8; off];
+    out[..8].copy_from_slice(MAGIC);
+    out[8..12].copy_from_slice(&VERSION.to_le_bytes());
+    out[12..16].copy_from_slice(&vocab.to_le_bytes());
+    out[16..20].copy_from_slice(&id.to_le_bytes());
+    out[20..24].copy_from_slice(&(sections.len() as u32).to_le_bytes());
+    for (i, (kind, data)) in sections.iter().enumerate() {
+        let o = HEADER + 16 * i;
+        out[o..o + 4].copy_from_slice(&kind.to_le_bytes());
+        out[o + 4..o + 8].copy_from_slice(&(off as u32).to_le_bytes());
+        out[o + 8..o + 12].copy_from_slice(&(data.len() as u32).to_le_bytes());
+        for x in data {
+            out.extend_from_slice(&x.to_le_bytes());
+        }
+        while out.len() % 8 != 0 {
+            out.push(0);
+        }
+        off = out.len();
+    }
+    let words = words_of(&out);
+    let sum = checksum(&words);
+    out[24..32].copy_from_slice(&sum.to_le_bytes());
+    out
+}
+
+impl Priors {
+    /// The file zstd-compressed (level 19, single-threaded: the same bytes every time), as the
+    /// built-ins are embedded.
+    pub fn to_zstd(&self) -> Vec<u8> {
+        zstd::bulk::compress(self.as_bytes(), 19).unwrap_or_default()
     }
 }
