@@ -927,16 +927,21 @@ mod tests {
         let ids = c.tokenize(text);
         let priors = Arc::new(Priors::train(vec![ids.clone(); 3], c.vocab_size()));
         let custom = c.clone().with_priors(priors);
-        for m in [Method::Model, Method::ModelV1] {
-            let f = custom.compress_text(text, &Options::method(m)).unwrap();
-            let (h, _) = Header::parse(&f).unwrap();
-            assert!(h.priors_fingerprint.is_some() && h.priors_id.is_none());
-            // 2 bytes + extension flags, tokenizer ID, 8-byte fingerprint.
-            assert_eq!(f[1] & 0x3F, 0);
-            assert_eq!(custom.decompress_text(&f).unwrap(), text);
-            assert!(matches!(c.decompress_text(&f), Err(Error::Mismatch(_))));
-            assert!(matches!(decompress(&f), Err(Error::Mismatch(_))));
-        }
+        let f = custom
+            .compress_text(text, &Options::method(Method::Model))
+            .unwrap();
+        let (h, _) = Header::parse(&f).unwrap();
+        assert!(h.priors_fingerprint.is_some() && h.priors_id.is_none());
+        // 2 bytes + extension flags, tokenizer ID, 8-byte fingerprint.
+        assert_eq!(f[1] & 0x3F, 0);
+        assert_eq!(custom.decompress_text(&f).unwrap(), text);
+        assert!(matches!(c.decompress_text(&f), Err(Error::Mismatch(_))));
+        assert!(matches!(decompress(&f), Err(Error::Mismatch(_))));
+        // Custom priors are the new model's: the old coder cannot use them, and says so.
+        assert!(matches!(
+            custom.compress_text(text, &Options::method(Method::ModelV1)),
+            Err(Error::Mismatch(_))
+        ));
         let f = c.compress_text(text, &Options::default()).unwrap();
         let (h, _) = Header::parse(&f).unwrap();
         assert_eq!((h.priors_id, h.priors_fingerprint), (Some(1), None));

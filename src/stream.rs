@@ -211,11 +211,9 @@ impl StreamEncoder {
         if end {
             self.model.push_bits(self.crc.sum(), 32);
         }
-        let mut coded = self.model.flush();
-        // The decoder reads zeros past the end: trailing zero bytes need not be sent.
-        while coded.last() == Some(&0) {
-            coded.pop();
-        }
+        // Sent as flushed, trailing zero bytes included: the decoder checks that a chunk ends
+        // exactly where the coder's flush ended it, which is what refuses cut chunks.
+        let coded = self.model.flush();
         let mut out = self.header.take().unwrap_or_default();
         out.extend_from_slice(&coded);
         self.seq += 1;

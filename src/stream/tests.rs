@@ -321,3 +321,22 @@ proptest! {
         }
     }
 }
+
+/// Found by `prop_round_trip`: the encoder used to drop trailing zero bytes of a chunk, which the
+/// decoder's exact-end check then refused.
+#[test]
+fn chunks_whose_flush_ends_in_a_zero_byte_round_trip() {
+    let c = codec();
+    let text = "\u{ac1}?𞟽:𐎱🪩࿀ꡤଞ ꩔¡#%ꢗQX0த�J𐪊𞹟:Ó?$�W៱𐞛'𞻱𑻶xⵛ¥*=𞸧aᲾ𞹤𐬽/উ;p*lE9U";
+    let flushes = [
+        false, false, false, true, true, true, false, false, true, false, false, false, true, true,
+        false, false, false, false, true, false, false, false, false, true,
+    ];
+    let ids = c.tokenize(text);
+    let chunks = encode(&c, &ids, |i| flushes.get(i).copied().unwrap_or(true));
+    // Chunk 54 of this stream is one byte whose coder flush ends in a zero byte.
+    assert!(chunks.iter().any(|ch| ch.last() == Some(&0)));
+    let (back, t) = decode(&chunks).unwrap();
+    assert_eq!(back, ids);
+    assert_eq!(t, text);
+}
