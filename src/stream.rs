@@ -421,7 +421,7 @@ impl StreamDecoder {
         let model = if h.version == v2::VERSION {
             // v2's end check starts with the header bytes.
             self.crc.update(&chunk[..len]);
-            StreamModel::Current(TokenDecoder::new(vocab, codec.priors_named(&h)?)?)
+            StreamModel::Current(Box::new(TokenDecoder::new(vocab, codec.priors_named(&h)?)?))
         } else {
             let priors = if with_priors {
                 Some(codec.priors_v1()?.ok_or_else(|| {
@@ -440,7 +440,7 @@ impl StreamDecoder {
 
 /// The model a stream is decoded with: the current one (v2 streams) or the old one (v1).
 enum StreamModel {
-    Current(TokenDecoder),
+    Current(Box<TokenDecoder>),
     V1(v1::coder::TokenDecoder),
 }
 
