@@ -432,7 +432,7 @@ impl StreamDecoder {
             } else {
                 None
             };
-            StreamModel::V1(v1::coder::TokenDecoder::new(vocab, priors)?)
+            StreamModel::V1(Box::new(v1::coder::TokenDecoder::new(vocab, priors)?))
         };
         Ok((codec, model))
     }
@@ -441,7 +441,7 @@ impl StreamDecoder {
 /// The model a stream is decoded with: the current one (v2 streams) or the old one (v1).
 enum StreamModel {
     Current(Box<TokenDecoder>),
-    V1(v1::coder::TokenDecoder),
+    V1(Box<v1::coder::TokenDecoder>),
 }
 
 impl StreamModel {
