@@ -4,7 +4,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
-use tacc::model::v1::{TokenDecoder, TokenEncoder};
+use tacc::model::{TokenDecoder, TokenEncoder};
 
 const TEXT: &str = "Several famous actors started their careers on Broadway before making it big \
 in film and television. Here are a few notable examples: 😀 中文 and more text to stream.";
