@@ -179,6 +179,7 @@ impl Mapping {
             .collect())
     }
 
+    #[cfg(feature = "encode")]
     /// Serializes to the file format, zstd-compressed at level 19.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut raw = Vec::with_capacity(12 + self.forward.len() * 4);

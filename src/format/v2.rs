@@ -73,6 +73,7 @@ pub(crate) fn write(h: &Header, out: &mut Vec<u8>) -> Result<()> {
     write_common(h, h.method as u8, out)
 }
 
+#[cfg(feature = "encode")]
 /// Writes a v2 stream header: a frame header with method 8, token IDs, checksum on.
 pub(crate) fn write_stream(h: &Header, out: &mut Vec<u8>) -> Result<()> {
     write_common(h, STREAM_METHOD, out)

@@ -10,17 +10,25 @@
 
 use std::sync::{Arc, OnceLock};
 
+#[cfg(feature = "encode")]
 use base64::Engine as _;
+#[cfg(feature = "encode")]
 use rustc_hash::FxHashMap;
+#[cfg(feature = "encode")]
 use tiktoken_rs::CoreBPE;
 
 use crate::error::{Error, Result};
 
+// The encoder (pretokenizer regexes, byte-pair merges, rank tables): left out of decode-only builds.
+#[cfg(feature = "encode")]
 mod encode;
 pub mod vocab;
 
+#[cfg(feature = "encode")]
 use encode::Pattern;
-use vocab::{Blob, RankTable, TokenTable};
+#[cfg(feature = "encode")]
+use vocab::RankTable;
+use vocab::{Blob, TokenTable};
 
 /// The names accepted by [`Tokenizer::builtin`], in tacc 0.1.0's order.
 pub const BUILTIN_NAMES: [&str; 7] = [
@@ -173,6 +181,7 @@ impl Builtin {
     }
 
     /// The special token whose string is exactly `s`.
+    #[cfg(feature = "encode")]
     fn special_of(self, s: &str) -> Option<u32> {
         if let Some((id, _)) = self.specials().iter().find(|(_, t)| *t == s) {
             return Some(*id);
@@ -227,6 +236,7 @@ macro_rules! embedded {
 }
 
 impl Family {
+    #[cfg(feature = "encode")]
     fn pattern(self) -> Pattern {
         match self {
             Family::Cl100k => Pattern::Cl100k,
@@ -244,6 +254,7 @@ impl Family {
         }
     }
 
+    #[cfg(feature = "encode")]
     fn ranks_file(self) -> Option<&'static [u8]> {
         match self {
             Family::Cl100k => embedded!("cl100k", "cl100k_base.ranks"),
@@ -267,6 +278,7 @@ impl Family {
     }
 
     /// The rank table, checked and kept on first use.
+    #[cfg(feature = "encode")]
     fn ranks(self) -> Result<&'static RankTable> {
         static CACHE: [OnceLock<std::result::Result<RankTable, String>>; 4] =
             [const { OnceLock::new() }; 4];
@@ -295,6 +307,7 @@ fn blob(file: &'static [u8]) -> std::result::Result<Blob, String> {
 }
 
 /// Pre-tokenization regexes for custom rank files.
+#[cfg(feature = "encode")]
 pub mod patterns {
     /// cl100k_base's split pattern; Llama 3 uses the same one.
     pub const CL100K: &str = "'(?i:[sdmt]|ll|ve|re)|[^\\r\\n\\p{L}\\p{N}]?+\\p{L}++|\\p{N}{1,3}+| ?[^\\s\\p{L}\\p{N}]++[\\r\\n]*+|\\s++$|\\s*[\\r\\n]|\\s+(?!\\S)|\\s";
@@ -321,7 +334,8 @@ pub mod patterns {
 enum Inner {
     /// Our flat tables, loaded on first use per direction.
     Builtin(Builtin),
-    /// A custom rank file, through tiktoken-rs.
+    /// A custom rank file, through tiktoken-rs (builds with the `encode` feature).
+    #[cfg(feature = "encode")]
     Custom(Box<CoreBPE>),
 }
 
@@ -365,9 +379,10 @@ impl Tokenizer {
             .clone())
     }
 
-    /// Loads a `.tiktoken` rank file (lines of `base64-token rank`, as shipped for Llama 3 and Qwen).
+    /// Loads a `.tiktoken` rank file (with the `encode` feature: custom tokenizers use tiktoken-rs) (lines of `base64-token rank`, as shipped for Llama 3 and Qwen).
     /// `pattern` is a preset name (see [`patterns::resolve`]) or a regex; `specials` are extra
     /// special tokens (string, ID), which decode but are never produced from text.
+    #[cfg(feature = "encode")]
     pub fn from_tiktoken_bytes(
         name: &str,
         rank_file: &[u8],
@@ -446,6 +461,7 @@ impl Tokenizer {
     }
 
     /// Reads a rank file from disk; see [`Tokenizer::from_tiktoken_bytes`].
+    #[cfg(feature = "encode")]
     pub fn from_tiktoken_file(path: &std::path::Path, pattern: &str) -> Result<Tokenizer> {
         let bytes =
             std::fs::read(path).map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
@@ -463,6 +479,7 @@ impl Tokenizer {
     pub fn builtin_id(&self) -> Option<Builtin> {
         match self.inner {
             Inner::Builtin(b) => Some(b),
+            #[cfg(feature = "encode")]
             Inner::Custom(_) => None,
         }
     }
@@ -478,6 +495,7 @@ impl Tokenizer {
     }
 
     /// Text to token IDs. Special-token strings are encoded as ordinary text.
+    #[cfg(feature = "encode")]
     pub fn encode(&self, text: &str) -> Vec<u32> {
         match &self.inner {
             Inner::Builtin(b) => {
@@ -516,6 +534,7 @@ impl Tokenizer {
                 }
                 Ok(out)
             }
+            #[cfg(feature = "encode")]
             Inner::Custom(bpe) => bpe.decode_bytes(ids).map_err(|e| unknown(e.token)),
         }
     }
@@ -527,6 +546,7 @@ impl Tokenizer {
 
     /// The single token whose bytes are exactly `piece`, if any (tacc's `encode_tokens`):
     /// a special token's string names it; other text must encode to exactly one token.
+    #[cfg(feature = "encode")]
     pub fn token_of(&self, piece: &str) -> Option<u32> {
         let ids = match &self.inner {
             Inner::Builtin(b) => {
@@ -550,6 +570,7 @@ impl Tokenizer {
 }
 
 /// Whether `text` holds a special token string of `b` (rare; only for [`Tokenizer::token_of`]).
+#[cfg(feature = "encode")]
 fn contains_special(b: Builtin, text: &str) -> bool {
     text.match_indices("<|").any(|(at, _)| {
         text[at..]
@@ -573,7 +594,7 @@ pub(crate) fn fnv1a64_update(mut h: u64, bytes: &[u8]) -> u64 {
     h
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "encode"))]
 mod tests {
     use super::*;
 
@@ -625,7 +646,7 @@ mod tests {
 
 /// First-use costs per family, in this process (each step runs once):
 /// `cargo test --release --lib -- --ignored first_use_costs --nocapture`.
-#[cfg(test)]
+#[cfg(all(test, feature = "encode"))]
 mod costs {
     use super::*;
 
