@@ -984,6 +984,7 @@ fn decode_plain_ids(payload: &[u8], method: Method) -> Result<Vec<u32>> {
 mod tests {
     use super::*;
 
+    #[cfg(feature = "encode")]
     /// Pay only for what is used: byte-level frames and model token IDs never load the tokenizer.
     #[test]
     fn byte_level_frames_never_load_the_tokenizer() {
@@ -1031,6 +1032,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "encode")]
     /// Custom priors are named by fingerprint in the header extension; built-in ones by ID.
     #[test]
     fn custom_priors_are_named_and_required() {

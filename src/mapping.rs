@@ -302,6 +302,7 @@ mod tests {
         assert_eq!(zigzag(1), 2);
     }
 
+    #[cfg(feature = "encode")]
     #[test]
     fn from_counts_and_file_round_trip() {
         let m = Mapping::from_counts(&[5, 100, 0, 7]).unwrap();

@@ -571,5 +571,5 @@ impl ChunkFields<'_> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "encode"))]
 mod tests;

@@ -20,7 +20,8 @@ printf '%-48s %12s %10s %10s\n' "build" "stripped" ".text" ".rodata"
 for c in "${configs[@]}"; do
   IFS='|' read -r name profile features <<<"$c"
   # shellcheck disable=SC2086
-  cargo rustc --quiet --locked --lib --profile "$profile" --crate-type cdylib $features >&2
+  # -p tacc: the workspace's other members (the CLI) would unify the default features back in.
+  cargo rustc --quiet --locked -p tacc --lib --profile "$profile" --crate-type cdylib $features >&2
   lib="$out/libtacc-$(echo "$name" | tr -c 'a-z0-9' '-').so"
   strip -o "$lib" "target/$profile/libtacc.so"
   size -A "$lib" | awk -v name="$name" -v bytes="$(stat -c %s "$lib")" '

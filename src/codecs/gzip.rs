@@ -103,8 +103,10 @@ fn streamed(data: &[u8], cap: usize) -> Result<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
+    #[allow(unused_imports)]
     use super::*;
 
+    #[cfg(feature = "encode")]
     #[test]
     fn round_trip_and_errors() {
         let data = b"hello hello hello hello".repeat(50);

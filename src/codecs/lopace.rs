@@ -70,8 +70,10 @@ pub fn unpack_ids(bytes: &[u8]) -> Result<Vec<u32>> {
 
 #[cfg(test)]
 mod tests {
+    #[allow(unused_imports)]
     use super::*;
 
+    #[cfg(feature = "encode")]
     #[test]
     fn layouts() {
         assert_eq!(pack_ids(&[]), vec![0]);

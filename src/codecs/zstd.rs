@@ -104,8 +104,10 @@ pub fn decompress(data: &[u8], limit: usize) -> Result<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
+    #[allow(unused_imports)]
     use super::*;
 
+    #[cfg(feature = "encode")]
     #[test]
     fn round_trip_and_errors() {
         let data = b"token token token".repeat(100);

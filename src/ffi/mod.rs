@@ -347,3 +347,25 @@ pub struct tacc_codec {
     pub(crate) codec: crate::Codec,
     pub(crate) name: std::ffi::CString,
 }
+
+#[cfg(test)]
+mod feature_tests {
+    #[test]
+    fn tacc_features_reports_this_build() {
+        let f = super::api::tacc_features();
+        assert_eq!(
+            f & super::TACC_FEATURE_ENCODE != 0,
+            cfg!(feature = "encode")
+        );
+        assert_eq!(
+            f & super::TACC_FEATURE_DECODE != 0,
+            cfg!(feature = "decode")
+        );
+        assert_eq!(f & super::TACC_FEATURE_V1 != 0, cfg!(feature = "v1"));
+        assert_eq!(
+            f & super::TACC_FEATURE_CL100K != 0,
+            cfg!(feature = "cl100k")
+        );
+        assert_eq!(f & super::TACC_FEATURE_O200K != 0, cfg!(feature = "o200k"));
+    }
+}

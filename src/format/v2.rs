@@ -397,6 +397,7 @@ mod tests {
         assert!(parse(&[0x89, 0x80]).is_err());
     }
 
+    #[cfg(feature = "encode")]
     #[test]
     fn stream_headers() {
         let mut h = header(Method::Model, 1, Some(1));
