@@ -71,6 +71,43 @@
 #define TACC_FLAG_NO_CHECKSUM 1
 
 /**
+ * `tacc_features()` bit: the library writes (`tacc_encode_*`, `tacc_tokenize`, `tacc_stats_*`,
+ * `tacc_stream_encoder_*` are exported).
+ */
+#define TACC_FEATURE_ENCODE (1 << 0)
+
+/**
+ * `tacc_features()` bit: the library reads (`tacc_decode_*`, `tacc_detokenize`,
+ * `tacc_stream_decoder_*` are exported).
+ */
+#define TACC_FEATURE_DECODE (1 << 1)
+
+/**
+ * `tacc_features()` bit: version 1 frames and streams (and the `model-v1` method) are read.
+ */
+#define TACC_FEATURE_V1 (1 << 2)
+
+/**
+ * `tacc_features()` bit: the cl100k_base vocabulary family is built in.
+ */
+#define TACC_FEATURE_CL100K (1 << 8)
+
+/**
+ * `tacc_features()` bit: the o200k_base / o200k_harmony family is built in.
+ */
+#define TACC_FEATURE_O200K (1 << 9)
+
+/**
+ * `tacc_features()` bit: the p50k_base / p50k_edit family is built in.
+ */
+#define TACC_FEATURE_P50K (1 << 10)
+
+/**
+ * `tacc_features()` bit: the r50k_base / gpt2 family is built in.
+ */
+#define TACC_FEATURE_R50K (1 << 11)
+
+/**
  * The result of every fallible call. `TACC_OK` is 0; every error is non-zero.
  * Values are never renumbered; a retired one stays reserved.
  */
@@ -414,6 +451,14 @@ TACC_API uint32_t tacc_version(void);
  * Thread rule: any thread, any time.
  */
 TACC_API const char *tacc_version_string(void);
+
+/**
+ * What this build of the library has: `TACC_FEATURE_*` bits (encode, decode, v1, vocabulary
+ * families). A library built without a direction does not export its functions: a program that
+ * loads the library dynamically checks this before looking them up.
+ * Thread rule: any thread, any time.
+ */
+TACC_API uint32_t tacc_features(void);
 
 /**
  * The frame format version this library writes (`TACC_FORMAT_VERSION`).

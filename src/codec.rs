@@ -1,4 +1,11 @@
 //! `Codec`: the public API everything else (CLI, C ABI, bindings) wraps.
+//!
+//! The writing half is behind the `encode` feature, the reading half behind `decode`; a build
+//! with one of them leaves the other's code (and what only it shares) out.
+#![cfg_attr(
+    not(all(feature = "encode", feature = "decode")),
+    allow(dead_code, unused_imports)
+)]
 
 use std::sync::{Arc, OnceLock};
 
@@ -107,6 +114,7 @@ pub enum Content {
     Bytes(Vec<u8>),
 }
 
+#[cfg(feature = "decode")]
 /// Largest tacc payload a gzip member may inflate to: every ID as a 5-byte varint.
 const MAX_THRIFT_BYTES: usize = 8 + MAX_TOKENS * 5;
 
@@ -248,11 +256,13 @@ impl Codec {
 
     // ---- Text <-> token IDs -------------------------------------------------------------
 
+    #[cfg(feature = "encode")]
     /// Text to token IDs (special-token strings are ordinary text).
     pub fn tokenize(&self, text: &str) -> Vec<u32> {
         self.tokenizer().encode(text)
     }
 
+    #[cfg(feature = "decode")]
     /// Token IDs to text; an error if an ID is unknown or the bytes are not UTF-8.
     pub fn detokenize(&self, ids: &[u32]) -> Result<String> {
         self.try_tokenizer()?.decode(ids)
@@ -268,11 +278,13 @@ impl Codec {
         self.mapping()?.unmap_ids(mapped)
     }
 
+    #[cfg(feature = "encode")]
     /// tacc payload of mapped IDs (optionally gzip'd), byte-identical to tacc 0.1.0.
     pub fn encode_mapped_ids(&self, mapped: &[i32], gzip: bool) -> Result<Vec<u8>> {
         Ok(finish_tacc(thrift::encode(mapped), gzip))
     }
 
+    #[cfg(feature = "decode")]
     pub fn decode_mapped_ids(&self, payload: &[u8], gzip: bool) -> Result<Vec<i32>> {
         if gzip {
             thrift::decode(&gzip::decompress(payload, MAX_THRIFT_BYTES)?)
@@ -281,11 +293,13 @@ impl Codec {
         }
     }
 
+    #[cfg(feature = "encode")]
     /// tacc payload of token IDs (mapped, Thrift, optionally gzip), byte-identical to tacc 0.1.0.
     pub fn encode_token_ids(&self, ids: &[u32], gzip: bool) -> Result<Vec<u8>> {
         Ok(finish_tacc(self.thrift_of_ids(ids)?, gzip))
     }
 
+    #[cfg(feature = "encode")]
     /// Maps and writes in one pass: no intermediate vector of mapped IDs.
     fn thrift_of_ids(&self, ids: &[u32]) -> Result<Vec<u8>> {
         let mapping = self.mapping()?;
@@ -300,11 +314,13 @@ impl Codec {
         Ok(out)
     }
 
+    #[cfg(feature = "decode")]
     pub fn decode_token_ids(&self, payload: &[u8], gzip: bool) -> Result<Vec<u32>> {
         let mapped = self.decode_mapped_ids(payload, gzip)?;
         self.mapping()?.unmap_ids(&mapped)
     }
 
+    #[cfg(feature = "encode")]
     /// tacc payload of token IDs without the mapping: each ID written as an i32 (IDs above
     /// i32::MAX wrap to negative values, as in tacc 0.1.0).
     pub fn encode_raw_token_ids(&self, ids: &[u32], gzip: bool) -> Result<Vec<u8>> {
@@ -313,6 +329,7 @@ impl Codec {
         Ok(finish_tacc(out, gzip))
     }
 
+    #[cfg(feature = "decode")]
     /// Reads what [`Codec::encode_raw_token_ids`] wrote.
     pub fn decode_raw_token_ids(&self, payload: &[u8], gzip: bool) -> Result<Vec<u32>> {
         Ok(self
@@ -322,6 +339,7 @@ impl Codec {
             .collect())
     }
 
+    #[cfg(feature = "encode")]
     /// tacc payload of string tokens: each string must be exactly one token of the vocabulary.
     pub fn encode_tokens<S: AsRef<str>>(&self, tokens: &[S], gzip: bool) -> Result<Vec<u8>> {
         let ids: Result<Vec<u32>> = tokens
@@ -335,6 +353,7 @@ impl Codec {
         self.encode_token_ids(&ids?, gzip)
     }
 
+    #[cfg(feature = "decode")]
     /// The string of each token; a token that is only part of a UTF-8 character comes out
     /// with U+FFFD in place of its bytes, as in tacc (use `decode_token_ids` to stay exact).
     pub fn decode_tokens(&self, payload: &[u8], gzip: bool) -> Result<Vec<String>> {
@@ -347,6 +366,7 @@ impl Codec {
 
     // ---- LoPace 0.1.5's API -------------------------------------------------------------
 
+    #[cfg(feature = "encode")]
     /// LoPace's payload for `text` (its `compress(text, method)`), at zstd `level` 1-22.
     pub fn lopace_compress(&self, text: &str, method: LopaceMethod, level: i32) -> Result<Vec<u8>> {
         match method {
@@ -356,6 +376,7 @@ impl Codec {
         }
     }
 
+    #[cfg(feature = "decode")]
     /// Restores text from a LoPace payload (its `decompress(blob, method)`).
     pub fn lopace_decompress(&self, payload: &[u8], method: LopaceMethod) -> Result<String> {
         match method {
@@ -371,6 +392,7 @@ impl Codec {
 
     // ---- Frames ---------------------------------------------------------------------------
 
+    #[cfg(feature = "encode")]
     /// Compresses text into a self-describing frame.
     pub fn compress_text(&self, text: &str, opts: &Options) -> Result<Vec<u8>> {
         let mut ids = None;
@@ -382,6 +404,7 @@ impl Codec {
         )
     }
 
+    #[cfg(feature = "encode")]
     /// Compresses token IDs into a frame. IDs outside the tokenizer are fine for methods
     /// that do not need the vocabulary (stored, LoPace layouts).
     pub fn compress_token_ids(&self, ids: &[u32], opts: &Options) -> Result<Vec<u8>> {
@@ -400,6 +423,7 @@ impl Codec {
         )
     }
 
+    #[cfg(feature = "encode")]
     /// Compresses bytes: as text when they are UTF-8, else with a byte-level method
     /// (zstd, unless the caller named gzip or stored; token methods are refused).
     pub fn compress_bytes(&self, bytes: &[u8], opts: &Options) -> Result<Vec<u8>> {
@@ -428,6 +452,7 @@ impl Codec {
         )
     }
 
+    #[cfg(feature = "encode")]
     fn build_frame(
         &self,
         kind: ContentKind,
@@ -465,6 +490,7 @@ impl Codec {
         Ok(out)
     }
 
+    #[cfg(feature = "encode")]
     /// The v2 header of a frame this codec makes with `method`.
     pub(crate) fn header_for(
         &self,
@@ -504,6 +530,7 @@ impl Codec {
         })
     }
 
+    #[cfg(feature = "encode")]
     fn text_payload(
         &self,
         text: &str,
@@ -518,6 +545,7 @@ impl Codec {
         self.ids_payload(ids, method, opts)
     }
 
+    #[cfg(feature = "encode")]
     fn ids_payload(&self, ids: &[u32], method: Method, opts: &Options) -> Result<Vec<u8>> {
         match method {
             Method::Stored => Ok(ids.iter().flat_map(|id| id.to_le_bytes()).collect()),
@@ -535,12 +563,14 @@ impl Codec {
         }
     }
 
+    #[cfg(feature = "decode")]
     /// Decodes any frame. A frame that names a built-in tokenizer other than this codec's is
     /// decoded with that tokenizer; one made with a custom tokenizer or mapping must match this codec's.
     pub fn decompress(&self, frame: &[u8]) -> Result<Content> {
         decode_frame(frame, Some(self))
     }
 
+    #[cfg(feature = "decode")]
     /// Decodes a frame that holds text.
     pub fn decompress_text(&self, frame: &[u8]) -> Result<String> {
         match self.decompress(frame)? {
@@ -552,6 +582,7 @@ impl Codec {
         }
     }
 
+    #[cfg(feature = "decode")]
     /// Decodes a frame that holds token IDs.
     pub fn decompress_token_ids(&self, frame: &[u8]) -> Result<Vec<u32>> {
         match self.decompress(frame)? {
@@ -563,6 +594,7 @@ impl Codec {
         }
     }
 
+    #[cfg(feature = "encode")]
     /// How many bits the context model spends on each token of `ids`, coded as one message
     /// with this codec's priors: what the `model` method's payload is made of, token by token
     /// (their sum is its size before the coder's final bytes and the frame header).
@@ -572,6 +604,7 @@ impl Codec {
         Ok(costs.into_iter().map(|c| c as f64 / 256.0).collect())
     }
 
+    #[cfg(feature = "decode")]
     /// The codec that decodes a token-method frame: this one, or the built-in the frame names.
     pub(crate) fn codec_for(&self, h: &Header) -> Result<Codec> {
         let mut codec = match (h.tokenizer_id, h.tokenizer_fingerprint) {
@@ -628,6 +661,7 @@ impl Codec {
         }
     }
 
+    #[cfg(feature = "decode")]
     /// Token IDs of a method that needs the vocabulary (tacc's mapping or the model).
     fn decode_ids_payload(
         &self,
@@ -650,12 +684,14 @@ impl Codec {
     }
 }
 
+#[cfg(feature = "encode")]
 /// The content a frame's checksum covers.
 enum ContentRef<'a> {
     Bytes(&'a [u8]),
     Ids(&'a [u32]),
 }
 
+#[cfg(feature = "encode")]
 impl ContentRef<'_> {
     fn update_crc(&self, crc: &mut libdeflater::Crc) {
         match self {
@@ -665,6 +701,7 @@ impl ContentRef<'_> {
     }
 }
 
+#[cfg(feature = "encode")]
 /// tacc's gzip step: its exact zlib stream, so raw payloads match tacc's bytes.
 fn finish_tacc(thrift_bytes: Vec<u8>, gzip: bool) -> Vec<u8> {
     if gzip {
@@ -674,6 +711,7 @@ fn finish_tacc(thrift_bytes: Vec<u8>, gzip: bool) -> Vec<u8> {
     }
 }
 
+#[cfg(feature = "decode")]
 fn content_name(c: &Content) -> &'static str {
     match c {
         Content::Text(_) => "text",
@@ -682,6 +720,7 @@ fn content_name(c: &Content) -> &'static str {
     }
 }
 
+#[cfg(feature = "encode")]
 fn byte_payload(bytes: &[u8], method: Method, opts: &Options) -> Result<Vec<u8>> {
     match method {
         Method::Stored => Ok(bytes.to_vec()),
@@ -694,6 +733,7 @@ fn byte_payload(bytes: &[u8], method: Method, opts: &Options) -> Result<Vec<u8>>
     }
 }
 
+#[cfg(feature = "decode")]
 /// Bytes of a byte-level method. `limit`: v1's declared length (also the required one), or
 /// the global cap for v2, whose payloads know their own size.
 fn decode_byte_payload(payload: &[u8], method: Method, limit: usize) -> Result<Vec<u8>> {
@@ -719,11 +759,13 @@ fn decode_byte_payload(payload: &[u8], method: Method, limit: usize) -> Result<V
     })
 }
 
+#[cfg(feature = "decode")]
 /// Decodes any frame made with a built-in tokenizer, with no other information.
 pub fn decompress(frame: &[u8]) -> Result<Content> {
     decode_frame(frame, None)
 }
 
+#[cfg(feature = "decode")]
 /// The one frame decoder (v1 and v2). `codec` resolves custom tokenizers and mappings; without
 /// it only built-in ones are known. Byte-level frames never load a tokenizer, mapping or priors;
 /// token IDs from a model frame need no tokenizer tables, only its vocabulary size.
@@ -837,6 +879,7 @@ fn decode_frame(frame: &[u8], codec: Option<&Codec>) -> Result<Content> {
     Ok(content)
 }
 
+#[cfg(feature = "decode")]
 /// Token IDs from the methods that need no vocabulary.
 fn decode_plain_ids(payload: &[u8], method: Method) -> Result<Vec<u32>> {
     match method {
@@ -872,6 +915,7 @@ fn decode_plain_ids(payload: &[u8], method: Method) -> Result<Vec<u32>> {
 mod tests {
     use super::*;
 
+    #[cfg(feature = "encode")]
     /// Pay only for what is used: byte-level frames and model token IDs never load the tokenizer.
     #[test]
     fn byte_level_frames_never_load_the_tokenizer() {
@@ -919,6 +963,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "encode")]
     /// Custom priors are named by fingerprint in the header extension; built-in ones by ID.
     #[test]
     fn custom_priors_are_named_and_required() {

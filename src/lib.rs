@@ -1,13 +1,20 @@
 //! tacc: token-aware compression for LLM text and token streams.
 //!
+//! Cargo features: `encode` and `decode` (both default: an app that only receives builds with
+//! `decode` alone and leaves out the BPE encoder, its regexes and the compressors), `v1`
+//! (default: reads version 1 frames and streams and the first model coder), and one per
+//! vocabulary family (`cl100k`, `o200k`, `p50k`, `r50k`).
+//!
 //! One Rust core behind the CLI, the C ABI and the bindings. It reads and writes the payloads
 //! of tacc 0.1.0 (frequency-mapped token IDs in Thrift CompactProtocol, optionally gzip'd) and
 //! LoPace 0.1.5 (zstd, packed token IDs, hybrid) byte for byte, and adds a self-describing frame.
 //!
 //! ```
+//! # #[cfg(all(feature = "encode", feature = "decode", feature = "cl100k"))] {
 //! let codec = tacc::Codec::new("cl100k_base")?;
 //! let frame = codec.compress_text("Hello, world!", &tacc::Options::default())?;
 //! assert_eq!(codec.decompress_text(&frame)?, "Hello, world!");
+//! # }
 //! # Ok::<(), tacc::Error>(())
 //! ```
 
@@ -19,6 +26,7 @@ pub mod format;
 pub mod limits;
 pub mod mapping;
 pub mod model;
+#[cfg(feature = "encode")]
 pub mod stats;
 pub mod stream;
 pub mod tokenizer;
@@ -27,11 +35,17 @@ mod uniffi_api;
 
 uniffi::setup_scaffolding!("tacc");
 
-pub use codec::{decompress, Codec, Content, LopaceMethod, Options, DEFAULT_METHOD};
+#[cfg(feature = "decode")]
+pub use codec::decompress;
+pub use codec::{Codec, Content, LopaceMethod, Options, DEFAULT_METHOD};
 pub use error::{Error, Result};
 pub use format::Method;
 pub use mapping::Mapping;
-pub use stream::{StreamDecoder, StreamEncoder, StreamUpdate};
+#[cfg(feature = "decode")]
+pub use stream::StreamDecoder;
+#[cfg(feature = "encode")]
+pub use stream::StreamEncoder;
+pub use stream::StreamUpdate;
 pub use tokenizer::{Builtin, Tokenizer, BUILTIN_NAMES};
 
 /// The library version, from Cargo.toml.

@@ -179,6 +179,7 @@ impl Mapping {
             .collect())
     }
 
+    #[cfg(feature = "encode")]
     /// Serializes to the file format, zstd-compressed at level 19.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut raw = Vec::with_capacity(12 + self.forward.len() * 4);
@@ -301,6 +302,7 @@ mod tests {
         assert_eq!(zigzag(1), 2);
     }
 
+    #[cfg(feature = "encode")]
     #[test]
     fn from_counts_and_file_round_trip() {
         let m = Mapping::from_counts(&[5, 100, 0, 7]).unwrap();

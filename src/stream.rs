@@ -16,6 +16,7 @@
 //! ```
 //!
 //! ```
+//! # #[cfg(all(feature = "encode", feature = "decode", feature = "cl100k"))] {
 //! let codec = tacc::Codec::new("cl100k_base")?;
 //! let mut enc = codec.stream_encoder()?;
 //! let mut dec = tacc::StreamDecoder::new();
@@ -28,8 +29,16 @@
 //! text += &last.text;
 //! assert!(last.finished);
 //! assert_eq!(text, "Hello, world! 😀");
+//! # }
 //! # Ok::<(), tacc::Error>(())
 //! ```
+
+// A build with only one of `encode` / `decode` keeps the half it has; what the other half
+// shares (constants, imports) is unused there.
+#![cfg_attr(
+    not(all(feature = "encode", feature = "decode")),
+    allow(dead_code, unused_imports)
+)]
 
 use crate::codec::Codec;
 use crate::error::{Error, Result};
@@ -58,6 +67,7 @@ fn adapt(p1: &mut u32, bit: bool) {
     *p1 = (*p1).clamp(1, 4095);
 }
 
+#[cfg(feature = "encode")]
 /// Encodes one stream. One thread at a time; separate encoders in parallel.
 pub struct StreamEncoder {
     codec: Codec,
@@ -73,6 +83,7 @@ pub struct StreamEncoder {
     p_more: u32,
 }
 
+#[cfg(feature = "encode")]
 impl std::fmt::Debug for StreamEncoder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StreamEncoder")
@@ -85,11 +96,13 @@ impl std::fmt::Debug for StreamEncoder {
 }
 
 impl Codec {
+    #[cfg(feature = "encode")]
     /// A stream encoder over this codec's tokenizer and model priors.
     pub fn stream_encoder(&self) -> Result<StreamEncoder> {
         StreamEncoder::new(self)
     }
 
+    #[cfg(feature = "decode")]
     /// A stream decoder that resolves built-in tokenizers from the stream header, and this
     /// codec's custom tokenizer or priors when the header names them.
     pub fn stream_decoder(&self) -> StreamDecoder {
@@ -100,6 +113,7 @@ impl Codec {
     }
 }
 
+#[cfg(feature = "encode")]
 impl StreamEncoder {
     /// Same as [`Codec::stream_encoder`].
     pub fn new(codec: &Codec) -> Result<StreamEncoder> {
@@ -235,6 +249,7 @@ pub struct StreamUpdate {
     pub finished: bool,
 }
 
+#[cfg(feature = "decode")]
 /// Decodes one stream, chunk by chunk, in order. After an error every later call fails too.
 /// One thread at a time; separate decoders in parallel.
 pub struct StreamDecoder {
@@ -250,6 +265,7 @@ pub struct StreamDecoder {
     p_more: u32,
 }
 
+#[cfg(feature = "decode")]
 impl std::fmt::Debug for StreamDecoder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StreamDecoder")
@@ -261,12 +277,14 @@ impl std::fmt::Debug for StreamDecoder {
     }
 }
 
+#[cfg(feature = "decode")]
 impl Default for StreamDecoder {
     fn default() -> Self {
         StreamDecoder::new()
     }
 }
 
+#[cfg(feature = "decode")]
 impl StreamDecoder {
     /// A decoder for streams made with a built-in tokenizer (named by the stream header).
     pub fn new() -> StreamDecoder {
@@ -438,12 +456,14 @@ impl StreamDecoder {
     }
 }
 
+#[cfg(feature = "decode")]
 /// The model a stream is decoded with: the current one (v2 streams) or the old one (v1).
 enum StreamModel {
     Current(Box<TokenDecoder>),
     V1(Box<v1::coder::TokenDecoder>),
 }
 
+#[cfg(feature = "decode")]
 impl StreamModel {
     /// A lower bound on what one token of a chunk costs, in units of the cheapest binary
     /// decision (log2(4096/4095) bits): it caps the tokens a chunk's bytes can hold, which keeps
@@ -459,6 +479,7 @@ impl StreamModel {
     }
 }
 
+#[cfg(feature = "decode")]
 /// What the chunk framing reads through a model's chunk reader (both models' readers have the
 /// same calls).
 trait ChunkRead {
@@ -468,6 +489,7 @@ trait ChunkRead {
     fn ends_exactly(&self) -> bool;
 }
 
+#[cfg(feature = "decode")]
 macro_rules! chunk_read {
     ($t:ty) => {
         impl ChunkRead for $t {
@@ -486,9 +508,12 @@ macro_rules! chunk_read {
         }
     };
 }
+#[cfg(feature = "decode")]
 chunk_read!(crate::model::ChunkReader<'_>);
+#[cfg(feature = "decode")]
 chunk_read!(v1::coder::ChunkReader<'_>);
 
+#[cfg(feature = "decode")]
 /// The per-chunk framing: seq, tokens with their "more" flags, end flag, CRC.
 struct ChunkFields<'a> {
     expected_seq: u64,
@@ -498,6 +523,7 @@ struct ChunkFields<'a> {
     p_more: &'a mut u32,
 }
 
+#[cfg(feature = "decode")]
 impl ChunkFields<'_> {
     /// The chunk's token IDs and, on the last chunk, the stored CRC.
     fn read(&mut self, mut r: impl ChunkRead) -> Result<(Vec<u32>, Option<u32>)> {
@@ -542,5 +568,5 @@ impl ChunkFields<'_> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "encode"))]
 mod tests;

@@ -19,9 +19,13 @@ configs=(
 printf '%-48s %12s %10s %10s\n' "build" "stripped" ".text" ".rodata"
 for c in "${configs[@]}"; do
   IFS='|' read -r name profile features <<<"$c"
+  # -p tacc: the workspace's other members (the CLI) would unify the default features back in.
   # shellcheck disable=SC2086
-  cargo rustc --quiet --locked --lib --profile "$profile" --crate-type cdylib $features >&2
+  cargo rustc --quiet --locked -p tacc --lib --profile "$profile" --crate-type cdylib $features >&2
   lib="$out/libtacc-$(echo "$name" | tr -c 'a-z0-9' '-').so"
+  # The unstripped build too, for `nm --size-sort -S` (set CARGO_PROFILE_MOBILE_STRIP=false to
+  # keep the mobile profile's symbols; the stripped copy is the same size either way).
+  cp "target/$profile/libtacc.so" "$lib.unstripped"
   strip -o "$lib" "target/$profile/libtacc.so"
   size -A "$lib" | awk -v name="$name" -v bytes="$(stat -c %s "$lib")" '
     $1 == ".text" { text = $2 } $1 == ".rodata" { ro = $2 }

@@ -2,7 +2,9 @@
 
 use std::cell::RefCell;
 
-use libdeflater::{CompressionLvl, Compressor, Decompressor};
+use libdeflater::Decompressor;
+#[cfg(feature = "encode")]
+use libdeflater::{CompressionLvl, Compressor};
 
 use crate::error::{Error, Result};
 use crate::limits::MAX_DECODED_BYTES;
@@ -14,10 +16,12 @@ const MAX_EXPANSION: usize = 1032;
 
 thread_local! {
     // A libdeflate compressor is hundreds of KB: build one per thread and level, not per call.
+    #[cfg(feature = "encode")]
     static COMPRESSOR: RefCell<Option<(i32, Compressor)>> = const { RefCell::new(None) };
     static DECOMPRESSOR: RefCell<Option<Decompressor>> = const { RefCell::new(None) };
 }
 
+#[cfg(feature = "encode")]
 /// gzip at `level` 1-12 (libdeflate's scale).
 pub fn compress(data: &[u8], level: i32) -> Result<Vec<u8>> {
     let lvl = CompressionLvl::new(level)
@@ -37,6 +41,7 @@ pub fn compress(data: &[u8], level: i32) -> Result<Vec<u8>> {
     })
 }
 
+#[cfg(feature = "encode")]
 /// gzip exactly as tacc 0.1.0 writes it (flate2 over zlib-rs at the default level 6), so raw
 /// tacc payloads match the original byte for byte. Frames use libdeflate ([`compress`]) instead.
 pub fn compress_tacc_compatible(data: &[u8]) -> Vec<u8> {
@@ -98,8 +103,10 @@ fn streamed(data: &[u8], cap: usize) -> Result<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
+    #[allow(unused_imports)]
     use super::*;
 
+    #[cfg(feature = "encode")]
     #[test]
     fn round_trip_and_errors() {
         let data = b"hello hello hello hello".repeat(50);

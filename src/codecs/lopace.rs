@@ -10,6 +10,7 @@
 use crate::error::{Error, Result};
 use crate::limits::MAX_TOKENS;
 
+#[cfg(feature = "encode")]
 /// Packs token IDs in LoPace's TOKEN layout.
 pub fn pack_ids(ids: &[u32]) -> Vec<u8> {
     let wide = ids.iter().any(|&id| id > u16::MAX as u32);
@@ -69,8 +70,10 @@ pub fn unpack_ids(bytes: &[u8]) -> Result<Vec<u32>> {
 
 #[cfg(test)]
 mod tests {
+    #[allow(unused_imports)]
     use super::*;
 
+    #[cfg(feature = "encode")]
     #[test]
     fn layouts() {
         assert_eq!(pack_ids(&[]), vec![0]);

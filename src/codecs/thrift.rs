@@ -6,7 +6,9 @@
 //! crate, and tests and benchmarks hold the two to the same bytes.
 
 use crate::error::{Error, Result};
-use crate::mapping::{unzigzag, zigzag};
+use crate::mapping::unzigzag;
+#[cfg(feature = "encode")]
+use crate::mapping::zigzag;
 
 const FORMAT: &str = "tacc (Thrift)";
 const FIELD_1_LIST: u8 = 0x19;
@@ -17,6 +19,7 @@ pub fn encoded_len_bound(n: usize) -> usize {
     1 + 6 + n * 5 + 1
 }
 
+#[cfg(feature = "encode")]
 #[inline]
 fn put_varint(out: &mut Vec<u8>, mut v: u32) {
     while v >= 0x80 {
@@ -26,6 +29,7 @@ fn put_varint(out: &mut Vec<u8>, mut v: u32) {
     out.push(v as u8);
 }
 
+#[cfg(feature = "encode")]
 /// Appends the payload for `values` to `out`.
 pub fn encode_into<I: ExactSizeIterator<Item = i32>>(values: I, out: &mut Vec<u8>) {
     let n = values.len();
@@ -43,6 +47,7 @@ pub fn encode_into<I: ExactSizeIterator<Item = i32>>(values: I, out: &mut Vec<u8
     out.push(0);
 }
 
+#[cfg(feature = "encode")]
 pub fn encode(values: &[i32]) -> Vec<u8> {
     let mut out = Vec::new();
     encode_into(values.iter().copied(), &mut out);
@@ -356,6 +361,7 @@ pub fn reference_decode(bytes: &[u8]) -> Result<Vec<i32>> {
 mod tests {
     use super::*;
 
+    #[cfg(feature = "encode")]
     #[test]
     fn matches_tacc_bytes() {
         // tacc 0.1.0: Codec("cl100k_base").encode_mapped_ids([0, 1, -1]).
@@ -363,6 +369,7 @@ mod tests {
         assert_eq!(encode(&[]), vec![25, 5, 0]);
     }
 
+    #[cfg(feature = "encode")]
     #[test]
     fn fast_equals_reference() {
         for n in [0usize, 1, 14, 15, 16, 127, 128, 300, 20000] {
@@ -408,6 +415,7 @@ mod tests {
         assert!(decode(&deep).is_err(), "nesting");
     }
 
+    #[cfg(feature = "encode")]
     #[test]
     fn rejects_truncated_and_lying_payloads() {
         assert!(decode(&[25, 0x45, 0]).is_err());

@@ -17,6 +17,7 @@ const ZSTD_MAX_EXPANSION: u64 = 1 << 10;
 thread_local! {
     static DECOMPRESSOR: RefCell<Option<zstd::bulk::Decompressor<'static>>> = const { RefCell::new(None) };
     // zstd contexts at high levels hold megabytes: reuse one per thread and level.
+    #[cfg(feature = "encode")]
     static COMPRESSOR: RefCell<Option<(i32, zstd::bulk::Compressor<'static>)>> = const { RefCell::new(None) };
 }
 
@@ -30,6 +31,7 @@ pub fn check_level(level: i32) -> Result<()> {
     }
 }
 
+#[cfg(feature = "encode")]
 /// One zstd frame with the content size in its header (as python-zstandard writes it).
 pub fn compress(data: &[u8], level: i32) -> Result<Vec<u8>> {
     check_level(level)?;
@@ -102,8 +104,10 @@ pub fn decompress(data: &[u8], limit: usize) -> Result<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
+    #[allow(unused_imports)]
     use super::*;
 
+    #[cfg(feature = "encode")]
     #[test]
     fn round_trip_and_errors() {
         let data = b"token token token".repeat(100);

@@ -1,4 +1,10 @@
 //! The exported functions. Each body is one [`call`]/[`value`] over the public Rust API.
+// A build without `encode` or `decode` leaves that direction's functions out; what they share
+// may then be unused.
+#![cfg_attr(
+    not(all(feature = "encode", feature = "decode")),
+    allow(dead_code, unused_imports)
+)]
 
 use std::ffi::{c_char, CStr, CString};
 
@@ -33,6 +39,15 @@ pub extern "C" fn tacc_version_string() -> *const c_char {
             };
         V.as_ptr()
     })
+}
+
+/// What this build of the library has: `TACC_FEATURE_*` bits (encode, decode, v1, vocabulary
+/// families). A library built without a direction does not export its functions: a program that
+/// loads the library dynamically checks this before looking them up.
+/// Thread rule: any thread, any time.
+#[no_mangle]
+pub extern "C" fn tacc_features() -> u32 {
+    super::features()
 }
 
 /// The frame format version this library writes (`TACC_FORMAT_VERSION`).
@@ -307,6 +322,7 @@ unsafe fn codec_ref<'a>(codec: *const tacc_codec) -> FfiResult<&'a Codec> {
 
 // ---- Tokens -----------------------------------------------------------------------------------
 
+#[cfg(feature = "encode")]
 /// Text (UTF-8, `len` bytes, not NUL-terminated) to token IDs, as the tokenizer sees it.
 /// `*out` receives an array to release with `tacc_ids_free`. Thread rule: codec shareable.
 #[no_mangle]
@@ -326,6 +342,7 @@ pub unsafe extern "C" fn tacc_tokenize(
     })
 }
 
+#[cfg(feature = "decode")]
 /// Token IDs to text. `*out` receives UTF-8 bytes to release with `tacc_buf_free`.
 /// TACC_ERR_UNKNOWN_TOKEN or TACC_ERR_INVALID_UTF8 when the IDs do not make text.
 /// Thread rule: codec shareable.
@@ -348,6 +365,7 @@ pub unsafe extern "C" fn tacc_detokenize(
 
 // ---- Encode -----------------------------------------------------------------------------------
 
+#[cfg(feature = "encode")]
 /// Compresses text (UTF-8, `len` bytes, not NUL-terminated) with `opts` (NULL: defaults).
 /// Frame layout: any method or TACC_METHOD_AUTO. Raw layout: tacc, tacc-gzip, zstd,
 /// lopace-token, lopace-hybrid, byte-identical to tacc 0.1.0 / LoPace 0.1.5.
@@ -379,6 +397,7 @@ pub unsafe extern "C" fn tacc_encode_text(
     })
 }
 
+#[cfg(feature = "encode")]
 /// Compresses token IDs with `opts` (NULL: defaults). Frame layout: stored, lopace-token,
 /// lopace-hybrid, tacc, tacc-gzip or auto (IDs outside the vocabulary are fine for all but tacc
 /// and tacc-gzip). Raw layout: tacc or tacc-gzip (tacc 0.1.0's `encode_token_ids`).
@@ -412,6 +431,7 @@ pub unsafe extern "C" fn tacc_encode_token_ids(
     })
 }
 
+#[cfg(feature = "encode")]
 /// Compresses arbitrary bytes into a frame: as text when they are UTF-8, else with zstd, gzip or
 /// stored (token methods are refused for non-UTF-8). Frame layout only.
 /// `*out` receives the frame, to release with `tacc_buf_free`. Thread rule: codec shareable.
@@ -439,6 +459,7 @@ pub unsafe extern "C" fn tacc_encode_bytes(
 
 // ---- Decode -----------------------------------------------------------------------------------
 
+#[cfg(feature = "decode")]
 /// The Rust API's frame decoder: with this codec, or (codec NULL) built-in tokenizers only.
 fn decode_frame(codec: Option<&Codec>, frame: &[u8]) -> FfiResult<Content> {
     Ok(match codec {
@@ -447,6 +468,7 @@ fn decode_frame(codec: Option<&Codec>, frame: &[u8]) -> FfiResult<Content> {
     })
 }
 
+#[cfg(feature = "decode")]
 fn wrong_content(content: &Content, wanted: &str) -> Failure {
     let held = match content {
         Content::Text(_) => "text",
@@ -456,6 +478,7 @@ fn wrong_content(content: &Content, wanted: &str) -> Failure {
     invalid(format!("the frame holds {held}, not {wanted}"))
 }
 
+#[cfg(feature = "decode")]
 /// Restores text. Frame layout (`opts` NULL or layout FRAME): `codec` may be NULL for frames made
 /// with a built-in tokenizer. Raw layout: `codec` and `opts->method` must be the ones that made it.
 /// `*out` receives UTF-8 bytes (not NUL-terminated), to release with `tacc_buf_free`.
@@ -492,6 +515,7 @@ pub unsafe extern "C" fn tacc_decode_text(
     })
 }
 
+#[cfg(feature = "decode")]
 /// Restores token IDs. Frame layout: `codec` may be NULL for frames made with a built-in
 /// tokenizer. Raw layout: tacc or tacc-gzip, with the codec that made it.
 /// `*out` receives the IDs, to release with `tacc_ids_free`. Thread rule: codec shareable.
@@ -529,6 +553,7 @@ pub unsafe extern "C" fn tacc_decode_token_ids(
     })
 }
 
+#[cfg(feature = "decode")]
 /// Restores the bytes of a frame holding text or bytes (what `tacc_encode_bytes` made).
 /// `codec` may be NULL for built-in tokenizers. `*out` is released with `tacc_buf_free`.
 /// Thread rule: codec shareable.

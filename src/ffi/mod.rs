@@ -16,9 +16,13 @@
 
 pub mod api;
 mod boundary;
+// The functions of a direction a build leaves out (cargo features `encode`, `decode`) are not
+// exported at all; include/tacc.h declares every function, and `tacc_features()` tells a
+// program at run time what the library it loaded has (docs/ABI.md, "Build features").
+#[cfg(feature = "encode")]
 pub mod stats;
 pub mod stream;
-#[cfg(test)]
+#[cfg(all(test, feature = "encode", feature = "decode"))]
 mod tests;
 
 use crate::error::Error;
@@ -41,6 +45,50 @@ pub const TACC_FORMAT_VERSION: u32 = 2;
 pub const TACC_METHOD_AUTO: u32 = 255;
 /// `tacc_options.flags` bit: do not store a CRC-32 of the content in the frame.
 pub const TACC_FLAG_NO_CHECKSUM: u32 = 1;
+
+/// `tacc_features()` bit: the library writes (`tacc_encode_*`, `tacc_tokenize`, `tacc_stats_*`,
+/// `tacc_stream_encoder_*` are exported).
+pub const TACC_FEATURE_ENCODE: u32 = 1 << 0;
+/// `tacc_features()` bit: the library reads (`tacc_decode_*`, `tacc_detokenize`,
+/// `tacc_stream_decoder_*` are exported).
+pub const TACC_FEATURE_DECODE: u32 = 1 << 1;
+/// `tacc_features()` bit: version 1 frames and streams (and the `model-v1` method) are read.
+pub const TACC_FEATURE_V1: u32 = 1 << 2;
+/// `tacc_features()` bit: the cl100k_base vocabulary family is built in.
+pub const TACC_FEATURE_CL100K: u32 = 1 << 8;
+/// `tacc_features()` bit: the o200k_base / o200k_harmony family is built in.
+pub const TACC_FEATURE_O200K: u32 = 1 << 9;
+/// `tacc_features()` bit: the p50k_base / p50k_edit family is built in.
+pub const TACC_FEATURE_P50K: u32 = 1 << 10;
+/// `tacc_features()` bit: the r50k_base / gpt2 family is built in.
+pub const TACC_FEATURE_R50K: u32 = 1 << 11;
+
+/// The `TACC_FEATURE_*` bits of this build (cargo features).
+pub(crate) const fn features() -> u32 {
+    let mut f = 0;
+    if cfg!(feature = "encode") {
+        f |= TACC_FEATURE_ENCODE;
+    }
+    if cfg!(feature = "decode") {
+        f |= TACC_FEATURE_DECODE;
+    }
+    if cfg!(feature = "v1") {
+        f |= TACC_FEATURE_V1;
+    }
+    if cfg!(feature = "cl100k") {
+        f |= TACC_FEATURE_CL100K;
+    }
+    if cfg!(feature = "o200k") {
+        f |= TACC_FEATURE_O200K;
+    }
+    if cfg!(feature = "p50k") {
+        f |= TACC_FEATURE_P50K;
+    }
+    if cfg!(feature = "r50k") {
+        f |= TACC_FEATURE_R50K;
+    }
+    f
+}
 
 const fn parse_u32(s: &str) -> u32 {
     let b = s.as_bytes();
@@ -298,4 +346,26 @@ pub struct tacc_frame_info {
 pub struct tacc_codec {
     pub(crate) codec: crate::Codec,
     pub(crate) name: std::ffi::CString,
+}
+
+#[cfg(test)]
+mod feature_tests {
+    #[test]
+    fn tacc_features_reports_this_build() {
+        let f = super::api::tacc_features();
+        assert_eq!(
+            f & super::TACC_FEATURE_ENCODE != 0,
+            cfg!(feature = "encode")
+        );
+        assert_eq!(
+            f & super::TACC_FEATURE_DECODE != 0,
+            cfg!(feature = "decode")
+        );
+        assert_eq!(f & super::TACC_FEATURE_V1 != 0, cfg!(feature = "v1"));
+        assert_eq!(
+            f & super::TACC_FEATURE_CL100K != 0,
+            cfg!(feature = "cl100k")
+        );
+        assert_eq!(f & super::TACC_FEATURE_O200K != 0, cfg!(feature = "o200k"));
+    }
 }

@@ -1,12 +1,21 @@
 //! The stream calls (`tacc_stream_*`): thin wrappers over [`crate::stream`]. Chunks come back
 //! as library-allocated `tacc_buf`s (released with `tacc_buf_free`), like every other call.
 
+#![cfg_attr(
+    not(all(feature = "encode", feature = "decode")),
+    allow(dead_code, unused_imports)
+)]
+
 use std::ffi::c_char;
 
 use super::boundary::{self, call, invalid, null_arg, out, slice, text, value, FfiResult};
 use super::{tacc_buf, tacc_codec, tacc_ids, tacc_status};
-use crate::stream::{StreamDecoder, StreamEncoder};
+#[cfg(feature = "decode")]
+use crate::stream::StreamDecoder;
+#[cfg(feature = "encode")]
+use crate::stream::StreamEncoder;
 
+#[cfg(feature = "encode")]
 /// A stream encoder: token IDs or text in, chunks out (see docs/STREAM.md).
 ///
 /// Thread rule: one thread at a time; separate encoders in parallel. It holds its own copy of
@@ -15,12 +24,14 @@ pub struct tacc_stream_encoder {
     inner: Option<StreamEncoder>,
 }
 
+#[cfg(feature = "decode")]
 /// A stream decoder: chunks in, in order, token IDs and text out. After an error every later
 /// push fails too. Thread rule: one thread at a time; separate decoders in parallel.
 pub struct tacc_stream_decoder {
     inner: StreamDecoder,
 }
 
+#[cfg(feature = "encode")]
 unsafe fn encoder<'a>(enc: *mut tacc_stream_encoder) -> FfiResult<&'a mut StreamEncoder> {
     // SAFETY: per the contract, a non-NULL enc came from tacc_stream_encoder_new, is not yet
     // freed, and only one thread uses it at a time.
@@ -31,6 +42,7 @@ unsafe fn encoder<'a>(enc: *mut tacc_stream_encoder) -> FfiResult<&'a mut Stream
         .ok_or_else(|| invalid("the stream encoder has already finished"))
 }
 
+#[cfg(feature = "encode")]
 /// Creates a stream encoder over `codec`'s tokenizer and model priors. On success `*out_enc`
 /// receives an encoder to release with `tacc_stream_encoder_free`; on failure it is not written.
 /// Thread rule: codec shareable.
@@ -50,6 +62,7 @@ pub unsafe extern "C" fn tacc_stream_encoder_new(
     })
 }
 
+#[cfg(feature = "encode")]
 /// Adds `n_ids` token IDs to the current chunk. TACC_ERR_UNKNOWN_TOKEN (nothing added) when an
 /// ID is not in the tokenizer. Thread rule: one thread at a time per encoder.
 #[no_mangle]
@@ -67,6 +80,7 @@ pub unsafe extern "C" fn tacc_stream_encoder_push(
     })
 }
 
+#[cfg(feature = "encode")]
 /// Tokenizes UTF-8 text (`len` bytes, not NUL-terminated) and adds its tokens to the current
 /// chunk. Thread rule: one thread at a time per encoder.
 #[no_mangle]
@@ -84,6 +98,7 @@ pub unsafe extern "C" fn tacc_stream_encoder_push_text(
     })
 }
 
+#[cfg(feature = "encode")]
 /// Ends the current chunk: `*out_buf` receives it (the first one carries the stream header), to
 /// send as one message and release with `tacc_buf_free`. Thread rule: one thread at a time.
 #[no_mangle]
@@ -100,6 +115,7 @@ pub unsafe extern "C" fn tacc_stream_encoder_flush(
     })
 }
 
+#[cfg(feature = "encode")]
 /// Ends the stream: `*out_buf` receives the last chunk (pending tokens, end marker, CRC-32),
 /// to release with `tacc_buf_free`. Later calls on the encoder fail with
 /// TACC_ERR_INVALID_ARGUMENT; it must still be freed. Thread rule: one thread at a time.
@@ -123,6 +139,7 @@ pub unsafe extern "C" fn tacc_stream_encoder_finish(
     })
 }
 
+#[cfg(feature = "encode")]
 /// Releases an encoder (finished or not). NULL does nothing. Call it once.
 #[no_mangle]
 pub unsafe extern "C" fn tacc_stream_encoder_free(enc: *mut tacc_stream_encoder) {
@@ -134,6 +151,7 @@ pub unsafe extern "C" fn tacc_stream_encoder_free(enc: *mut tacc_stream_encoder)
     })
 }
 
+#[cfg(feature = "decode")]
 /// Creates a stream decoder. `codec` may be NULL for streams made with a built-in tokenizer
 /// (the stream header names it); a stream made with a custom tokenizer or priors needs the
 /// codec that has them. `*out_dec` receives a decoder to release with `tacc_stream_decoder_free`.
@@ -157,6 +175,7 @@ pub unsafe extern "C" fn tacc_stream_decoder_new(
     })
 }
 
+#[cfg(feature = "decode")]
 /// Decodes the next chunk (`len` bytes). On success `*out_ids` receives its token IDs (release
 /// with `tacc_ids_free`), `*out_text` the newly complete UTF-8 text (release with
 /// `tacc_buf_free`; bytes of a character split across chunks are held back until it completes)
@@ -190,6 +209,7 @@ pub unsafe extern "C" fn tacc_stream_decoder_push(
     })
 }
 
+#[cfg(feature = "decode")]
 /// Whether the decoder has seen the end of its stream (false after a truncated stream).
 /// NULL gives false. Thread rule: one thread at a time per decoder.
 #[no_mangle]
@@ -200,6 +220,7 @@ pub unsafe extern "C" fn tacc_stream_decoder_finished(dec: *const tacc_stream_de
     })
 }
 
+#[cfg(feature = "decode")]
 /// Releases a decoder. NULL does nothing. Call it once.
 #[no_mangle]
 pub unsafe extern "C" fn tacc_stream_decoder_free(dec: *mut tacc_stream_decoder) {
@@ -211,7 +232,7 @@ pub unsafe extern "C" fn tacc_stream_decoder_free(dec: *mut tacc_stream_decoder)
     })
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "encode", feature = "decode"))]
 mod tests {
     use super::super::api::{tacc_buf_free, tacc_codec_free, tacc_codec_new, tacc_ids_free};
     use super::*;

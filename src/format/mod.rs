@@ -13,10 +13,17 @@
 //! payload                 the method's bytes (no length: every payload knows where it ends)
 //! [crc32]    4            CRC-32 (gzip's) of the header bytes followed by the content
 //! ```
+// An encode-only build never parses frames or stream headers.
+#![cfg_attr(not(feature = "decode"), allow(dead_code))]
 
+#[cfg(feature = "v1")]
 pub mod v1;
-/// `v1.rs`'s stand-in for builds without the `v1` feature, compiled here so it stays in step.
-#[cfg(test)]
+/// Without the `v1` feature: the same entry points, each refusing v1 frames with one clear error.
+#[cfg(not(feature = "v1"))]
+#[path = "v1_off.rs"]
+pub mod v1;
+/// `v1.rs`'s stand-in, also compiled by the tests of builds with `v1`, so it stays in step.
+#[cfg(all(test, feature = "v1"))]
 #[path = "v1_off.rs"]
 #[allow(dead_code, unused_imports)]
 mod v1_off;

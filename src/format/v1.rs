@@ -163,11 +163,13 @@ pub(crate) fn custom_priors(_p: &Arc<crate::model::Priors>) -> Result<Arc<coder:
     ))
 }
 
+#[cfg(feature = "encode")]
 /// Codes `ids` with the old model (`model-v1` payload: mode byte, count, coder bytes).
 pub(crate) fn encode(ids: &[u32], vocab_size: u32, priors: Option<Arc<Priors>>) -> Result<Vec<u8>> {
     payload::encode(ids, vocab_size, priors)
 }
 
+#[cfg(feature = "decode")]
 /// Decodes a `model-v1` payload.
 pub(crate) fn decode(
     payload: &[u8],

@@ -73,6 +73,7 @@ pub(crate) fn write(h: &Header, out: &mut Vec<u8>) -> Result<()> {
     write_common(h, h.method as u8, out)
 }
 
+#[cfg(feature = "encode")]
 /// Writes a v2 stream header: a frame header with method 8, token IDs, checksum on.
 pub(crate) fn write_stream(h: &Header, out: &mut Vec<u8>) -> Result<()> {
     write_common(h, STREAM_METHOD, out)
@@ -396,6 +397,7 @@ mod tests {
         assert!(parse(&[0x89, 0x80]).is_err());
     }
 
+    #[cfg(feature = "encode")]
     #[test]
     fn stream_headers() {
         let mut h = header(Method::Model, 1, Some(1));

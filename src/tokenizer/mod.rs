@@ -10,17 +10,25 @@
 
 use std::sync::{Arc, OnceLock};
 
+#[cfg(feature = "encode")]
 use base64::Engine as _;
+#[cfg(feature = "encode")]
 use rustc_hash::FxHashMap;
+#[cfg(feature = "encode")]
 use tiktoken_rs::CoreBPE;
 
 use crate::error::{Error, Result};
 
+// The encoder (pretokenizer regexes, byte-pair merges, rank tables): left out of decode-only builds.
+#[cfg(feature = "encode")]
 mod encode;
 pub mod vocab;
 
+#[cfg(feature = "encode")]
 use encode::Pattern;
-use vocab::{Blob, RankTable, TokenTable};
+#[cfg(feature = "encode")]
+use vocab::RankTable;
+use vocab::{Blob, TokenTable};
 
 /// The names accepted by [`Tokenizer::builtin`], in tacc 0.1.0's order.
 pub const BUILTIN_NAMES: [&str; 7] = [
@@ -173,6 +181,7 @@ impl Builtin {
     }
 
     /// The special token whose string is exactly `s`.
+    #[cfg(feature = "encode")]
     fn special_of(self, s: &str) -> Option<u32> {
         if let Some((id, _)) = self.specials().iter().find(|(_, t)| *t == s) {
             return Some(*id);
@@ -229,6 +238,7 @@ macro_rules! embedded {
 }
 
 impl Family {
+    #[cfg(feature = "encode")]
     fn pattern(self) -> Pattern {
         match self {
             Family::Cl100k => Pattern::Cl100k,
@@ -246,6 +256,7 @@ impl Family {
         }
     }
 
+    #[cfg(feature = "encode")]
     fn ranks_file(self) -> Option<&'static [u8]> {
         match self {
             Family::Cl100k => embedded!("cl100k", "cl100k_base.ranks"),
@@ -269,6 +280,7 @@ impl Family {
     }
 
     /// The rank table, checked and kept on first use.
+    #[cfg(feature = "encode")]
     fn ranks(self) -> Result<&'static RankTable> {
         static CACHE: [OnceLock<std::result::Result<RankTable, String>>; 4] =
             [const { OnceLock::new() }; 4];
@@ -297,6 +309,7 @@ fn blob(file: &'static [u8]) -> std::result::Result<Blob, String> {
 }
 
 /// Pre-tokenization regexes for custom rank files.
+#[cfg(feature = "encode")]
 pub mod patterns {
     /// cl100k_base's split pattern; Llama 3 uses the same one.
     pub const CL100K: &str = "'(?i:[sdmt]|ll|ve|re)|[^\\r\\n\\p{L}\\p{N}]?+\\p{L}++|\\p{N}{1,3}+| ?[^\\s\\p{L}\\p{N}]++[\\r\\n]*+|\\s++$|\\s*[\\r\\n]|\\s+(?!\\S)|\\s";
@@ -325,11 +338,14 @@ enum Inner {
     Builtin(Builtin),
     /// A custom rank file with one of the built-in patterns (Llama 3 uses cl100k's): our tables,
     /// made from it at load, and our encoder (faster, and no regex backtracking limit to hit).
+    #[cfg(feature = "encode")]
     Own(Box<OwnTables>),
-    /// A custom rank file with another pattern, through tiktoken-rs.
+    /// A custom rank file with another pattern, through tiktoken-rs (builds with `encode`).
+    #[cfg(feature = "encode")]
     Custom(Box<CoreBPE>),
 }
 
+#[cfg(feature = "encode")]
 struct OwnTables {
     tokens: TokenTable,
     ranks: RankTable,
@@ -338,6 +354,7 @@ struct OwnTables {
     specials: Vec<(u32, String)>,
 }
 
+#[cfg(feature = "encode")]
 impl OwnTables {
     fn new(rank_file: &[u8], pattern: Pattern, specials: &[(String, u32)]) -> Result<OwnTables> {
         let built = vocab::build(rank_file)?;
@@ -400,9 +417,10 @@ impl Tokenizer {
             .clone())
     }
 
-    /// Loads a `.tiktoken` rank file (lines of `base64-token rank`, as shipped for Llama 3 and Qwen).
+    /// Loads a `.tiktoken` rank file (with the `encode` feature: custom tokenizers use tiktoken-rs) (lines of `base64-token rank`, as shipped for Llama 3 and Qwen).
     /// `pattern` is a preset name (see [`patterns::resolve`]) or a regex; `specials` are extra
     /// special tokens (string, ID), which decode but are never produced from text.
+    #[cfg(feature = "encode")]
     pub fn from_tiktoken_bytes(
         name: &str,
         rank_file: &[u8],
@@ -496,6 +514,7 @@ impl Tokenizer {
     }
 
     /// Reads a rank file from disk; see [`Tokenizer::from_tiktoken_bytes`].
+    #[cfg(feature = "encode")]
     pub fn from_tiktoken_file(path: &std::path::Path, pattern: &str) -> Result<Tokenizer> {
         let bytes =
             std::fs::read(path).map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
@@ -513,6 +532,7 @@ impl Tokenizer {
     pub fn builtin_id(&self) -> Option<Builtin> {
         match self.inner {
             Inner::Builtin(b) => Some(b),
+            #[cfg(feature = "encode")]
             Inner::Own(_) | Inner::Custom(_) => None,
         }
     }
@@ -528,6 +548,7 @@ impl Tokenizer {
     }
 
     /// Text to token IDs. Special-token strings are encoded as ordinary text.
+    #[cfg(feature = "encode")]
     pub fn encode(&self, text: &str) -> Vec<u32> {
         match &self.inner {
             Inner::Builtin(b) => {
@@ -567,6 +588,7 @@ impl Tokenizer {
                 }
                 Ok(out)
             }
+            #[cfg(feature = "encode")]
             Inner::Own(t) => {
                 let mut out = Vec::with_capacity(ids.len() * 4);
                 for &id in ids {
@@ -577,6 +599,7 @@ impl Tokenizer {
                 }
                 Ok(out)
             }
+            #[cfg(feature = "encode")]
             Inner::Custom(bpe) => bpe.decode_bytes(ids).map_err(|e| unknown(e.token)),
         }
     }
@@ -588,6 +611,7 @@ impl Tokenizer {
 
     /// The single token whose bytes are exactly `piece`, if any (tacc's `encode_tokens`):
     /// a special token's string names it; other text must encode to exactly one token.
+    #[cfg(feature = "encode")]
     pub fn token_of(&self, piece: &str) -> Option<u32> {
         let ids = match &self.inner {
             Inner::Builtin(b) => {
@@ -624,6 +648,7 @@ impl Tokenizer {
 }
 
 /// Whether `text` holds a special token string of `b` (rare; only for [`Tokenizer::token_of`]).
+#[cfg(feature = "encode")]
 fn contains_special(b: Builtin, text: &str) -> bool {
     text.match_indices("<|").any(|(at, _)| {
         text[at..]
@@ -647,7 +672,7 @@ pub(crate) fn fnv1a64_update(mut h: u64, bytes: &[u8]) -> u64 {
     h
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "encode"))]
 mod tests {
     use super::*;
 
@@ -699,7 +724,7 @@ mod tests {
 
 /// First-use costs per family, in this process (each step runs once):
 /// `cargo test --release --lib -- --ignored first_use_costs --nocapture`.
-#[cfg(test)]
+#[cfg(all(test, feature = "encode"))]
 mod costs {
     use super::*;
 

@@ -40,9 +40,12 @@ use crate::error::{Error, Result};
 pub(crate) const MAGIC: &[u8; 8] = b"TACCVOC1";
 pub(crate) const HEADER: usize = 32;
 const KIND_TOKENS: u32 = 1;
+#[cfg(feature = "encode")]
 const KIND_RANKS: u32 = 2;
+#[cfg(feature = "encode")]
 const EMPTY: u32 = u32::MAX;
 
+#[cfg(feature = "encode")]
 /// 64-bit hash of token bytes for the rank table. Part of the file format: never change it
 /// without regenerating `vocab/` (the generator test catches a mismatch).
 #[inline]
@@ -172,11 +175,13 @@ impl TokenTable {
         Ok(TokenTable { buf, n, bytes_at })
     }
 
+    #[cfg(feature = "encode")]
     /// Number of ranks (holes included).
     pub(crate) fn len(&self) -> u32 {
         self.n
     }
 
+    #[cfg(feature = "encode")]
     /// Whether rank `r`'s token is exactly `piece`: the length first, then the bytes, without a
     /// call to memcmp for the short pieces that most lookups are.
     #[inline]
@@ -215,6 +220,7 @@ impl TokenTable {
     }
 }
 
+#[cfg(feature = "encode")]
 /// A `.ranks` table: token bytes -> rank, used in place.
 pub(crate) struct RankTable {
     buf: Blob,
@@ -227,6 +233,7 @@ pub(crate) struct RankTable {
     byte_rank: [u32; 256],
 }
 
+#[cfg(feature = "encode")]
 #[inline]
 fn u64_at(b: &[u8], at: usize) -> Option<u64> {
     let s = b.get(at..at.checked_add(8)?)?;
@@ -235,6 +242,7 @@ fn u64_at(b: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_le_bytes(w))
 }
 
+#[cfg(feature = "encode")]
 impl RankTable {
     pub(crate) fn new(buf: Blob, tokens: &TokenTable) -> Result<RankTable> {
         let (n, log2, rank_bits) = check_header(&buf, KIND_RANKS)?;
@@ -320,6 +328,7 @@ impl RankTable {
     }
 }
 
+#[cfg(feature = "encode")]
 /// The two files of one vocabulary, made from a tiktoken rank file (`base64-token rank` lines).
 pub struct Built {
     pub tokens: Vec<u8>,
@@ -328,6 +337,7 @@ pub struct Built {
     pub max_probe: usize,
 }
 
+#[cfg(feature = "encode")]
 /// Builds the `.tokens` and `.ranks` files from a `.tiktoken` rank file. Deterministic: the same
 /// input always gives the same bytes (tokens are inserted in rank order).
 #[doc(hidden)]
@@ -447,6 +457,7 @@ pub(crate) const ZSTD_MAGIC: [u8; 4] = [0x28, 0xB5, 0x2F, 0xFD];
 /// Largest expanded table accepted (o200k_base's largest is 2.2 MB).
 pub(crate) const MAX_TABLE: usize = 64 << 20;
 
+#[cfg(feature = "encode")]
 fn with_header(kind: u32, n: u32, param: u32, rank_bits: u32, body: Vec<u8>) -> Vec<u8> {
     let mut out = Vec::with_capacity(HEADER + body.len());
     out.extend_from_slice(MAGIC);
@@ -458,7 +469,7 @@ fn with_header(kind: u32, n: u32, param: u32, rank_bits: u32, body: Vec<u8>) -> 
     out
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "encode"))]
 mod tests {
     use super::*;
 

@@ -20,6 +20,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
+#[cfg(feature = "encode")]
 use crate::stats as core_stats;
 
 /// Every failure of the bindings' calls. The message is the library's own; the variant says
@@ -172,6 +173,7 @@ pub enum EntropyUnit {
     Token,
 }
 
+#[cfg(feature = "encode")]
 impl From<EntropyUnit> for core_stats::Unit {
     fn from(u: EntropyUnit) -> Self {
         match u {
@@ -263,6 +265,7 @@ pub struct Stats {
     pub methods: Vec<MethodStats>,
 }
 
+#[cfg(feature = "encode")]
 impl From<core_stats::Stats> for Stats {
     fn from(s: core_stats::Stats) -> Self {
         Stats {
@@ -299,6 +302,7 @@ pub struct Order0Estimate {
     pub space_saved_percent: f64,
 }
 
+#[cfg(feature = "encode")]
 impl From<core_stats::Order0Estimate> for Order0Estimate {
     fn from(e: core_stats::Order0Estimate) -> Self {
         Order0Estimate {
@@ -387,6 +391,7 @@ pub fn method_from_name(name: String) -> Res<Method> {
     Ok(crate::Method::from_name(&name)?.into())
 }
 
+#[cfg(feature = "decode")]
 /// Decodes any frame made with a built-in tokenizer, without a codec.
 #[uniffi::export]
 pub fn decompress(frame: Vec<u8>) -> Res<Content> {
@@ -422,17 +427,6 @@ impl Codec {
         }))
     }
 
-    /// A custom tokenizer from a `.tiktoken` rank file; `pattern` is a preset ("cl100k", "llama3",
-    /// "qwen2", "gpt2", "o200k") or a regex. Its tacc calls need [`Codec::with_mapping_file`]'s
-    /// mapping, so use frames with the lopace/stored methods, or add a mapping.
-    #[uniffi::constructor]
-    pub fn from_tiktoken_file(path: String, pattern: String) -> Res<Arc<Codec>> {
-        let tok = crate::Tokenizer::from_tiktoken_file(std::path::Path::new(&path), &pattern)?;
-        Ok(Arc::new(Codec {
-            inner: crate::Codec::from_tokenizer(Arc::new(tok)),
-        }))
-    }
-
     pub fn tokenizer_name(&self) -> String {
         self.inner.tokenizer_name().to_string()
     }
@@ -441,28 +435,6 @@ impl Codec {
     pub fn vocab_size(&self) -> u32 {
         self.inner.tokenizer().vocab_size()
     }
-
-    // ---- Text <-> token IDs ----
-
-    /// Text to token IDs (special-token strings are ordinary text).
-    pub fn tokenize(&self, text: String) -> Vec<u32> {
-        self.inner.tokenize(&text)
-    }
-
-    pub fn tokenize_packed(&self, text: String) -> Vec<u8> {
-        pack_u32(&self.inner.tokenize(&text))
-    }
-
-    /// Token IDs to text; fails on an unknown ID or bytes that are not UTF-8.
-    pub fn detokenize(&self, ids: Vec<u32>) -> Res<String> {
-        Ok(self.inner.detokenize(&ids)?)
-    }
-
-    pub fn detokenize_packed(&self, ids: Vec<u8>) -> Res<String> {
-        Ok(self.inner.detokenize(&unpack_u32(&ids)?)?)
-    }
-
-    // ---- tacc 0.1.0's calls ----
 
     pub fn token_id_to_mapped_id(&self, ids: Vec<u32>) -> Res<Vec<i32>> {
         Ok(self.inner.token_id_to_mapped_id(&ids)?)
@@ -483,6 +455,31 @@ impl Codec {
             &self.inner.mapped_id_to_token_id(&unpack_i32(&mapped)?)?,
         ))
     }
+}
+
+/// What writes (the `encode` feature): tokenizing, the peers' encode calls, frames, stats, streams.
+#[cfg(feature = "encode")]
+#[uniffi::export]
+impl Codec {
+    /// A custom tokenizer from a `.tiktoken` rank file; `pattern` is a preset ("cl100k", "llama3",
+    /// "qwen2", "gpt2", "o200k") or a regex. Its tacc calls need [`Codec::with_mapping_file`]'s
+    /// mapping, so use frames with the lopace/stored methods, or add a mapping.
+    #[uniffi::constructor]
+    pub fn from_tiktoken_file(path: String, pattern: String) -> Res<Arc<Codec>> {
+        let tok = crate::Tokenizer::from_tiktoken_file(std::path::Path::new(&path), &pattern)?;
+        Ok(Arc::new(Codec {
+            inner: crate::Codec::from_tokenizer(Arc::new(tok)),
+        }))
+    }
+
+    /// Text to token IDs (special-token strings are ordinary text).
+    pub fn tokenize(&self, text: String) -> Vec<u32> {
+        self.inner.tokenize(&text)
+    }
+
+    pub fn tokenize_packed(&self, text: String) -> Vec<u8> {
+        pack_u32(&self.inner.tokenize(&text))
+    }
 
     /// tacc payload of token IDs (mapped, Thrift, optionally gzip'd): byte-identical to tacc 0.1.0.
     pub fn encode_token_ids(&self, ids: Vec<u32>, gzip: bool) -> Res<Vec<u8>> {
@@ -493,28 +490,12 @@ impl Codec {
         Ok(self.inner.encode_token_ids(&unpack_u32(&ids)?, gzip)?)
     }
 
-    pub fn decode_token_ids(&self, payload: Vec<u8>, gzip: bool) -> Res<Vec<u32>> {
-        Ok(self.inner.decode_token_ids(&payload, gzip)?)
-    }
-
-    pub fn decode_token_ids_packed(&self, payload: Vec<u8>, gzip: bool) -> Res<Vec<u8>> {
-        Ok(pack_u32(&self.inner.decode_token_ids(&payload, gzip)?))
-    }
-
     pub fn encode_mapped_ids(&self, mapped: Vec<i32>, gzip: bool) -> Res<Vec<u8>> {
         Ok(self.inner.encode_mapped_ids(&mapped, gzip)?)
     }
 
     pub fn encode_mapped_ids_packed(&self, mapped: Vec<u8>, gzip: bool) -> Res<Vec<u8>> {
         Ok(self.inner.encode_mapped_ids(&unpack_i32(&mapped)?, gzip)?)
-    }
-
-    pub fn decode_mapped_ids(&self, payload: Vec<u8>, gzip: bool) -> Res<Vec<i32>> {
-        Ok(self.inner.decode_mapped_ids(&payload, gzip)?)
-    }
-
-    pub fn decode_mapped_ids_packed(&self, payload: Vec<u8>, gzip: bool) -> Res<Vec<u8>> {
-        Ok(pack_i32(&self.inner.decode_mapped_ids(&payload, gzip)?))
     }
 
     /// tacc payload of token IDs written without the mapping.
@@ -526,33 +507,14 @@ impl Codec {
         Ok(self.inner.encode_raw_token_ids(&unpack_u32(&ids)?, gzip)?)
     }
 
-    pub fn decode_raw_token_ids(&self, payload: Vec<u8>, gzip: bool) -> Res<Vec<u32>> {
-        Ok(self.inner.decode_raw_token_ids(&payload, gzip)?)
-    }
-
-    pub fn decode_raw_token_ids_packed(&self, payload: Vec<u8>, gzip: bool) -> Res<Vec<u8>> {
-        Ok(pack_u32(&self.inner.decode_raw_token_ids(&payload, gzip)?))
-    }
-
     /// tacc payload of string tokens (each exactly one token of the vocabulary).
     pub fn encode_tokens(&self, tokens: Vec<String>, gzip: bool) -> Res<Vec<u8>> {
         Ok(self.inner.encode_tokens(&tokens, gzip)?)
     }
 
-    /// Each token's string (U+FFFD where a token is part of a UTF-8 character, as in tacc).
-    pub fn decode_tokens(&self, payload: Vec<u8>, gzip: bool) -> Res<Vec<String>> {
-        Ok(self.inner.decode_tokens(&payload, gzip)?)
-    }
-
-    // ---- LoPace 0.1.5's calls ----
-
     /// LoPace's payload for `text` at zstd `level` (1-22; LoPace's default is 15).
     pub fn lopace_compress(&self, text: String, method: LopaceMethod, level: i32) -> Res<Vec<u8>> {
         Ok(self.inner.lopace_compress(&text, method.into(), level)?)
-    }
-
-    pub fn lopace_decompress(&self, payload: Vec<u8>, method: LopaceMethod) -> Res<String> {
-        Ok(self.inner.lopace_decompress(&payload, method.into())?)
     }
 
     /// LoPace's `get_compression_stats`: one method, or all three when `method` is null.
@@ -573,8 +535,6 @@ impl Codec {
         core_stats::order0_estimate(&self.inner, &text, unit.into()).into()
     }
 
-    // ---- Frames ----
-
     pub fn compress_text(&self, text: String, options: Options) -> Res<Vec<u8>> {
         Ok(self.inner.compress_text(&text, &options.into())?)
     }
@@ -594,6 +554,65 @@ impl Codec {
         Ok(self.inner.compress_bytes(&bytes, &options.into())?)
     }
 
+    /// Every frame method on `text`, timed once each and checked to restore it.
+    pub fn stats(&self, text: String, options: Options) -> Res<Stats> {
+        Ok(self.inner.stats(&text, &options.into())?.into())
+    }
+
+    /// A stream encoder over this codec's tokenizer and model priors.
+    pub fn stream_encoder(&self) -> Res<Arc<StreamEncoder>> {
+        Ok(Arc::new(StreamEncoder {
+            inner: Mutex::new(Some(self.inner.stream_encoder()?)),
+        }))
+    }
+}
+
+/// What reads (the `decode` feature): detokenizing, the peers' decode calls, frames, streams.
+#[cfg(feature = "decode")]
+#[uniffi::export]
+impl Codec {
+    /// Token IDs to text; fails on an unknown ID or bytes that are not UTF-8.
+    pub fn detokenize(&self, ids: Vec<u32>) -> Res<String> {
+        Ok(self.inner.detokenize(&ids)?)
+    }
+
+    pub fn detokenize_packed(&self, ids: Vec<u8>) -> Res<String> {
+        Ok(self.inner.detokenize(&unpack_u32(&ids)?)?)
+    }
+
+    pub fn decode_token_ids(&self, payload: Vec<u8>, gzip: bool) -> Res<Vec<u32>> {
+        Ok(self.inner.decode_token_ids(&payload, gzip)?)
+    }
+
+    pub fn decode_token_ids_packed(&self, payload: Vec<u8>, gzip: bool) -> Res<Vec<u8>> {
+        Ok(pack_u32(&self.inner.decode_token_ids(&payload, gzip)?))
+    }
+
+    pub fn decode_mapped_ids(&self, payload: Vec<u8>, gzip: bool) -> Res<Vec<i32>> {
+        Ok(self.inner.decode_mapped_ids(&payload, gzip)?)
+    }
+
+    pub fn decode_mapped_ids_packed(&self, payload: Vec<u8>, gzip: bool) -> Res<Vec<u8>> {
+        Ok(pack_i32(&self.inner.decode_mapped_ids(&payload, gzip)?))
+    }
+
+    pub fn decode_raw_token_ids(&self, payload: Vec<u8>, gzip: bool) -> Res<Vec<u32>> {
+        Ok(self.inner.decode_raw_token_ids(&payload, gzip)?)
+    }
+
+    pub fn decode_raw_token_ids_packed(&self, payload: Vec<u8>, gzip: bool) -> Res<Vec<u8>> {
+        Ok(pack_u32(&self.inner.decode_raw_token_ids(&payload, gzip)?))
+    }
+
+    /// Each token's string (U+FFFD where a token is part of a UTF-8 character, as in tacc).
+    pub fn decode_tokens(&self, payload: Vec<u8>, gzip: bool) -> Res<Vec<String>> {
+        Ok(self.inner.decode_tokens(&payload, gzip)?)
+    }
+
+    pub fn lopace_decompress(&self, payload: Vec<u8>, method: LopaceMethod) -> Res<String> {
+        Ok(self.inner.lopace_decompress(&payload, method.into())?)
+    }
+
     /// Decodes any frame (text, token IDs or bytes).
     pub fn decompress(&self, frame: Vec<u8>) -> Res<Content> {
         Ok(self.inner.decompress(&frame)?.into())
@@ -609,20 +628,6 @@ impl Codec {
 
     pub fn decompress_token_ids_packed(&self, frame: Vec<u8>) -> Res<Vec<u8>> {
         Ok(pack_u32(&self.inner.decompress_token_ids(&frame)?))
-    }
-
-    /// Every frame method on `text`, timed once each and checked to restore it.
-    pub fn stats(&self, text: String, options: Options) -> Res<Stats> {
-        Ok(self.inner.stats(&text, &options.into())?.into())
-    }
-
-    // ---- Streams (docs/STREAM.md) ----
-
-    /// A stream encoder over this codec's tokenizer and model priors.
-    pub fn stream_encoder(&self) -> Res<Arc<StreamEncoder>> {
-        Ok(Arc::new(StreamEncoder {
-            inner: Mutex::new(Some(self.inner.stream_encoder()?)),
-        }))
     }
 
     /// A stream decoder that also knows this codec's custom tokenizer or priors.
@@ -663,6 +668,7 @@ impl From<crate::StreamUpdate> for StreamUpdate {
     }
 }
 
+#[cfg(feature = "encode")]
 /// Encodes one stream (token IDs or text in, chunks out). Calls are serialized by a lock; use
 /// one encoder per stream. After `finish` every call is an `InvalidArgument` error.
 #[derive(Debug, uniffi::Object)]
@@ -670,6 +676,7 @@ pub struct StreamEncoder {
     inner: Mutex<Option<crate::StreamEncoder>>,
 }
 
+#[cfg(feature = "encode")]
 impl StreamEncoder {
     fn with<T>(&self, f: impl FnOnce(&mut crate::StreamEncoder) -> crate::Result<T>) -> Res<T> {
         let mut guard = lock(&self.inner)?;
@@ -678,11 +685,13 @@ impl StreamEncoder {
     }
 }
 
+#[cfg(feature = "encode")]
 fn finished_error() -> TaccError {
     crate::Error::InvalidArgument("the stream encoder has already finished".into()).into()
 }
 
 #[uniffi::export]
+#[cfg(feature = "encode")]
 impl StreamEncoder {
     /// Same as [`Codec::stream_encoder`].
     #[uniffi::constructor]
@@ -725,6 +734,7 @@ impl StreamEncoder {
     }
 }
 
+#[cfg(feature = "decode")]
 /// Decodes one stream, chunk by chunk, in order. Calls are serialized by a lock. After an error
 /// every later push fails too.
 #[derive(Debug, uniffi::Object)]
@@ -732,6 +742,7 @@ pub struct StreamDecoder {
     inner: Mutex<crate::StreamDecoder>,
 }
 
+#[cfg(feature = "decode")]
 #[uniffi::export]
 impl StreamDecoder {
     /// A decoder for streams made with a built-in tokenizer (see also [`Codec::stream_decoder`]).

@@ -35,6 +35,10 @@ static void test_version(void) {
   CHECK(strcmp(TACC_VERSION_STRING, TACC_EXPECTED_VERSION) == 0);
   CHECK(strcmp(tacc_version_string(), TACC_EXPECTED_VERSION) == 0);
   CHECK(tacc_format_version() == TACC_FORMAT_VERSION);
+  /* The tests link the default build: both directions, v1 and every vocabulary family. */
+  CHECK(tacc_features() == (TACC_FEATURE_ENCODE | TACC_FEATURE_DECODE | TACC_FEATURE_V1 |
+                            TACC_FEATURE_CL100K | TACC_FEATURE_O200K | TACC_FEATURE_P50K |
+                            TACC_FEATURE_R50K));
   CHECK(strcmp(tacc_status_str(TACC_OK), "ok") == 0);
   CHECK(strcmp(tacc_status_str(12345), "unknown status code") == 0);
   /* Status codes are part of the ABI: never renumbered. */
