@@ -351,6 +351,7 @@ pub(crate) struct Model {
     seen: Seen,
     p_seen: [u32; 2],
     p_tail: [u32; NTAILB],
+    p_esc: [u32; NESCB],
     tail_cache: Box<[(u32, u32, u32); TAIL_CACHE]>,
     cands: Box<Cands>,
     /// One bit per recent token: whether it went through the escape.
@@ -364,6 +365,24 @@ pub(crate) struct Model {
 }
 
 const BOS: u32 = u32::MAX;
+/// Bins of the escape's secondary estimation: half octaves of the mixed escape frequency.
+const NESCB: usize = 18;
+const ESC_RATE: u32 = 5;
+
+/// Half-octave bin of an escape frequency (1..=TOT).
+#[inline(always)]
+fn esc_bin(esc: u32) -> usize {
+    let esc = esc.clamp(256, TOT);
+    let e = 31 - esc.leading_zeros();
+    (((e - 8) * 2 + ((esc >> (e - 1)) & 1)) as usize).min(NESCB - 1)
+}
+
+/// The middle of bin `b` (the initial escape frequency of the bin).
+fn esc_bin_mid(b: usize) -> u32 {
+    let e = 8 + b as u32 / 2;
+    let half = b as u32 % 2;
+    (((4 + 2 * half + 1) << e) >> 2).min(TOT - ESC_MIN)
+}
 /// Bins of the tail flag's probability (by the tail's share of the mass left).
 const NTAILB: usize = 16;
 /// Entries of the cache of successor-list masses (direct-mapped, keyed by list offset).
@@ -532,6 +551,7 @@ impl Model {
             btotal,
             seen: Seen::new(),
             p_seen: [2048; 2],
+            p_esc: core::array::from_fn(esc_bin_mid),
             tail_cache: Box::new([(0, 0, 0); TAIL_CACHE]),
             p_tail: core::array::from_fn(|i| {
                 ((2 * i as u32 + 1) * 2048 / NTAILB as u32).clamp(64, 4032)
@@ -724,7 +744,21 @@ impl Model {
             }
             sum = c.fr[..n].iter().sum();
         }
-        let esc = TOT - sum;
+        let mut esc = TOT - sum;
+        // Secondary estimation of the escape: an adaptive escape probability per half-octave
+        // bin of the mixed one; the candidates are scaled to leave it (3/4 of it, 1/4 the mix).
+        let eb = esc_bin(esc);
+        if n > 0 {
+            let want = ((esc + 3 * self.p_esc[eb]) / 4).clamp(ESC_MIN, TOT - ESC_MIN);
+            if want != esc {
+                let scale = (((TOT - want) as u64) << 16) / sum as u64;
+                for f in c.fr[..n].iter_mut() {
+                    *f = ((*f as u64 * scale) >> 16).max(1) as u32;
+                }
+                sum = c.fr[..n].iter().sum();
+                esc = TOT - sum;
+            }
+        }
         self.last_esc = esc;
         // The candidate coded, or None for the escape.
         let hit: Option<usize> = if C::DECODE {
@@ -762,7 +796,8 @@ impl Model {
         match hit {
             Some(i) => {
                 // One division: the share of each source as a 32-bit fraction of WEIGHT_SUM.
-                let inv = ((WEIGHT_SUM as u64) << 32) / c.fr[i].max(1) as u64;
+                let own: u32 = c.src[i].iter().sum();
+                let inv = ((WEIGHT_SUM as u64) << 32) / own.max(1) as u64;
                 for j in 0..NW {
                     let target = ((c.src[i][j] as u64 * inv) >> 32) as i32;
                     let d = (target - w[j] as i32) >> ADAPT_SHIFT;
@@ -774,6 +809,12 @@ impl Model {
                     *x -= *x >> ADAPT_SHIFT;
                 }
             }
+        }
+        let pe = &mut self.p_esc[eb];
+        if hit.is_none() {
+            *pe += (TOT - *pe) >> ESC_RATE;
+        } else {
+            *pe -= *pe >> ESC_RATE;
         }
         self.last_escaped = hit.is_none();
         self.esc_hist = (self.esc_hist << 1) | hit.is_none() as u8;

@@ -327,9 +327,9 @@ fn pinned_vectors() {
 }
 
 const PINNED: (u64, usize, u64, usize, u64) = (
-    0x4e0e_f840_d435_9aad,
-    0x9f,
-    0x8b8c_595f_aac7_1ddf,
-    0x90,
+    0x1b3b_21ff_5e46_d545,
+    0x9c,
+    0x022a_ab79_6f05_2440,
+    0x8e,
     0xe145_bf38_8f1a_71c5,
 );
