@@ -158,6 +158,33 @@ fn main() {
             eb as f64 / 256.0 / ne.max(1) as f64,
             cb as f64 / 256.0 / (ntok as u64 - ne).max(1) as f64
         );
+        let mut ps = [(0u64, 0u64); 3];
+        let mut bins = [[0u64; 2]; 64];
+        for s in &seqs {
+            let r = tacc::model::cost_split_paths(s, vocab, priors.clone(), &mut bins);
+            for k in 0..3 {
+                ps[k].0 += r[k].0;
+                ps[k].1 += r[k].1;
+            }
+        }
+        let mut ideal = 0f64;
+        for b in bins.iter() {
+            let n = (b[0] + b[1]) as f64;
+            for &c in b.iter() {
+                if c > 0 {
+                    ideal += c as f64 * (n / c as f64).log2();
+                }
+            }
+        }
+        eprintln!(
+            "  seen path {:.1}% at {:.2} bits, bucket path {:.1}% at {:.2} bits; escape decision {:.3} bits/token, binned ideal {:.3}",
+            100.0 * ps[0].0 as f64 / ntok as f64,
+            ps[0].1 as f64 / 256.0 / ps[0].0.max(1) as f64,
+            100.0 * ps[1].0 as f64 / ntok as f64,
+            ps[1].1 as f64 / 256.0 / ps[1].0.max(1) as f64,
+            (ps[2].0 + ps[2].1) as f64 / 256.0 / ntok as f64,
+            ideal / ntok as f64
+        );
         let paybits: usize = payloads.iter().map(|p| p.len() * 8).sum();
         println!(
             "{}\t{}\t{}\t{:.3}\t{:.3}\t{:.2}\t{:.2}\t{:.2}\t{:.2}\t{:.2}\t{:.2}",

@@ -17,7 +17,7 @@ pub struct TrainArgs {
     /// Output file: .tpf (flat), .tpf.zst (flat, compressed) or .tpri (model-v1).
     #[arg(short, long)]
     output: PathBuf,
-    /// Successors kept per previous token (at most 48).
+    /// Successors kept per previous token (at most 32).
     #[arg(long, default_value_t = 32)]
     successors: usize,
     /// Drop successors seen fewer times than this.
@@ -27,11 +27,18 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 176)]
     max_pq: u32,
     /// Pairs of previous tokens seen fewer times get no successor list of their own.
-    #[arg(long, default_value_t = 64)]
+    #[arg(long, default_value_t = 128)]
     pair_min: u32,
     /// Successors kept per frequent pair (at most 32; 0 = no pair table).
     #[arg(long, default_value_t = 16)]
     pair_successors: usize,
+    /// Successors kept per previous token seen at least --tail-min times (beyond the first 32:
+    /// the escape path's second-level list; 0 = none).
+    #[arg(long, default_value_t = 1024)]
+    tail: usize,
+    /// Previous tokens seen fewer times keep only --successors successors.
+    #[arg(long, default_value_t = 1000)]
+    tail_min: u32,
     /// Built-in priors ID to write into the file (0 = custom; see codecs/model.rs).
     #[arg(long, default_value_t = 0)]
     id: u8,
@@ -96,6 +103,8 @@ pub fn run(a: TrainArgs) -> tacc::Result<()> {
             max_pq: a.max_pq,
             pair_min: a.pair_min,
             pair_successors: a.pair_successors,
+            tail: a.tail,
+            tail_min: a.tail_min,
             id: a.id,
         };
         let p = tacc::model::Priors::train_with(seqs.iter().cloned(), vocab, &cfg);

@@ -330,6 +330,37 @@ pub fn token_costs(
     Ok(out)
 }
 
+/// Diagnostics: escapes through the seen-token path (count, cost) and the bucket path, then
+/// the escape symbol's cost in 1/256 bit and what an ideal per-bin recalibration would cost
+/// (bins of the escape frequency).
+#[doc(hidden)]
+pub fn cost_split_paths(
+    ids: &[u32],
+    vocab_size: u32,
+    priors: Option<Arc<Priors>>,
+    bins: &mut [[u64; 2]; 64],
+) -> [(u64, u64); 3] {
+    let mut m = Model::new(vocab_size, priors);
+    let mut meter = CostMeter { total: 0 };
+    let mut r = [(0, 0); 3];
+    for &id in ids {
+        let before = meter.total;
+        m.code_token(&mut meter, id.min(vocab_size - 1));
+        let e = m.last_esc as f64 / TOT as f64;
+        let bin = ((-e.log2()) * 4.0).min(63.0) as usize;
+        bins[bin][m.last_escaped as usize] += 1;
+        if m.last_escaped {
+            let k = (!m.last_seen_path) as usize;
+            r[k].0 += 1;
+            r[k].1 += meter.total - before;
+            r[2].1 += (-e.log2() * 256.0) as u64;
+        } else {
+            r[2].0 += (-(1.0 - e).log2() * 256.0) as u64;
+        }
+    }
+    r
+}
+
 /// Diagnostics: (tokens escaped, their cost, cost of the others), costs in 1/256 bit.
 #[doc(hidden)]
 pub fn cost_split(ids: &[u32], vocab_size: u32, priors: Option<Arc<Priors>>) -> (u64, u64, u64) {

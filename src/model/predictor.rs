@@ -11,8 +11,10 @@ use super::{
 };
 use std::sync::Arc;
 
-/// Static successors taken per token at most.
-pub(crate) const MAX_STATIC: usize = 48;
+/// Static successors taken per token at most (the candidate step's share of a list).
+pub(crate) const MAX_STATIC: usize = 32;
+/// Longest successor list: the entries beyond `MAX_STATIC` are the escape path's second level.
+pub(crate) const MAX_TAIL: usize = 1024;
 /// Static pair successors taken per token at most.
 pub(crate) const MAX_PAIR: usize = 32;
 const MAXC: usize = MAX_STATIC + MAX_PAIR + 2 * O1N + 1;
@@ -243,7 +245,7 @@ impl Seen {
     fn bump(&mut self, idx: usize, by: u32) {
         let mut i = idx + 1;
         while i <= self.cap {
-            self.tree[i] += by;
+            self.tree[i] = self.tree[i].wrapping_add(by);
             i += i & (!i + 1);
         }
     }
@@ -348,14 +350,43 @@ pub(crate) struct Model {
     btotal: u32,
     seen: Seen,
     p_seen: [u32; 2],
+    p_tail: [u32; NTAILB],
+    p_esc: [u32; NESCB],
+    tail_cache: Box<[(u32, u32, u32); TAIL_CACHE]>,
     cands: Box<Cands>,
     /// One bit per recent token: whether it went through the escape.
     esc_hist: u8,
     /// Whether the last token went through the escape path (for diagnostics).
     pub(crate) last_escaped: bool,
+    /// Which escape path the last escaped token took (true: the message's seen tokens).
+    pub(crate) last_seen_path: bool,
+    /// The escape symbol's frequency (of `TOT`) at the last token (for diagnostics).
+    pub(crate) last_esc: u32,
 }
 
 const BOS: u32 = u32::MAX;
+/// Bins of the escape's secondary estimation: half octaves of the mixed escape frequency.
+const NESCB: usize = 18;
+const ESC_RATE: u32 = 5;
+
+/// Half-octave bin of an escape frequency (1..=TOT).
+#[inline(always)]
+fn esc_bin(esc: u32) -> usize {
+    let esc = esc.clamp(256, TOT);
+    let e = 31 - esc.leading_zeros();
+    (((e - 8) * 2 + ((esc >> (e - 1)) & 1)) as usize).min(NESCB - 1)
+}
+
+/// The middle of bin `b` (the initial escape frequency of the bin).
+fn esc_bin_mid(b: usize) -> u32 {
+    let e = 8 + b as u32 / 2;
+    let half = b as u32 % 2;
+    (((4 + 2 * half + 1) << e) >> 2).min(TOT - ESC_MIN)
+}
+/// Bins of the tail flag's probability (by the tail's share of the mass left).
+const NTAILB: usize = 16;
+/// Entries of the cache of successor-list masses (direct-mapped, keyed by list offset).
+const TAIL_CACHE: usize = 512;
 
 /// Weights without priors (or for untrained sets): by in-message and match confidence.
 pub(crate) fn default_weights() -> Vec<u32> {
@@ -520,9 +551,16 @@ impl Model {
             btotal,
             seen: Seen::new(),
             p_seen: [2048; 2],
+            p_esc: core::array::from_fn(esc_bin_mid),
+            tail_cache: Box::new([(0, 0, 0); TAIL_CACHE]),
+            p_tail: core::array::from_fn(|i| {
+                ((2 * i as u32 + 1) * 2048 / NTAILB as u32).clamp(64, 4032)
+            }),
             cands: Box::new(Cands::new()),
             esc_hist: 0,
             last_escaped: false,
+            last_seen_path: false,
+            last_esc: 0,
         }
     }
 
@@ -533,6 +571,7 @@ impl Model {
             + (4usize << MT_MAX_BITS)
             + SEEN_MAX * (4 + 2 + 4 + 16)
             + self.weights.len() * 4
+            + TAIL_CACHE * 12
     }
 
     /// Working memory held now.
@@ -543,6 +582,7 @@ impl Model {
             + self.mtab.len() * 4
             + self.seen.mem()
             + self.weights.len() * 4
+            + TAIL_CACHE * 12
             + std::mem::size_of::<Self>()
     }
 
@@ -704,7 +744,22 @@ impl Model {
             }
             sum = c.fr[..n].iter().sum();
         }
-        let esc = TOT - sum;
+        let mut esc = TOT - sum;
+        // Secondary estimation of the escape: an adaptive escape probability per half-octave
+        // bin of the mixed one; the candidates are scaled to leave it (3/4 of it, 1/4 the mix).
+        let eb = esc_bin(esc);
+        if n > 0 {
+            let want = ((esc + 3 * self.p_esc[eb]) / 4).clamp(ESC_MIN, TOT - ESC_MIN);
+            if want != esc {
+                let scale = (((TOT - want) as u64) << 16) / sum as u64;
+                for f in c.fr[..n].iter_mut() {
+                    *f = ((*f as u64 * scale) >> 16).max(1) as u32;
+                }
+                sum = c.fr[..n].iter().sum();
+                esc = TOT - sum;
+            }
+        }
+        self.last_esc = esc;
         // The candidate coded, or None for the escape.
         let hit: Option<usize> = if C::DECODE {
             let v = io.target(TOT);
@@ -741,7 +796,8 @@ impl Model {
         match hit {
             Some(i) => {
                 // One division: the share of each source as a 32-bit fraction of WEIGHT_SUM.
-                let inv = ((WEIGHT_SUM as u64) << 32) / c.fr[i].max(1) as u64;
+                let own: u32 = c.src[i].iter().sum();
+                let inv = ((WEIGHT_SUM as u64) << 32) / own.max(1) as u64;
                 for j in 0..NW {
                     let target = ((c.src[i][j] as u64 * inv) >> 32) as i32;
                     let d = (target - w[j] as i32) >> ADAPT_SHIFT;
@@ -754,16 +810,112 @@ impl Model {
                 }
             }
         }
-        let hit = hit.map(|i| c.ids[i]);
-        c.clear();
+        let pe = &mut self.p_esc[eb];
+        if hit.is_none() {
+            *pe += (TOT - *pe) >> ESC_RATE;
+        } else {
+            *pe -= *pe >> ESC_RATE;
+        }
         self.last_escaped = hit.is_none();
         self.esc_hist = (self.esc_hist << 1) | hit.is_none() as u8;
         let tok = match hit {
-            Some(t) => t,
-            None => self.code_escape(io, sym, cx.big.is_some()),
+            Some(i) => {
+                let t = c.ids[i];
+                c.clear();
+                t
+            }
+            None => {
+                // The in-message candidates (seen tokens) cannot be the token: the seen-token
+                // path excludes them.
+                let mut ex = [0u32; MAXC];
+                let mut n = 0;
+                for i in 0..c.n {
+                    let s = &c.src[i];
+                    if s[1] | s[2] | s[4] != 0 {
+                        ex[n] = c.ids[i];
+                        n += 1;
+                    }
+                }
+                c.clear();
+                if let Some(t) = self.code_tail(io, sym, cx.big) {
+                    t
+                } else {
+                    self.code_escape(io, sym, cx.big.is_some(), &ex[..n])
+                }
+            }
         };
         self.update(tok);
         tok
+    }
+
+    /// Second level of the escape: the previous token's static successors beyond the candidate
+    /// step's share, if its list is longer. A flag (adaptive, by the list tail's share of the
+    /// probability left) says whether the token is one of them; then it is coded with the stored
+    /// probabilities. Returns the token, or None when it is not in the tail (or there is none).
+    fn code_tail<C: RangeIo>(
+        &mut self,
+        io: &mut C,
+        sym: u32,
+        big: Option<(usize, usize, u32)>,
+    ) -> Option<u32> {
+        let (a, b, _) = big?;
+        if b - a <= MAX_STATIC {
+            return None;
+        }
+        let p = self.priors.as_ref()?;
+        let succ = p.section(S_SUCC);
+        let tail = &succ[a + MAX_STATIC..b];
+        // Masses of the head and the tail of this list (a pure function of the priors, cached).
+        let slot = &mut self.tail_cache[fmix(a as u32) as usize & (TAIL_CACHE - 1)];
+        let (head, tmass) = if slot.0 == a as u32 + 1 {
+            (slot.1, slot.2)
+        } else {
+            let head: u32 = succ[a..a + MAX_STATIC]
+                .iter()
+                .map(|&e| P16[(e >> 24) as usize])
+                .sum();
+            let tmass: u32 = tail.iter().map(|&e| P16[(e >> 24) as usize]).sum();
+            *slot = (a as u32 + 1, head, tmass);
+            (head, tmass)
+        };
+        if tmass == 0 || tmass > TOT || head >= TOT {
+            return None;
+        }
+        let left = (TOT - head).max(tmass + 1);
+        let bin = ((tmass as u64 * NTAILB as u64) / left as u64) as usize;
+        let pos = if C::DECODE {
+            None
+        } else {
+            tail.iter().position(|&e| e & 0x00FF_FFFF == sym)
+        };
+        let pt = &mut self.p_tail[bin.min(NTAILB - 1)];
+        let inside = code_flag(io, pos.is_some(), *pt);
+        if inside {
+            *pt += (4096 - *pt) >> 4;
+        } else {
+            *pt -= *pt >> 4;
+            return None;
+        }
+        if C::DECODE {
+            let v = io.target(tmass);
+            let mut cum = 0;
+            for &e in tail {
+                let f = P16[(e >> 24) as usize];
+                if v < cum + f {
+                    io.code(cum, f, tmass);
+                    return Some(e & 0x00FF_FFFF);
+                }
+                cum += f;
+            }
+            io.fail();
+            Some(0)
+        } else {
+            let i = pos.unwrap_or(0);
+            let cum: u32 = tail[..i].iter().map(|&e| P16[(e >> 24) as usize]).sum();
+            io.target(tmass);
+            io.code(cum, P16[(tail[i] >> 24) as usize], tmass);
+            Some(sym)
+        }
     }
 
     #[inline(always)]
@@ -782,7 +934,13 @@ impl Model {
         }
     }
 
-    fn code_escape<C: RangeIo>(&mut self, io: &mut C, sym: u32, has_static: bool) -> u32 {
+    fn code_escape<C: RangeIo>(
+        &mut self,
+        io: &mut C,
+        sym: u32,
+        has_static: bool,
+        excluded: &[u32],
+    ) -> u32 {
         let seen_idx = if C::DECODE {
             None
         } else {
@@ -799,9 +957,30 @@ impl Model {
                 *p -= *p >> 4;
             }
         }
+        self.last_seen_path = use_seen;
         if use_seen {
-            let total = self.seen.total;
-            if C::DECODE {
+            // Exclusion: the seen tokens that were candidates leave the distribution for
+            // this step (their counts come back right after).
+            let mut saved = [(0u32, 0u16); MAXC];
+            let mut ns = 0;
+            let mut total = self.seen.total;
+            for &id in excluded {
+                if let Some(i) = self.seen.index_of(id) {
+                    let f = self.seen.cnt[i];
+                    if f > 0 {
+                        self.seen.bump(i, (f as u32).wrapping_neg());
+                        self.seen.cnt[i] = 0;
+                        total -= f as u32;
+                        saved[ns] = (i as u32, f);
+                        ns += 1;
+                    }
+                }
+            }
+            let out = if total == 0 {
+                // Only corrupt data asks for a seen token when every one was excluded.
+                io.fail();
+                0
+            } else if C::DECODE {
                 let v = io.target(total);
                 let (i, cum) = self.seen.find(v);
                 let f = self.seen.cnt[i] as u32;
@@ -809,12 +988,18 @@ impl Model {
                     io.fail();
                 }
                 io.code(cum, f.max(1), total);
-                return self.seen.toks[i];
+                self.seen.toks[i]
+            } else {
+                let i = seen_idx.unwrap_or(0);
+                io.target(total);
+                io.code(self.seen.prefix(i), self.seen.cnt[i] as u32, total);
+                sym
+            };
+            for &(i, f) in &saved[..ns] {
+                self.seen.cnt[i as usize] = f;
+                self.seen.bump(i as usize, f as u32);
             }
-            let i = seen_idx.unwrap_or(0);
-            io.target(total);
-            io.code(self.seen.prefix(i), self.seen.cnt[i] as u32, total);
-            return sym;
+            return out;
         }
         let b;
         let mut rank = 0;

@@ -37,8 +37,11 @@ fn texty(rng: &mut Rng, len: usize, vocab: u32) -> Vec<u32> {
 fn small_priors(vocab: u32) -> Arc<Priors> {
     let mut rng = Rng(42);
     let seqs: Vec<Vec<u32>> = (0..96).map(|_| texty(&mut rng, 300, vocab)).collect();
+    // Short tail threshold: the escape path's second-level lists get exercised.
     let cfg = TrainConfig {
         pair_min: 4,
+        tail: 256,
+        tail_min: 40,
         ..TrainConfig::default()
     };
     Arc::new(Priors::train_with(seqs, vocab, &cfg))
@@ -324,9 +327,9 @@ fn pinned_vectors() {
 }
 
 const PINNED: (u64, usize, u64, usize, u64) = (
-    0x7e70_2ca3_a93b_dd75,
-    0xa3,
-    0xc11c_bd66_4ef4_a54a,
-    0x91,
-    0x1129_691d_4f27_2231,
+    0x1b3b_21ff_5e46_d545,
+    0x9c,
+    0x022a_ab79_6f05_2440,
+    0x8e,
+    0xe145_bf38_8f1a_71c5,
 );

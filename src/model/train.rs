@@ -5,7 +5,9 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::coder::{log2_fixed, CostMeter};
-use super::predictor::{bucket_base, bucket_of, default_weights, Model, MAX_PAIR, MAX_STATIC};
+use super::predictor::{
+    bucket_base, bucket_of, default_weights, Model, MAX_PAIR, MAX_STATIC, MAX_TAIL,
+};
 use super::priors::{
     assemble, pair_hash, Priors, S_BUCKETS, S_CTX, S_IDRANK, S_RANK, S_SUCC, S_TRI, S_TSUCC,
     S_WEIGHTS, TRI_PROBES,
@@ -26,6 +28,11 @@ pub struct TrainConfig {
     pub pair_min: u32,
     /// Successors kept per frequent pair (at most 32).
     pub pair_successors: usize,
+    /// Successors kept per previous token seen at least `tail_min` times (the ones beyond the
+    /// first `MAX_STATIC` are the escape path's second-level list); 0 = none.
+    pub tail: usize,
+    /// Previous tokens seen fewer times than this keep only `successors` successors.
+    pub tail_min: u32,
     /// The built-in priors ID written into the file (0 = custom).
     pub id: u8,
 }
@@ -36,8 +43,10 @@ impl Default for TrainConfig {
             successors: 32,
             min_count: 2,
             max_pq: 176,
-            pair_min: 64,
+            pair_min: 128,
             pair_successors: 16,
+            tail: 1024,
+            tail_min: 1000,
             id: 0,
         }
     }
@@ -188,13 +197,17 @@ fn sections(
         }
         ctx.push(succ.len() as u32);
         ctx.push(total.min(u32::MAX as u64) as u32);
-        entries(
-            &mut list,
-            total,
-            cfg.successors.min(MAX_STATIC),
-            cfg.max_pq,
-            &mut succ,
-        );
+        if cfg.tail > MAX_STATIC && total >= cfg.tail_min as u64 {
+            entries(&mut list, total, cfg.tail.min(MAX_TAIL), 255, &mut succ);
+        } else {
+            entries(
+                &mut list,
+                total,
+                cfg.successors.min(MAX_STATIC),
+                cfg.max_pq,
+                &mut succ,
+            );
+        }
     }
     ctx.push(succ.len() as u32);
     ctx.push(0);
