@@ -6,6 +6,8 @@
 pub mod gzip;
 pub mod lopace;
 pub mod model;
+/// The format-1 coder's payload (`model-v1`): read for v1 frames, behind the `v1` feature.
+#[cfg(feature = "v1")]
 pub mod model_v1;
 pub mod thrift;
 pub mod zstd;

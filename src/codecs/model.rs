@@ -14,10 +14,12 @@ use std::sync::{Arc, OnceLock};
 
 use crate::error::{Error, Result};
 use crate::limits::MAX_TOKENS;
-use crate::model::coder::{Decoder, Encoder, RangeIo};
-use crate::model::{
-    check_setup, code_bits, decode_tokens, Model, ModelError, Priors, MAX_VOCAB_SIZE,
-};
+#[cfg(feature = "encode")]
+use crate::model::coder::Encoder;
+use crate::model::coder::RangeIo;
+use crate::model::{check_setup, code_bits, Model, ModelError, Priors, MAX_VOCAB_SIZE};
+#[cfg(feature = "decode")]
+use crate::model::{coder::Decoder, decode_tokens};
 use crate::tokenizer::Builtin;
 
 const FORMAT: &str = "model";
@@ -176,6 +178,7 @@ fn code_number<C: RangeIo>(io: &mut C, value: u32, table: bool) -> u32 {
 }
 
 /// Codes `ids` for a tokenizer of `vocab_size` IDs with `priors` (if any).
+#[cfg(feature = "encode")]
 pub fn encode(ids: &[u32], vocab_size: u32, priors: Option<Arc<Priors>>) -> Result<Vec<u8>> {
     let max = ids.iter().copied().max().unwrap_or(0);
     let mut enc = Encoder::new();
@@ -215,6 +218,7 @@ pub fn encode(ids: &[u32], vocab_size: u32, priors: Option<Arc<Priors>>) -> Resu
 /// Decodes a payload; `priors` are those the frame names (None if it names none). A token count
 /// above `max_tokens`, or above what the payload's bytes can code, is refused before anything
 /// is allocated; decoding stops at the first sign that the bytes cannot come from the encoder.
+#[cfg(feature = "decode")]
 pub fn decode(
     payload: &[u8],
     vocab_size: u32,
@@ -259,5 +263,14 @@ pub fn decode(
     Ok(out)
 }
 
-#[cfg(test)]
+// The tests encode and decode, and walk every family's priors.
+#[cfg(all(
+    test,
+    feature = "encode",
+    feature = "decode",
+    feature = "cl100k",
+    feature = "o200k",
+    feature = "p50k",
+    feature = "r50k"
+))]
 mod tests;

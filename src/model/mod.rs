@@ -14,6 +14,8 @@ mod priors;
 #[cfg(test)]
 mod tests;
 mod train;
+/// The format-1 binary-decomposition coder, behind the `v1` feature.
+#[cfg(feature = "v1")]
 pub mod v1;
 
 pub use priors::Priors;
