@@ -121,27 +121,29 @@ impl Priors {
         Priors::from_words(Buf::Owned(words_of(bytes)), bytes.len())
     }
 
-    /// A zstd-compressed priors file (as the built-ins are embedded), expanded straight into
-    /// one aligned buffer of the size the zstd frame names (at most 64 MiB).
+    /// A priors file as the built-ins are shipped (`to_zstd`: byte planes of 4-byte words, then
+    /// zstd): expanded into a scratch buffer of the size the zstd frame names (at most 64 MiB,
+    /// a multiple of 8), then un-shuffled in one pass into the aligned buffer, then validated.
     pub fn from_zstd(compressed: &[u8]) -> Result<Priors, ModelError> {
         let bad = |s: &str| ModelError::BadPriors(s.to_string());
         let size = zstd::zstd_safe::get_frame_content_size(compressed)
             .ok()
             .flatten()
             .ok_or_else(|| bad("zstd frame without a content size"))?;
-        if size > 64 << 20 || size % 8 != 0 {
+        if size > MAX_FILE as u64 || size % 8 != 0 {
             return Err(bad("zstd content size out of range"));
         }
         let len = size as usize;
-        let mut words = vec![0u64; len / 8];
-        // SAFETY: the u64 buffer viewed as its `len` bytes (u8 has no alignment needs).
-        let bytes = unsafe { std::slice::from_raw_parts_mut(words.as_mut_ptr() as *mut u8, len) };
+        let mut planes = vec![0u8; len];
         let n = zstd::bulk::Decompressor::new()
-            .and_then(|mut d| d.decompress_to_buffer(compressed, bytes))
+            .and_then(|mut d| d.decompress_to_buffer(compressed, &mut planes))
             .map_err(|e| ModelError::BadPriors(format!("zstd: {e}")))?;
         if n != len {
             return Err(bad("zstd content shorter than its frame says"));
         }
+        let mut words = vec![0u64; len / 8];
+        unshuffle4(&planes, &mut words);
+        drop(planes);
         Priors::from_words(Buf::Owned(words), len)
     }
 
@@ -417,9 +419,43 @@ pub(crate) fn assemble(vocab: u32, id: u32, sections: &[(u32, Vec<u32>)]) -> Vec
 }
 
 impl Priors {
-    /// The file zstd-compressed (level 19, single-threaded: the same bytes every time), as the
-    /// built-ins are embedded.
+    /// The file as the built-ins are shipped: its 4-byte words split into byte planes (all byte
+    /// 0s, then all byte 1s, 2s, 3s: the high bytes of the u32 arrays are mostly alike), then
+    /// zstd level 19, single-threaded (the same bytes every time). `from_zstd` reads it back.
     pub fn to_zstd(&self) -> Vec<u8> {
-        zstd::bulk::compress(self.as_bytes(), 19).unwrap_or_default()
+        zstd::bulk::compress(&shuffle4(self.as_bytes()), 19).unwrap_or_default()
+    }
+}
+
+/// Largest priors file `from_zstd` expands.
+const MAX_FILE: usize = 64 << 20;
+
+/// Byte planes of the 4-byte words of `bytes` (byte `k` of word `i` at `k * words + i`); a tail
+/// of `len % 4` bytes is kept as is at the end.
+pub(crate) fn shuffle4(bytes: &[u8]) -> Vec<u8> {
+    let n = bytes.len() / 4;
+    let mut out = vec![0u8; bytes.len()];
+    for (i, w) in bytes.chunks_exact(4).enumerate() {
+        for (k, &b) in w.iter().enumerate() {
+            out[k * n + i] = b;
+        }
+    }
+    out[4 * n..].copy_from_slice(&bytes[4 * n..]);
+    out
+}
+
+/// The inverse of `shuffle4` for a file of `8 * words.len()` bytes (`planes.len()`), written
+/// straight into the aligned buffer: each u64 word gathers two 4-byte words from the 4 planes.
+fn unshuffle4(planes: &[u8], words: &mut [u64]) {
+    let n = planes.len() / 4;
+    let (p0, rest) = planes.split_at(n);
+    let (p1, rest) = rest.split_at(n);
+    let (p2, p3) = rest.split_at(n);
+    let pairs = p0
+        .chunks_exact(2)
+        .zip(p1.chunks_exact(2))
+        .zip(p2.chunks_exact(2).zip(p3.chunks_exact(2)));
+    for (w, ((a, b), (c, d))) in words.iter_mut().zip(pairs) {
+        *w = u64::from_ne_bytes([a[0], b[0], c[0], d[0], a[1], b[1], c[1], d[1]]);
     }
 }

@@ -333,3 +333,33 @@ const PINNED: (u64, usize, u64, usize, u64) = (
     0x8e,
     0xe145_bf38_8f1a_71c5,
 );
+
+#[test]
+fn priors_shipped_format() {
+    let p = small_priors(3000);
+    let b = p.as_bytes();
+    // byte planes of the 4-byte words, then zstd; a tail of len % 4 bytes is kept as is
+    assert_eq!(
+        super::priors::shuffle4(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
+        [1, 5, 2, 6, 3, 7, 4, 8, 9, 10]
+    );
+    let z = p.to_zstd();
+    assert_eq!(
+        zstd::decode_all(&z[..]).unwrap(),
+        super::priors::shuffle4(b)
+    );
+    assert_eq!(Priors::from_zstd(&z).unwrap().as_bytes(), b);
+    // hostile input errors: cut frames, changed bytes, an unshuffled file, odd or huge sizes
+    for cut in [0, 4, 12, z.len() / 2, z.len() - 1] {
+        assert!(Priors::from_zstd(&z[..cut]).is_err(), "cut at {cut}");
+    }
+    for i in (0..z.len()).step_by(61) {
+        let mut c = z.clone();
+        c[i] ^= 0x21;
+        assert!(Priors::from_zstd(&c).is_err(), "byte {i} changed");
+    }
+    assert!(Priors::from_zstd(&zstd::bulk::compress(b, 3).unwrap()).is_err());
+    assert!(Priors::from_zstd(&zstd::bulk::compress(&b[..b.len() - 4], 3).unwrap()).is_err());
+    let huge = zstd::bulk::compress(&vec![0u8; (64 << 20) + 8], 1).unwrap();
+    assert!(Priors::from_zstd(&huge).is_err());
+}
