@@ -50,28 +50,6 @@ const fn build_stretch() -> [i16; 4096] {
     t
 }
 
-/// log2(1 + m/4096) in 1/65536 units, by repeated squaring.
-const fn build_log2frac() -> [u32; 4096] {
-    let mut t = [0u32; 4096];
-    let mut m = 0;
-    while m < 4096 {
-        let mut z: u64 = (1u64 << 28) + ((m as u64) << 16);
-        let mut r = 0u32;
-        let mut i = 0;
-        while i < 16 {
-            z = (z * z) >> 28;
-            if z >= (2u64 << 28) {
-                z >>= 1;
-                r |= 1 << (15 - i);
-            }
-            i += 1;
-        }
-        t[m] = r;
-        m += 1;
-    }
-    t
-}
-
 /// Cost in 1/256 bit of coding an event of probability p/4096, p in 0..4096.
 const fn build_cost() -> [u32; 4097] {
     let mut t = [0u32; 4097];
@@ -102,15 +80,8 @@ pub(crate) fn stretch(p: u32) -> i32 {
     STRETCH[p as usize & 4095] as i32
 }
 
-/// log2(x) in 1/65536 units (x >= 1).
-#[inline(always)]
-pub(crate) const fn log2_fixed(x: u64) -> u32 {
-    let x = if x == 0 { 1 } else { x };
-    let e = 63 - x.leading_zeros();
-    let m = ((x << (63 - e)) >> 51) & 0xfff;
-    (e << 16) + LOG2FRAC_C[m as usize]
-}
-const LOG2FRAC_C: [u32; 4096] = build_log2frac();
+/// log2(x) in 1/65536 units (x >= 1): the same integer table as the current coder's.
+pub(crate) use crate::model::coder::log2_fixed;
 
 /// 256 * ln(x), x >= 1.
 #[inline(always)]
