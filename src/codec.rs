@@ -12,7 +12,7 @@ use std::sync::{Arc, OnceLock};
 use crate::codecs::{gzip, lopace, model as model_codec, thrift, zstd};
 use crate::error::{Error, Result};
 use crate::format::{self, v1, ContentKind, Header, Method};
-use crate::limits::{MAX_DECODED_BYTES, MAX_TOKENS};
+use crate::limits::{Limits, MAX_DECODED_BYTES, MAX_TOKENS};
 use crate::mapping::Mapping;
 use crate::model::Priors;
 use crate::tokenizer::{Builtin, Tokenizer};
@@ -130,6 +130,8 @@ pub struct Codec {
     tokenizer: Arc<OnceLock<Arc<Tokenizer>>>,
     custom_mapping: Option<Arc<Mapping>>,
     custom_priors: Option<Arc<Priors>>,
+    /// What one decode may produce (see [`Limits`]).
+    limits: Limits,
 }
 
 impl Codec {
@@ -153,6 +155,7 @@ impl Codec {
             tokenizer: Arc::new(OnceLock::new()),
             custom_mapping: None,
             custom_priors: None,
+            limits: Limits::DEFAULT,
         })
     }
 
@@ -163,7 +166,21 @@ impl Codec {
             tokenizer: Arc::new(OnceLock::from(tokenizer)),
             custom_mapping: None,
             custom_priors: None,
+            limits: Limits::DEFAULT,
         }
+    }
+
+    /// The same codec with other decode limits (clamped to the hard caps in [`crate::limits`]).
+    /// Every decode call on the returned codec, and every stream decoder made from it, honours
+    /// them. Cheap: the tables are shared.
+    pub fn with_limits(mut self, limits: Limits) -> Codec {
+        self.limits = limits.clamped();
+        self
+    }
+
+    /// The decode limits of this codec ([`Limits::DEFAULT`] unless set).
+    pub fn limits(&self) -> Limits {
+        self.limits
     }
 
     /// Replaces the tacc mapping (tacc's `mapping_path`).
@@ -567,7 +584,7 @@ impl Codec {
     /// Decodes any frame. A frame that names a built-in tokenizer other than this codec's is
     /// decoded with that tokenizer; one made with a custom tokenizer or mapping must match this codec's.
     pub fn decompress(&self, frame: &[u8]) -> Result<Content> {
-        decode_frame(frame, Some(self))
+        decode_frame(frame, Some(self), self.limits)
     }
 
     #[cfg(feature = "decode")]
@@ -619,7 +636,7 @@ impl Codec {
                 if self.builtin == Some(b) {
                     self.clone()
                 } else {
-                    Codec::from_builtin(b)?
+                    Codec::from_builtin(b)?.with_limits(self.limits)
                 }
             }
             (_, Some(_)) => return Err(Error::corrupt("frame", "both a built-in tokenizer and a fingerprint")),
@@ -760,16 +777,23 @@ fn decode_byte_payload(payload: &[u8], method: Method, limit: usize) -> Result<V
 }
 
 #[cfg(feature = "decode")]
-/// Decodes any frame made with a built-in tokenizer, with no other information.
+/// Decodes any frame made with a built-in tokenizer, with no other information, within the
+/// default [`Limits`].
 pub fn decompress(frame: &[u8]) -> Result<Content> {
-    decode_frame(frame, None)
+    decode_frame(frame, None, Limits::DEFAULT)
+}
+
+#[cfg(feature = "decode")]
+/// [`decompress`] within the caller's limits.
+pub fn decompress_with_limits(frame: &[u8], limits: &Limits) -> Result<Content> {
+    decode_frame(frame, None, limits.clamped())
 }
 
 #[cfg(feature = "decode")]
 /// The one frame decoder (v1 and v2). `codec` resolves custom tokenizers and mappings; without
 /// it only built-in ones are known. Byte-level frames never load a tokenizer, mapping or priors;
 /// token IDs from a model frame need no tokenizer tables, only its vocabulary size.
-fn decode_frame(frame: &[u8], codec: Option<&Codec>) -> Result<Content> {
+fn decode_frame(frame: &[u8], codec: Option<&Codec>, limits: Limits) -> Result<Content> {
     let p = format::parse_frame(frame)?;
     let h = &p.header;
     let max = match h.kind {
@@ -798,7 +822,7 @@ fn decode_frame(frame: &[u8], codec: Option<&Codec>) -> Result<Content> {
             None => {
                 let b = Builtin::from_id(h.tokenizer_id)
                     .ok_or_else(|| Error::corrupt("frame", format!("unknown tokenizer ID {}", h.tokenizer_id)))?;
-                Codec::from_builtin(b)?.codec_for(h)
+                Codec::from_builtin(b)?.with_limits(limits).codec_for(h)
             }
         }
     };

@@ -36,9 +36,10 @@ mod uniffi_api;
 uniffi::setup_scaffolding!("tacc");
 
 #[cfg(feature = "decode")]
-pub use codec::decompress;
+pub use codec::{decompress, decompress_with_limits};
 pub use codec::{Codec, Content, LopaceMethod, Options, DEFAULT_METHOD};
 pub use error::{Error, Result};
+pub use limits::Limits;
 pub use format::Method;
 pub use mapping::Mapping;
 #[cfg(feature = "decode")]
