@@ -371,3 +371,221 @@ proptest! {
         }
     }
 }
+
+/// A rank file with every rank multiplied by `k` (the same merges in the same order): with k > 2
+/// the ranks are too far apart for the flat tables, so the tokenizer uses its hash map.
+fn spread(file: &[u8], k: u32) -> (Vec<u8>, rustc_hash::FxHashMap<Vec<u8>, u32>) {
+    use base64::Engine as _;
+    let encoder: rustc_hash::FxHashMap<Vec<u8>, u32> = bytes_to_encoder(file)
+        .into_iter()
+        .map(|(t, r)| (t, r * k))
+        .collect();
+    let mut out = String::new();
+    for (t, r) in &encoder {
+        out.push_str(&format!(
+            "{} {r}\n",
+            base64::engine::general_purpose::STANDARD.encode(t)
+        ));
+    }
+    (out.into_bytes(), encoder)
+}
+
+/// User patterns (not one of the built-in ones) with rank files read into our flat tables or
+/// hash map: the same IDs as tiktoken-rs's `encode_ordinary` wherever it returns the text's
+/// tokens (no panic, no text left out), and the text back always.
+#[test]
+fn custom_patterns_match_the_reference() {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let mut texts = corpus("chat-dev.jsonl.gz");
+    texts.truncate(150);
+    texts.extend(corpus("prompts-dev.jsonl.gz").into_iter().take(20));
+    texts.extend(hostile());
+    let patterns = [
+        tacc::tokenizer::patterns::QWEN2,
+        // DeepSeek-style and other fancy patterns: look-arounds, possessive quantifiers.
+        r"\p{N}{1,3}|[一-龥぀-ゟ゠-ヿ]+|[!#$%&()*+,\-./:;<=>?@\[\\\]^_`{|}~][A-Za-z]+|[^\r\n\p{L}\p{P}\p{S}]?[\p{L}\p{M}]+| ?[\p{P}\p{S}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+",
+        r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+",
+        r"(?<=\s)\S+|\S+|\s+",
+        r"\w+|\W",
+        r"(?s).",
+    ];
+    let r50k = std::fs::read(assets().join("r50k_base.tiktoken")).unwrap();
+    let (sparse, sparse_encoder) = spread(&r50k, 3);
+    let dense_encoder = bytes_to_encoder(&r50k);
+    let mut compared = 0usize;
+    let mut failures = Vec::new();
+    for (file, encoder, what) in [
+        (&r50k, &dense_encoder, "flat tables"),
+        (&sparse, &sparse_encoder, "hash map"),
+    ] {
+        for pattern in patterns {
+            let t = Tokenizer::from_tiktoken_bytes("custom", file, pattern, &[]).unwrap();
+            let reference = CoreBPE::new(encoder.clone(), Default::default(), pattern).unwrap();
+            for (i, text) in texts.iter().enumerate() {
+                let ours = t.encode(text);
+                if t.decode(&ours).ok().as_ref() != Some(text) {
+                    failures.push(format!("{what} {pattern:?} text {i}: no round trip"));
+                }
+                // The reference drops text that no match covers (a ZWJ with the DeepSeek-style
+                // pattern): ours keeps it as a piece of its own, so compare where it is lossless.
+                let theirs = catch_unwind(AssertUnwindSafe(|| reference.encode_ordinary(text)))
+                    .ok()
+                    .filter(|ids| {
+                        reference.decode_bytes(ids).ok().as_deref() == Some(text.as_bytes())
+                    });
+                if let Some(theirs) = theirs {
+                    if ours != theirs {
+                        failures.push(format!(
+                            "{what} {pattern:?} text {i} {:?}: ours {:?}, theirs {:?}",
+                            text.chars().take(60).collect::<String>(),
+                            &ours[..ours.len().min(20)],
+                            &theirs[..theirs.len().min(20)]
+                        ));
+                    }
+                    compared += 1;
+                }
+            }
+            for id in (0..t.vocab_size() + 10).step_by(101) {
+                assert_eq!(
+                    t.decode_bytes(&[id]).ok(),
+                    reference.decode_bytes(&[id]).ok(),
+                    "{what} id {id}"
+                );
+            }
+        }
+    }
+    std::panic::set_hook(hook);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(compared > 1000, "{compared}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Random text with a user pattern: tiktoken-rs's IDs (where it returns), and the text back.
+    #[test]
+    fn custom_pattern_identical_ids_on_random_text(text in "(\\PC|[ \t\r\n\u{a0}'0-9sStT]){0,80}") {
+        static T: std::sync::OnceLock<(Tokenizer, CoreBPE)> = std::sync::OnceLock::new();
+        let (t, reference) = T.get_or_init(|| {
+            let file = std::fs::read(assets().join("cl100k_base.tiktoken")).unwrap();
+            let pattern = tacc::tokenizer::patterns::QWEN2;
+            (
+                Tokenizer::from_tiktoken_bytes("qwen", &file, pattern, &[]).unwrap(),
+                CoreBPE::new(bytes_to_encoder(&file), Default::default(), pattern).unwrap(),
+            )
+        });
+        let ours = t.encode(&text);
+        prop_assert_eq!(&t.decode(&ours).unwrap(), &text);
+        if let Ok(theirs) = catch_unwind(AssertUnwindSafe(|| reference.encode_ordinary(&text))) {
+            prop_assert_eq!(ours, theirs);
+        }
+    }
+}
+
+#[test]
+fn o200k_preset_is_tiktoken_rs_pattern() {
+    assert_eq!(
+        tacc::tokenizer::patterns::O200K,
+        tiktoken_rs::O200K_BASE_PAT_STR
+    );
+}
+
+/// Runs of 2^20 characters (issue 12: tiktoken-rs panicked on the spaces with the GPT-2 pattern).
+fn runs(n: usize) -> Vec<(&'static str, String)> {
+    vec![
+        ("spaces", " ".repeat(n)),
+        ("spaces then x", format!("{}x", " ".repeat(n))),
+        ("newlines", "\n".repeat(n)),
+        ("letters", "a".repeat(n)),
+        ("digits", "7".repeat(n)),
+        ("space-newline", " \n".repeat(n / 2)),
+    ]
+}
+
+/// Issue 12: no built-in tokenizer panics on runs of 2^20 characters, and each round-trips. The
+/// spaces for every built-in; the other shapes once per vocabulary family (the same pattern and
+/// tables). Peak memory is checked in the process (getrusage), not time.
+fn builtin_runs_round_trip(names: &[&str]) {
+    for (i, name) in names.iter().enumerate() {
+        let b = Builtin::from_name(name).unwrap();
+        if !b.is_enabled() {
+            continue;
+        }
+        let t = Tokenizer::from_builtin(b).unwrap();
+        for (what, text) in runs(1 << 20) {
+            if i > 0 && !what.starts_with("spaces") {
+                continue;
+            }
+            let ids = t.encode(&text);
+            assert_eq!(t.decode(&ids).unwrap(), text, "{name} {what}");
+        }
+    }
+    assert_peak_rss_below_gib(2);
+}
+
+fn assert_peak_rss_below_gib(gib: i64) {
+    // SAFETY: getrusage writes into the zeroed struct we pass.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    // ru_maxrss is in KiB on Linux; the whole test process (other tests included).
+    assert!(
+        (usage.ru_maxrss as i64) < gib << 20,
+        "peak RSS {} KiB",
+        usage.ru_maxrss
+    );
+}
+
+#[test]
+fn no_panic_on_long_runs_r50k_family() {
+    builtin_runs_round_trip(&["gpt2", "r50k_base"]);
+}
+
+#[test]
+fn no_panic_on_long_runs_p50k_family() {
+    builtin_runs_round_trip(&["p50k_base", "p50k_edit"]);
+}
+
+#[test]
+fn no_panic_on_long_runs_cl100k() {
+    builtin_runs_round_trip(&["cl100k_base"]);
+}
+
+#[test]
+fn no_panic_on_long_runs_o200k_family() {
+    builtin_runs_round_trip(&["o200k_base", "o200k_harmony"]);
+}
+
+/// Issue 12: no custom tokenizer panics, whatever the pattern (tiktoken-rs panics on fancy-regex's
+/// backtracking limit and stack limit, on empty matches, and drops text no match covers): every
+/// case round-trips exactly. Runs of 2^18 characters still hit the backtracking limit.
+#[test]
+fn no_panic_on_pathological_patterns() {
+    let file = std::fs::read(assets().join("r50k_base.tiktoken")).unwrap();
+    let patterns = [
+        "qwen2",
+        r"\s+(?!\S)|\S+",
+        r"(\s+)+(?!\S)|.",
+        r"(a+)+$|.",
+        r"(a|aa)+(?=b)|.",
+        r"(?s).",
+        "",
+        "a*",
+        r"\b",
+        "(?=a)",
+        "(?!)",
+        r"(?<=a)",
+        "x",
+    ];
+    let runs = runs(1 << 18);
+    for pattern in patterns {
+        let t = Tokenizer::from_tiktoken_bytes("custom", &file, pattern, &[]).unwrap();
+        for (what, text) in &runs {
+            let ids = t.encode(text);
+            assert_eq!(t.decode(&ids).unwrap(), *text, "{pattern:?} {what}");
+        }
+    }
+    assert!(Tokenizer::from_tiktoken_bytes("custom", &file, "(", &[]).is_err());
+    assert!(Tokenizer::from_tiktoken_bytes("custom", &file, "[", &[]).is_err());
+    assert_peak_rss_below_gib(2);
+}

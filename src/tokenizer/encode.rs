@@ -149,6 +149,33 @@ impl Pretokenizer {
     }
 }
 
+/// A rank lookup for the byte-pair merge: the built-ins' flat tables ([`Flat`]), or a hash map
+/// for custom rank files whose ranks are too far apart for them (`super::custom::MapRanks`).
+pub(crate) trait Ranks {
+    /// The rank of the token whose bytes are exactly `piece`.
+    fn rank(&self, piece: &[u8]) -> Option<u32>;
+    /// The rank of a single byte (every rank table has all 256).
+    fn byte(&self, b: u8) -> u32;
+}
+
+/// The flat token and rank tables of `vocab/` (or built from a dense custom rank file).
+#[derive(Clone, Copy)]
+pub(crate) struct Flat<'a> {
+    pub(crate) tokens: &'a TokenTable,
+    pub(crate) ranks: &'a RankTable,
+}
+
+impl Ranks for Flat<'_> {
+    #[inline]
+    fn rank(&self, piece: &[u8]) -> Option<u32> {
+        self.ranks.get(self.tokens, piece)
+    }
+    #[inline]
+    fn byte(&self, b: u8) -> u32 {
+        self.ranks.byte(b)
+    }
+}
+
 /// Reused buffers of one encode call.
 #[derive(Default)]
 pub(crate) struct Scratch {
@@ -157,9 +184,8 @@ pub(crate) struct Scratch {
 
 /// Appends the ranks of one piece: the whole piece if it is a token, else tiktoken's merge.
 #[inline]
-pub(crate) fn encode_piece(
-    tokens: &TokenTable,
-    ranks: &RankTable,
+pub(crate) fn encode_piece<R: Ranks>(
+    ranks: &R,
     piece: &[u8],
     scratch: &mut Scratch,
     out: &mut Vec<u32>,
@@ -168,15 +194,15 @@ pub(crate) fn encode_piece(
         [] => {}
         [b] => out.push(ranks.byte(*b)),
         _ => {
-            if let Some(r) = ranks.get(tokens, piece) {
+            if let Some(r) = ranks.rank(piece) {
                 out.push(r);
             } else if piece.len() < 100 {
-                byte_pair_merge(tokens, ranks, piece, &mut scratch.parts);
+                byte_pair_merge(ranks, piece, &mut scratch.parts);
                 for w in scratch.parts.windows(2) {
-                    out.push(rank_of(tokens, ranks, &piece[w[0].0..w[1].0]));
+                    out.push(rank_of(ranks, &piece[w[0].0..w[1].0]));
                 }
             } else {
-                byte_pair_merge_large(tokens, ranks, piece, out);
+                byte_pair_merge_large(ranks, piece, out);
             }
         }
     }
@@ -185,24 +211,19 @@ pub(crate) fn encode_piece(
 /// The rank of a part that the merge produced: it is always a token (single bytes are), so the
 /// fallback to the first byte's rank is never taken; it only keeps this total.
 #[inline]
-fn rank_of(tokens: &TokenTable, ranks: &RankTable, part: &[u8]) -> u32 {
+fn rank_of<R: Ranks>(ranks: &R, part: &[u8]) -> u32 {
     match part {
         [b] => ranks.byte(*b),
         _ => ranks
-            .get(tokens, part)
+            .rank(part)
             .unwrap_or_else(|| ranks.byte(part.first().copied().unwrap_or(0))),
     }
 }
 
 /// tiktoken's `_byte_pair_merge`: repeatedly merge the adjacent pair of lowest rank, leftmost
 /// first. `parts` ends as the (start, _) boundaries of the final tokens, plus the end.
-fn byte_pair_merge(
-    tokens: &TokenTable,
-    ranks: &RankTable,
-    piece: &[u8],
-    parts: &mut Vec<(usize, u32)>,
-) {
-    let lookup = |s: &[u8]| ranks.get(tokens, s).unwrap_or(u32::MAX);
+fn byte_pair_merge<R: Ranks>(ranks: &R, piece: &[u8], parts: &mut Vec<(usize, u32)>) {
+    let lookup = |s: &[u8]| ranks.rank(s).unwrap_or(u32::MAX);
     parts.clear();
     let mut min_rank = (u32::MAX, usize::MAX);
     for i in 0..piece.len() - 1 {
@@ -240,7 +261,7 @@ fn byte_pair_merge(
 
 /// tiktoken's `_byte_pair_merge_large` (pieces of 100 bytes or more): the same merges in the
 /// same order (lowest rank, then leftmost), with a heap and a linked list, O(m log n).
-fn byte_pair_merge_large(tokens: &TokenTable, ranks: &RankTable, piece: &[u8], out: &mut Vec<u32>) {
+fn byte_pair_merge_large<R: Ranks>(ranks: &R, piece: &[u8], out: &mut Vec<u32>) {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
 
@@ -251,7 +272,7 @@ fn byte_pair_merge_large(tokens: &TokenTable, ranks: &RankTable, piece: &[u8], o
         next_rank: u32,
         cur_rank: u32,
     }
-    let lookup = |s: &[u8]| ranks.get(tokens, s);
+    let lookup = |s: &[u8]| ranks.rank(s);
     let mut state = Vec::with_capacity(piece.len());
     state.push(State {
         prev: usize::MAX,
@@ -315,18 +336,18 @@ fn byte_pair_merge_large(tokens: &TokenTable, ranks: &RankTable, piece: &[u8], o
         if state[i].cur_rank != u32::MAX {
             out.push(state[i].cur_rank);
         } else {
-            out.push(rank_of(tokens, ranks, &piece[i..state[i].end]));
+            out.push(rank_of(ranks, &piece[i..state[i].end]));
         }
         i = state[i].end;
     }
 }
 
-/// Text to ranks with a built-in vocabulary.
-pub(crate) fn encode(p: Pattern, tokens: &TokenTable, ranks: &RankTable, text: &str) -> Vec<u32> {
+/// Text to ranks with a built-in pattern.
+pub(crate) fn encode<R: Ranks>(p: Pattern, ranks: &R, text: &str) -> Vec<u32> {
     let mut out = Vec::with_capacity(text.len() / 3 + 1);
     let mut scratch = Scratch::default();
     pretokenizer(p).split(text, |piece| {
-        encode_piece(tokens, ranks, piece.as_bytes(), &mut scratch, &mut out)
+        encode_piece(ranks, piece.as_bytes(), &mut scratch, &mut out)
     });
     out
 }

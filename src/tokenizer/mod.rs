@@ -6,7 +6,9 @@
 //! The built-ins use our own flat tables (`vocab/`, see [`vocab`]) and encoder ([`encode`]),
 //! loaded lazily and per direction: creating a tokenizer costs nothing, decoding loads only the
 //! token bytes, encoding adds the rank table and the pretokenizer regex on first use. Custom rank
-//! files go through tiktoken-rs, which is also the reference the tests hold the built-ins to.
+//! files are read into the same tables (or a hash map when their ranks are far apart) and split
+//! with the built-in pretokenizer when their pattern is a built-in one, else with fancy-regex
+//! (see [`custom`]); tiktoken-rs is the reference the tests hold both to.
 
 use std::sync::{Arc, OnceLock};
 
@@ -14,18 +16,20 @@ use std::sync::{Arc, OnceLock};
 use base64::Engine as _;
 #[cfg(feature = "encode")]
 use rustc_hash::FxHashMap;
-#[cfg(feature = "encode")]
-use tiktoken_rs::CoreBPE;
 
 use crate::error::{Error, Result};
 
 // The encoder (pretokenizer regexes, byte-pair merges, rank tables): left out of decode-only builds.
 #[cfg(feature = "encode")]
+mod custom;
+#[cfg(feature = "encode")]
 mod encode;
 pub mod vocab;
 
 #[cfg(feature = "encode")]
-use encode::Pattern;
+use custom::{FancySplitter, MapRanks};
+#[cfg(feature = "encode")]
+use encode::{Flat, Pattern};
 #[cfg(feature = "encode")]
 use vocab::RankTable;
 use vocab::{Blob, TokenTable};
@@ -318,8 +322,16 @@ pub mod patterns {
     /// GPT-2 / r50k / p50k.
     pub const GPT2: &str =
         "'(?:[sdmt]|ll|ve|re)| ?\\p{L}++| ?\\p{N}++| ?[^\\s\\p{L}\\p{N}]++|\\s++$|\\s+(?!\\S)|\\s";
-    /// o200k_base.
-    pub const O200K: &str = tiktoken_rs::O200K_BASE_PAT_STR;
+    /// o200k_base (`tiktoken_rs::O200K_BASE_PAT_STR`).
+    pub const O200K: &str = concat!(
+        "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?",
+        "|[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?",
+        "|\\p{N}{1,3}",
+        "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*",
+        "|\\s*[\\r\\n]+",
+        "|\\s+(?!\\S)",
+        "|\\s+",
+    );
 
     /// A preset name (`cl100k`, `llama3`, `qwen2`, `gpt2`, `o200k`) or the regex itself.
     pub fn resolve(name_or_regex: &str) -> &str {
@@ -336,44 +348,69 @@ pub mod patterns {
 enum Inner {
     /// Our flat tables, loaded on first use per direction.
     Builtin(Builtin),
-    /// A custom rank file with one of the built-in patterns (Llama 3 uses cl100k's): our tables,
-    /// made from it at load, and our encoder (faster, and no regex backtracking limit to hit).
+    /// A custom rank file: our tables made from it at load (flat, or a hash map when its ranks
+    /// are far apart), split by a built-in pretokenizer (Llama 3 uses cl100k's pattern) or by the
+    /// user's pattern through fancy-regex. Never panics, whatever the text or pattern.
     #[cfg(feature = "encode")]
     Own(Box<OwnTables>),
-    /// A custom rank file with another pattern, through tiktoken-rs (builds with `encode`).
-    #[cfg(feature = "encode")]
-    Custom(Box<CoreBPE>),
+}
+
+#[cfg(feature = "encode")]
+enum Tables {
+    Flat {
+        tokens: TokenTable,
+        ranks: RankTable,
+    },
+    Map(MapRanks),
+}
+
+#[cfg(feature = "encode")]
+enum Splitter {
+    Builtin(Pattern),
+    Fancy(FancySplitter),
 }
 
 #[cfg(feature = "encode")]
 struct OwnTables {
-    tokens: TokenTable,
-    ranks: RankTable,
-    pattern: Pattern,
+    tables: Tables,
+    splitter: Splitter,
     /// (ID, string), sorted by ID.
     specials: Vec<(u32, String)>,
 }
 
 #[cfg(feature = "encode")]
 impl OwnTables {
-    fn new(rank_file: &[u8], pattern: Pattern, specials: &[(String, u32)]) -> Result<OwnTables> {
-        let built = vocab::build(rank_file)?;
-        let tokens = TokenTable::new(Blob::Owned(built.tokens))?;
-        let ranks = RankTable::new(Blob::Owned(built.ranks), &tokens)?;
-        let mut specials: Vec<(u32, String)> =
-            specials.iter().map(|(s, id)| (*id, s.clone())).collect();
-        specials.sort();
-        Ok(OwnTables {
-            tokens,
-            ranks,
-            pattern,
-            specials,
-        })
-    }
-
     fn special(&self, id: u32) -> Option<&str> {
         let i = self.specials.binary_search_by_key(&id, |(i, _)| *i).ok()?;
         Some(&self.specials[i].1)
+    }
+
+    fn token(&self, id: u32) -> Option<&[u8]> {
+        match &self.tables {
+            Tables::Flat { tokens, .. } => tokens.get(id),
+            Tables::Map(m) => m.decoder.get(&id).map(Vec::as_slice),
+        }
+    }
+
+    fn encode(&self, text: &str) -> Vec<u32> {
+        match &self.tables {
+            Tables::Flat { tokens, ranks } => self.encode_with(&Flat { tokens, ranks }, text),
+            Tables::Map(m) => self.encode_with(m, text),
+        }
+    }
+
+    fn encode_with<R: encode::Ranks>(&self, ranks: &R, text: &str) -> Vec<u32> {
+        match &self.splitter {
+            Splitter::Builtin(p) => encode::encode(*p, ranks, text),
+            Splitter::Fancy(re) => {
+                let mut out = Vec::with_capacity(text.len() / 3 + 1);
+                let mut scratch = encode::Scratch::default();
+                re.split(text, |piece| {
+                    encode::encode_piece(ranks, piece.as_bytes(), &mut scratch, &mut out)
+                });
+                out
+            }
+        }
     }
 }
 
@@ -489,25 +526,41 @@ impl Tokenizer {
             h = fnv1a64_update(h, s.as_bytes());
             h = fnv1a64_update(h, &id.to_le_bytes());
         }
-        let own = match pattern {
-            p if p == patterns::CL100K => Some(Pattern::Cl100k),
-            p if p == patterns::GPT2 => Some(Pattern::Gpt2),
-            p if p == patterns::O200K => Some(Pattern::O200k),
-            _ => None,
-        }
-        // Our tables index ranks densely: a file with far-apart ranks stays with tiktoken-rs.
-        .filter(|_| encoder.len() as u64 * 2 > max_ordinary as u64)
-        .and_then(|p| OwnTables::new(rank_file, p, specials).ok());
-        let inner = match own {
-            Some(own) => Inner::Own(Box::new(own)),
-            None => Inner::Custom(Box::new(
-                CoreBPE::new(encoder, special_map, pattern)
+        let splitter = match pattern {
+            p if p == patterns::CL100K => Splitter::Builtin(Pattern::Cl100k),
+            p if p == patterns::GPT2 => Splitter::Builtin(Pattern::Gpt2),
+            p if p == patterns::O200K => Splitter::Builtin(Pattern::O200k),
+            p => Splitter::Fancy(
+                FancySplitter::new(p)
                     .map_err(|e| Error::InvalidArgument(format!("bad tokenizer pattern: {e}")))?,
-            )),
+            ),
         };
+        // The flat tables index ranks densely: a file with far-apart ranks gets a hash map.
+        let flat = if encoder.len() as u64 * 2 > max_ordinary as u64 {
+            vocab::build(rank_file).ok().and_then(|built| {
+                let tokens = TokenTable::new(Blob::Owned(built.tokens)).ok()?;
+                let ranks = RankTable::new(Blob::Owned(built.ranks), &tokens).ok()?;
+                Some(Tables::Flat { tokens, ranks })
+            })
+        } else {
+            None
+        };
+        let tables = match flat {
+            Some(t) => t,
+            None => Tables::Map(MapRanks::new(encoder).ok_or_else(|| {
+                Error::corrupt("tiktoken rank file", "a single byte has no token")
+            })?),
+        };
+        let mut specials: Vec<(u32, String)> =
+            specials.iter().map(|(s, id)| (*id, s.clone())).collect();
+        specials.sort();
         Ok(Tokenizer {
             name: name.to_string(),
-            inner,
+            inner: Inner::Own(Box::new(OwnTables {
+                tables,
+                splitter,
+                specials,
+            })),
             vocab_size: max_rank + 1,
             fingerprint: h,
         })
@@ -533,7 +586,7 @@ impl Tokenizer {
         match self.inner {
             Inner::Builtin(b) => Some(b),
             #[cfg(feature = "encode")]
-            Inner::Own(_) | Inner::Custom(_) => None,
+            Inner::Own(_) => None,
         }
     }
 
@@ -554,14 +607,15 @@ impl Tokenizer {
             Inner::Builtin(b) => {
                 let f = b.family();
                 match (f.tokens(), f.ranks()) {
-                    (Ok(tokens), Ok(ranks)) => encode::encode(f.pattern(), tokens, ranks, text),
+                    (Ok(tokens), Ok(ranks)) => {
+                        encode::encode(f.pattern(), &Flat { tokens, ranks }, text)
+                    }
                     // The embedded tables are checked by the tests of every build (a corrupt
                     // build, not an input, could get here); there is no error to return.
                     (Err(e), _) | (_, Err(e)) => panic!("built-in vocabulary: {e}"),
                 }
             }
-            Inner::Own(t) => encode::encode(t.pattern, &t.tokens, &t.ranks, text),
-            Inner::Custom(bpe) => bpe.encode_ordinary(text),
+            Inner::Own(t) => t.encode(text),
         }
     }
 
@@ -592,15 +646,13 @@ impl Tokenizer {
             Inner::Own(t) => {
                 let mut out = Vec::with_capacity(ids.len() * 4);
                 for &id in ids {
-                    match t.tokens.get(id) {
+                    match t.token(id) {
                         Some(b) => out.extend_from_slice(b),
                         None => out.extend_from_slice(t.special(id).ok_or(unknown(id))?.as_bytes()),
                     }
                 }
                 Ok(out)
             }
-            #[cfg(feature = "encode")]
-            Inner::Custom(bpe) => bpe.decode_bytes(ids).map_err(|e| unknown(e.token)),
         }
     }
 
@@ -638,7 +690,6 @@ impl Tokenizer {
                 }
                 self.encode(piece)
             }
-            Inner::Custom(bpe) => bpe.encode_with_special_tokens(piece),
         };
         match ids.as_slice() {
             [id] if self.decode_bytes(&[*id]).ok()?.as_slice() == piece.as_bytes() => Some(*id),
