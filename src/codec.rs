@@ -1090,6 +1090,66 @@ mod tests {
         assert!(c.tokenizer.get().is_some());
     }
 
+    #[cfg(feature = "encode")]
+    /// A tacc-gzip payload is refused from the count its list header declares, before the
+    /// rest is inflated (10^9 IDs aborted the process with a 4 GiB allocation before), and
+    /// every raw and framed decode honours the codec's limits.
+    #[test]
+    fn limits_are_checked_before_the_work() {
+        use std::io::Write;
+        let c = Codec::new("cl100k_base").unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&[0x19, 0xF5, 0x80, 0x94, 0xEB, 0xDC, 0x03])
+            .unwrap();
+        gz.write_all(&vec![2u8; 1 << 20]).unwrap();
+        let p = gz.finish().unwrap();
+        let e = c.decode_token_ids(&p, true).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::TooLarge {
+                    size: 1_000_000_000,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        assert!(e.to_string().contains("max_tokens"), "{e}");
+
+        // Tight limits: 100 tokens / 1000 bytes.
+        let text = "word ".repeat(400); // 400+ tokens, 2000 bytes
+        let small = c.clone().with_limits(Limits::new(1000, 100));
+        assert_eq!(small.limits(), Limits::new(1000, 100));
+        for m in Method::ALL {
+            let Ok(f) = c.compress_text(&text, &Options::method(m)) else {
+                continue;
+            };
+            assert_eq!(c.decompress_text(&f).unwrap(), text, "{m:?}");
+            let e = small.decompress_text(&f).unwrap_err();
+            assert!(matches!(e, Error::TooLarge { .. }), "{m:?}: {e}");
+            let e = decompress_with_limits(&f, &Limits::new(1000, 100)).unwrap_err();
+            assert!(matches!(e, Error::TooLarge { .. }), "{m:?}: {e}");
+        }
+        let ids = c.tokenize(&text);
+        assert!(small.detokenize(&ids).is_err());
+        let p = c.encode_token_ids(&ids, true).unwrap();
+        assert!(matches!(
+            small.decode_token_ids(&p, true),
+            Err(Error::TooLarge { .. })
+        ));
+        for lm in LopaceMethod::ALL {
+            let p = c.lopace_compress(&text, lm, 3).unwrap();
+            assert_eq!(c.lopace_decompress(&p, lm).unwrap(), text);
+            assert!(
+                matches!(small.lopace_decompress(&p, lm), Err(Error::TooLarge { .. })),
+                "{lm:?}"
+            );
+        }
+        // 0 means the default; anything above the hard caps is clamped.
+        assert_eq!(Limits::new(0, 0), Limits::DEFAULT);
+        assert_eq!(Limits::new(usize::MAX, usize::MAX), Limits::MAX);
+    }
+
     /// Every built-in tokenizer's default `model` priors have a 2-byte profile, and the priors
     /// a profile names are the ones that tokenizer's frames are coded with.
     #[test]
