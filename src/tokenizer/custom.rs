@@ -8,8 +8,8 @@
 //! total and decoding gives the text back:
 //!
 //! - the pieces are the matches of `find_iter`, in order, as tiktoken-rs takes them (so the IDs
-//!   are tiktoken-rs's wherever it returns), empty matches left out;
-//! - text between matches (or after the last one) is a piece of its own;
+//!   are tiktoken-rs's wherever it returns), empty matches left out (they split nothing);
+//! - text between non-empty matches (or before the first, or after the last) is a piece;
 //! - where the regex fails with an error at some position, the run of characters of the same
 //!   class (whitespace, letters and digits, or other) that starts there, at most
 //!   [`FALLBACK_PIECE`] bytes, is a piece, and the search resumes after it. After
@@ -82,6 +82,8 @@ impl FancySplitter {
             let input = fancy_regex::RegexInput::new(text).from_pos(from);
             for m in self.re.find_iter_input(input) {
                 match m {
+                    // An empty match covers nothing: it does not split the text around it.
+                    Ok(m) if m.end() <= m.start().max(covered) => {}
                     Ok(m) => {
                         let (start, end) = (m.start().max(covered), m.end());
                         if start > covered {
