@@ -13,9 +13,13 @@
 //! - where the regex fails with an error at some position, the run of characters of the same
 //!   class (whitespace, letters and digits, or other) that starts there, at most
 //!   [`FALLBACK_PIECE`] bytes, is a piece, and the search resumes after it. After
-//!   `4 + len / 64 KiB` errors in one call the rest is split into such runs without the regex, so a
-//!   hostile text costs at most that many failed searches (each bounded by fancy-regex's
-//!   backtracking limit).
+//!   `2 + len / 256 KiB` errors in one call the rest is split into such runs without the regex,
+//!   so a hostile text costs at most that many failed searches (each bounded by fancy-regex's
+//!   backtracking limit, about a million steps).
+//!
+//! What this does not bound: a pattern whose searches each cost just under the backtracking
+//! limit without failing (polynomial backtracking, e.g. `a*a*(?=b)|.` on a long run of `a`) costs
+//! up to the limit per piece; fancy-regex exposes no step count to budget a whole call with.
 
 use rustc_hash::FxHashMap;
 
@@ -76,7 +80,7 @@ impl FancySplitter {
     pub(crate) fn split<'t>(&self, text: &'t str, mut f: impl FnMut(&'t str)) {
         let mut covered = 0;
         let mut errors = 0usize;
-        let max_errors = 4 + text.len() / (64 << 10);
+        let max_errors = 2 + text.len() / (256 << 10);
         let mut from = 0;
         'search: while from < text.len() {
             let input = fancy_regex::RegexInput::new(text).from_pos(from);
