@@ -28,7 +28,9 @@ started=$(date +%s)
 built=$(date +%s)
 
 host=$(rustc -vV | sed -n 's/^host: //p')
-bin_dir="fuzz/target/$host/release"
+target_dir="${CARGO_TARGET_DIR:-fuzz/target}"
+case "$target_dir" in /*) ;; *) [ -n "${CARGO_TARGET_DIR:-}" ] && target_dir="fuzz/$target_dir" ;; esac
+bin_dir="$target_dir/$host/release"
 if [ "$#" -gt 0 ]; then
     targets=("$@")
 else
