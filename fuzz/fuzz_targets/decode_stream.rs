@@ -1,7 +1,8 @@
 //! The stream decoder of a codec with small limits (64 KiB per chunk, 16 Ki tokens: a stream
-//! decode costs in proportion to its tokens, so smaller limits keep the runs fast): the input
-//! is cut into chunks at positions the fuzzer chooses (first byte = number of chunks); any
-//! sequence is an error or tokens, never a panic, hang or huge allocation.
+//! decode costs in proportion to its tokens, so smaller limits keep the runs fast). The input is
+//! a sequence of chunks, each as a u16 LE length and its bytes (the seeds are real streams cut
+//! where their encoder cut them). Any sequence is an error or output within the limits, never a
+//! panic, hang or huge allocation, and a failed decoder stays failed.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
@@ -17,19 +18,24 @@ fuzz_target!(|data: &[u8]| {
             .unwrap()
             .with_limits(tacc::Limits::new(MAX_OUTPUT, MAX_TOKENS))
     });
-    let Some((&n, rest)) = data.split_first() else {
-        return;
-    };
-    let n = (n as usize % 8) + 1;
     let mut dec = codec.stream_decoder();
-    let step = rest.len().div_ceil(n).max(1);
-    for chunk in rest.chunks(step) {
-        if dec.push_chunk(chunk).is_err() {
-            assert!(
-                dec.push_chunk(chunk).is_err(),
-                "a failed decoder must stay failed"
-            );
-            break;
+    let mut rest = data;
+    while let [a, b, tail @ ..] = rest {
+        let len = (u16::from_le_bytes([*a, *b]) as usize).min(tail.len());
+        let (chunk, after) = tail.split_at(len);
+        rest = after;
+        match dec.push_chunk(chunk) {
+            Ok(update) => {
+                assert!(update.text.len() <= MAX_OUTPUT);
+                assert!(update.token_ids.len() * 4 <= MAX_OUTPUT);
+            }
+            Err(_) => {
+                assert!(
+                    dec.push_chunk(chunk).is_err(),
+                    "a failed decoder must stay failed"
+                );
+                break;
+            }
         }
     }
     assert!(dec.token_count() <= MAX_TOKENS as u64);
