@@ -32,55 +32,64 @@ ADDRESS_SPACE = 4 << 30
 SPACES_128 = 58040  # cl100k_base: 128 spaces
 HOSTILE = os.path.join(ROOT, "tests", "hostile")
 
-# The child: args = JSON case {file, api, tokenizer, limits, args}; prints the measured result.
+# The child: argv[1] = JSON case {files, api, tokenizer, limits, args}; prints the measured result.
 CHILD = r"""
 import json, resource, sys
 case = json.loads(sys.argv[1])
 resource.setrlimit(resource.RLIMIT_AS, (case["address_space"], case["address_space"]))
 import tacc
-from tacc.lopace import PromptCompressor
+from tacc.lopace import CompressionMethod, PromptCompressor
 
-with open(case["file"], "rb") as f:
-    data = f.read()
+datas = []
+for name in case["files"]:
+    with open(name, "rb") as f:
+        datas.append(f.read())
+data = datas[0]
 limits = case.get("limits") or {}
 api, a = case["api"], case.get("args") or {}
 tok = case.get("tokenizer") or "cl100k_base"
 
+def size(out):
+    if isinstance(out, str):
+        return len(out.encode())
+    if isinstance(out, list):
+        return 4 * len(out)
+    return len(out)
+
 def make():
     if api == "decompress":
-        return lambda: tacc.decompress(data, **limits)
+        return lambda: size(tacc.decompress(data, **limits))
     if api == "decompress_token_ids":
-        return lambda: tacc.decompress_token_ids(data, tokenizer=tok, gzip=a.get("gzip", False), **limits)
+        return lambda: size(tacc.decompress_token_ids(data, tokenizer=tok, gzip=a.get("gzip", False), **limits))
     if api == "lopace":
         pc = PromptCompressor(tok, **limits)
-        return lambda: pc.decompress(data, pc_method(a.get("method", "hybrid")))
-    if api == "stream":
-        d = tacc.StreamDecoder(**limits)
-        return lambda: d.push(data)
+        return lambda: size(pc.decompress(data, CompressionMethod(a.get("method", "hybrid"))))
+    if api in ("stream", "codec.stream_decoder", "iter_decode"):
+        if api == "iter_decode":
+            return lambda: sum(size(t) for t in tacc.iter_decode(datas, require_end=False, **limits))
+        d = tacc.StreamDecoder(**limits) if api == "stream" else tacc.Codec(tok).stream_decoder(**limits)
+        return lambda: sum(size(d.push(chunk).text) for chunk in datas)
     c = tacc.Codec(tok, **limits)
     if api in ("decode_token_ids", "decode_mapped_ids", "decode_raw_token_ids", "decode_tokens"):
-        return lambda: getattr(c, api)(data, gzip=a.get("gzip", False))
+        return lambda: size(getattr(c, api)(data, gzip=a.get("gzip", False)))
     if api == "lopace_decompress":
-        return lambda: c.lopace_decompress(data, a.get("method", "hybrid"))
+        return lambda: size(c.lopace_decompress(data, a.get("method", "hybrid")))
     if api in ("codec.decompress", "decompress_text", "codec.decompress_token_ids"):
-        return lambda: getattr(c, api.split(".")[-1])(data)
+        return lambda: size(getattr(c, api.split(".")[-1])(data))
     raise SystemExit(f"unknown api {api}")
-
-def pc_method(m):
-    from tacc.lopace import CompressionMethod
-    return CompressionMethod(m)
 
 call = make()
 r0 = resource.getrusage(resource.RUSAGE_SELF)
+output = None
 try:
-    call()
+    output = call()
     error = None
 except BaseException as e:  # noqa: BLE001 - the test: what was raised
     error = {"class": type(e).__name__, "kind": getattr(e, "kind", None), "tacc": isinstance(e, tacc.TaccError),
              "exception": isinstance(e, Exception), "message": str(e)[:300]}
 r1 = resource.getrusage(resource.RUSAGE_SELF)
-print(json.dumps({"error": error, "peak_before": r0.ru_maxrss * 1024, "peak_after": r1.ru_maxrss * 1024,
-                  "cpu": r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime}))
+print(json.dumps({"error": error, "output": output, "peak_before": r0.ru_maxrss * 1024,
+                  "peak_after": r1.ru_maxrss * 1024, "cpu": r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime}))
 """
 
 
@@ -95,15 +104,22 @@ def run_case(case):
     return json.loads(p.stdout.strip().splitlines()[-1])
 
 
-def check(case, expect_kind, output_limit):
-    r = run_case(case)
+def measured(case, r):
     e = r["error"]
     peak = max(0, r["peak_after"] - r["peak_before"])
-    label = f"{case.get('label', case['file'])}: peak +{peak / MIB:.1f} MiB, cpu {r['cpu']:.2f} s, error {e}"
+    label = f"{case['label']}: peak +{peak / MIB:.1f} MiB, cpu {r['cpu']:.2f} s, error {e}"
     print(label)
-    assert e is not None, f"decoded without error: {label}"
+    return peak, label
+
+
+def check(case, expect_kinds, output_limit):
+    """The case fails with one of `expect_kinds`, as a TaccError, within the bounds."""
+    r = run_case(case)
+    e = r["error"]
+    peak, label = measured(case, r)
+    assert e is not None, f"decoded without error ({r['output']} bytes): {label}"
     assert e["tacc"] and e["exception"], f"not a TaccError: {label}"
-    assert e["kind"] == expect_kind, label
+    assert e["kind"] in expect_kinds, label
     assert peak < output_limit + MEMORY_SLACK, label
     assert r["cpu"] < CPU_BOUND, label
 
@@ -112,35 +128,70 @@ def effective_output_limit(limits):
     return min((limits or {}).get("max_output") or tacc.DEFAULT_MAX_OUTPUT, tacc.MAX_OUTPUT_CAP)
 
 
-# ---- the committed hostile inputs (tests/hostile/manifest.json) ------------------------------------
+# ---- the committed hostile inputs (tests/hostile/manifest.json; fields: tests/hostile.rs) --------------
 
-def manifest_cases():
+def manifest():
     path = os.path.join(HOSTILE, "manifest.json")
     if not os.path.exists(path):
         return []
     with open(path, encoding="utf-8") as f:
-        m = json.load(f)
-    entries = m["cases"] if isinstance(m, dict) else m
-    return [pytest.param(e, id=e.get("name") or e.get("file")) for e in entries]
+        return json.load(f)["cases"]
 
 
-PY_API = {
-    # manifest "api" -> this file's child api (the same call in Python)
+def py_limits(v):
+    """Manifest limits (null, or {max_output_bytes, max_tokens}) as this package's keyword arguments."""
+    if not v:
+        return {}
+    return {"max_output": v["max_output_bytes"] or None, "max_tokens": v["max_tokens"] or None}
+
+
+# Each manifest `decode` through every Python call that decodes it: (api, args).
+PY_CALLS = {
+    "frame": [("codec.decompress", None), ("decompress", None)],
+    "stream": [("stream", None), ("codec.stream_decoder", None), ("iter_decode", None)],
+    "raw-tacc": [("decode_token_ids", {"gzip": False}), ("decompress_token_ids", {"gzip": False})],
+    "raw-tacc-gzip": [("decode_token_ids", {"gzip": True}), ("decompress_token_ids", {"gzip": True})],
+    **{f"raw-lopace-{m}": [("lopace_decompress", {"method": m}), ("lopace", {"method": m})]
+       for m in ("zstd", "token", "hybrid")},
 }
 
 
-@pytest.mark.parametrize("entry", manifest_cases())
-def test_committed_hostile_input(entry):
-    api = PY_API.get(entry["api"], entry["api"])
-    limits = {k: v for k, v in (entry.get("limits") or {}).items() if v}
-    case = {"file": os.path.join(HOSTILE, entry["file"]), "api": api, "tokenizer": entry.get("tokenizer"),
-            "limits": limits, "args": entry.get("args"), "label": entry["file"]}
-    check(case, entry["expect"], effective_output_limit(limits))
+def manifest_cases():
+    out = []
+    for e in manifest():
+        for api, args in PY_CALLS.get(e["decode"], [(e["decode"], None)]):
+            out.append(pytest.param(e, api, args, id=f"{e['name']}-{api}"))
+    return out
+
+
+def case_of(entry, api, args, limits):
+    files = entry.get("chunks") or [entry["file"]]
+    return {"files": [os.path.join(HOSTILE, f) for f in files], "api": api, "tokenizer": entry.get("tokenizer"),
+            "limits": limits, "args": args, "label": f"{entry['name']} via {api}"}
+
+
+@pytest.mark.parametrize("entry,api,args", manifest_cases())
+def test_committed_hostile_input(entry, api, args):
+    limits = py_limits(entry.get("limits"))
+    expect = entry["expect"] if isinstance(entry["expect"], list) else [entry["expect"]]
+    check(case_of(entry, api, args, limits), expect, effective_output_limit(limits))
+
+
+@pytest.mark.parametrize("entry", [e for e in manifest() if e.get("ok_within")], ids=lambda e: e["name"])
+def test_committed_big_input_decodes_within_larger_limits(entry):
+    """The legal-but-big inputs decode within their `ok_within` limits: the errors above come from the limit."""
+    api, args = PY_CALLS[entry["decode"]][0]
+    case = case_of(entry, api, args, py_limits(entry["ok_within"]))
+    r = run_case(case)
+    peak, label = measured(case, r)
+    assert r["error"] is None and r["output"] == entry["output_bytes"], label
+    # The output, and Python's str of it (one copy), at most.
+    assert peak < 2 * entry["output_bytes"] + MEMORY_SLACK, label
 
 
 def test_manifest_present():
     """The committed inputs are on main from issue 12 on; fail if they went missing."""
-    assert manifest_cases(), "tests/hostile/manifest.json is missing or empty"
+    assert {e["decode"] for e in manifest()} >= {"frame", "stream", "raw-tacc-gzip", "raw-lopace-hybrid"}
 
 
 # ---- large hostile inputs, made with the library -----------------------------------------------------
@@ -196,5 +247,5 @@ GENERATED = [
 
 @pytest.mark.parametrize("label,name,api,limits,args", GENERATED, ids=[g[0] for g in GENERATED])
 def test_generated_hostile_input(generated, label, name, api, limits, args):
-    case = {"file": generated[name], "api": api, "limits": limits, "args": args, "label": label}
-    check(case, "TooLarge", effective_output_limit(limits))
+    case = {"files": [generated[name]], "api": api, "limits": limits, "args": args, "label": label}
+    check(case, ["TooLarge"], effective_output_limit(limits))
