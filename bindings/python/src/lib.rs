@@ -898,8 +898,8 @@ impl Codec {
 
     /// One more than the largest token ID.
     #[getter]
-    fn vocab_size(&self, py: Python<'_>) -> PyResult<u32> {
-        guard(|| Ok(run(py, HEAVY, || self.inner.tokenizer().vocab_size())))
+    fn vocab_size(&self) -> PyResult<u32> {
+        guard(|| Ok(self.inner.tokenizer().vocab_size()))
     }
 
     /// The most bytes one decode call on this codec may produce (text, bytes, or token IDs x 4).
