@@ -229,7 +229,7 @@ impl From<crate::Options> for Options {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
 pub struct Limits {
     /// Largest output of one call, in bytes: decoded text or bytes, or token IDs × 4 (for a stream
-    /// decoder, of one pushed chunk). Default 64 MiB.
+    /// decoder, of one pushed chunk: its text bytes plus its token IDs × 4). Default 64 MiB.
     #[uniffi(default = 0)]
     pub max_output_bytes: u64,
     /// Largest number of token IDs one call decodes (for a stream decoder: in the whole stream).

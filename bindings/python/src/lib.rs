@@ -1468,8 +1468,8 @@ fn builtin_stream_decoder(limits: tacc::Limits) -> tacc::Result<tacc::StreamDeco
 /// Decodes one stream chunk by chunk, in order (`tacc.StreamDecoder()` for built-in tokenizers,
 /// `Codec.stream_decoder()` for a codec's custom tokenizer). A reordered, duplicated or corrupt
 /// chunk raises `ValueError` (`CorruptPayloadError`); after any error every later push raises too.
-/// `max_output` bounds what one pushed chunk may produce (bytes of text, or token IDs x 4) and
-/// `max_tokens` the token IDs of the whole stream; past either, `push` raises `TooLargeError`.
+/// `max_output` bounds what one pushed chunk may produce (its text bytes plus its token IDs x 4)
+/// and `max_tokens` the token IDs of the whole stream; past either, `push` raises `TooLargeError`.
 #[pyclass(module = "tacc", name = "StreamDecoder")]
 pub struct StreamDecoder {
     inner: tacc::StreamDecoder,

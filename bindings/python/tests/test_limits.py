@@ -160,7 +160,8 @@ def test_lopace_payloads_past_max_output(codec, method):
 
 
 def test_stream_chunk_past_max_output(codec):
-    """A stream decoder's max_output bounds each pushed chunk; its max_tokens the whole stream."""
+    """A stream decoder's max_output bounds each pushed chunk (its text, 12,800 bytes here, plus its
+    token IDs x 4); its max_tokens the whole stream."""
     enc = codec.stream_encoder()
     enc.push_token_ids(array.array("I", [SPACES_128]) * 100)  # 12,800 bytes of text in one chunk
     chunk = enc.flush()
@@ -170,7 +171,7 @@ def test_stream_chunk_past_max_output(codec):
     _too_large(lambda: tacc.StreamDecoder(max_tokens=99).push(chunk))
     with pytest.raises(tacc.TooLargeError):
         list(tacc.iter_decode([chunk], max_output=12_799, require_end=False))
-    assert tacc.StreamDecoder(max_output=12_800).push(chunk).text == " " * 12_800
+    assert tacc.StreamDecoder(max_output=12_800 + 4 * 100).push(chunk).text == " " * 12_800
     # Tokens count over the whole stream: the second chunk passes max_tokens.
     enc.push_token_ids([SPACES_128] * 100)
     second = enc.flush()

@@ -147,8 +147,9 @@ def iter_decode(chunks, *, codec=None, require_end=True, max_output=None, max_to
     (``codec.stream_decoder()``). A reordered, duplicated or corrupt chunk raises ``ValueError``
     (``CorruptPayloadError``). With ``require_end`` (the default), chunks that run out before the
     stream's end marker raise ``CorruptPayloadError`` (a truncated stream); chunks after it raise too.
-    ``max_output`` bounds what one chunk may produce and ``max_tokens`` the whole stream's token IDs
-    (``None``: the codec's limits, or the defaults without a codec); past either, ``TooLargeError``.
+    ``max_output`` bounds what one chunk may produce (its text bytes plus its token IDs x 4) and
+    ``max_tokens`` the whole stream's token IDs (``None``: the codec's limits, or the defaults without
+    a codec); past either, ``TooLargeError``.
     """
     if codec is None:
         decoder = StreamDecoder(max_output=max_output, max_tokens=max_tokens)

@@ -1843,7 +1843,7 @@ public func FfiConverterTypeStreamEncoder_lower(_ value: StreamEncoder) -> UInt6
 public struct Limits: Equatable, Hashable {
     /**
      * Largest output of one call, in bytes: decoded text or bytes, or token IDs × 4 (for a stream
-     * decoder, of one pushed chunk). Default 64 MiB.
+     * decoder, of one pushed chunk: its text bytes plus its token IDs × 4). Default 64 MiB.
      */
     public var maxOutputBytes: UInt64
     /**
@@ -1857,7 +1857,7 @@ public struct Limits: Equatable, Hashable {
     public init(
         /**
          * Largest output of one call, in bytes: decoded text or bytes, or token IDs × 4 (for a stream
-         * decoder, of one pushed chunk). Default 64 MiB.
+         * decoder, of one pushed chunk: its text bytes plus its token IDs × 4). Default 64 MiB.
          */maxOutputBytes: UInt64 = UInt64(0), 
         /**
          * Largest number of token IDs one call decodes (for a stream decoder: in the whole stream).

@@ -188,7 +188,8 @@ class HostileTest {
         assertThrows<TaccException.TooLarge> { StreamDecoder.withLimits(Limits(maxOutputBytes = 12_799uL)).push(chunk) }
         assertThrows<TaccException.TooLarge> { StreamDecoder.withLimits(Limits(maxTokens = 99uL)).push(chunk) }
         assertThrows<TaccException.TooLarge> { cl100k.withLimits(Limits(maxOutputBytes = 12_799uL)).streamDecoder().push(chunk) }
-        assertEquals(" ".repeat(12_800), StreamDecoder.withLimits(Limits(maxOutputBytes = 12_800uL)).push(chunk).text)
+        // A chunk's output: its text plus its token IDs × 4.
+        assertEquals(" ".repeat(12_800), StreamDecoder.withLimits(Limits(maxOutputBytes = 13_200uL)).push(chunk).text)
         assertEquals(" ".repeat(12_800), StreamDecoder.withLimits(Limits()).push(chunk).text)
     }
 

@@ -3519,7 +3519,7 @@ public object FfiConverterTypeStreamEncoder: FfiConverter<StreamEncoder, Long> {
 data class Limits (
     /**
      * Largest output of one call, in bytes: decoded text or bytes, or token IDs × 4 (for a stream
-     * decoder, of one pushed chunk). Default 64 MiB.
+     * decoder, of one pushed chunk: its text bytes plus its token IDs × 4). Default 64 MiB.
      */
     var `maxOutputBytes`: kotlin.ULong = 0uL 
     , 
