@@ -136,9 +136,19 @@ pub fn decode_with(
     if n > max_tokens as u64 {
         return Err(crate::limits::Limits::tokens_error(n, max_tokens));
     }
-    model::TokenDecoder::new(vocab, priors)
+    let mut max = 0;
+    let out = model::TokenDecoder::new(vocab, priors)
         .map_err(Error::from)?
-        .decode_chunk_with(body, n as usize, on_token)
+        .decode_chunk_with(body, n as usize, &mut |t| {
+            max = max.max(t);
+            on_token(t)
+        })?;
+    // The encoder names a vocabulary only for IDs at or above the tokenizer's, and names the
+    // smallest that holds them.
+    if mode == 2 && (max < vocab_size || vocab != (max + 1).max(2)) {
+        return Err(bad("the vocabulary named is not the one the tokens need"));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
