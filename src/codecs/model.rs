@@ -233,7 +233,7 @@ pub fn decode(
 /// tokens into text stops here as soon as the text passes its byte limit, so the work done is
 /// bounded by what the caller accepts, not by what the payload declares.
 ///
-/// Cost: the model's state is bounded (`Model::max_memory`, about 15 MB, whatever the input);
+/// Cost: the model's state is bounded (`Model::max_memory`, 14 MiB, whatever the input);
 /// the output grows with the tokens decoded, never from the declared count; every token is a
 /// bounded amount of work (see docs/FORMAT.md, "Cost of decoding hostile model payloads").
 #[cfg(feature = "decode")]

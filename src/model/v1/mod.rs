@@ -116,6 +116,12 @@ impl ChunkReader<'_> {
         self.dec.ends_exactly()
     }
 
+    /// Whether the bytes already read cannot come from the encoder: more than 4 read past the
+    /// chunk's end (cheap; check as you go, as `ChunkReader` of the current coder allows).
+    pub fn is_broken(&self) -> bool {
+        self.dec.overrun() > 4
+    }
+
     /// The next `nbits` bits coded with [`TokenEncoder::push_bits`].
     pub fn bits(&mut self, nbits: u32) -> u32 {
         let mut v = 0u32;
