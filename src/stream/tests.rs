@@ -693,7 +693,8 @@ fn expanding_chunk_stays_within_the_limit_in_memory() {
 
 /// The figures of docs/STREAM.md "Corruption detected at the chunk":
 /// `cargo test --release --lib stream::tests::measure_chunk_check -- --ignored --nocapture`
-/// (TACC_MEASURE_RECORDS records of ../shared/corpus/chat-dev.jsonl.gz, default 200).
+/// (TACC_MEASURE_RECORDS records of ../shared/corpus/chat-dev.jsonl.gz, default 200;
+/// TACC_MEASURE_TRIALS random chunks per record, each flipped once and cut once, default 4).
 #[test]
 #[ignore]
 fn measure_chunk_check() {
@@ -702,6 +703,10 @@ fn measure_chunk_check() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(200);
+    let trials: usize = std::env::var("TACC_MEASURE_TRIALS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(4);
     let path = format!(
         "{}/../shared/corpus/chat-dev.jsonl.gz",
         env!("CARGO_MANIFEST_DIR")
@@ -738,9 +743,9 @@ fn measure_chunk_check() {
                     continue; // every token a chunk: the longest records cost too much to replay
                 }
                 let expected = chunk_ids(&chunks);
-                // One chunk per record at random, then one random flip and one random cut of it
-                // (of the chunks that have bytes beyond the header).
-                for _ in 0..4 {
+                // Random chunks of the record, each with one random bit flipped, and cut at a
+                // random length.
+                for _ in 0..trials {
                     let k = (next() % chunks.len() as u64) as usize;
                     let ch = &chunks[k];
                     if ch.is_empty() {
