@@ -495,8 +495,9 @@ fn chunk_check_catches_flips_and_cuts_at_that_chunk() {
 }
 
 #[test]
-fn chunk_check_catches_chunks_displaced_by_sixteen() {
-    // The 4-bit seq cannot see a displacement by 16; the check covers the full chunk number.
+fn chunk_check_stream_refuses_a_chunk_resent_sixteen_later() {
+    // The 4-bit seq cannot see a displacement by 16; the check covers the full chunk number
+    // (the coder state differs too, so this is refused either way: it must never pass).
     let c = codec();
     let ids: Vec<u32> = c.tokenize("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen");
     let text_ids = &ids[..18.min(ids.len())];
@@ -507,8 +508,7 @@ fn chunk_check_catches_chunks_displaced_by_sixteen() {
         chunks.push(enc.flush().unwrap());
     }
     chunks.push(enc.finish().unwrap());
-    // Chunk 1 and chunk 17 hold the same token and the same seq mod 16; resend 1 in 17's place:
-    // the coder state differs, so this is detected either way; the test is that it never passes.
+    // Chunk 1 and chunk 17 hold the same token and the same seq mod 16: resend 1 in 17's place.
     let mut dec = StreamDecoder::new();
     for ch in &chunks[..17] {
         dec.push_chunk(ch).unwrap();
