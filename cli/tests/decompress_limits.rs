@@ -94,6 +94,13 @@ fn frames_over_the_limits_are_refused_without_output() {
         &out,
         "max_output",
     );
+    // A text frame of thousands of tokens: --max-tokens applies too.
+    let frame = dir.join("model.tacc");
+    refused(
+        &["decompress", s(&frame), "--max-tokens", "100"],
+        &out,
+        "max_tokens",
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -182,5 +189,80 @@ fn limit_values_are_checked() {
         help.contains("--max-output") && help.contains("hard cap"),
         "{help}"
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Runs tacc, returning its exit code, stderr and peak RSS in KiB (wait4's rusage: this child's
+/// own, whatever other tests run).
+#[cfg(target_os = "linux")]
+fn tacc_peak(args: &[&str]) -> (i32, String, u64) {
+    use std::io::Read;
+    use std::process::Stdio;
+    // Reaped by wait4 below (std's wait would not give the child's rusage).
+    #[allow(clippy::zombie_processes)]
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tacc"))
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run tacc");
+    let mut status = 0;
+    // SAFETY: a zeroed rusage is valid; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as i32);
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    (libc::WEXITSTATUS(status), err, usage.ru_maxrss as u64)
+}
+
+/// The CLI rows, from the committed hostile inputs (tests/hostile/): refused with the
+/// limit named, no output file, and the peak memory near the limit asked for.
+#[cfg(target_os = "linux")]
+#[test]
+fn hostile_payloads_are_refused_within_the_limit() {
+    let hostile = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/hostile");
+    let dir = temp_dir("hostile");
+    let out = dir.join("out.bin");
+    let cases: [(&str, &[&str], &str); 4] = [
+        // 6 KB coding 16 M copies of 128 spaces (2 GiB): once written whole with exit 0.
+        (
+            "lopace_hybrid_16m_spaces.bin",
+            &["--raw", "lopace-hybrid"],
+            "max_output",
+        ),
+        ("frame_lopace_hybrid_2p28_spaces.bin", &[], "max_output"),
+        // 292 KB of tacc-gzip declaring 300 M IDs: once 1.2 GB written with exit 0.
+        (
+            "tacc_gzip_300m_ids.bin",
+            &["--raw", "tacc-gzip"],
+            "max_tokens",
+        ),
+        ("zstd_text_100mb.bin", &[], "max_output"),
+    ];
+    for (file, extra, limit_name) in cases {
+        let input = hostile.join(file);
+        let mut args = vec!["decompress", s(&input), "--max-output", "64M"];
+        args.extend_from_slice(extra);
+        args.extend(["-o", s(&out)]);
+        let (code, err, peak_kib) = tacc_peak(&args);
+        eprintln!(
+            "{file}: exit {code}, peak RSS {} MiB: {}",
+            peak_kib >> 10,
+            err.trim()
+        );
+        assert_eq!(code, 1, "{file}: {err}");
+        assert!(err.contains(limit_name), "{file}: {err}");
+        assert!(!out.exists(), "{file}: output written");
+        assert!(
+            peak_kib < (64 + 150) << 10,
+            "{file}: peak RSS {peak_kib} KiB"
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
