@@ -335,7 +335,7 @@ fn compress_raw(
     }
 }
 
-/// `codec` carries the limits; token IDs are expanded into text a batch at a time against them.
+/// `codec` carries the limits, which its decode calls (and `detokenize`) enforce.
 fn decompress_raw(codec: &Codec, data: &[u8], layout: &str, ids: bool) -> tacc::Result<Vec<u8>> {
     let limits = codec.limits();
     match layout {
@@ -347,16 +347,8 @@ fn decompress_raw(codec: &Codec, data: &[u8], layout: &str, ids: bool) -> tacc::
             if ids {
                 return within(&limits, ids_json(&token_ids));
             }
-            let mut text = Vec::new();
-            for batch in token_ids.chunks(4096) {
-                let bytes = codec.tokenizer().decode_bytes(batch)?;
-                if text.len() + bytes.len() > limits.max_output_bytes {
-                    return Err(output_over(&limits, text.len() + bytes.len()));
-                }
-                text.extend_from_slice(&bytes);
-            }
-            std::str::from_utf8(&text).map_err(|e| tacc::Error::InvalidUtf8(e.to_string()))?;
-            Ok(text)
+            // Expanded against the codec's byte limit as it goes.
+            Ok(codec.detokenize(&token_ids)?.into_bytes())
         }
         lopace => {
             let m = LopaceMethod::from_name(lopace.trim_start_matches("lopace-"))?;
