@@ -80,6 +80,14 @@ func TestLimits(t *testing.T) {
 	if back, err := roomy.DecodeTokenIDs(frame); err != nil || len(back) != len(ids) {
 		t.Errorf("token IDs within the limits: %v", err)
 	}
+	tiny, err := c.WithLimits(Limits{MaxOutputBytes: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tiny.Close()
+	if _, err := tiny.Detokenize(ids); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("Detokenize: %v, want ErrTooLarge", err)
+	}
 
 	// Stream decoders keep the limits of what made them.
 	enc, err := c.NewStreamEncoder()
