@@ -754,8 +754,6 @@ TACC_API void tacc_stream_encoder_free(struct tacc_stream_encoder *enc);
  * Creates a stream decoder. `codec` may be NULL for streams made with a built-in tokenizer
  * (the stream header names it); a stream made with a custom tokenizer or priors needs the
  * codec that has them. `*out_dec` receives a decoder to release with `tacc_stream_decoder_free`.
- * The decoder keeps the codec's limits (`tacc_codec_with_limits`; NULL codec: the defaults):
- * a chunk whose output would pass them fails with TACC_ERR_TOO_LARGE.
  * Thread rule: codec shareable.
  */
 TACC_API tacc_status tacc_stream_decoder_new(const struct tacc_codec *codec, struct tacc_stream_decoder **out_dec, char **err_msg);

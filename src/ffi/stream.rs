@@ -155,8 +155,6 @@ pub unsafe extern "C" fn tacc_stream_encoder_free(enc: *mut tacc_stream_encoder)
 /// Creates a stream decoder. `codec` may be NULL for streams made with a built-in tokenizer
 /// (the stream header names it); a stream made with a custom tokenizer or priors needs the
 /// codec that has them. `*out_dec` receives a decoder to release with `tacc_stream_decoder_free`.
-/// The decoder keeps the codec's limits (`tacc_codec_with_limits`; NULL codec: the defaults):
-/// a chunk whose output would pass them fails with TACC_ERR_TOO_LARGE.
 /// Thread rule: codec shareable.
 #[no_mangle]
 pub unsafe extern "C" fn tacc_stream_decoder_new(
