@@ -297,8 +297,13 @@ const LIMITS_MIN_SIZE: usize = std::mem::size_of::<tacc_limits>();
 /// Reads a caller's `tacc_limits` like [`read_options`]: the first `struct_size` bytes, defaults
 /// for the rest; 0 means the default, values over the hard caps are lowered to them.
 unsafe fn read_limits(p: *const tacc_limits) -> FfiResult<Limits> {
-    let p = unsafe { p.as_ref() }.ok_or_else(|| null_arg("limits"))?;
-    let size = p.struct_size;
+    if p.is_null() {
+        return Err(null_arg("limits"));
+    }
+    // Only struct_size is read before it is checked: an older header's struct may be smaller
+    // than ours (no reference to a whole tacc_limits is made).
+    // SAFETY: non-NULL; the caller promises a tacc_limits whose struct_size bytes are readable.
+    let size = unsafe { std::ptr::read(p.cast::<usize>()) };
     if size < LIMITS_MIN_SIZE {
         return Err(invalid(format!(
             "tacc_limits.struct_size is {size}, smaller than {LIMITS_MIN_SIZE}: call tacc_limits_init first"
@@ -308,11 +313,7 @@ unsafe fn read_limits(p: *const tacc_limits) -> FfiResult<Limits> {
     let n = size.min(std::mem::size_of::<tacc_limits>());
     // SAFETY: the caller promises struct_size readable bytes at p; n <= both sizes.
     unsafe {
-        std::ptr::copy_nonoverlapping(
-            (p as *const tacc_limits).cast::<u8>(),
-            (&mut l as *mut tacc_limits).cast::<u8>(),
-            n,
-        )
+        std::ptr::copy_nonoverlapping(p.cast::<u8>(), (&mut l as *mut tacc_limits).cast::<u8>(), n)
     };
     let usize_of = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
     Ok(Limits::new(
@@ -406,17 +407,28 @@ pub unsafe extern "C" fn tacc_codec_limits(
 ) -> tacc_status {
     call(err_msg, || {
         let codec = unsafe { codec_ref(codec)? };
-        let o = unsafe { out(out_limits, "out_limits")? };
-        let size = o.struct_size;
+        if out_limits.is_null() {
+            return Err(null_arg("out_limits"));
+        }
+        // SAFETY: non-NULL; the caller promises a tacc_limits with struct_size set.
+        let size = unsafe { std::ptr::read(out_limits.cast::<usize>()) };
         if size < LIMITS_MIN_SIZE {
             return Err(invalid(format!(
                 "tacc_limits.struct_size is {size}, smaller than {LIMITS_MIN_SIZE}: call tacc_limits_init first"
             )));
         }
-        // The caller's struct is at least as large as ours: write ours, keep its struct_size.
-        *o = tacc_limits {
+        let l = tacc_limits {
             struct_size: size,
             ..c_limits(codec.limits())
+        };
+        let n = size.min(std::mem::size_of::<tacc_limits>());
+        // SAFETY: the caller's struct has struct_size >= n writable bytes; ours has n readable.
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                (&l as *const tacc_limits).cast::<u8>(),
+                out_limits.cast::<u8>(),
+                n,
+            )
         };
         Ok(())
     })
