@@ -137,6 +137,17 @@ static int j_value(jparser *j, jv *out) {
   return 0;
 }
 
+static void j_free(jv *v) {
+  for (size_t i = 0; i < v->n; i++) {
+    j_free(&v->items[i]);
+    if (v->keys) free(v->keys[i]);
+  }
+  free(v->items);
+  free(v->keys);
+  free(v->str);
+  memset(v, 0, sizeof *v);
+}
+
 /* The member `key` of an object, or NULL. */
 static const jv *j_get(const jv *v, const char *key) {
   if (v == NULL || v->t != J_OBJ) return NULL;

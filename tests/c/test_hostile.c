@@ -544,6 +544,7 @@ static void build_cases(tacc_codec *codec) {
   c = add_case("lopace-hybrid text frame, 2^28-1 IDs, NULL codec", DECODE_TEXT, concat(&hyb_hdr, &huge));
   c->null_codec = true;
   c = add_case("lopace-hybrid text frame, 2^28-1 IDs, decode_bytes", DECODE_BYTES, concat(&hyb_hdr, &huge));
+  free(hyb_hdr.p);
   /* 16 Mi - 1 IDs: just within the token limit; the text is within 64 MiB (decodes) if the
    * token is at most 4 bytes long, else over it. */
   bytes mid = zstd_run(&fmt_u16, 1, 0x20, 2 * ((16ull << 20) - 1));
@@ -567,6 +568,7 @@ static void build_cases(tacc_codec *codec) {
   c = add_case("zstd text frame, 512 MiB", DECODE_TEXT, concat(&zhdr, &zt));
   c = add_case("zstd text frame, 512 MiB, decode_bytes, 1 MiB limit", DECODE_BYTES, concat(&zhdr, &zt));
   c->max_output = 1 << 20;
+  free(zhdr.p);
   /* tacc-gzip raw: 300 M IDs (the reader's ID limit) and 10^9 IDs (the abort). */
   bytes g300 = tacc_gzip_ids(300000000ull);
   c = add_case("tacc-gzip raw, 300M IDs, token IDs", DECODE_IDS, g300);
@@ -653,6 +655,38 @@ static void build_cases(tacc_codec *codec) {
 #define TACC_HOSTILE_DIR "tests/hostile"
 #endif
 
+/* Strings the cases keep (freed by free_cases). */
+static char *kept[16];
+static int n_kept = 0;
+
+static const char *keep_string(const char *s) {
+  if (n_kept == 16) abort();
+  size_t n = strlen(s) + 1;
+  kept[n_kept] = (char *)malloc(n);
+  if (kept[n_kept] == NULL) abort();
+  memcpy(kept[n_kept], s, n);
+  return kept[n_kept++];
+}
+
+/* Frees every input (cases share some): each distinct pointer once. */
+static void free_cases(void) {
+  void *seen[MAX_CASES * 5];
+  int n_seen = 0;
+  for (int i = 0; i < n_cases; i++) {
+    void *ps[5] = {cases[i].input.p, NULL, NULL, NULL, NULL};
+    for (int k = 0; k < cases[i].n_chunks; k++) ps[1 + k] = cases[i].chunks[k].p;
+    for (int k = 0; k < 5; k++) {
+      bool dup = ps[k] == NULL;
+      for (int j = 0; j < n_seen && !dup; j++) dup = seen[j] == ps[k];
+      if (!dup) {
+        seen[n_seen++] = ps[k];
+        free(ps[k]);
+      }
+    }
+  }
+  for (int i = 0; i < n_kept; i++) free(kept[i]);
+}
+
 static bool read_file(const char *dir, const char *name, bytes *out) {
   char path[1024];
   snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -737,13 +771,16 @@ static void add_manifest_cases(void) {
         if (r == sizeof raw / sizeof raw[0]) {
           fprintf(stderr, "manifest: unknown decode %s\n", decode);
           CHECK(0);
+          free(in.p);
           continue;
         }
         c = add_case(name, raw[r].call, in);
         c->raw_method = raw[r].method;
       }
     }
-    c->tokenizer = j_str(m, "tokenizer", "cl100k_base");
+    c->tokenizer = strcmp(j_str(m, "tokenizer", "cl100k_base"), "cl100k_base") == 0
+                       ? "cl100k_base"
+                       : keep_string(j_str(m, "tokenizer", ""));
     const jv *limits = j_get(m, "limits");
     c->max_output = (uint64_t)j_num(limits, "max_output_bytes", 0);
     c->max_tokens = (uint64_t)j_num(limits, "max_tokens", 0);
@@ -756,6 +793,8 @@ static void add_manifest_cases(void) {
     }
     CHECK(c->n_accept > 0);
   }
+  j_free(&root);
+  free(text.p);
 }
 
 int main(int argc, char **argv) {
@@ -786,5 +825,6 @@ int main(int argc, char **argv) {
     for (int a = 1; a < argc; a++) wanted = wanted || strstr(cases[i].name, argv[a]) != NULL;
     if (wanted) fork_case(&cases[i]);
   }
+  free_cases();
   return check_summary("test_hostile");
 }
