@@ -108,6 +108,26 @@
 #define TACC_FEATURE_R50K (1 << 11)
 
 /**
+ * Default `tacc_limits.max_output_bytes`: 64 MiB.
+ */
+#define TACC_DEFAULT_MAX_OUTPUT_BYTES 67108864
+
+/**
+ * Default `tacc_limits.max_tokens`: 16 Mi token IDs.
+ */
+#define TACC_DEFAULT_MAX_TOKENS 16777216
+
+/**
+ * Hard cap on `tacc_limits.max_output_bytes` (1 GiB): larger values are lowered to it.
+ */
+#define TACC_MAX_OUTPUT_BYTES 1073741824
+
+/**
+ * Hard cap on `tacc_limits.max_tokens` (256 Mi): larger values are lowered to it.
+ */
+#define TACC_MAX_TOKENS 268435456
+
+/**
  * The result of every fallible call. `TACC_OK` is 0; every error is non-zero.
  * Values are never renumbered; a retired one stays reserved.
  */
@@ -362,6 +382,32 @@ typedef struct tacc_options {
 } tacc_options;
 
 /**
+ * What one decode may produce (`tacc_codec_with_limits`). Payloads come from the network: a
+ * decode that would pass a limit fails with TACC_ERR_TOO_LARGE before the memory is allocated
+ * or the work done. Always start from `tacc_limits_init()`, which sets `struct_size` and the
+ * defaults; a zeroed field (with `struct_size` set) also means its default.
+ *
+ * `struct_size` lets fields be added in later minor versions, as in `tacc_options`.
+ */
+typedef struct tacc_limits {
+  /**
+   * `sizeof(tacc_limits)` of the caller's header.
+   */
+  size_t struct_size;
+  /**
+   * Largest output of one decode call, in bytes: text or bytes, or token IDs x 4. For a
+   * stream decoder, the largest output of one pushed chunk. 0: the default
+   * (TACC_DEFAULT_MAX_OUTPUT_BYTES, 64 MiB); at most TACC_MAX_OUTPUT_BYTES (1 GiB).
+   */
+  uint64_t max_output_bytes;
+  /**
+   * Largest number of token IDs one decode call produces (a stream decoder: the whole
+   * stream). 0: the default (TACC_DEFAULT_MAX_TOKENS, 16 Mi); at most TACC_MAX_TOKENS.
+   */
+  uint64_t max_tokens;
+} tacc_limits;
+
+/**
  * What a frame's header says (`tacc_frame_inspect`). Set `struct_size` before the call:
  * the library writes only the fields that fit in it.
  */
@@ -509,6 +555,12 @@ TACC_API void tacc_str_free(char *s);
 TACC_API void tacc_options_init(struct tacc_options *opts);
 
 /**
+ * Fills `limits` with the defaults (TACC_DEFAULT_MAX_OUTPUT_BYTES, TACC_DEFAULT_MAX_TOKENS) and
+ * sets `struct_size`. NULL does nothing. Thread rule: one thread per struct.
+ */
+TACC_API void tacc_limits_init(struct tacc_limits *limits);
+
+/**
  * Creates a codec for a built-in tokenizer: "cl100k_base", "gpt2", "o200k_base",
  * "o200k_harmony", "p50k_base", "p50k_edit", "r50k_base". Vocabularies load once per process.
  *
@@ -517,6 +569,32 @@ TACC_API void tacc_options_init(struct tacc_options *opts);
  * Thread rule: any thread, any time.
  */
 TACC_API tacc_status tacc_codec_new(const char *tokenizer, struct tacc_codec **out_codec, char **err_msg);
+
+/**
+ * A new codec: `codec` with other decode limits (`limits`: see `tacc_limits`; NULL is refused).
+ * Every decode call on the new codec (`tacc_decode_text`, `tacc_decode_token_ids`,
+ * `tacc_decode_bytes` in both layouts, `tacc_detokenize`) and every stream decoder made from it
+ * (`tacc_stream_decoder_new`) honours them: a payload that would pass one fails with
+ * TACC_ERR_TOO_LARGE, naming the limit in `err_msg`. The tables are shared, so this is cheap.
+ *
+ * `codec` NULL: a codec for what the decode calls take a NULL codec for (frames and streams
+ * made with a built-in tokenizer, which the header names), within `limits`; it is a codec over
+ * the first built-in tokenizer of this build (`tacc_codec_tokenizer` names it). Calls that take
+ * no codec (NULL) decode within the defaults.
+ *
+ * `*out_codec` receives a codec to release with `tacc_codec_free`, independent of `codec`
+ * (either may be freed first); on failure it is not written.
+ * Thread rule: codec shareable.
+ */
+TACC_API tacc_status tacc_codec_with_limits(const struct tacc_codec *codec, const struct tacc_limits *limits, struct tacc_codec **out_codec, char **err_msg);
+
+/**
+ * The decode limits of `codec` as they apply (defaults filled in, values over the hard caps
+ * lowered): set `out_limits->struct_size` first (or call `tacc_limits_init`); the library writes
+ * the fields that fit. A codec from `tacc_codec_new` has the defaults.
+ * Thread rule: codec shareable.
+ */
+TACC_API tacc_status tacc_codec_limits(const struct tacc_codec *codec, struct tacc_limits *out_limits, char **err_msg);
 
 /**
  * Releases a codec. NULL does nothing. Call it once, after every other call on the codec
@@ -538,7 +616,8 @@ TACC_API tacc_status tacc_tokenize(const struct tacc_codec *codec, const char *t
 
 /**
  * Token IDs to text. `*out` receives UTF-8 bytes to release with `tacc_buf_free`.
- * TACC_ERR_UNKNOWN_TOKEN or TACC_ERR_INVALID_UTF8 when the IDs do not make text.
+ * TACC_ERR_UNKNOWN_TOKEN or TACC_ERR_INVALID_UTF8 when the IDs do not make text;
+ * TACC_ERR_TOO_LARGE past the codec's limits (`tacc_codec_with_limits`).
  * Thread rule: codec shareable.
  */
 TACC_API tacc_status tacc_detokenize(const struct tacc_codec *codec, const uint32_t *ids, size_t n_ids, struct tacc_buf *out_text, char **err_msg);
@@ -570,6 +649,8 @@ TACC_API tacc_status tacc_encode_bytes(const struct tacc_codec *codec, const uin
  * Restores text. Frame layout (`opts` NULL or layout FRAME): `codec` may be NULL for frames made
  * with a built-in tokenizer. Raw layout: `codec` and `opts->method` must be the ones that made it.
  * `*out` receives UTF-8 bytes (not NUL-terminated), to release with `tacc_buf_free`.
+ * Within the codec's limits (`tacc_codec_with_limits`; NULL codec: the defaults), else
+ * TACC_ERR_TOO_LARGE before the output is allocated.
  * Thread rule: codec shareable.
  */
 TACC_API tacc_status tacc_decode_text(const struct tacc_codec *codec, const uint8_t *data, size_t len, const struct tacc_options *opts, struct tacc_buf *out_text, char **err_msg);
@@ -577,14 +658,17 @@ TACC_API tacc_status tacc_decode_text(const struct tacc_codec *codec, const uint
 /**
  * Restores token IDs. Frame layout: `codec` may be NULL for frames made with a built-in
  * tokenizer. Raw layout: tacc or tacc-gzip, with the codec that made it.
- * `*out` receives the IDs, to release with `tacc_ids_free`. Thread rule: codec shareable.
+ * `*out` receives the IDs, to release with `tacc_ids_free`. Within the codec's limits
+ * (`tacc_codec_with_limits`; NULL codec: the defaults), else TACC_ERR_TOO_LARGE.
+ * Thread rule: codec shareable.
  */
 TACC_API tacc_status tacc_decode_token_ids(const struct tacc_codec *codec, const uint8_t *data, size_t len, const struct tacc_options *opts, struct tacc_ids *out_ids, char **err_msg);
 
 /**
  * Restores the bytes of a frame holding text or bytes (what `tacc_encode_bytes` made).
  * `codec` may be NULL for built-in tokenizers. `*out` is released with `tacc_buf_free`.
- * Thread rule: codec shareable.
+ * Within the codec's limits (`tacc_codec_with_limits`; NULL codec: the defaults), else
+ * TACC_ERR_TOO_LARGE. Thread rule: codec shareable.
  */
 TACC_API tacc_status tacc_decode_bytes(const struct tacc_codec *codec, const uint8_t *data, size_t len, struct tacc_buf *out_buf, char **err_msg);
 
