@@ -128,6 +128,13 @@
 #define TACC_MAX_TOKENS 268435456
 
 /**
+ * `tacc_stream_options.flags` bit: every chunk carries a 16-bit check of its token IDs,
+ * verified by the decoder at that chunk (2 bytes per chunk; docs/STREAM.md). For transports
+ * without integrity of their own.
+ */
+#define TACC_STREAM_CHUNK_CHECK 1
+
+/**
  * The result of every fallible call. `TACC_OK` is 0; every error is non-zero.
  * Values are never renumbered; a retired one stays reserved.
  */
@@ -482,6 +489,22 @@ typedef struct tacc_method_stats {
   double decode_seconds;
 } tacc_method_stats;
 
+/**
+ * Options of a stream encoder. Start from `tacc_stream_options_init()`, which sets
+ * `struct_size` and the defaults (all off), then change fields. NULL means the defaults.
+ * The library reads only the first `struct_size` bytes; later fields keep their defaults.
+ */
+typedef struct tacc_stream_options {
+  /**
+   * `sizeof(tacc_stream_options)` of the caller's header.
+   */
+  size_t struct_size;
+  /**
+   * `TACC_STREAM_*` bits; 0 for the defaults.
+   */
+  uint32_t flags;
+} tacc_stream_options;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -714,11 +737,24 @@ TACC_API size_t tacc_stats_method_count(const struct tacc_stats *stats);
 TACC_API tacc_status tacc_stats_method(const struct tacc_stats *stats, size_t index, struct tacc_method_stats *out_method, char **err_msg);
 
 /**
+ * Fills `opts` with the defaults (no per-chunk check) and sets `struct_size`. NULL does
+ * nothing. Thread rule: one thread per struct.
+ */
+TACC_API void tacc_stream_options_init(struct tacc_stream_options *opts);
+
+/**
  * Creates a stream encoder over `codec`'s tokenizer and model priors. On success `*out_enc`
  * receives an encoder to release with `tacc_stream_encoder_free`; on failure it is not written.
  * Thread rule: codec shareable.
  */
 TACC_API tacc_status tacc_stream_encoder_new(const struct tacc_codec *codec, struct tacc_stream_encoder **out_enc, char **err_msg);
+
+/**
+ * `tacc_stream_encoder_new` with options (`opts` NULL: the defaults; else set up with
+ * `tacc_stream_options_init`). TACC_ERR_INVALID_ARGUMENT for unknown flags or a
+ * `struct_size` too small. Thread rule: codec shareable.
+ */
+TACC_API tacc_status tacc_stream_encoder_new_with(const struct tacc_codec *codec, const struct tacc_stream_options *opts, struct tacc_stream_encoder **out_enc, char **err_msg);
 
 /**
  * Adds `n_ids` token IDs to the current chunk. TACC_ERR_UNKNOWN_TOKEN (nothing added) when an
@@ -753,8 +789,11 @@ TACC_API void tacc_stream_encoder_free(struct tacc_stream_encoder *enc);
 /**
  * Creates a stream decoder. `codec` may be NULL for streams made with a built-in tokenizer
  * (the stream header names it); a stream made with a custom tokenizer or priors needs the
- * codec that has them. `*out_dec` receives a decoder to release with `tacc_stream_decoder_free`.
- * Thread rule: codec shareable.
+ * codec that has them. The decoder works within the codec's limits (the defaults with NULL):
+ * each chunk's output, token IDs × 4 plus text bytes, within max_output_bytes, the stream's
+ * token count within max_tokens; past them a push fails with TACC_ERR_TOO_LARGE before the
+ * memory is allocated. `*out_dec` receives a decoder to release with
+ * `tacc_stream_decoder_free`. Thread rule: codec shareable.
  */
 TACC_API tacc_status tacc_stream_decoder_new(const struct tacc_codec *codec, struct tacc_stream_decoder **out_dec, char **err_msg);
 
@@ -764,8 +803,9 @@ TACC_API tacc_status tacc_stream_decoder_new(const struct tacc_codec *codec, str
  * `tacc_buf_free`; bytes of a character split across chunks are held back until it completes)
  * and `*out_finished` whether the chunk ended the stream with a matching CRC-32.
  * TACC_ERR_CORRUPT for a reordered, duplicated, truncated or corrupt chunk,
- * TACC_ERR_CHECKSUM when the end marker's CRC-32 differs; after any error every later push
- * fails. Thread rule: one thread at a time per decoder.
+ * TACC_ERR_CHECKSUM when the end marker's CRC-32 (or the chunk's own check, in streams made
+ * with TACC_STREAM_CHUNK_CHECK) differs, TACC_ERR_TOO_LARGE past the decoder's limits; after
+ * any error every later push fails. Thread rule: one thread at a time per decoder.
  */
 TACC_API tacc_status tacc_stream_decoder_push(struct tacc_stream_decoder *dec, const uint8_t *chunk, size_t len, struct tacc_ids *out_ids, struct tacc_buf *out_text, bool *out_finished, char **err_msg);
 
