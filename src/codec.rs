@@ -12,7 +12,7 @@ use std::sync::{Arc, OnceLock};
 use crate::codecs::{gzip, lopace, model as model_codec, thrift, zstd};
 use crate::error::{Error, Result};
 use crate::format::{self, v1, ContentKind, Header, Method};
-use crate::limits::{Limits, MAX_DECODED_BYTES, MAX_TOKENS};
+use crate::limits::{Limits, MAX_TOKENS};
 use crate::mapping::Mapping;
 use crate::model::Priors;
 use crate::tokenizer::{Builtin, Tokenizer};
@@ -115,8 +115,50 @@ pub enum Content {
 }
 
 #[cfg(feature = "decode")]
-/// Largest tacc payload a gzip member may inflate to: every ID as a 5-byte varint.
-const MAX_THRIFT_BYTES: usize = 8 + MAX_TOKENS * 5;
+/// Largest tacc payload of `n` IDs: every ID as a 5-byte varint, plus the struct's framing.
+fn thrift_bytes_for(n: usize) -> usize {
+    thrift::encoded_len_bound(n) + 8
+}
+
+#[cfg(feature = "decode")]
+/// Output that grows against a byte limit: an error as soon as an append would pass it, and
+/// never more capacity than the limit (so a hostile payload costs at most the limit).
+struct LimitedBytes {
+    out: Vec<u8>,
+    limits: Limits,
+    what: &'static str,
+}
+
+#[cfg(feature = "decode")]
+impl LimitedBytes {
+    fn new(limits: Limits, what: &'static str) -> LimitedBytes {
+        LimitedBytes {
+            out: Vec::new(),
+            limits,
+            what,
+        }
+    }
+
+    fn max(&self) -> usize {
+        self.limits.max_output_bytes
+    }
+
+    fn extend(&mut self, b: &[u8]) -> Result<()> {
+        let need = self.out.len() + b.len();
+        if need > self.max() {
+            return Err(self.limits.output_error(self.what, need as u64));
+        }
+        if need > self.out.capacity() {
+            let want = (self.out.capacity() * 2)
+                .max(need)
+                .max(4096)
+                .min(self.max());
+            self.out.reserve_exact(want - self.out.len());
+        }
+        self.out.extend_from_slice(b);
+        Ok(())
+    }
+}
 
 /// A tokenizer plus its tacc mapping. Immutable, `Send + Sync`, cheap to clone: share it freely
 /// between threads. Built-in tables are loaded once per process, and only when a call needs
@@ -280,9 +322,23 @@ impl Codec {
     }
 
     #[cfg(feature = "decode")]
-    /// Token IDs to text; an error if an ID is unknown or the bytes are not UTF-8.
+    /// Token IDs to text; an error if an ID is unknown, the bytes are not UTF-8, or the text
+    /// would pass the codec's `max_output_bytes`.
     pub fn detokenize(&self, ids: &[u32]) -> Result<String> {
-        self.try_tokenizer()?.decode(ids)
+        let mut out = LimitedBytes::new(self.limits, "text (max_output_bytes)");
+        self.detokenize_into(ids, &mut out)?;
+        String::from_utf8(out.out).map_err(|e| Error::InvalidUtf8(e.to_string()))
+    }
+
+    #[cfg(feature = "decode")]
+    /// Appends the bytes of `ids` to `out` a block at a time, so an over-limit expansion stops
+    /// within one block (at most 4096 tokens' bytes) of the limit.
+    fn detokenize_into(&self, ids: &[u32], out: &mut LimitedBytes) -> Result<()> {
+        let tokenizer = self.try_tokenizer()?;
+        for block in ids.chunks(4096) {
+            out.extend(&tokenizer.decode_bytes(block)?)?;
+        }
+        Ok(())
     }
 
     // ---- tacc 0.1.0's API ---------------------------------------------------------------
@@ -302,12 +358,28 @@ impl Codec {
     }
 
     #[cfg(feature = "decode")]
+    /// tacc's mapped IDs from its payload (optionally gzip'd), at most `limits().max_tokens`
+    /// of them and 4 bytes of output each.
     pub fn decode_mapped_ids(&self, payload: &[u8], gzip: bool) -> Result<Vec<i32>> {
-        if gzip {
-            thrift::decode(&gzip::decompress(payload, MAX_THRIFT_BYTES)?)
-        } else {
-            thrift::decode(payload)
+        self.decode_mapped_ids_max(payload, gzip, self.limits.id_tokens())
+    }
+
+    #[cfg(feature = "decode")]
+    /// At most `max` IDs: the count the list header declares is checked before inflating
+    /// further or allocating.
+    fn decode_mapped_ids_max(&self, payload: &[u8], gzip: bool, max: usize) -> Result<Vec<i32>> {
+        if !gzip {
+            return thrift::decode_limited(payload, max);
         }
+        // The list header is in the first few inflated bytes: read them alone first.
+        let mut head = [0u8; 8];
+        let got = gzip::decompress_prefix(payload, &mut head);
+        if let Some(n) = thrift::declared_len(&head[..got]) {
+            if n > max as u64 {
+                return Err(Limits::tokens_error(n, max));
+            }
+        }
+        thrift::decode_limited(&gzip::decompress(payload, thrift_bytes_for(max))?, max)
     }
 
     #[cfg(feature = "encode")]
@@ -332,8 +404,14 @@ impl Codec {
     }
 
     #[cfg(feature = "decode")]
+    /// Token IDs from a tacc payload (at most `limits().max_tokens`, 4 bytes of output each).
     pub fn decode_token_ids(&self, payload: &[u8], gzip: bool) -> Result<Vec<u32>> {
-        let mapped = self.decode_mapped_ids(payload, gzip)?;
+        self.decode_token_ids_max(payload, gzip, self.limits.id_tokens())
+    }
+
+    #[cfg(feature = "decode")]
+    fn decode_token_ids_max(&self, payload: &[u8], gzip: bool, max: usize) -> Result<Vec<u32>> {
+        let mapped = self.decode_mapped_ids_max(payload, gzip, max)?;
         self.mapping()?.unmap_ids(&mapped)
     }
 
@@ -374,10 +452,21 @@ impl Codec {
     /// The string of each token; a token that is only part of a UTF-8 character comes out
     /// with U+FFFD in place of its bytes, as in tacc (use `decode_token_ids` to stay exact).
     pub fn decode_tokens(&self, payload: &[u8], gzip: bool) -> Result<Vec<String>> {
-        let ids = self.decode_token_ids(payload, gzip)?;
+        let ids = self.decode_token_ids_max(payload, gzip, self.limits.text_tokens())?;
         let tokenizer = self.try_tokenizer()?;
+        // Each string costs its bytes and a String: counted against max_output_bytes.
+        let mut size = 0usize;
         ids.iter()
-            .map(|&id| Ok(String::from_utf8_lossy(&tokenizer.decode_bytes(&[id])?).into_owned()))
+            .map(|&id| {
+                let s = String::from_utf8_lossy(&tokenizer.decode_bytes(&[id])?).into_owned();
+                size += s.len() + std::mem::size_of::<String>();
+                if size > self.limits.max_output_bytes {
+                    return Err(self
+                        .limits
+                        .output_error("token strings (max_output_bytes)", size as u64));
+                }
+                Ok(s)
+            })
             .collect()
     }
 
@@ -395,16 +484,32 @@ impl Codec {
 
     #[cfg(feature = "decode")]
     /// Restores text from a LoPace payload (its `decompress(blob, method)`).
+    /// Within the codec's limits: the text's bytes count against `max_output_bytes`, its IDs
+    /// against `max_tokens`.
     pub fn lopace_decompress(&self, payload: &[u8], method: LopaceMethod) -> Result<String> {
-        match method {
-            LopaceMethod::Zstd => String::from_utf8(zstd::decompress(payload, MAX_DECODED_BYTES)?)
-                .map_err(|e| Error::InvalidUtf8(e.to_string())),
-            LopaceMethod::Token => self.detokenize(&lopace::unpack_ids(payload)?),
-            LopaceMethod::Hybrid => self.detokenize(&lopace::unpack_ids(&zstd::decompress(
-                payload,
-                1 + 4 * MAX_TOKENS,
-            )?)?),
-        }
+        let bytes = match method {
+            LopaceMethod::Zstd => zstd::decompress(payload, self.limits.max_output_bytes)?,
+            LopaceMethod::Token => {
+                let mut out = LimitedBytes::new(self.limits, "text (max_output_bytes)");
+                let ids = lopace::unpack_ids_limited(payload, self.limits.text_tokens())?;
+                self.detokenize_into(&ids, &mut out)?;
+                out.out
+            }
+            LopaceMethod::Hybrid => self.lopace_hybrid_text(payload)?,
+        };
+        String::from_utf8(bytes).map_err(|e| Error::InvalidUtf8(e.to_string()))
+    }
+
+    #[cfg(feature = "decode")]
+    /// LoPace's hybrid layout to text, streamed: zstd's output is unpacked and detokenized a
+    /// block at a time, so neither the packed IDs nor the IDs are ever held whole.
+    fn lopace_hybrid_text(&self, payload: &[u8]) -> Result<Vec<u8>> {
+        let r = zstd::stream_reader(payload)?;
+        let mut out = LimitedBytes::new(self.limits, "text (max_output_bytes)");
+        lopace::read_ids(r, self.limits.text_tokens(), |ids| {
+            self.detokenize_into(ids, &mut out)
+        })?;
+        Ok(out.out)
     }
 
     // ---- Frames ---------------------------------------------------------------------------
@@ -687,16 +792,22 @@ impl Codec {
         max_tokens: usize,
     ) -> Result<Vec<u32>> {
         match h.method {
-            Method::Tacc => self.decode_token_ids(payload, false),
-            Method::TaccGzip => self.decode_token_ids(payload, true),
-            Method::ModelV1 => v1::decode(payload, self.vocab_size(), self.priors_v1()?),
+            Method::Tacc => self.decode_token_ids_max(payload, false, max_tokens),
+            Method::TaccGzip => self.decode_token_ids_max(payload, true, max_tokens),
+            Method::ModelV1 => {
+                let ids = v1::decode(payload, self.vocab_size(), self.priors_v1()?)?;
+                if ids.len() > max_tokens {
+                    return Err(Limits::tokens_error(ids.len() as u64, max_tokens));
+                }
+                Ok(ids)
+            }
             Method::Model => model_codec::decode(
                 payload,
                 self.vocab_size(),
                 self.priors_named(h)?,
                 max_tokens,
             ),
-            other => decode_plain_ids(payload, other),
+            other => decode_plain_ids(payload, other, max_tokens),
         }
     }
 }
@@ -758,7 +869,7 @@ fn decode_byte_payload(payload: &[u8], method: Method, limit: usize) -> Result<V
         Method::Stored => {
             if payload.len() > limit {
                 return Err(Error::TooLarge {
-                    what: "stored content",
+                    what: "stored content (max_output_bytes)",
                     size: payload.len() as u64,
                     limit: limit as u64,
                 });
@@ -796,17 +907,17 @@ pub fn decompress_with_limits(frame: &[u8], limits: &Limits) -> Result<Content> 
 fn decode_frame(frame: &[u8], codec: Option<&Codec>, limits: Limits) -> Result<Content> {
     let p = format::parse_frame(frame)?;
     let h = &p.header;
+    // Text and bytes: at most max_output_bytes; token IDs: at most what 4 bytes each allow.
     let max = match h.kind {
-        ContentKind::TokenIds => MAX_TOKENS,
-        _ => MAX_DECODED_BYTES,
+        ContentKind::TokenIds => limits.id_tokens(),
+        _ => limits.max_output_bytes,
     };
     // v1 declares the content's size: it must be within the limits, and is what must come out.
     let declared = match h.content_len {
         Some(n) if n > max as u64 => {
-            return Err(Error::TooLarge {
-                what: "declared content size",
-                size: n,
-                limit: max as u64,
+            return Err(match h.kind {
+                ContentKind::TokenIds => Limits::tokens_error(n, max),
+                _ => limits.output_error("declared content size (max_output_bytes)", n),
             })
         }
         Some(n) => Some(n as usize),
@@ -841,32 +952,38 @@ fn decode_frame(frame: &[u8], codec: Option<&Codec>, limits: Limits) -> Result<C
             let ids = if h.method.needs_vocabulary() {
                 resolve()?.decode_ids_payload(p.payload, h, limit)?
             } else {
-                decode_plain_ids(p.payload, h.method)?
+                decode_plain_ids(p.payload, h.method, limit)?
             };
             if ids.len() > limit {
-                return Err(Error::TooLarge {
-                    what: "token count",
-                    size: ids.len() as u64,
-                    limit: limit as u64,
-                });
+                return Err(Limits::tokens_error(ids.len() as u64, limit));
             }
             Content::TokenIds(ids)
         }
         (ContentKind::Text, tokens) => {
             let bytes = if tokens {
                 let c = resolve()?;
-                // Every token is at least one byte of text.
-                let ids = c.decode_ids_payload(p.payload, h, limit)?;
-                c.try_tokenizer()?.decode_bytes(&ids)?
+                let text_limits = Limits {
+                    max_output_bytes: limit,
+                    ..limits
+                };
+                let mut out = LimitedBytes::new(text_limits, "text (max_output_bytes)");
+                if h.method == Method::LopaceHybrid {
+                    // Streamed: neither the packed IDs nor the IDs are held whole.
+                    let r = zstd::stream_reader(p.payload)?;
+                    lopace::read_ids(r, text_limits.text_tokens(), |ids| {
+                        c.detokenize_into(ids, &mut out)
+                    })?;
+                } else {
+                    // Every token is at least one byte of text.
+                    let ids = c.decode_ids_payload(p.payload, h, text_limits.text_tokens())?;
+                    c.detokenize_into(&ids, &mut out)?;
+                }
+                out.out
             } else {
                 decode_byte_payload(p.payload, h.method, limit)?
             };
             if bytes.len() > limit {
-                return Err(Error::TooLarge {
-                    what: "text",
-                    size: bytes.len() as u64,
-                    limit: limit as u64,
-                });
+                return Err(limits.output_error("text (max_output_bytes)", bytes.len() as u64));
             }
             Content::Text(String::from_utf8(bytes).map_err(|e| Error::InvalidUtf8(e.to_string()))?)
         }
@@ -904,8 +1021,8 @@ fn decode_frame(frame: &[u8], codec: Option<&Codec>, limits: Limits) -> Result<C
 }
 
 #[cfg(feature = "decode")]
-/// Token IDs from the methods that need no vocabulary.
-fn decode_plain_ids(payload: &[u8], method: Method) -> Result<Vec<u32>> {
+/// Token IDs from the methods that need no vocabulary, at most `max` of them.
+fn decode_plain_ids(payload: &[u8], method: Method, max: usize) -> Result<Vec<u32>> {
     match method {
         Method::Stored => {
             if payload.len() % 4 != 0 {
@@ -914,20 +1031,23 @@ fn decode_plain_ids(payload: &[u8], method: Method) -> Result<Vec<u32>> {
                     "stored token IDs are not a multiple of 4 bytes",
                 ));
             }
-            if payload.len() / 4 > MAX_TOKENS {
-                return Err(Error::TooLarge {
-                    what: "token count",
-                    size: (payload.len() / 4) as u64,
-                    limit: MAX_TOKENS as u64,
-                });
+            if payload.len() / 4 > max {
+                return Err(Limits::tokens_error((payload.len() / 4) as u64, max));
             }
             Ok(payload
                 .chunks_exact(4)
                 .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
                 .collect())
         }
-        Method::LopaceToken => lopace::unpack_ids(payload),
-        Method::LopaceHybrid => lopace::unpack_ids(&zstd::decompress(payload, 1 + 4 * MAX_TOKENS)?),
+        Method::LopaceToken => lopace::unpack_ids_limited(payload, max),
+        Method::LopaceHybrid => {
+            let mut ids = Vec::new();
+            lopace::read_ids(zstd::stream_reader(payload)?, max, |block| {
+                ids.extend_from_slice(block);
+                Ok(())
+            })?;
+            Ok(ids)
+        }
         _ => Err(Error::corrupt(
             "frame",
             format!("method '{}' cannot hold token IDs", method.name()),
@@ -968,6 +1088,66 @@ mod tests {
         // Text does need it.
         c.compress_text("Hello", &Options::default()).unwrap();
         assert!(c.tokenizer.get().is_some());
+    }
+
+    #[cfg(feature = "encode")]
+    /// A tacc-gzip payload is refused from the count its list header declares, before the
+    /// rest is inflated (10^9 IDs aborted the process with a 4 GiB allocation before), and
+    /// every raw and framed decode honours the codec's limits.
+    #[test]
+    fn limits_are_checked_before_the_work() {
+        use std::io::Write;
+        let c = Codec::new("cl100k_base").unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&[0x19, 0xF5, 0x80, 0x94, 0xEB, 0xDC, 0x03])
+            .unwrap();
+        gz.write_all(&vec![2u8; 1 << 20]).unwrap();
+        let p = gz.finish().unwrap();
+        let e = c.decode_token_ids(&p, true).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::TooLarge {
+                    size: 1_000_000_000,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        assert!(e.to_string().contains("max_tokens"), "{e}");
+
+        // Tight limits: 100 tokens / 1000 bytes.
+        let text = "word ".repeat(400); // 400+ tokens, 2000 bytes
+        let small = c.clone().with_limits(Limits::new(1000, 100));
+        assert_eq!(small.limits(), Limits::new(1000, 100));
+        for m in Method::ALL {
+            let Ok(f) = c.compress_text(&text, &Options::method(m)) else {
+                continue;
+            };
+            assert_eq!(c.decompress_text(&f).unwrap(), text, "{m:?}");
+            let e = small.decompress_text(&f).unwrap_err();
+            assert!(matches!(e, Error::TooLarge { .. }), "{m:?}: {e}");
+            let e = decompress_with_limits(&f, &Limits::new(1000, 100)).unwrap_err();
+            assert!(matches!(e, Error::TooLarge { .. }), "{m:?}: {e}");
+        }
+        let ids = c.tokenize(&text);
+        assert!(small.detokenize(&ids).is_err());
+        let p = c.encode_token_ids(&ids, true).unwrap();
+        assert!(matches!(
+            small.decode_token_ids(&p, true),
+            Err(Error::TooLarge { .. })
+        ));
+        for lm in LopaceMethod::ALL {
+            let p = c.lopace_compress(&text, lm, 3).unwrap();
+            assert_eq!(c.lopace_decompress(&p, lm).unwrap(), text);
+            assert!(
+                matches!(small.lopace_decompress(&p, lm), Err(Error::TooLarge { .. })),
+                "{lm:?}"
+            );
+        }
+        // 0 means the default; anything above the hard caps is clamped.
+        assert_eq!(Limits::new(0, 0), Limits::DEFAULT);
+        assert_eq!(Limits::new(usize::MAX, usize::MAX), Limits::MAX);
     }
 
     /// Every built-in tokenizer's default `model` priors have a 2-byte profile, and the priors

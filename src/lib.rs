@@ -39,8 +39,8 @@ uniffi::setup_scaffolding!("tacc");
 pub use codec::{decompress, decompress_with_limits};
 pub use codec::{Codec, Content, LopaceMethod, Options, DEFAULT_METHOD};
 pub use error::{Error, Result};
-pub use limits::Limits;
 pub use format::Method;
+pub use limits::Limits;
 pub use mapping::Mapping;
 #[cfg(feature = "decode")]
 pub use stream::StreamDecoder;

@@ -61,7 +61,11 @@ impl Limits {
             v => v.min(cap),
         };
         Limits {
-            max_output_bytes: pick(max_output_bytes, DEFAULT_MAX_OUTPUT_BYTES, MAX_DECODED_BYTES),
+            max_output_bytes: pick(
+                max_output_bytes,
+                DEFAULT_MAX_OUTPUT_BYTES,
+                MAX_DECODED_BYTES,
+            ),
             max_tokens: pick(max_tokens, DEFAULT_MAX_TOKENS, MAX_TOKENS),
         }
     }

@@ -54,6 +54,20 @@ pub fn compress_tacc_compatible(data: &[u8]) -> Vec<u8> {
     enc.finish().expect("writing to a Vec cannot fail")
 }
 
+/// Inflates the first bytes of a gzip member into `head`; how many (0 if the data is not gzip).
+pub fn decompress_prefix(data: &[u8], head: &mut [u8]) -> usize {
+    use std::io::Read;
+    let mut r = flate2::read::GzDecoder::new(data);
+    let mut got = 0;
+    while got < head.len() {
+        match r.read(&mut head[got..]) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => got += n,
+        }
+    }
+    got
+}
+
 /// Decompresses one gzip member, never producing more than `limit` bytes.
 pub fn decompress(data: &[u8], limit: usize) -> Result<Vec<u8>> {
     if data.len() < 18 || data[0] != 0x1f || data[1] != 0x8b {
@@ -93,7 +107,7 @@ fn streamed(data: &[u8], cap: usize) -> Result<Vec<u8>> {
         .map_err(|e| Error::corrupt("gzip", e))?;
     if out.len() > cap {
         return Err(Error::TooLarge {
-            what: "gzip content",
+            what: "gzip content (max_output_bytes)",
             size: out.len() as u64,
             limit: cap as u64,
         });

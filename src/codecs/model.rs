@@ -13,7 +13,7 @@
 use std::sync::{Arc, OnceLock};
 
 use crate::error::{Error, Result};
-use crate::limits::MAX_TOKENS;
+use crate::limits::{Limits, MAX_TOKENS};
 #[cfg(feature = "encode")]
 use crate::model::coder::Encoder;
 use crate::model::coder::RangeIo;
@@ -270,14 +270,14 @@ pub fn decode_with(
     let n = code_number(&mut dec, 0, true) as usize;
     // Every token costs at least -log2(1 - 427/65536) > 1/107 bit (the escape's floor).
     let plausible = (payload.len() + 4) * 8 * 107;
-    if n > plausible.min(MAX_TOKENS) || dec.bad {
+    if n > max_tokens.min(MAX_TOKENS) && !dec.bad {
+        return Err(Limits::tokens_error(n as u64, max_tokens.min(MAX_TOKENS)));
+    }
+    if n > plausible || dec.bad {
         return Err(bad(&format!(
             "{n} tokens cannot be coded in {} bytes",
             payload.len()
         )));
-    }
-    if n > max_tokens {
-        return Err(crate::limits::Limits::tokens_error(n as u64, max_tokens));
     }
     let mut model = Model::new(vocab, priors);
     // Grows with the tokens decoded: sized from the bytes, never from `n` alone.

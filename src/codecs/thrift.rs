@@ -75,9 +75,31 @@ fn get_varint(bytes: &[u8], pos: &mut usize) -> Option<u32> {
 /// fields, trailing data, long list headers for short lists) goes through a general
 /// CompactProtocol reader that skips unknown fields as tacc's generated code does.
 pub fn decode(bytes: &[u8]) -> Result<Vec<i32>> {
+    decode_limited(bytes, crate::limits::MAX_TOKENS)
+}
+
+/// [`decode`], refusing a list of more than `max_items` values before allocating it.
+pub fn decode_limited(bytes: &[u8], max_items: usize) -> Result<Vec<i32>> {
+    if let Some(n) = declared_len(bytes) {
+        if n > max_items as u64 {
+            return Err(crate::limits::Limits::tokens_error(n, max_items));
+        }
+    }
     match decode_fast(bytes) {
         Some(v) => Ok(v),
-        None => decode_general(bytes),
+        None => decode_general(bytes, max_items),
+    }
+}
+
+/// The length a tacc-shaped payload's list header declares (field 1, list<i32>, first).
+pub fn declared_len(bytes: &[u8]) -> Option<u64> {
+    if bytes.len() < 2 || bytes[0] != FIELD_1_LIST || bytes[1] & 0x0F != I32 {
+        return None;
+    }
+    let mut pos = 2;
+    match bytes[1] >> 4 {
+        15 => get_varint(bytes, &mut pos).map(u64::from),
+        small => Some(small as u64),
     }
 }
 
@@ -231,7 +253,7 @@ impl<'a> Reader<'a> {
 }
 
 /// The general reader: the top-level struct, field 1 as list<i32>, other fields skipped.
-fn decode_general(bytes: &[u8]) -> Result<Vec<i32>> {
+fn decode_general(bytes: &[u8], max_items: usize) -> Result<Vec<i32>> {
     let mut r = Reader { bytes, pos: 0 };
     let mut last_id: i64 = 0;
     let mut ids = None;
@@ -253,6 +275,9 @@ fn decode_general(bytes: &[u8]) -> Result<Vec<i32>> {
             let (elem, n) = r.list_header()?;
             if elem != ty::I32 {
                 return Err(r.err("field 1 is not a list<i32>"));
+            }
+            if n > max_items {
+                return Err(crate::limits::Limits::tokens_error(n as u64, max_items));
             }
             let mut v = Vec::with_capacity(n);
             for _ in 0..n {
@@ -384,7 +409,7 @@ mod tests {
         // The general reader (used when the fast path declines) agrees on valid payloads.
         for n in [0usize, 3, 15, 200] {
             let v: Vec<i32> = (0..n as i32).map(|i| i * -977).collect();
-            assert_eq!(decode_general(&encode(&v)).unwrap(), v);
+            assert_eq!(decode_general(&encode(&v), usize::MAX).unwrap(), v);
         }
         let extremes = [i32::MIN, i32::MAX, 0, -1];
         assert_eq!(encode(&extremes), reference_encode(&extremes));

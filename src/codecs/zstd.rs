@@ -48,6 +48,21 @@ pub fn compress(data: &[u8], level: i32) -> Result<Vec<u8>> {
     })
 }
 
+/// A reader of the frames in `data`, decompressing as it is read (memory: zstd's window,
+/// whatever the content's size).
+pub fn stream_reader(data: &[u8]) -> Result<impl std::io::Read + '_> {
+    if !data.starts_with(&[0x28, 0xB5, 0x2F, 0xFD]) {
+        return Err(Error::corrupt("zstd", "not a zstd frame"));
+    }
+    let mut dec =
+        zstd::stream::read::Decoder::with_buffer(data).map_err(|e| Error::corrupt("zstd", e))?;
+    // 2^27 (128 MiB) is zstd's own default cap on the window a frame may ask for; what we
+    // write (levels 1-22 within the 1 GiB content cap) fits in it.
+    dec.window_log_max(27)
+        .map_err(|e| Error::corrupt("zstd", e))?;
+    Ok(dec)
+}
+
 /// Decompresses zstd frames, never producing more than `limit` bytes.
 pub fn decompress(data: &[u8], limit: usize) -> Result<Vec<u8>> {
     let limit = limit.min(MAX_DECODED_BYTES);
@@ -58,7 +73,7 @@ pub fn decompress(data: &[u8], limit: usize) -> Result<Vec<u8>> {
     if let Some(n) = declared {
         if n > limit as u64 {
             return Err(Error::TooLarge {
-                what: "zstd content",
+                what: "zstd content (max_output_bytes)",
                 size: n,
                 limit: limit as u64,
             });
@@ -94,7 +109,7 @@ pub fn decompress(data: &[u8], limit: usize) -> Result<Vec<u8>> {
         .map_err(|e| Error::corrupt("zstd", e))?;
     if out.len() > limit {
         return Err(Error::TooLarge {
-            what: "zstd content",
+            what: "zstd content (max_output_bytes)",
             size: out.len() as u64,
             limit: limit as u64,
         });
