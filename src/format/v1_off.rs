@@ -93,10 +93,12 @@ pub(crate) fn encode(
 }
 
 #[cfg(feature = "decode")]
-pub(crate) fn decode(
+pub(crate) fn decode_with(
     _payload: &[u8],
     _vocab: u32,
     _priors: Option<Arc<coder::Priors>>,
+    _max_tokens: usize,
+    _on_token: &mut dyn FnMut(u32) -> Result<()>,
 ) -> Result<Vec<u32>> {
     off()
 }
