@@ -815,24 +815,10 @@ impl StreamDecoder {
     /// A decoder for streams made with a built-in tokenizer, within `limits` (per pushed chunk for
     /// the output, per stream for the tokens): a `TooLarge` error past them.
     #[uniffi::constructor]
-    pub fn with_limits(limits: Limits) -> Res<Arc<StreamDecoder>> {
-        let limits = crate::Limits::from(limits);
-        let inner = if limits == crate::Limits::DEFAULT {
-            crate::StreamDecoder::new()
-        } else {
-            // A codec over any built-in tokenizer carries the limits (nothing is loaded): its stream
-            // decoder still resolves the tokenizer the stream header names, with these limits.
-            let codec = crate::BUILTIN_NAMES
-                .iter()
-                .find_map(|n| crate::Codec::new(n).ok())
-                .ok_or_else(|| {
-                    crate::Error::InvalidArgument("this build has no built-in tokenizer".into())
-                })?;
-            codec.with_limits(limits).stream_decoder()
-        };
-        Ok(Arc::new(StreamDecoder {
-            inner: Mutex::new(inner),
-        }))
+    pub fn with_limits(limits: Limits) -> Arc<StreamDecoder> {
+        Arc::new(StreamDecoder {
+            inner: Mutex::new(crate::StreamDecoder::new().with_limits(limits.into())),
+        })
     }
 
     /// Decodes the next chunk.

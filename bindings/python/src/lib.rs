@@ -1443,28 +1443,6 @@ impl StreamUpdate {
     }
 }
 
-/// A stream decoder for streams made with a built-in tokenizer, within `limits`. With other
-/// limits than the defaults it is made from a codec over a built-in tokenizer (no table is
-/// loaded): such a codec's stream decoder still resolves the tokenizer the stream header names,
-/// with the codec's limits.
-fn builtin_stream_decoder(limits: tacc::Limits) -> tacc::Result<tacc::StreamDecoder> {
-    if limits == tacc::Limits::DEFAULT {
-        return Ok(tacc::StreamDecoder::new());
-    }
-    let mut first_err = None;
-    for name in tacc::BUILTIN_NAMES {
-        match tacc::Codec::new(name) {
-            Ok(c) => return Ok(c.with_limits(limits).stream_decoder()),
-            Err(e) => {
-                first_err.get_or_insert(e);
-            }
-        }
-    }
-    Err(first_err.unwrap_or_else(|| {
-        tacc::Error::InvalidArgument("this build has no built-in tokenizer".into())
-    }))
-}
-
 /// Decodes one stream chunk by chunk, in order (`tacc.StreamDecoder()` for built-in tokenizers,
 /// `Codec.stream_decoder()` for a codec's custom tokenizer). A reordered, duplicated or corrupt
 /// chunk raises `ValueError` (`CorruptPayloadError`); after any error every later push raises too.
@@ -1487,7 +1465,7 @@ impl StreamDecoder {
         guard(|| {
             let lim = limits(tacc::Limits::DEFAULT, max_output, max_tokens)?;
             Ok(StreamDecoder {
-                inner: builtin_stream_decoder(lim).py()?,
+                inner: tacc::StreamDecoder::new().with_limits(lim),
                 limits: lim,
             })
         })

@@ -1504,8 +1504,8 @@ public convenience init() {
      * A decoder for streams made with a built-in tokenizer, within `limits` (per pushed chunk for
      * the output, per stream for the tokens): a `TooLarge` error past them.
      */
-public static func withLimits(limits: Limits)throws  -> StreamDecoder  {
-    return try  FfiConverterTypeStreamDecoder_lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
+public static func withLimits(limits: Limits) -> StreamDecoder  {
+    return try!  FfiConverterTypeStreamDecoder_lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_tacc_fn_constructor_streamdecoder_with_limits(
         FfiConverterTypeLimits_lower(limits),uniffiCallStatus
@@ -3334,7 +3334,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tacc_checksum_constructor_streamdecoder_new() != 16245) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_constructor_streamdecoder_with_limits() != 36054) {
+    if (uniffi_tacc_checksum_constructor_streamdecoder_with_limits() != 58100) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tacc_checksum_constructor_streamencoder_new() != 44969) {

@@ -1275,7 +1275,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tacc_checksum_constructor_streamdecoder_new() and 0xFFFF) != 16245) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_constructor_streamdecoder_with_limits() and 0xFFFF) != 36054) {
+    if ((lib.uniffi_tacc_checksum_constructor_streamdecoder_with_limits() and 0xFFFF) != 58100) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tacc_checksum_constructor_streamencoder_new() and 0xFFFF) != 44969) {
@@ -3081,10 +3081,9 @@ open class StreamDecoder: Disposable, AutoCloseable, StreamDecoderInterface
     /**
      * A decoder for streams made with a built-in tokenizer, within `limits` (per pushed chunk for
      * the output, per stream for the tokens): a `TooLarge` error past them.
-     */
-    @Throws(TaccException::class) fun `withLimits`(`limits`: Limits): StreamDecoder {
+     */ fun `withLimits`(`limits`: Limits): StreamDecoder {
             return FfiConverterTypeStreamDecoder.lift(
-    uniffiRustCallWithError(TaccException) { _status ->
+    uniffiRustCall() { _status ->
     UniffiLib.uniffi_tacc_fn_constructor_streamdecoder_with_limits(
     
         
