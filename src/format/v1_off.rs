@@ -111,6 +111,6 @@ mod tests {
         assert_eq!(e, "v1 frame: this build was made without the v1 feature");
         assert!(super::parse_stream_header(&[]).is_err());
         #[cfg(feature = "decode")]
-        assert!(super::decode(&[], 2, None).is_err());
+        assert!(super::decode_with(&[], 2, None, 10, &mut |_| Ok(())).is_err());
     }
 }
