@@ -17,10 +17,7 @@
 //! docs/BINDINGS.md. The `tacc` package (bindings/python/python/tacc) adds tacc 0.1.0's and
 //! LoPace 0.1.5's calling conventions on top of this module.
 
-use std::cell::Cell;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
-use std::sync::Once;
 
 use pyo3::exceptions::{
     PyKeyError, PyOSError, PyOverflowError, PyRuntimeError, PyTypeError, PyValueError,
@@ -113,48 +110,11 @@ fn invalid(msg: String) -> PyErr {
 // (once, when the module loads) sees only this module's panics; outside `guard` it defers to the
 // previous hook.
 
-thread_local! {
-    /// How many `guard` calls this thread is inside (a call may re-enter through Python code).
-    static GUARDED: Cell<u32> = const { Cell::new(0) };
-}
-
-fn install_quiet_panic_hook() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if GUARDED.try_with(Cell::get).unwrap_or(0) == 0 {
-                previous(info);
-            }
-        }));
-    });
-}
-
-/// Runs an entry point's body: a panic inside becomes `tacc.InternalError`, silently.
+/// Runs an entry point's body: a panic inside becomes `tacc.InternalError`, silently
+/// (`tacc::quiet_panic`, the same guard the C ABI uses).
 fn guard<T>(body: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
-    struct Depth;
-    impl Drop for Depth {
-        fn drop(&mut self) {
-            let _ = GUARDED.try_with(|d| d.set(d.get().saturating_sub(1)));
-        }
-    }
-    let _ = GUARDED.try_with(|d| d.set(d.get() + 1));
-    let depth = Depth;
-    let r = catch_unwind(AssertUnwindSafe(body));
-    drop(depth);
-    r.unwrap_or_else(|payload| {
-        let detail = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_string());
-        // Dropping a payload runs its destructor: keep that inside a catch too.
-        let _ = catch_unwind(AssertUnwindSafe(move || drop(payload)));
-        Err(raise(
-            "InternalError",
-            format!("internal error in tacc (please report it): {detail}"),
-        ))
-    })
+    tacc::quiet_panic::catch_quietly(body)
+        .unwrap_or_else(|message| Err(raise("InternalError", message)))
 }
 
 // ---- Decode limits ------------------------------------------------------------------------------
@@ -1597,7 +1557,6 @@ fn _panic_for_tests(py: Python<'_>, message: String, release_gil: bool) -> PyRes
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    install_quiet_panic_hook();
     m.add("__version__", tacc::VERSION)?;
     m.add("DEFAULT_MAX_OUTPUT", tacc::limits::DEFAULT_MAX_OUTPUT_BYTES)?;
     m.add("DEFAULT_MAX_TOKENS", tacc::limits::DEFAULT_MAX_TOKENS)?;
