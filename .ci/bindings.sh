@@ -50,21 +50,31 @@ step "pip install ./bindings/python into $VENV (maturin, PyO3 crate tacc-python)
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps ./bindings/python \
     || fail "pip install ./bindings/python"
 
+# Hostile payloads and decode limits (issue 12) run as a step of their own, so their time shows.
+HOSTILE_TESTS=(bindings/python/tests/test_hostile.py bindings/python/tests/test_limits.py)
+pytest_step() { # log-name, pytest arguments...
+    local log="target/$1.log"; shift
+    set +e
+    TACC_REQUIRE_PEERS=1 TACC_PEERS_PYTHON="$PEERS_VENV/bin/python" TIKTOKEN_CACHE_DIR="$TIKTOKEN_CACHE" \
+        "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@" > "$log" 2>&1
+    local rc=$?
+    set -e
+    tail -n 25 "$log"
+    case $rc in
+        0) ;;
+        5) fail "pytest collected no tests (exit 5)" ;;
+        *) fail "pytest exit $rc (full log: $log)" ;;
+    esac
+}
+
 step "pytest (API, golden vectors, peers compatibility, errors, threads)"
-set +e
-TACC_REQUIRE_PEERS=1 TACC_PEERS_PYTHON="$PEERS_VENV/bin/python" TIKTOKEN_CACHE_DIR="$TIKTOKEN_CACHE" \
-    "$VENV/bin/python" -m pytest -q -p no:cacheprovider bindings/python/tests > target/pytest-bindings.log 2>&1
-rc=$?
-set -e
-tail -n 25 target/pytest-bindings.log
-case $rc in
-    0) ;;
-    5) fail "pytest collected no tests (exit 5)" ;;
-    *) fail "pytest exit $rc" ;;
-esac
+pytest_step pytest-bindings bindings/python/tests $(printf -- '--ignore=%s ' "${HOSTILE_TESTS[@]}")
+
+step "pytest: hostile payloads and decode limits (each case in a child, peak RSS and CPU by getrusage)"
+pytest_step pytest-hostile "${HOSTILE_TESTS[@]}"
 
 # ---- Kotlin -----------------------------------------------------------------------------------------
-step "Kotlin: mvn test (JNA loads target/release/libtacc.so)"
+step "Kotlin: mvn test (JNA loads target/release/libtacc.so; HostileTest in a JVM of its own)"
 set +e
 (cd bindings/kotlin && mvn -B -ntp test -Dtacc.lib.dir="$ROOT/target/release" > "$ROOT/target/kotlin-test.log" 2>&1)
 rc=$?

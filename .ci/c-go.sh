@@ -43,7 +43,9 @@ step "cmake configure + build (shared and static tests, examples)"
 cmake -S . -B "$WORK/build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build "$WORK/build" -j "$JOBS"
 step "ctest"
-(cd "$WORK/build" && ctest --output-on-failure -j "$JOBS")
+(cd "$WORK/build" && ctest --output-on-failure -j "$JOBS" -E '^test_hostile$')
+step "ctest: hostile payloads (issue 12; each case in a child, peak RSS and CPU bounded)"
+(cd "$WORK/build" && ctest --output-on-failure -V -R '^test_hostile$')
 step "cmake --install into a clean prefix: $PREFIX"
 rm -rf "$PREFIX"
 cmake --install "$WORK/build" --prefix "$PREFIX"
@@ -71,7 +73,12 @@ cmake --build "$WORK/build-san" -j "$JOBS"
 (cd "$WORK/build-san" &&
     ASAN_OPTIONS="detect_leaks=$LSAN:halt_on_error=1:abort_on_error=0:strict_string_checks=1" \
     UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
-    ctest --output-on-failure -j "$JOBS")
+    ctest --output-on-failure -j "$JOBS" -E '^test_hostile$')
+step "ASan + UBSan: hostile payloads"
+(cd "$WORK/build-san" &&
+    ASAN_OPTIONS="detect_leaks=$LSAN:halt_on_error=1:abort_on_error=0:strict_string_checks=1" \
+    UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+    ctest --output-on-failure -R '^test_hostile$')
 if [ "$LSAN" = 0 ]; then
     command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; }
     for t in test_api_shared test_threads test_stream test_cpp; do
@@ -113,7 +120,9 @@ export CGO_ENABLED=1
 (cd bindings/go && go vet ./... && go vet -tags tacc_static ./... && go vet -tags tacc_local ./...)
 (cd bindings/go && go test -race -count=1 ./...)
 step "Go: tests against the static library (-tags tacc_static)"
-(cd bindings/go && go test -tags tacc_static -count=1 ./...)
+(cd bindings/go && go test -tags tacc_static -count=1 -skip '^TestHostile$' ./...)
+step "Go: hostile payloads (issue 12; each case in a child, peak RSS and CPU bounded)"
+(cd bindings/go && go test -tags tacc_static -count=1 -run '^TestHostile' -v .)
 step "Go: fuzz FuzzDecompress for 20s"
 (cd bindings/go && go test -run '^$' -fuzz '^FuzzDecompress$' -fuzztime 20s .)
 step "Go: examples (HTTP handler + client, and the Rust SSE stream server + Go client, on 127.0.0.1)"

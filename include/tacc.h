@@ -108,6 +108,33 @@
 #define TACC_FEATURE_R50K (1 << 11)
 
 /**
+ * Default `tacc_limits.max_output_bytes`: 64 MiB.
+ */
+#define TACC_DEFAULT_MAX_OUTPUT_BYTES 67108864
+
+/**
+ * Default `tacc_limits.max_tokens`: 16 Mi token IDs.
+ */
+#define TACC_DEFAULT_MAX_TOKENS 16777216
+
+/**
+ * Hard cap on `tacc_limits.max_output_bytes` (1 GiB): larger values are lowered to it.
+ */
+#define TACC_MAX_OUTPUT_BYTES 1073741824
+
+/**
+ * Hard cap on `tacc_limits.max_tokens` (256 Mi): larger values are lowered to it.
+ */
+#define TACC_MAX_TOKENS 268435456
+
+/**
+ * `tacc_stream_options.flags` bit: every chunk carries a 16-bit check of its token IDs,
+ * verified by the decoder at that chunk (2 bytes per chunk; docs/STREAM.md). For transports
+ * without integrity of their own.
+ */
+#define TACC_STREAM_CHUNK_CHECK 1
+
+/**
  * The result of every fallible call. `TACC_OK` is 0; every error is non-zero.
  * Values are never renumbered; a retired one stays reserved.
  */
@@ -362,6 +389,32 @@ typedef struct tacc_options {
 } tacc_options;
 
 /**
+ * What one decode may produce (`tacc_codec_with_limits`). Payloads come from the network: a
+ * decode that would pass a limit fails with TACC_ERR_TOO_LARGE before the memory is allocated
+ * or the work done. Always start from `tacc_limits_init()`, which sets `struct_size` and the
+ * defaults; a zeroed field (with `struct_size` set) also means its default.
+ *
+ * `struct_size` lets fields be added in later minor versions, as in `tacc_options`.
+ */
+typedef struct tacc_limits {
+  /**
+   * `sizeof(tacc_limits)` of the caller's header.
+   */
+  size_t struct_size;
+  /**
+   * Largest output of one decode call, in bytes: text or bytes, or token IDs x 4. For a
+   * stream decoder, the largest output of one pushed chunk. 0: the default
+   * (TACC_DEFAULT_MAX_OUTPUT_BYTES, 64 MiB); at most TACC_MAX_OUTPUT_BYTES (1 GiB).
+   */
+  uint64_t max_output_bytes;
+  /**
+   * Largest number of token IDs one decode call produces (a stream decoder: the whole
+   * stream). 0: the default (TACC_DEFAULT_MAX_TOKENS, 16 Mi); at most TACC_MAX_TOKENS.
+   */
+  uint64_t max_tokens;
+} tacc_limits;
+
+/**
  * What a frame's header says (`tacc_frame_inspect`). Set `struct_size` before the call:
  * the library writes only the fields that fit in it.
  */
@@ -436,6 +489,22 @@ typedef struct tacc_method_stats {
   double decode_seconds;
 } tacc_method_stats;
 
+/**
+ * Options of a stream encoder. Start from `tacc_stream_options_init()`, which sets
+ * `struct_size` and the defaults (all off), then change fields. NULL means the defaults.
+ * The library reads only the first `struct_size` bytes; later fields keep their defaults.
+ */
+typedef struct tacc_stream_options {
+  /**
+   * `sizeof(tacc_stream_options)` of the caller's header.
+   */
+  size_t struct_size;
+  /**
+   * `TACC_STREAM_*` bits; 0 for the defaults.
+   */
+  uint32_t flags;
+} tacc_stream_options;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -509,6 +578,12 @@ TACC_API void tacc_str_free(char *s);
 TACC_API void tacc_options_init(struct tacc_options *opts);
 
 /**
+ * Fills `limits` with the defaults (TACC_DEFAULT_MAX_OUTPUT_BYTES, TACC_DEFAULT_MAX_TOKENS) and
+ * sets `struct_size`. NULL does nothing. Thread rule: one thread per struct.
+ */
+TACC_API void tacc_limits_init(struct tacc_limits *limits);
+
+/**
  * Creates a codec for a built-in tokenizer: "cl100k_base", "gpt2", "o200k_base",
  * "o200k_harmony", "p50k_base", "p50k_edit", "r50k_base". Vocabularies load once per process.
  *
@@ -517,6 +592,32 @@ TACC_API void tacc_options_init(struct tacc_options *opts);
  * Thread rule: any thread, any time.
  */
 TACC_API tacc_status tacc_codec_new(const char *tokenizer, struct tacc_codec **out_codec, char **err_msg);
+
+/**
+ * A new codec: `codec` with other decode limits (`limits`: see `tacc_limits`; NULL is refused).
+ * Every decode call on the new codec (`tacc_decode_text`, `tacc_decode_token_ids`,
+ * `tacc_decode_bytes` in both layouts, `tacc_detokenize`) and every stream decoder made from it
+ * (`tacc_stream_decoder_new`) honours them: a payload that would pass one fails with
+ * TACC_ERR_TOO_LARGE, naming the limit in `err_msg`. The tables are shared, so this is cheap.
+ *
+ * `codec` NULL: a codec for what the decode calls take a NULL codec for (frames and streams
+ * made with a built-in tokenizer, which the header names), within `limits`; it is a codec over
+ * the first built-in tokenizer of this build (`tacc_codec_tokenizer` names it). Calls that take
+ * no codec (NULL) decode within the defaults.
+ *
+ * `*out_codec` receives a codec to release with `tacc_codec_free`, independent of `codec`
+ * (either may be freed first); on failure it is not written.
+ * Thread rule: codec shareable.
+ */
+TACC_API tacc_status tacc_codec_with_limits(const struct tacc_codec *codec, const struct tacc_limits *limits, struct tacc_codec **out_codec, char **err_msg);
+
+/**
+ * The decode limits of `codec` as they apply (defaults filled in, values over the hard caps
+ * lowered): set `out_limits->struct_size` first (or call `tacc_limits_init`); the library writes
+ * the fields that fit. A codec from `tacc_codec_new` has the defaults.
+ * Thread rule: codec shareable.
+ */
+TACC_API tacc_status tacc_codec_limits(const struct tacc_codec *codec, struct tacc_limits *out_limits, char **err_msg);
 
 /**
  * Releases a codec. NULL does nothing. Call it once, after every other call on the codec
@@ -538,7 +639,8 @@ TACC_API tacc_status tacc_tokenize(const struct tacc_codec *codec, const char *t
 
 /**
  * Token IDs to text. `*out` receives UTF-8 bytes to release with `tacc_buf_free`.
- * TACC_ERR_UNKNOWN_TOKEN or TACC_ERR_INVALID_UTF8 when the IDs do not make text.
+ * TACC_ERR_UNKNOWN_TOKEN or TACC_ERR_INVALID_UTF8 when the IDs do not make text;
+ * TACC_ERR_TOO_LARGE past the codec's limits (`tacc_codec_with_limits`).
  * Thread rule: codec shareable.
  */
 TACC_API tacc_status tacc_detokenize(const struct tacc_codec *codec, const uint32_t *ids, size_t n_ids, struct tacc_buf *out_text, char **err_msg);
@@ -570,6 +672,8 @@ TACC_API tacc_status tacc_encode_bytes(const struct tacc_codec *codec, const uin
  * Restores text. Frame layout (`opts` NULL or layout FRAME): `codec` may be NULL for frames made
  * with a built-in tokenizer. Raw layout: `codec` and `opts->method` must be the ones that made it.
  * `*out` receives UTF-8 bytes (not NUL-terminated), to release with `tacc_buf_free`.
+ * Within the codec's limits (`tacc_codec_with_limits`; NULL codec: the defaults), else
+ * TACC_ERR_TOO_LARGE before the output is allocated.
  * Thread rule: codec shareable.
  */
 TACC_API tacc_status tacc_decode_text(const struct tacc_codec *codec, const uint8_t *data, size_t len, const struct tacc_options *opts, struct tacc_buf *out_text, char **err_msg);
@@ -577,14 +681,17 @@ TACC_API tacc_status tacc_decode_text(const struct tacc_codec *codec, const uint
 /**
  * Restores token IDs. Frame layout: `codec` may be NULL for frames made with a built-in
  * tokenizer. Raw layout: tacc or tacc-gzip, with the codec that made it.
- * `*out` receives the IDs, to release with `tacc_ids_free`. Thread rule: codec shareable.
+ * `*out` receives the IDs, to release with `tacc_ids_free`. Within the codec's limits
+ * (`tacc_codec_with_limits`; NULL codec: the defaults), else TACC_ERR_TOO_LARGE.
+ * Thread rule: codec shareable.
  */
 TACC_API tacc_status tacc_decode_token_ids(const struct tacc_codec *codec, const uint8_t *data, size_t len, const struct tacc_options *opts, struct tacc_ids *out_ids, char **err_msg);
 
 /**
  * Restores the bytes of a frame holding text or bytes (what `tacc_encode_bytes` made).
  * `codec` may be NULL for built-in tokenizers. `*out` is released with `tacc_buf_free`.
- * Thread rule: codec shareable.
+ * Within the codec's limits (`tacc_codec_with_limits`; NULL codec: the defaults), else
+ * TACC_ERR_TOO_LARGE. Thread rule: codec shareable.
  */
 TACC_API tacc_status tacc_decode_bytes(const struct tacc_codec *codec, const uint8_t *data, size_t len, struct tacc_buf *out_buf, char **err_msg);
 
@@ -630,11 +737,24 @@ TACC_API size_t tacc_stats_method_count(const struct tacc_stats *stats);
 TACC_API tacc_status tacc_stats_method(const struct tacc_stats *stats, size_t index, struct tacc_method_stats *out_method, char **err_msg);
 
 /**
+ * Fills `opts` with the defaults (no per-chunk check) and sets `struct_size`. NULL does
+ * nothing. Thread rule: one thread per struct.
+ */
+TACC_API void tacc_stream_options_init(struct tacc_stream_options *opts);
+
+/**
  * Creates a stream encoder over `codec`'s tokenizer and model priors. On success `*out_enc`
  * receives an encoder to release with `tacc_stream_encoder_free`; on failure it is not written.
  * Thread rule: codec shareable.
  */
 TACC_API tacc_status tacc_stream_encoder_new(const struct tacc_codec *codec, struct tacc_stream_encoder **out_enc, char **err_msg);
+
+/**
+ * `tacc_stream_encoder_new` with options (`opts` NULL: the defaults; else set up with
+ * `tacc_stream_options_init`). TACC_ERR_INVALID_ARGUMENT for unknown flags or a
+ * `struct_size` too small. Thread rule: codec shareable.
+ */
+TACC_API tacc_status tacc_stream_encoder_new_with(const struct tacc_codec *codec, const struct tacc_stream_options *opts, struct tacc_stream_encoder **out_enc, char **err_msg);
 
 /**
  * Adds `n_ids` token IDs to the current chunk. TACC_ERR_UNKNOWN_TOKEN (nothing added) when an
@@ -669,8 +789,11 @@ TACC_API void tacc_stream_encoder_free(struct tacc_stream_encoder *enc);
 /**
  * Creates a stream decoder. `codec` may be NULL for streams made with a built-in tokenizer
  * (the stream header names it); a stream made with a custom tokenizer or priors needs the
- * codec that has them. `*out_dec` receives a decoder to release with `tacc_stream_decoder_free`.
- * Thread rule: codec shareable.
+ * codec that has them. The decoder works within the codec's limits (the defaults with NULL):
+ * each chunk's output, token IDs × 4 plus text bytes, within max_output_bytes, the stream's
+ * token count within max_tokens; past them a push fails with TACC_ERR_TOO_LARGE before the
+ * memory is allocated. `*out_dec` receives a decoder to release with
+ * `tacc_stream_decoder_free`. Thread rule: codec shareable.
  */
 TACC_API tacc_status tacc_stream_decoder_new(const struct tacc_codec *codec, struct tacc_stream_decoder **out_dec, char **err_msg);
 
@@ -680,8 +803,9 @@ TACC_API tacc_status tacc_stream_decoder_new(const struct tacc_codec *codec, str
  * `tacc_buf_free`; bytes of a character split across chunks are held back until it completes)
  * and `*out_finished` whether the chunk ended the stream with a matching CRC-32.
  * TACC_ERR_CORRUPT for a reordered, duplicated, truncated or corrupt chunk,
- * TACC_ERR_CHECKSUM when the end marker's CRC-32 differs; after any error every later push
- * fails. Thread rule: one thread at a time per decoder.
+ * TACC_ERR_CHECKSUM when the end marker's CRC-32 (or the chunk's own check, in streams made
+ * with TACC_STREAM_CHUNK_CHECK) differs, TACC_ERR_TOO_LARGE past the decoder's limits; after
+ * any error every later push fails. Thread rule: one thread at a time per decoder.
  */
 TACC_API tacc_status tacc_stream_decoder_push(struct tacc_stream_decoder *dec, const uint8_t *chunk, size_t len, struct tacc_ids *out_ids, struct tacc_buf *out_text, bool *out_finished, char **err_msg);
 

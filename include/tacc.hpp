@@ -6,6 +6,7 @@
 //
 // Errors are exceptions (tacc::Error: status() and the library's message in what()).
 // Every buffer the library returns is copied into a std::vector/std::string and released at once.
+// Decode limits: codec.with_limits(tacc::Limits(1 << 20, 0)) decodes at most 1 MiB per call.
 // A Codec is immutable: share one (by reference) between threads freely. It is move-only.
 #ifndef TACC_HPP
 #define TACC_HPP
@@ -80,12 +81,55 @@ struct Options {
   }
 };
 
+/// Decode limits (tacc_limits): the most one decode call may produce. 0 means the default
+/// (TACC_DEFAULT_MAX_OUTPUT_BYTES, 64 MiB; TACC_DEFAULT_MAX_TOKENS, 16 Mi); larger than the hard
+/// caps (1 GiB, 256 Mi) means the cap. Past a limit, decoding throws tacc::Error with status
+/// TACC_ERR_TOO_LARGE, before the memory is allocated.
+struct Limits {
+  tacc_limits raw;
+  Limits() { tacc_limits_init(&raw); }
+  Limits(uint64_t max_output_bytes, uint64_t max_tokens) : Limits() {
+    raw.max_output_bytes = max_output_bytes;
+    raw.max_tokens = max_tokens;
+  }
+  Limits& max_output_bytes(uint64_t v) { raw.max_output_bytes = v; return *this; }
+  Limits& max_tokens(uint64_t v) { raw.max_tokens = v; return *this; }
+  uint64_t max_output_bytes() const noexcept { return raw.max_output_bytes; }
+  uint64_t max_tokens() const noexcept { return raw.max_tokens; }
+};
+
 /// RAII owner of a tacc_codec. Immutable: const methods may run on many threads at once.
 class Codec {
  public:
   explicit Codec(const std::string& tokenizer) {
     char* msg = nullptr;
     detail::check(tacc_codec_new(tokenizer.c_str(), &codec_, &msg), &msg);
+  }
+
+  /// For frames and streams of any built-in tokenizer (what the C calls decode with a NULL
+  /// codec), within `limits`.
+  static Codec builtin_decoder(const Limits& limits = Limits()) {
+    tacc_codec* c = nullptr;
+    char* msg = nullptr;
+    detail::check(tacc_codec_with_limits(nullptr, &limits.raw, &c, &msg), &msg);
+    return Codec(Adopt{}, c);
+  }
+
+  /// A new codec with other decode limits: every decode call on it honours them. Cheap (the
+  /// tables are shared); independent of this one.
+  Codec with_limits(const Limits& limits) const {
+    tacc_codec* c = nullptr;
+    char* msg = nullptr;
+    detail::check(tacc_codec_with_limits(codec_, &limits.raw, &c, &msg), &msg);
+    return Codec(Adopt{}, c);
+  }
+
+  /// The limits this codec decodes within (defaults filled in, caps applied).
+  Limits limits() const {
+    Limits l;
+    char* msg = nullptr;
+    detail::check(tacc_codec_limits(codec_, &l.raw, &msg), &msg);
+    return l;
   }
   ~Codec() { tacc_codec_free(codec_); }
   Codec(Codec&& o) noexcept : codec_(std::exchange(o.codec_, nullptr)) {}
@@ -140,6 +184,17 @@ class Codec {
     return decode_token_ids(data.data(), data.size(), o);
   }
 
+  /// The bytes of a frame holding text or bytes (tacc_decode_bytes).
+  std::vector<uint8_t> decode_bytes(const uint8_t* data, size_t len) const {
+    tacc_buf out{nullptr, 0};
+    char* msg = nullptr;
+    detail::check(tacc_decode_bytes(codec_, data, len, &out, &msg), &msg);
+    return detail::take(out);
+  }
+  std::vector<uint8_t> decode_bytes(const std::vector<uint8_t>& data) const {
+    return decode_bytes(data.data(), data.size());
+  }
+
   std::vector<uint32_t> tokenize(std::string_view text) const {
     tacc_ids out{nullptr, 0};
     char* msg = nullptr;
@@ -155,6 +210,8 @@ class Codec {
   }
 
  private:
+  struct Adopt {};
+  Codec(Adopt, tacc_codec* c) noexcept : codec_(c) {}
   tacc_codec* codec_ = nullptr;
 };
 

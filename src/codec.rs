@@ -784,28 +784,31 @@ impl Codec {
     }
 
     #[cfg(feature = "decode")]
-    /// Token IDs of a method that needs the vocabulary (tacc's mapping or the model).
+    /// Token IDs of a method that needs the vocabulary (tacc's mapping or the model), at most
+    /// `max_tokens`; the model coders hand each to `on_token` as it decodes (its error stops them).
     fn decode_ids_payload(
         &self,
         payload: &[u8],
         h: &Header,
         max_tokens: usize,
+        on_token: &mut dyn FnMut(u32) -> Result<()>,
     ) -> Result<Vec<u32>> {
         match h.method {
             Method::Tacc => self.decode_token_ids_max(payload, false, max_tokens),
             Method::TaccGzip => self.decode_token_ids_max(payload, true, max_tokens),
-            Method::ModelV1 => {
-                let ids = v1::decode(payload, self.vocab_size(), self.priors_v1()?)?;
-                if ids.len() > max_tokens {
-                    return Err(Limits::tokens_error(ids.len() as u64, max_tokens));
-                }
-                Ok(ids)
-            }
-            Method::Model => model_codec::decode(
+            Method::ModelV1 => v1::decode_with(
+                payload,
+                self.vocab_size(),
+                self.priors_v1()?,
+                max_tokens,
+                on_token,
+            ),
+            Method::Model => model_codec::decode_with(
                 payload,
                 self.vocab_size(),
                 self.priors_named(h)?,
                 max_tokens,
+                on_token,
             ),
             other => decode_plain_ids(payload, other, max_tokens),
         }
@@ -950,7 +953,7 @@ fn decode_frame(frame: &[u8], codec: Option<&Codec>, limits: Limits) -> Result<C
         (ContentKind::TokenIds, _) => {
             // Stored and LoPace layouts need no vocabulary: only tacc's mapping and the model do.
             let ids = if h.method.needs_vocabulary() {
-                resolve()?.decode_ids_payload(p.payload, h, limit)?
+                resolve()?.decode_ids_payload(p.payload, h, limit, &mut |_| Ok(()))?
             } else {
                 decode_plain_ids(p.payload, h.method, limit)?
             };
@@ -973,9 +976,25 @@ fn decode_frame(frame: &[u8], codec: Option<&Codec>, limits: Limits) -> Result<C
                     lopace::read_ids(r, text_limits.text_tokens(), |ids| {
                         c.detokenize_into(ids, &mut out)
                     })?;
+                } else if matches!(h.method, Method::Model | Method::ModelV1) {
+                    // Text as the tokens decode, a block at a time: a payload past the byte
+                    // limit stops there, not after all the tokens it declares.
+                    let mut block = Vec::with_capacity(1024);
+                    c.decode_ids_payload(p.payload, h, text_limits.text_tokens(), &mut |id| {
+                        block.push(id);
+                        if block.len() == 1024 {
+                            c.detokenize_into(&block, &mut out)?;
+                            block.clear();
+                        }
+                        Ok(())
+                    })?;
+                    c.detokenize_into(&block, &mut out)?;
                 } else {
                     // Every token is at least one byte of text.
-                    let ids = c.decode_ids_payload(p.payload, h, text_limits.text_tokens())?;
+                    let ids =
+                        c.decode_ids_payload(p.payload, h, text_limits.text_tokens(), &mut |_| {
+                            Ok(())
+                        })?;
                     c.detokenize_into(&ids, &mut out)?;
                 }
                 out.out

@@ -26,6 +26,8 @@ pub mod format;
 pub mod limits;
 pub mod mapping;
 pub mod model;
+#[doc(hidden)]
+pub mod quiet_panic;
 #[cfg(feature = "encode")]
 pub mod stats;
 pub mod stream;

@@ -11,9 +11,15 @@
 //!   tokens           each token through the context model, each followed by a
 //!   more     flag    another token follows in this chunk (adaptive probability)
 //!   end      flag    last chunk (P = 1/4096)
+//!   check   16 bits  only in streams made with `StreamOptions { chunk_check: true }`
+//!                    (header extension flag bit 4): the low 16 bits of the CRC-32 of the
+//!                    header bytes, the chunk's token IDs (u32 LE) and its number (u64 LE)
 //!   crc     32 bits  last chunk only: CRC-32 of the v2 header bytes, then every token ID of
 //!                    the stream (u32 LE); v1: of the token IDs only
 //! ```
+//!
+//! Decoding is bounded by the decoder's [`Limits`]: a chunk's output (its token IDs × 4 plus
+//! its text bytes) by `max_output_bytes`, the stream's token count by `max_tokens`.
 //!
 //! ```
 //! # #[cfg(all(feature = "encode", feature = "decode", feature = "cl100k"))] {
@@ -43,7 +49,7 @@
 use crate::codec::Codec;
 use crate::error::{Error, Result};
 use crate::format::{self, v1, v2, ContentKind, Method, Version};
-use crate::limits::MAX_TOKENS;
+use crate::limits::{Limits, MAX_TOKENS};
 use crate::model::{TokenDecoder, TokenEncoder};
 use crate::tokenizer::Builtin;
 
@@ -55,6 +61,28 @@ const SEQ_BITS: u32 = 4;
 /// P(end = 1) of the per-chunk end flag, in 1/4096: nearly free on every chunk but the last.
 const P_END: u32 = 1;
 const P_START: u32 = 2048;
+/// Bits of the per-chunk check (`StreamOptions::chunk_check`).
+const CHECK_BITS: u32 = 16;
+/// Token IDs expanded into bytes at a time, checking the output limit between batches.
+const EXPAND_BATCH: usize = 1024;
+
+/// How a stream is coded (the decoder reads it from the stream header).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct StreamOptions {
+    /// Every chunk carries a 16-bit check of its token IDs and its number, verified by the
+    /// decoder at that chunk: for transports without integrity of their own. Costs 2 bytes per
+    /// chunk (and 3 in the stream header); without it a corrupt chunk can decode to wrong IDs,
+    /// caught only by the CRC-32 of the last chunk. Off by default.
+    pub chunk_check: bool,
+}
+
+/// The per-chunk check: the low bits of the CRC-32 of the header bytes, the chunk's token IDs
+/// (fed in as they come) and the chunk number.
+fn chunk_check(crc_so_far: u32, seq: u64) -> u32 {
+    let mut crc = libdeflater::Crc::with_initial(crc_so_far);
+    crc.update(&seq.to_le_bytes());
+    crc.sum() & ((1 << CHECK_BITS) - 1)
+}
 
 /// Adapts a flag's probability of 1 (in 1/4096) toward what was just coded; the encoder and
 /// the decoder run the same integer updates.
@@ -79,6 +107,8 @@ pub struct StreamEncoder {
     pending: usize,
     total: u64,
     crc: libdeflater::Crc,
+    /// With the chunk check: the CRC-32 of the header, and of the header and the chunk so far.
+    check: Option<(u32, u32)>,
     p_any: u32,
     p_more: u32,
 }
@@ -102,14 +132,22 @@ impl Codec {
         StreamEncoder::new(self)
     }
 
+    #[cfg(feature = "encode")]
+    /// A stream encoder with options (the per-chunk check).
+    pub fn stream_encoder_with(&self, options: StreamOptions) -> Result<StreamEncoder> {
+        StreamEncoder::with_options(self, options)
+    }
+
     #[cfg(feature = "decode")]
     /// A stream decoder that resolves built-in tokenizers from the stream header, and this
-    /// codec's custom tokenizer or priors when the header names them.
+    /// codec's custom tokenizer or priors when the header names them, within this codec's
+    /// [`Limits`].
     pub fn stream_decoder(&self) -> StreamDecoder {
         StreamDecoder {
             codec: Some(self.clone()),
             ..StreamDecoder::new()
         }
+        .with_limits(self.limits())
     }
 }
 
@@ -117,14 +155,20 @@ impl Codec {
 impl StreamEncoder {
     /// Same as [`Codec::stream_encoder`].
     pub fn new(codec: &Codec) -> Result<StreamEncoder> {
+        StreamEncoder::with_options(codec, StreamOptions::default())
+    }
+
+    /// Same as [`Codec::stream_encoder_with`].
+    pub fn with_options(codec: &Codec, options: StreamOptions) -> Result<StreamEncoder> {
         // The header names the priors (by ID, or a custom fingerprint): exactly those the coder uses.
         let h = codec.header_for(Method::Model, ContentKind::TokenIds, true)?;
         let priors = codec.priors_named(&h)?;
         let mut header = Vec::with_capacity(24);
-        v2::write_stream(&h, &mut header)?;
+        v2::write_stream(&h, options.chunk_check, &mut header)?;
         // The end check covers the header as well as every token, as frames' CRC does.
         let mut crc = libdeflater::Crc::new();
         crc.update(&header);
+        let check = options.chunk_check.then(|| (crc.sum(), crc.sum()));
         Ok(StreamEncoder {
             model: TokenEncoder::new(codec.tokenizer().vocab_size(), priors)?,
             codec: codec.clone(),
@@ -134,6 +178,7 @@ impl StreamEncoder {
             pending: 0,
             total: 0,
             crc,
+            check,
             p_any: P_START,
             p_more: P_START,
         })
@@ -176,6 +221,11 @@ impl StreamEncoder {
             self.pending += 1;
             buf.copy_from_slice(&id.to_le_bytes());
             self.crc.update(&buf);
+            if let Some((_, c)) = &mut self.check {
+                let mut crc = libdeflater::Crc::with_initial(*c);
+                crc.update(&buf);
+                *c = crc.sum();
+            }
         }
         self.total += ids.len() as u64;
         Ok(())
@@ -222,6 +272,10 @@ impl StreamEncoder {
             adapt(&mut self.p_more, false);
         }
         self.model.push_flag(end, P_END);
+        if let Some((base, c)) = &mut self.check {
+            self.model.push_bits(chunk_check(*c, self.seq), CHECK_BITS);
+            *c = *base;
+        }
         if end {
             self.model.push_bits(self.crc.sum(), 32);
         }
@@ -255,6 +309,9 @@ pub struct StreamUpdate {
 pub struct StreamDecoder {
     codec: Option<Codec>,
     state: Option<(Codec, StreamModel)>,
+    limits: Limits,
+    /// The stream's chunks carry a check: the CRC-32 of the header bytes to start it from.
+    check: Option<u32>,
     seq: u64,
     total: u64,
     crc: libdeflater::Crc,
@@ -286,11 +343,14 @@ impl Default for StreamDecoder {
 
 #[cfg(feature = "decode")]
 impl StreamDecoder {
-    /// A decoder for streams made with a built-in tokenizer (named by the stream header).
+    /// A decoder for streams made with a built-in tokenizer (named by the stream header),
+    /// within [`Limits::DEFAULT`].
     pub fn new() -> StreamDecoder {
         StreamDecoder {
             codec: None,
             state: None,
+            limits: Limits::DEFAULT,
+            check: None,
             seq: 0,
             total: 0,
             crc: libdeflater::Crc::new(),
@@ -300,6 +360,19 @@ impl StreamDecoder {
             p_any: P_START,
             p_more: P_START,
         }
+    }
+
+    /// The same decoder within other limits (clamped to the hard caps): each chunk's output,
+    /// its token IDs × 4 plus its text bytes, at most `max_output_bytes`; the stream's token
+    /// count at most `max_tokens` (the model keeps every token as context).
+    pub fn with_limits(mut self, limits: Limits) -> StreamDecoder {
+        self.limits = limits.clamped();
+        self
+    }
+
+    /// The decoder's limits.
+    pub fn limits(&self) -> Limits {
+        self.limits
     }
 
     /// Whether the end marker arrived and the stream's checksum matched.
@@ -345,46 +418,90 @@ impl StreamDecoder {
             return Err(Error::corrupt(F, "no stream header"));
         };
         // Each token costs at least a few coded decisions (see `min_decisions_per_token`), each at
-        // least log2(4096/4095) bits, so a larger count cannot come from these bytes.
+        // least log2(4096/4095) bits, so a larger count cannot come from these bytes. The limits
+        // cap the count too, while decoding: a chunk's IDs (4 bytes each) and their text (at
+        // least 1 byte each) within max_output_bytes, the stream within max_tokens.
         let decisions = model.min_decisions_per_token();
-        let max_tokens = ((body.len() as u64 + 4) * 8 * 2909 / decisions)
-            .min(MAX_TOKENS as u64 - self.total.min(MAX_TOKENS as u64));
+        let limits = self.limits;
+        let by_bytes = (body.len() as u64 + 4) * 8 * 2909 / decisions;
+        let by_tokens = limits.max_tokens as u64 - self.total.min(limits.max_tokens as u64);
+        let by_output = limits.max_output_bytes as u64 / 5;
+        let (max_tokens, over) = if by_bytes <= by_tokens.min(by_output) {
+            (by_bytes, Over::Bytes)
+        } else if by_tokens <= by_output {
+            (by_tokens, Over::Tokens)
+        } else {
+            (by_output, Over::Output)
+        };
         let mut fields = ChunkFields {
             expected_seq: self.seq & ((1 << SEQ_BITS) - 1),
             max_tokens,
-            body_len: body.len(),
+            check: self.check.is_some(),
             p_any: &mut self.p_any,
             p_more: &mut self.p_more,
         };
-        let (ids, stored) = match model {
-            StreamModel::Current(d) => fields.read(d.read_chunk(body))?,
-            StreamModel::V1(d) => fields.read(d.read_chunk(body))?,
+        let read = match model {
+            StreamModel::Current(d) => fields.read(d.read_chunk(body)),
+            StreamModel::V1(d) => fields.read(d.read_chunk(body)),
         };
-        let count = ids.len() as u64;
-        let bytes = codec.tokenizer().decode_bytes(&ids)?;
+        let (ids, check, stored) = match read {
+            Ok(r) => r,
+            Err(None) => {
+                return Err(match over {
+                    Over::Bytes => {
+                        Error::corrupt(F, format!("more tokens than {} bytes can code", body.len()))
+                    }
+                    Over::Tokens => Error::TooLarge {
+                        what: "stream token count (max_tokens)",
+                        size: self.total + max_tokens + 1,
+                        limit: limits.max_tokens as u64,
+                    },
+                    Over::Output => Error::TooLarge {
+                        what: "stream chunk output, token IDs × 4 + text bytes (max_output_bytes)",
+                        size: (max_tokens + 1) * 5,
+                        limit: limits.max_output_bytes as u64,
+                    },
+                })
+            }
+            Err(Some(e)) => return Err(e),
+        };
+        // What the doubling left unused is returned before the bytes are expanded (a large
+        // Vec shrinks in place), so IDs and text together stay within the limit.
+        let mut ids = ids;
+        if ids.capacity() - ids.len() > 4096 {
+            ids.shrink_to_fit();
+        }
         let mut buf = [0u8; 4];
+        if let Some(base) = self.check {
+            let mut crc = libdeflater::Crc::with_initial(base);
+            for &id in &ids {
+                buf.copy_from_slice(&id.to_le_bytes());
+                crc.update(&buf);
+            }
+            let computed = chunk_check(crc.sum(), self.seq);
+            let stored = check.unwrap_or(0);
+            if computed != stored {
+                return Err(Error::ChecksumMismatch { stored, computed });
+            }
+        }
         for &id in &ids {
             buf.copy_from_slice(&id.to_le_bytes());
             self.crc.update(&buf);
         }
-        self.total += count;
+        self.total += ids.len() as u64;
         self.seq += 1;
-        self.held.extend_from_slice(&bytes);
+        expand(&mut self.held, self.limits, codec, &ids)?;
+        // The complete characters leave without a copy; at most 3 bytes stay held back.
         let text = match std::str::from_utf8(&self.held) {
-            Ok(s) => {
-                let s = s.to_string();
-                self.held.clear();
-                s
-            }
+            Ok(_) => std::mem::take(&mut self.held),
             Err(e) if e.error_len().is_none() => {
-                let n = e.valid_up_to();
-                // Valid up to n by the check above.
-                let s = String::from_utf8_lossy(&self.held[..n]).into_owned();
-                self.held.drain(..n);
-                s
+                let tail = self.held.split_off(e.valid_up_to());
+                std::mem::replace(&mut self.held, tail)
             }
             Err(e) => return Err(Error::InvalidUtf8(e.to_string())),
         };
+        // Valid by the check above.
+        let text = String::from_utf8(text).map_err(|e| Error::InvalidUtf8(e.to_string()))?;
         if let Some(stored) = stored {
             let computed = self.crc.sum();
             if computed != stored {
@@ -408,7 +525,10 @@ impl StreamDecoder {
     fn parse_header(&mut self, chunk: &[u8], pos: &mut usize) -> Result<(Codec, StreamModel)> {
         let (h, with_priors, len) = match format::sniff(chunk) {
             Some(Version::V2) => {
-                let (h, len) = v2::parse_stream_header(chunk)?;
+                let (h, len, check) = v2::parse_stream_header(chunk)?;
+                if check {
+                    self.check = Some(libdeflater::crc32(&chunk[..len]));
+                }
                 let named = h.priors_id.is_some() || h.priors_fingerprint.is_some();
                 (h, named, len)
             }
@@ -432,7 +552,9 @@ impl StreamDecoder {
                 let b = Builtin::from_id(h.tokenizer_id).ok_or_else(|| {
                     Error::corrupt(F, format!("unknown tokenizer ID {}", h.tokenizer_id))
                 })?;
-                Codec::from_builtin(b)?.codec_for(&h)?
+                Codec::from_builtin(b)?
+                    .with_limits(self.limits)
+                    .codec_for(&h)?
             }
         };
         let vocab = codec.tokenizer().vocab_size();
@@ -454,6 +576,35 @@ impl StreamDecoder {
         };
         Ok((codec, model))
     }
+}
+
+#[cfg(feature = "decode")]
+/// Appends the bytes of `ids` to the held-back bytes, a batch at a time, within the output
+/// limit (the IDs' 4 bytes each count too): never more than the limit plus a batch.
+fn expand(held: &mut Vec<u8>, limits: Limits, codec: &Codec, ids: &[u32]) -> Result<()> {
+    let limit = limits.max_output_bytes;
+    // At most max_output_bytes / 5 IDs were decoded, so this does not underflow.
+    let budget = limit.saturating_sub(ids.len() * 4);
+    let start = held.len();
+    for batch in ids.chunks(EXPAND_BATCH) {
+        let bytes = codec.tokenizer().decode_bytes(batch)?;
+        let produced = held.len() - start + bytes.len();
+        if produced > budget {
+            return Err(Error::TooLarge {
+                what: "stream chunk output, token IDs × 4 + text bytes (max_output_bytes)",
+                size: (ids.len() * 4 + produced) as u64,
+                limit: limit as u64,
+            });
+        }
+        // Grow by doubling, but never past what the limit allows.
+        let need = held.len() + bytes.len();
+        if need > held.capacity() {
+            let cap = need.max((held.capacity() * 2).min(start + budget));
+            held.reserve_exact(cap - held.len());
+        }
+        held.extend_from_slice(&bytes);
+    }
+    Ok(())
 }
 
 #[cfg(feature = "decode")]
@@ -514,28 +665,44 @@ chunk_read!(crate::model::ChunkReader<'_>);
 chunk_read!(v1::coder::ChunkReader<'_>);
 
 #[cfg(feature = "decode")]
-/// The per-chunk framing: seq, tokens with their "more" flags, end flag, CRC.
+/// What capped a chunk's token count.
+enum Over {
+    /// What its bytes can code: a corrupt chunk.
+    Bytes,
+    /// The decoder's max_tokens.
+    Tokens,
+    /// The decoder's max_output_bytes.
+    Output,
+}
+
+#[cfg(feature = "decode")]
+/// The per-chunk framing: seq, tokens with their "more" flags, end flag, check, CRC.
 struct ChunkFields<'a> {
     expected_seq: u64,
     max_tokens: u64,
-    body_len: usize,
+    check: bool,
     p_any: &'a mut u32,
     p_more: &'a mut u32,
 }
 
 #[cfg(feature = "decode")]
 impl ChunkFields<'_> {
-    /// The chunk's token IDs and, on the last chunk, the stored CRC.
-    fn read(&mut self, mut r: impl ChunkRead) -> Result<(Vec<u32>, Option<u32>)> {
+    /// The chunk's token IDs, its check (if the stream has them) and, on the last chunk, the
+    /// stored CRC. `Err(None)`: more than `max_tokens` tokens.
+    #[allow(clippy::type_complexity)]
+    fn read(
+        &mut self,
+        mut r: impl ChunkRead,
+    ) -> std::result::Result<(Vec<u32>, Option<u32>, Option<u32>), Option<Error>> {
         let seq = r.bits(SEQ_BITS) as u64;
         let expected = self.expected_seq;
         if seq != expected {
-            return Err(Error::corrupt(
+            return Err(Some(Error::corrupt(
                 F,
                 format!(
                     "chunk {seq} arrived where chunk {expected} was expected (reordered, duplicated or lost)"
                 ),
-            ));
+            )));
         }
         let mut ids = Vec::new();
         let any = r.flag(*self.p_any);
@@ -543,10 +710,12 @@ impl ChunkFields<'_> {
         if any {
             loop {
                 if ids.len() as u64 >= self.max_tokens {
-                    return Err(Error::corrupt(
-                        F,
-                        format!("more tokens than {} bytes can code", self.body_len),
-                    ));
+                    return Err(None);
+                }
+                // Grown by doubling up to the cap, never past it.
+                if ids.len() == ids.capacity() {
+                    let room = (self.max_tokens - ids.len() as u64).min(ids.len().max(64) as u64);
+                    ids.reserve_exact(room as usize);
                 }
                 ids.push(r.token());
                 let more = r.flag(*self.p_more);
@@ -557,14 +726,15 @@ impl ChunkFields<'_> {
             }
         }
         let end = r.flag(P_END);
+        let check = self.check.then(|| r.bits(CHECK_BITS));
         let stored = if end { Some(r.bits(32)) } else { None };
         if !r.ends_exactly() {
-            return Err(Error::corrupt(
+            return Err(Some(Error::corrupt(
                 F,
                 "the chunk's bytes do not end where its last decision ends",
-            ));
+            )));
         }
-        Ok((ids, stored))
+        Ok((ids, check, stored))
     }
 }
 

@@ -127,13 +127,26 @@ type StreamDecoder struct {
 	cleanup runtime.Cleanup
 }
 
-// NewStreamDecoder decodes streams made with a built-in tokenizer (the stream header names it).
+// NewStreamDecoder decodes streams made with a built-in tokenizer (the stream header names it),
+// within the default Limits.
 func NewStreamDecoder() (*StreamDecoder, error) {
 	return newStreamDecoder(nil)
 }
 
+// NewStreamDecoderWithLimits is NewStreamDecoder within l: a chunk whose output would pass
+// l.MaxOutputBytes, or a stream past l.MaxTokens, fails with ErrTooLarge (and the decoder stays
+// failed).
+func NewStreamDecoderWithLimits(l Limits) (*StreamDecoder, error) {
+	c, err := NewBuiltinDecoder(l)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close() // the decoder keeps what it needs
+	return c.NewStreamDecoder()
+}
+
 // NewStreamDecoder decodes streams made with this codec (needed for custom tokenizers or
-// priors) or with a built-in tokenizer.
+// priors) or with a built-in tokenizer, within the codec's Limits (see Codec.WithLimits).
 func (c *Codec) NewStreamDecoder() (*StreamDecoder, error) {
 	var d *StreamDecoder
 	err := c.with(func(p *C.tacc_codec) error {

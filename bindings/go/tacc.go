@@ -10,6 +10,10 @@
 // A Codec is immutable and safe for concurrent use by many goroutines. Close releases it;
 // a cleanup registered with runtime.AddCleanup frees a Codec that was never closed.
 //
+// Decoding hostile input: every decode call works within the codec's Limits (by default 64 MiB
+// of output and 16 Mi tokens per call); codec.WithLimits(tacc.Limits{...}) sets others, and a
+// payload that would pass them fails with ErrTooLarge before the memory is allocated.
+//
 // Memory: Go memory is lent to C for the duration of one call only; every result the library
 // allocates is copied into Go memory and released with the library's own free function.
 package tacc
@@ -201,10 +205,93 @@ func NewCodec(tokenizer string) (*Codec, error) {
 	if st := C.tacc_codec_new(cs, &ptr, &msg); st != C.TACC_OK {
 		return nil, newError(st, msg)
 	}
+	return wrapCodec(ptr), nil
+}
+
+func wrapCodec(ptr *C.tacc_codec) *Codec {
 	c := &Codec{ptr: ptr, name: C.GoString(C.tacc_codec_tokenizer(ptr))}
 	// Safety net only: frees a codec that became unreachable without Close.
 	c.cleanup = runtime.AddCleanup(c, func(p *C.tacc_codec) { C.tacc_codec_free(p) }, ptr)
-	return c, nil
+	return c
+}
+
+// Limits bounds what one decode call may produce: payloads come from the network, so a
+// decode that would pass a limit fails with ErrTooLarge (the message names the limit) before
+// the memory is allocated or the work done. The zero value means the defaults; a field of 0
+// means its default; values above the hard caps (MaxOutputBytesCap, MaxTokensCap) are lowered
+// to them.
+type Limits struct {
+	// MaxOutputBytes is the largest output of one call: text or bytes, or token IDs × 4
+	// (a stream decoder: of one pushed chunk). Default DefaultMaxOutputBytes (64 MiB).
+	MaxOutputBytes uint64
+	// MaxTokens is the largest number of token IDs one call decodes (a stream decoder: in the
+	// whole stream). Default DefaultMaxTokens (16 Mi).
+	MaxTokens uint64
+}
+
+// The defaults and hard caps of Limits.
+const (
+	DefaultMaxOutputBytes uint64 = C.TACC_DEFAULT_MAX_OUTPUT_BYTES
+	DefaultMaxTokens      uint64 = C.TACC_DEFAULT_MAX_TOKENS
+	MaxOutputBytesCap     uint64 = C.TACC_MAX_OUTPUT_BYTES
+	MaxTokensCap          uint64 = C.TACC_MAX_TOKENS
+)
+
+func (l Limits) c() C.tacc_limits {
+	var cl C.tacc_limits
+	cl.struct_size = C.size_t(unsafe.Sizeof(cl))
+	cl.max_output_bytes = C.uint64_t(l.MaxOutputBytes)
+	cl.max_tokens = C.uint64_t(l.MaxTokens)
+	return cl
+}
+
+func newCodecWithLimits(base *C.tacc_codec, l Limits) (*Codec, error) {
+	cl := l.c()
+	var ptr *C.tacc_codec
+	var msg *C.char
+	if st := C.tacc_codec_with_limits(base, &cl, &ptr, &msg); st != C.TACC_OK {
+		return nil, newError(st, msg)
+	}
+	return wrapCodec(ptr), nil
+}
+
+// WithLimits returns a new codec, the same as c but decoding within l: every decode call on
+// it (DecompressText, DecodeTokenIDs, the raw layouts, Detokenize) and every StreamDecoder made
+// from it honours l. Cheap: the tables are shared. The two codecs are closed independently.
+//
+//	limited, err := codec.WithLimits(tacc.Limits{MaxOutputBytes: 1 << 20})
+func (c *Codec) WithLimits(l Limits) (*Codec, error) {
+	var out *Codec
+	err := c.with(func(p *C.tacc_codec) error {
+		var err error
+		out, err = newCodecWithLimits(p, l)
+		return err
+	})
+	return out, err
+}
+
+// NewBuiltinDecoder returns a codec for frames and streams made with any built-in tokenizer
+// (the header names it), decoding within l. It is a codec over the first built-in tokenizer
+// of the library (Tokenizer names it).
+func NewBuiltinDecoder(l Limits) (*Codec, error) {
+	return newCodecWithLimits(nil, l)
+}
+
+// Limits returns the limits c decodes within, defaults filled in and caps applied
+// (a codec from NewCodec has the defaults).
+func (c *Codec) Limits() (Limits, error) {
+	var out Limits
+	err := c.with(func(p *C.tacc_codec) error {
+		var cl C.tacc_limits
+		C.tacc_limits_init(&cl)
+		var msg *C.char
+		if st := C.tacc_codec_limits(p, &cl, &msg); st != C.TACC_OK {
+			return newError(st, msg)
+		}
+		out = Limits{MaxOutputBytes: uint64(cl.max_output_bytes), MaxTokens: uint64(cl.max_tokens)}
+		return nil
+	})
+	return out, err
 }
 
 // Close releases the codec. It waits for calls in progress, is idempotent, and later calls

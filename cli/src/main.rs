@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::{CommandFactory, Parser, Subcommand};
-use tacc::{Codec, Content, LopaceMethod, Mapping, Method, Options, Tokenizer};
+use tacc::{Codec, Content, Limits, LopaceMethod, Mapping, Method, Options, Tokenizer};
 
 #[derive(Parser)]
 #[command(
@@ -102,6 +102,12 @@ enum Command {
         raw: Option<String>,
     },
     /// Restore what `compress` made. Frames need no flags; raw payloads need --raw and the tokenizer.
+    #[command(
+        after_help = "Limits: --max-output and --max-tokens default to the hard caps \
+        (1G of output, 268435456 tokens), since the input is a file on your own disk; a payload \
+        that would decode to more is refused before the memory is allocated, with an error \
+        naming the limit, and no output is written. Set lower limits for input you do not trust."
+    )]
     Decompress {
         input: Option<PathBuf>,
         #[arg(short, long)]
@@ -114,6 +120,14 @@ enum Command {
         /// With --raw tacc/tacc-gzip: print token IDs instead of text.
         #[arg(long)]
         ids: bool,
+        /// Largest output (text bytes, or token IDs x 4): a number with an optional suffix K, M
+        /// or G (powers of 1024), at most 1G. Default 1G (the hard cap).
+        #[arg(long, value_name = "BYTES", value_parser = parse_max_output)]
+        max_output: Option<usize>,
+        /// Largest number of token IDs decoded (suffixes as --max-output), at most 268435456 (256M).
+        /// Default: the hard cap.
+        #[arg(long, value_name = "N", value_parser = parse_max_tokens)]
+        max_tokens: Option<usize>,
     },
     /// Size, ratio and speed of every method on one file.
     Stats {
@@ -209,24 +223,39 @@ fn run(command: Command) -> tacc::Result<()> {
             tok,
             raw,
             ids,
+            max_output,
+            max_tokens,
         } => {
+            // The CLI's defaults are the hard caps: the input is a file on the user's own disk.
+            let limits = Limits::new(
+                max_output.unwrap_or(Limits::MAX.max_output_bytes),
+                max_tokens.unwrap_or(Limits::MAX.max_tokens),
+            );
             let data = read_input(input.as_deref(), "decompress")?;
             let out = match raw {
-                Some(layout) => decompress_raw(&tok.codec()?, &data, &layout, ids)?,
+                Some(layout) => {
+                    decompress_raw(&tok.codec()?.with_limits(limits), &data, &layout, ids)?
+                }
                 None => {
                     // Only build a codec when the user named a custom tokenizer or mapping.
                     let content = if tok.is_custom() {
-                        tok.codec()?.decompress(&data)?
+                        tok.codec()?.with_limits(limits).decompress(&data)?
                     } else {
-                        tacc::decompress(&data)?
+                        tacc::decompress_with_limits(&data, &limits)?
                     };
                     match content {
-                        Content::Text(t) => t.into_bytes(),
-                        Content::Bytes(b) => b,
-                        Content::TokenIds(ids) => ids_json(&ids),
+                        Content::Text(t) => within(&limits, t.into_bytes())?,
+                        Content::Bytes(b) => within(&limits, b)?,
+                        Content::TokenIds(ids) => {
+                            if ids.len() > limits.max_tokens {
+                                return Err(tokens_over(&limits, ids.len()));
+                            }
+                            within(&limits, ids_json(&ids))?
+                        }
                     }
                 }
             };
+            // Written only once all of it decoded: an error leaves no partial output file.
             write_output(output.as_deref(), &out)
         }
         Command::Stats { input, tok } => {
@@ -306,21 +335,84 @@ fn compress_raw(
     }
 }
 
+/// `codec` carries the limits, which its decode calls (and `detokenize`) enforce.
 fn decompress_raw(codec: &Codec, data: &[u8], layout: &str, ids: bool) -> tacc::Result<Vec<u8>> {
+    let limits = codec.limits();
     match layout {
         "tacc" | "tacc-gzip" => {
             let token_ids = codec.decode_token_ids(data, layout == "tacc-gzip")?;
-            Ok(if ids {
-                ids_json(&token_ids)
-            } else {
-                codec.detokenize(&token_ids)?.into_bytes()
-            })
+            if token_ids.len() > limits.max_tokens {
+                return Err(tokens_over(&limits, token_ids.len()));
+            }
+            if ids {
+                return within(&limits, ids_json(&token_ids));
+            }
+            // Expanded against the codec's byte limit as it goes.
+            Ok(codec.detokenize(&token_ids)?.into_bytes())
         }
         lopace => {
             let m = LopaceMethod::from_name(lopace.trim_start_matches("lopace-"))?;
-            Ok(codec.lopace_decompress(data, m)?.into_bytes())
+            within(&limits, codec.lopace_decompress(data, m)?.into_bytes())
         }
     }
+}
+
+/// A last check of the output against `--max-output` (the library refuses most payloads before
+/// decoding them; this covers what the CLI itself adds, such as the IDs' JSON).
+fn within(limits: &Limits, out: Vec<u8>) -> tacc::Result<Vec<u8>> {
+    if out.len() > limits.max_output_bytes {
+        return Err(output_over(limits, out.len()));
+    }
+    Ok(out)
+}
+
+fn output_over(limits: &Limits, size: usize) -> tacc::Error {
+    tacc::Error::TooLarge {
+        what: "decoded output (max_output_bytes: --max-output)",
+        size: size as u64,
+        limit: limits.max_output_bytes as u64,
+    }
+}
+
+fn tokens_over(limits: &Limits, size: usize) -> tacc::Error {
+    tacc::Error::TooLarge {
+        what: "token count (max_tokens: --max-tokens)",
+        size: size as u64,
+        limit: limits.max_tokens as u64,
+    }
+}
+
+/// "64M" -> 67108864: a count with an optional suffix K, M or G (powers of 1024; a trailing
+/// "iB" or "B" is accepted), from 1 to `cap`.
+fn parse_size(s: &str, cap: usize) -> Result<usize, String> {
+    let t = s.trim();
+    let t = t
+        .strip_suffix("iB")
+        .or_else(|| t.strip_suffix('B'))
+        .unwrap_or(t);
+    let (digits, shift) = match t.chars().last().map(|c| c.to_ascii_uppercase()) {
+        Some('K') => (&t[..t.len() - 1], 10),
+        Some('M') => (&t[..t.len() - 1], 20),
+        Some('G') => (&t[..t.len() - 1], 30),
+        _ => (t, 0),
+    };
+    let n: u64 = digits
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{s}' is not a number with an optional K, M or G suffix"))?;
+    let v = n
+        .checked_mul(1u64 << shift)
+        .filter(|&v| (1..=cap as u64).contains(&v))
+        .ok_or_else(|| format!("'{s}' is not between 1 and {cap}"))?;
+    Ok(v as usize)
+}
+
+fn parse_max_output(s: &str) -> Result<usize, String> {
+    parse_size(s, Limits::MAX.max_output_bytes)
+}
+
+fn parse_max_tokens(s: &str) -> Result<usize, String> {
+    parse_size(s, Limits::MAX.max_tokens)
 }
 
 fn parse_ids(data: &[u8]) -> tacc::Result<Vec<u32>> {

@@ -11,8 +11,12 @@
 //!   and the tokens with the bits the context model spent on each.
 //! - `POST /api/frame`: the same body plus `"method": "frame model"` → that row's bytes.
 //!
-//! Limits: 1 MiB of text or 262,144 token IDs per request (413 beyond), 8 MiB of request body.
-//! Errors are JSON `{"error": "..."}` with status 400, 413 or 500; the server keeps running.
+//! Limits: 1 MiB of text or 262,144 token IDs per request (413 beyond), 8 MiB of request body
+//! (413: from Content-Length before reading, else while reading). At most `--jobs` requests
+//! are computed at once and `--queue` more are admitted to wait (their bodies read); past that
+//! a POST is answered 503 (with Retry-After) before its body is read, so the bodies held in
+//! memory are at most (jobs + queue) × 8 MiB. The round trips decode within [`DECODE_LIMITS`].
+//! Errors are JSON `{"error": "..."}` with status 400, 413, 503 or 500; the server keeps running.
 //! On loopback, requests must name a loopback host (DNS rebinding); POSTs must be JSON (415).
 
 mod compute;
@@ -24,14 +28,14 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
-use tacc::Codec;
-use tokio::sync::Semaphore;
+use tacc::{Codec, Limits};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use compute::{ApiError, Request};
 
@@ -41,13 +45,21 @@ const STYLE_CSS: &str = include_str!("serve/web/style.css");
 const FAVICON_SVG: &str = include_str!("serve/web/favicon.svg");
 const EXAMPLE: &str = include_str!("../../examples/data/system-prompt.md");
 
+/// What the playground's decoders may produce: the round trip of at most 1 MiB of text or
+/// 262,144 token IDs (1 MiB as u32), with room to spare, far below the library's defaults.
+pub const DECODE_LIMITS: Limits = Limits {
+    max_output_bytes: 4 << 20,
+    max_tokens: 1 << 20,
+};
+
 /// The page loads nothing from elsewhere; the browser is told so too.
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 #[derive(clap::Args)]
 #[command(
-    after_help = "Limits: 1 MiB of text or 262,144 token IDs per request (larger pastes get a 413 and a message).\n\
+    after_help = "Limits: 1 MiB of text or 262,144 token IDs per request (larger pastes get a 413 and a message); \
+                  at most --jobs requests computed and --queue waiting, more get a 503 before their bodies are read.\n\
                   API: GET /api/tokenizers; POST /api/compress {\"text\"|\"ids\", \"tokenizer\", \"options\"}; \
                   POST /api/frame (the same plus \"method\") for a row's bytes."
 )]
@@ -59,11 +71,18 @@ pub struct ServeArgs {
     /// Compress requests computed at once (each takes one core); others wait their turn.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: u16,
+    /// Compress requests admitted to wait for a job (their bodies read, up to 8 MiB each);
+    /// more are answered 503 before their bodies are read.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(0..=256))]
+    pub queue: u16,
 }
 
 struct AppState {
     codecs: Mutex<HashMap<String, Codec>>,
+    /// Requests computed at once (`--jobs`).
     permits: Semaphore,
+    /// Requests admitted, computing or waiting (`--jobs` + `--queue`).
+    admitted: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -78,7 +97,7 @@ impl AppState {
         if let Some(c) = cached {
             return Ok(c);
         }
-        let codec = Codec::new(name)?;
+        let codec = Codec::new(name)?.with_limits(DECODE_LIMITS);
         compute::warm_up(&codec);
         self.codecs
             .lock()
@@ -116,6 +135,7 @@ async fn serve(args: &ServeArgs) -> tacc::Result<()> {
     let state = Arc::new(AppState {
         codecs: Mutex::new(HashMap::new()),
         permits: Semaphore::new(args.jobs as usize),
+        admitted: Arc::new(Semaphore::new(args.jobs as usize + args.queue as usize)),
     });
     axum::serve(listener, router(state, addr.ip().is_loopback()))
         .with_graceful_shutdown(shutdown_signal())
@@ -230,7 +250,12 @@ fn asset(body: &'static str, content_type: &'static str) -> Response {
 
 fn error_response(e: ApiError) -> Response {
     let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, Json(json!({ "error": e.message }))).into_response()
+    let mut r = (status, Json(json!({ "error": e.message }))).into_response();
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    }
+    r
 }
 
 async fn tokenizers() -> Response {
@@ -254,25 +279,56 @@ async fn tokenizers() -> Response {
             "max_text_bytes": compute::MAX_TEXT_BYTES,
             "max_ids": compute::MAX_IDS,
             "max_body_bytes": compute::MAX_BODY_BYTES,
+            "max_decoded_bytes": DECODE_LIMITS.max_output_bytes,
             "token_view": compute::TOKEN_VIEW_LIMIT,
         },
     }))
     .into_response()
 }
 
-/// Runs `work` on a blocking thread, at most `--jobs` at once; a panic becomes a 500.
+fn body_too_large() -> ApiError {
+    ApiError::too_large(format!(
+        "the request is larger than {} MiB; the playground takes at most 1 MiB of text or {} token IDs at a time",
+        compute::MAX_BODY_BYTES >> 20,
+        compute::MAX_IDS
+    ))
+}
+
+/// Admits a POST before its body is read: a Content-Length over the limit is a 413, a full
+/// house (`--jobs` computing and `--queue` waiting) a 503. The permit is held until the answer.
+fn admit(state: &AppState, req: &axum::extract::Request) -> Result<OwnedSemaphorePermit, ApiError> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > compute::MAX_BODY_BYTES as u64) {
+        return Err(body_too_large());
+    }
+    state
+        .admitted
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| ApiError {
+            status: 503,
+            message:
+                "the playground is busy (every job taken and the queue full); try again in a moment"
+                    .into(),
+        })
+}
+
+/// Admits the request, reads its body (at most `MAX_BODY_BYTES`, enforced while reading), then
+/// runs `work` on a blocking thread, at most `--jobs` at once; a panic becomes a 500.
 async fn blocking<T: Send + 'static>(
     state: Arc<AppState>,
-    body: Result<Bytes, BytesRejection>,
+    req: axum::extract::Request,
     work: fn(&Codec, &Request) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
+    let _admitted = admit(&state, &req)?;
+    let body: Result<Bytes, BytesRejection> = Bytes::from_request(req, &()).await;
     let body = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::too_large(format!(
-                "the request is larger than {} MiB; the playground takes at most 1 MiB of text or {} token IDs at a time",
-                compute::MAX_BODY_BYTES >> 20,
-                compute::MAX_IDS
-            ))
+            body_too_large()
         } else {
             ApiError {
                 status: e.status().as_u16(),
@@ -299,21 +355,15 @@ async fn blocking<T: Send + 'static>(
     })?
 }
 
-async fn compress(
-    State(state): State<Arc<AppState>>,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    match blocking(state, body, compute::compress).await {
+async fn compress(State(state): State<Arc<AppState>>, req: axum::extract::Request) -> Response {
+    match blocking(state, req, compute::compress).await {
         Ok(v) => Json(v).into_response(),
         Err(e) => error_response(e),
     }
 }
 
-async fn frame(
-    State(state): State<Arc<AppState>>,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    match blocking(state, body, compute::frame).await {
+async fn frame(State(state): State<Arc<AppState>>, req: axum::extract::Request) -> Response {
+    match blocking(state, req, compute::frame).await {
         Ok((bytes, file)) => {
             let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{file}\""))
                 .unwrap_or(HeaderValue::from_static("attachment"));

@@ -36,8 +36,13 @@ impl Drop for Server {
 }
 
 fn start() -> Server {
+    start_with(&[])
+}
+
+fn start_with(extra: &[&str]) -> Server {
     let mut child = Command::new(TACC)
         .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(extra)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -692,4 +697,163 @@ fn only_loopback_names_and_json_are_answered() {
         assert_eq!(r.status, 415, "Content-Type: {ct}");
         assert!(r.error().contains("application/json"));
     }
+}
+
+/// The server's peak resident set (VmHWM), in KiB, where /proc has it.
+fn server_peak_kib(server: &Server) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Sends a request head and the first `sent` bytes of a body of `declared` bytes (JSON text);
+/// returns the connection, to finish or drop later.
+fn open_request(addr: &str, declared: Option<usize>, sent: usize) -> TcpStream {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(120)))
+        .unwrap();
+    let length = match declared {
+        Some(n) => format!("Content-Length: {n}\r\n"),
+        None => "Transfer-Encoding: chunked\r\n".into(),
+    };
+    let head = format!(
+        "POST /api/compress HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\n{length}\r\n"
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut body = br#"{"text": ""#.to_vec();
+    body.resize(sent.max(body.len()), b'a');
+    stream.write_all(&body[..sent]).unwrap();
+    stream
+}
+
+/// Reads a whole reply (or what came before a reset).
+fn read_reply(mut stream: TcpStream) -> Option<Reply> {
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 64 * 1024];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => raw.extend_from_slice(&buf[..n]),
+            Err(_) => break,
+        }
+    }
+    raw.windows(4)
+        .any(|w| w == b"\r\n\r\n")
+        .then(|| parse_reply(&raw))
+}
+
+#[test]
+fn a_full_house_gets_503_before_its_body_is_read() {
+    // One job, no queue: a request whose body is still arriving holds the only place.
+    let server = start_with(&["--jobs", "1", "--queue", "0"]);
+    let slow = open_request(&server.addr, Some(1 << 20), 1000);
+    std::thread::sleep(Duration::from_millis(300));
+    let r = post(&server, "/api/compress", &json!({ "text": "hello" }));
+    assert_eq!(r.status, 503, "{}", r.text());
+    assert_eq!(r.header("retry-after"), Some("1"));
+    assert!(r.error().contains("busy"), "{}", r.error());
+    // The slow request gives up; its place is free again.
+    drop(slow);
+    let mut status = 0;
+    for _ in 0..50 {
+        status = post(&server, "/api/compress", &json!({ "text": "hello" })).status;
+        if status == 200 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn oversized_bodies_are_refused_from_content_length_or_while_reading() {
+    let server = start();
+    // A declared 100 MiB: refused at once, nothing of the body sent.
+    let r = read_reply(open_request(&server.addr, Some(100 << 20), 0)).expect("a reply");
+    assert_eq!(r.status, 413, "{}", r.text());
+    assert!(r.error().contains("larger than 8 MiB"));
+    // No length declared (chunked): refused once 8 MiB have been read.
+    let mut s = open_request(&server.addr, None, 0);
+    let piece = vec![b'a'; 1 << 20];
+    let mut refused_while_sending = false;
+    for i in 0..12 {
+        let data = if i == 0 {
+            let mut d = br#"{"text": ""#.to_vec();
+            d.extend_from_slice(&piece[10..]);
+            d
+        } else {
+            piece.clone()
+        };
+        let chunk = format!("{:x}\r\n", data.len());
+        if s.write_all(chunk.as_bytes()).is_err()
+            || s.write_all(&data).is_err()
+            || s.write_all(b"\r\n").is_err()
+        {
+            refused_while_sending = true;
+            break;
+        }
+    }
+    if !refused_while_sending {
+        let _ = s.write_all(b"0\r\n\r\n");
+    }
+    if let Some(r) = read_reply(s) {
+        assert_eq!(r.status, 413, "{}", r.text());
+    }
+    assert_eq!(
+        post(&server, "/api/compress", &json!({ "text": "still here" })).status,
+        200
+    );
+}
+
+/// The issue's case: 48 concurrent 8 MiB bodies. The server admits --jobs + --queue of them
+/// (10 by default) and answers the rest 503 before reading their bodies, so its peak memory
+/// grows by about 10 × 8 MiB, not 48 × 8 MiB (the issue saw 319 MB -> 742 MB).
+#[test]
+fn concurrent_large_bodies_keep_memory_bounded() {
+    let server = start();
+    // Warm up (the codec and its tables), then take the baseline.
+    assert_eq!(
+        post(&server, "/api/compress", &json!({ "text": "warm up" })).status,
+        200
+    );
+    let Some(before) = server_peak_kib(&server) else {
+        return; // no /proc
+    };
+    let size = (8 << 20) - 100;
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(48));
+    let handles: Vec<_> = (0..48)
+        .map(|_| {
+            let addr = server.addr.clone();
+            let barrier = barrier.clone();
+            std::thread::spawn(move || {
+                barrier.wait();
+                let mut body = br#"{"text": ""#.to_vec();
+                body.resize(size - 2, b'a');
+                body.extend_from_slice(br#""}"#);
+                let mut s = open_request(&addr, Some(body.len()), 0);
+                let _ = s.write_all(&body);
+                read_reply(s).map(|r| r.status)
+            })
+        })
+        .collect();
+    let statuses: Vec<Option<u16>> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    let after = server_peak_kib(&server).unwrap();
+    let growth_mib = (after.saturating_sub(before)) >> 10;
+    eprintln!(
+        "server VmHWM {} MiB -> {} MiB (+{growth_mib} MiB); replies: {:?}",
+        before >> 10,
+        after >> 10,
+        statuses
+    );
+    // Every reply is a refusal: too large for the playground (413) or busy (503); a refused
+    // connection may be reset before its reply is read.
+    for s in statuses.iter().flatten() {
+        assert!(matches!(s, 413 | 503), "{statuses:?}");
+    }
+    assert!(growth_mib < 200, "the server grew by {growth_mib} MiB");
+    assert_eq!(
+        post(&server, "/api/compress", &json!({ "text": "still here" })).status,
+        200
+    );
 }

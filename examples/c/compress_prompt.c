@@ -43,6 +43,31 @@ int main(void) {
     tacc_buf_free(&text);
     tacc_buf_free(&frame);
   }
+
+  /* Payloads from the network: decode within limits (here 1 KiB of text per call). Past them a
+   * decode fails with TACC_ERR_TOO_LARGE before the memory is allocated. */
+  tacc_limits limits;
+  tacc_limits_init(&limits);
+  limits.max_output_bytes = 1024;
+  tacc_codec *limited = NULL;
+  tacc_buf frame = {NULL, 0}, text = {NULL, 0};
+  if (tacc_codec_with_limits(codec, &limits, &limited, &err) != TACC_OK ||
+      tacc_encode_text(codec, PROMPT, strlen(PROMPT), NULL, &frame, &err) != TACC_OK) {
+    fprintf(stderr, "limits: %s\n", err);
+    tacc_str_free(err);
+    err = NULL;
+    failures++;
+  } else {
+    tacc_status st = tacc_decode_text(limited, frame.data, frame.len, NULL, &text, &err);
+    printf("decoded within a %llu-byte limit: %s\n", (unsigned long long)limits.max_output_bytes,
+           st == TACC_OK ? "ok" : err);
+    failures += st != TACC_OK;
+    tacc_str_free(err);
+    err = NULL;
+  }
+  tacc_buf_free(&text);
+  tacc_buf_free(&frame);
+  tacc_codec_free(limited);
   tacc_codec_free(codec);
   return failures == 0 ? 0 : 1;
 }

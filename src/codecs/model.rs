@@ -19,7 +19,7 @@ use crate::model::coder::Encoder;
 use crate::model::coder::RangeIo;
 use crate::model::{check_setup, code_bits, Model, ModelError, Priors, MAX_VOCAB_SIZE};
 #[cfg(feature = "decode")]
-use crate::model::{coder::Decoder, decode_tokens};
+use crate::model::{coder::Decoder, decode_token};
 use crate::tokenizer::Builtin;
 
 const FORMAT: &str = "model";
@@ -225,9 +225,30 @@ pub fn decode(
     priors: Option<Arc<Priors>>,
     max_tokens: usize,
 ) -> Result<Vec<u32>> {
+    decode_with(payload, vocab_size, priors, max_tokens, &mut |_| Ok(()))
+}
+
+/// [`decode`], calling `on_token` with every token as soon as it is decoded (before the next
+/// one is): an error from it stops the decode and is returned as is. A caller that turns
+/// tokens into text stops here as soon as the text passes its byte limit, so the work done is
+/// bounded by what the caller accepts, not by what the payload declares.
+///
+/// Cost: the model's state is bounded (`Model::max_memory`, 14 MiB, whatever the input);
+/// the output grows with the tokens decoded, never from the declared count; every token is a
+/// bounded amount of work (see docs/FORMAT.md, "Cost of decoding hostile model payloads").
+#[cfg(feature = "decode")]
+pub fn decode_with(
+    payload: &[u8],
+    vocab_size: u32,
+    priors: Option<Arc<Priors>>,
+    max_tokens: usize,
+    on_token: &mut dyn FnMut(u32) -> Result<()>,
+) -> Result<Vec<u32>> {
     let bad = |d: &str| Error::corrupt(FORMAT, d);
     let mut dec = Decoder::new(payload);
-    let (vocab, priors) = match code_mode(&mut dec, 0) {
+    let mode = code_mode(&mut dec, 0);
+    let explicit = mode == 2;
+    let (vocab, priors) = match mode {
         0 => (
             vocab_size,
             Some(priors.ok_or_else(|| {
@@ -259,7 +280,20 @@ pub fn decode(
         )));
     }
     let mut model = Model::new(vocab, priors);
-    let out = decode_tokens(&mut model, &mut dec, n)?;
+    // Grows with the tokens decoded: sized from the bytes, never from `n` alone.
+    let mut out = Vec::with_capacity(n.min(payload.len() * 4 + 16));
+    let mut max = 0;
+    for _ in 0..n {
+        let t = decode_token(&mut model, &mut dec)?;
+        on_token(t)?;
+        max = max.max(t);
+        out.push(t);
+    }
+    // The encoder names a vocabulary only for IDs at or above the tokenizer's, and names the
+    // smallest that holds them.
+    if explicit && (max < vocab_size || vocab != (max + 1).max(2)) {
+        return Err(bad("the vocabulary named is not the one the tokens need"));
+    }
     if !dec.ends_exactly() {
         return Err(bad("the coded bytes do not end where the last token ends"));
     }

@@ -85,6 +85,20 @@ pub fn encode(ids: &[u32], vocab_size: u32, priors: Option<Arc<Priors>>) -> Resu
 
 /// Decodes a payload; `priors` are those the frame names (None if it names none).
 pub fn decode(payload: &[u8], vocab_size: u32, priors: Option<Arc<Priors>>) -> Result<Vec<u32>> {
+    decode_with(payload, vocab_size, priors, MAX_TOKENS, &mut |_| Ok(()))
+}
+
+/// [`decode`] with a token limit (a larger declared count is refused before anything is
+/// allocated), calling `on_token` with every token as soon as it is decoded: its error stops
+/// the decode and is returned as is. Decoding also stops as soon as the coder reads past the
+/// payload's end.
+pub fn decode_with(
+    payload: &[u8],
+    vocab_size: u32,
+    priors: Option<Arc<Priors>>,
+    max_tokens: usize,
+    on_token: &mut dyn FnMut(u32) -> Result<()>,
+) -> Result<Vec<u32>> {
     let bad = |d: &str| Error::corrupt(FORMAT, d);
     let mode = *payload.first().ok_or_else(|| bad("empty payload"))?;
     let mut pos = 1;
@@ -112,14 +126,29 @@ pub fn decode(payload: &[u8], vocab_size: u32, priors: Option<Arc<Priors>>) -> R
     // Every token costs at least one binary decision per bit of the vocabulary, and a decision
     // at least log2(4096/4095) bits: a larger count cannot come from this coder.
     let decisions = (31 - vocab.leading_zeros()).max(1) as u64;
-    let max_tokens = ((body.len() as u64 + 4) * 8 * 2909 / decisions).min(MAX_TOKENS as u64);
-    if n > max_tokens {
+    let plausible = ((body.len() as u64 + 4) * 8 * 2909 / decisions).min(MAX_TOKENS as u64);
+    if n > plausible {
         return Err(bad(&format!(
             "{n} tokens cannot be coded in {} bytes",
             body.len()
         )));
     }
-    Ok(model::decode(body, n as usize, vocab, priors)?)
+    if n > max_tokens as u64 {
+        return Err(crate::limits::Limits::tokens_error(n, max_tokens));
+    }
+    let mut max = 0;
+    let out = model::TokenDecoder::new(vocab, priors)
+        .map_err(Error::from)?
+        .decode_chunk_with(body, n as usize, &mut |t| {
+            max = max.max(t);
+            on_token(t)
+        })?;
+    // The encoder names a vocabulary only for IDs at or above the tokenizer's, and names the
+    // smallest that holds them.
+    if mode == 2 && (max < vocab_size || vocab != (max + 1).max(2)) {
+        return Err(bad("the vocabulary named is not the one the tokens need"));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -12,11 +12,13 @@ use super::boundary::{
     self, call, cstr, invalid, null_arg, out, slice, text, value, Failure, FfiResult,
 };
 use super::{
-    tacc_buf, tacc_codec, tacc_content_kind, tacc_frame_info, tacc_ids, tacc_layout, tacc_options,
-    tacc_status, TACC_FLAG_NO_CHECKSUM, TACC_FORMAT_VERSION, TACC_METHOD_AUTO, TACC_VERSION_NUMBER,
+    tacc_buf, tacc_codec, tacc_content_kind, tacc_frame_info, tacc_ids, tacc_layout, tacc_limits,
+    tacc_options, tacc_status, TACC_FLAG_NO_CHECKSUM, TACC_FORMAT_VERSION, TACC_METHOD_AUTO,
+    TACC_VERSION_NUMBER,
 };
 use crate::codec::{Codec, Content, LopaceMethod, Options};
 use crate::format::{ContentKind, Header, Method};
+use crate::limits::Limits;
 
 // ---- Version and names ------------------------------------------------------------------------
 
@@ -267,6 +269,59 @@ fn peer(method: Option<Method>) -> FfiResult<Peer> {
     }
 }
 
+// ---- Limits -----------------------------------------------------------------------------------
+
+/// Fills `limits` with the defaults (TACC_DEFAULT_MAX_OUTPUT_BYTES, TACC_DEFAULT_MAX_TOKENS) and
+/// sets `struct_size`. NULL does nothing. Thread rule: one thread per struct.
+#[no_mangle]
+pub unsafe extern "C" fn tacc_limits_init(limits: *mut tacc_limits) {
+    value((), || {
+        if let Some(l) = unsafe { limits.as_mut() } {
+            *l = c_limits(Limits::DEFAULT);
+        }
+    })
+}
+
+fn c_limits(l: Limits) -> tacc_limits {
+    tacc_limits {
+        struct_size: std::mem::size_of::<tacc_limits>(),
+        max_output_bytes: l.max_output_bytes as u64,
+        max_tokens: l.max_tokens as u64,
+    }
+}
+
+/// The size of tacc_limits in 0.1: the smallest `struct_size` accepted, forever. Freeze this
+/// number (as a literal) when a field is added.
+const LIMITS_MIN_SIZE: usize = std::mem::size_of::<tacc_limits>();
+
+/// Reads a caller's `tacc_limits` like [`read_options`]: the first `struct_size` bytes, defaults
+/// for the rest; 0 means the default, values over the hard caps are lowered to them.
+unsafe fn read_limits(p: *const tacc_limits) -> FfiResult<Limits> {
+    if p.is_null() {
+        return Err(null_arg("limits"));
+    }
+    // Only struct_size is read before it is checked: an older header's struct may be smaller
+    // than ours (no reference to a whole tacc_limits is made).
+    // SAFETY: non-NULL; the caller promises a tacc_limits whose struct_size bytes are readable.
+    let size = unsafe { std::ptr::read(p.cast::<usize>()) };
+    if size < LIMITS_MIN_SIZE {
+        return Err(invalid(format!(
+            "tacc_limits.struct_size is {size}, smaller than {LIMITS_MIN_SIZE}: call tacc_limits_init first"
+        )));
+    }
+    let mut l = c_limits(Limits::DEFAULT);
+    let n = size.min(std::mem::size_of::<tacc_limits>());
+    // SAFETY: the caller promises struct_size readable bytes at p; n <= both sizes.
+    unsafe {
+        std::ptr::copy_nonoverlapping(p.cast::<u8>(), (&mut l as *mut tacc_limits).cast::<u8>(), n)
+    };
+    let usize_of = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
+    Ok(Limits::new(
+        usize_of(l.max_output_bytes),
+        usize_of(l.max_tokens),
+    ))
+}
+
 // ---- Codec ------------------------------------------------------------------------------------
 
 /// Creates a codec for a built-in tokenizer: "cl100k_base", "gpt2", "o200k_base",
@@ -292,13 +347,100 @@ pub unsafe extern "C" fn tacc_codec_new(
     })
 }
 
+/// A new codec: `codec` with other decode limits (`limits`: see `tacc_limits`; NULL is refused).
+/// Every decode call on the new codec (`tacc_decode_text`, `tacc_decode_token_ids`,
+/// `tacc_decode_bytes` in both layouts, `tacc_detokenize`) and every stream decoder made from it
+/// (`tacc_stream_decoder_new`) honours them: a payload that would pass one fails with
+/// TACC_ERR_TOO_LARGE, naming the limit in `err_msg`. The tables are shared, so this is cheap.
+///
+/// `codec` NULL: a codec for what the decode calls take a NULL codec for (frames and streams
+/// made with a built-in tokenizer, which the header names), within `limits`; it is a codec over
+/// the first built-in tokenizer of this build (`tacc_codec_tokenizer` names it). Calls that take
+/// no codec (NULL) decode within the defaults.
+///
+/// `*out_codec` receives a codec to release with `tacc_codec_free`, independent of `codec`
+/// (either may be freed first); on failure it is not written.
+/// Thread rule: codec shareable.
+#[no_mangle]
+pub unsafe extern "C" fn tacc_codec_with_limits(
+    codec: *const tacc_codec,
+    limits: *const tacc_limits,
+    out_codec: *mut *mut tacc_codec,
+    err_msg: *mut *mut c_char,
+) -> tacc_status {
+    call(err_msg, || {
+        // SAFETY: per the contract, a non-NULL codec came from tacc_codec_new (or this function)
+        // and is not yet freed.
+        let base = unsafe { codec.as_ref() };
+        let limits = unsafe { read_limits(limits)? };
+        let out_codec = unsafe { out(out_codec, "out_codec")? };
+        let made = match base {
+            Some(c) => tacc_codec {
+                codec: c.codec.clone().with_limits(limits),
+                name: c.name.clone(),
+            },
+            None => {
+                let b = crate::tokenizer::Builtin::ALL
+                    .into_iter()
+                    .find(|b| b.is_enabled())
+                    .ok_or_else(|| invalid("this build has no built-in tokenizer"))?;
+                let codec = Codec::from_builtin(b)?.with_limits(limits);
+                let name = CString::new(codec.tokenizer_name())
+                    .map_err(|_| invalid("tokenizer name contains NUL"))?;
+                tacc_codec { codec, name }
+            }
+        };
+        *out_codec = Box::into_raw(Box::new(made));
+        Ok(())
+    })
+}
+
+/// The decode limits of `codec` as they apply (defaults filled in, values over the hard caps
+/// lowered): set `out_limits->struct_size` first (or call `tacc_limits_init`); the library writes
+/// the fields that fit. A codec from `tacc_codec_new` has the defaults.
+/// Thread rule: codec shareable.
+#[no_mangle]
+pub unsafe extern "C" fn tacc_codec_limits(
+    codec: *const tacc_codec,
+    out_limits: *mut tacc_limits,
+    err_msg: *mut *mut c_char,
+) -> tacc_status {
+    call(err_msg, || {
+        let codec = unsafe { codec_ref(codec)? };
+        if out_limits.is_null() {
+            return Err(null_arg("out_limits"));
+        }
+        // SAFETY: non-NULL; the caller promises a tacc_limits with struct_size set.
+        let size = unsafe { std::ptr::read(out_limits.cast::<usize>()) };
+        if size < LIMITS_MIN_SIZE {
+            return Err(invalid(format!(
+                "tacc_limits.struct_size is {size}, smaller than {LIMITS_MIN_SIZE}: call tacc_limits_init first"
+            )));
+        }
+        let l = tacc_limits {
+            struct_size: size,
+            ..c_limits(codec.limits())
+        };
+        let n = size.min(std::mem::size_of::<tacc_limits>());
+        // SAFETY: the caller's struct has struct_size >= n writable bytes; ours has n readable.
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                (&l as *const tacc_limits).cast::<u8>(),
+                out_limits.cast::<u8>(),
+                n,
+            )
+        };
+        Ok(())
+    })
+}
+
 /// Releases a codec. NULL does nothing. Call it once, after every other call on the codec
 /// has returned.
 #[no_mangle]
 pub unsafe extern "C" fn tacc_codec_free(codec: *mut tacc_codec) {
     value((), || {
         if !codec.is_null() {
-            // SAFETY: per the contract, codec came from tacc_codec_new and is freed once.
+            // SAFETY: per the contract, codec came from tacc_codec_new/_with_limits, freed once.
             drop(unsafe { Box::from_raw(codec) });
         }
     })
@@ -344,7 +486,8 @@ pub unsafe extern "C" fn tacc_tokenize(
 
 #[cfg(feature = "decode")]
 /// Token IDs to text. `*out` receives UTF-8 bytes to release with `tacc_buf_free`.
-/// TACC_ERR_UNKNOWN_TOKEN or TACC_ERR_INVALID_UTF8 when the IDs do not make text.
+/// TACC_ERR_UNKNOWN_TOKEN or TACC_ERR_INVALID_UTF8 when the IDs do not make text;
+/// TACC_ERR_TOO_LARGE past the codec's limits (`tacc_codec_with_limits`).
 /// Thread rule: codec shareable.
 #[no_mangle]
 pub unsafe extern "C" fn tacc_detokenize(
@@ -482,6 +625,8 @@ fn wrong_content(content: &Content, wanted: &str) -> Failure {
 /// Restores text. Frame layout (`opts` NULL or layout FRAME): `codec` may be NULL for frames made
 /// with a built-in tokenizer. Raw layout: `codec` and `opts->method` must be the ones that made it.
 /// `*out` receives UTF-8 bytes (not NUL-terminated), to release with `tacc_buf_free`.
+/// Within the codec's limits (`tacc_codec_with_limits`; NULL codec: the defaults), else
+/// TACC_ERR_TOO_LARGE before the output is allocated.
 /// Thread rule: codec shareable.
 #[no_mangle]
 pub unsafe extern "C" fn tacc_decode_text(
@@ -518,7 +663,9 @@ pub unsafe extern "C" fn tacc_decode_text(
 #[cfg(feature = "decode")]
 /// Restores token IDs. Frame layout: `codec` may be NULL for frames made with a built-in
 /// tokenizer. Raw layout: tacc or tacc-gzip, with the codec that made it.
-/// `*out` receives the IDs, to release with `tacc_ids_free`. Thread rule: codec shareable.
+/// `*out` receives the IDs, to release with `tacc_ids_free`. Within the codec's limits
+/// (`tacc_codec_with_limits`; NULL codec: the defaults), else TACC_ERR_TOO_LARGE.
+/// Thread rule: codec shareable.
 #[no_mangle]
 pub unsafe extern "C" fn tacc_decode_token_ids(
     codec: *const tacc_codec,
@@ -556,7 +703,8 @@ pub unsafe extern "C" fn tacc_decode_token_ids(
 #[cfg(feature = "decode")]
 /// Restores the bytes of a frame holding text or bytes (what `tacc_encode_bytes` made).
 /// `codec` may be NULL for built-in tokenizers. `*out` is released with `tacc_buf_free`.
-/// Thread rule: codec shareable.
+/// Within the codec's limits (`tacc_codec_with_limits`; NULL codec: the defaults), else
+/// TACC_ERR_TOO_LARGE. Thread rule: codec shareable.
 #[no_mangle]
 pub unsafe extern "C" fn tacc_decode_bytes(
     codec: *const tacc_codec,

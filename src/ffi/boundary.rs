@@ -6,6 +6,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use super::{tacc_buf, tacc_ids, tacc_status};
 use crate::error::Error;
+use crate::quiet_panic::catch_quietly;
 
 /// A failed call: its status and the message for `err_msg`.
 #[derive(Debug)]
@@ -39,24 +40,15 @@ pub(crate) fn invalid(message: impl Into<String>) -> Failure {
     }
 }
 
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    let detail = payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_string());
-    format!("internal error in tacc (please report it): {detail}")
-}
-
 /// Runs a fallible body: catches panics, maps failures to a status and writes `*err_msg` (a
 /// library-allocated string, freed with `tacc_str_free`) only on failure, and only if non-NULL.
 pub(crate) fn call(err_msg: *mut *mut c_char, body: impl FnOnce() -> FfiResult) -> tacc_status {
-    let failure = match catch_unwind(AssertUnwindSafe(body)) {
+    let failure = match catch_quietly(body) {
         Ok(Ok(())) => return tacc_status::TACC_OK,
         Ok(Err(f)) => f,
-        Err(payload) => Failure {
+        Err(message) => Failure {
             status: tacc_status::TACC_ERR_PANIC,
-            message: panic_message(&*payload),
+            message,
         },
     };
     if !err_msg.is_null() {
@@ -72,7 +64,7 @@ pub(crate) fn call(err_msg: *mut *mut c_char, body: impl FnOnce() -> FfiResult) 
 
 /// Runs an infallible body (getters, free functions): a panic yields `fallback`.
 pub(crate) fn value<T>(fallback: T, body: impl FnOnce() -> T) -> T {
-    catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
+    catch_quietly(body).unwrap_or(fallback)
 }
 
 /// A borrowed input slice. NULL is accepted only with length 0; lengths whose byte size cannot

@@ -297,6 +297,44 @@ pub struct tacc_options {
     pub flags: u32,
 }
 
+/// Default `tacc_limits.max_output_bytes`: 64 MiB.
+pub const TACC_DEFAULT_MAX_OUTPUT_BYTES: u64 = 67108864;
+/// Default `tacc_limits.max_tokens`: 16 Mi token IDs.
+pub const TACC_DEFAULT_MAX_TOKENS: u64 = 16777216;
+/// Hard cap on `tacc_limits.max_output_bytes` (1 GiB): larger values are lowered to it.
+pub const TACC_MAX_OUTPUT_BYTES: u64 = 1073741824;
+/// Hard cap on `tacc_limits.max_tokens` (256 Mi): larger values are lowered to it.
+pub const TACC_MAX_TOKENS: u64 = 268435456;
+
+// The header's literals are the Rust constants.
+const _: () = assert!(
+    TACC_DEFAULT_MAX_OUTPUT_BYTES == crate::limits::DEFAULT_MAX_OUTPUT_BYTES as u64
+        && TACC_DEFAULT_MAX_TOKENS == crate::limits::DEFAULT_MAX_TOKENS as u64
+        && TACC_MAX_OUTPUT_BYTES == crate::limits::MAX_DECODED_BYTES as u64
+        && TACC_MAX_TOKENS == crate::limits::MAX_TOKENS as u64,
+    "update the TACC_*_MAX_* constants"
+);
+
+/// What one decode may produce (`tacc_codec_with_limits`). Payloads come from the network: a
+/// decode that would pass a limit fails with TACC_ERR_TOO_LARGE before the memory is allocated
+/// or the work done. Always start from `tacc_limits_init()`, which sets `struct_size` and the
+/// defaults; a zeroed field (with `struct_size` set) also means its default.
+///
+/// `struct_size` lets fields be added in later minor versions, as in `tacc_options`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct tacc_limits {
+    /// `sizeof(tacc_limits)` of the caller's header.
+    pub struct_size: usize,
+    /// Largest output of one decode call, in bytes: text or bytes, or token IDs x 4. For a
+    /// stream decoder, the largest output of one pushed chunk. 0: the default
+    /// (TACC_DEFAULT_MAX_OUTPUT_BYTES, 64 MiB); at most TACC_MAX_OUTPUT_BYTES (1 GiB).
+    pub max_output_bytes: u64,
+    /// Largest number of token IDs one decode call produces (a stream decoder: the whole
+    /// stream). 0: the default (TACC_DEFAULT_MAX_TOKENS, 16 Mi); at most TACC_MAX_TOKENS.
+    pub max_tokens: u64,
+}
+
 /// A byte buffer allocated by the library. Release it with `tacc_buf_free`, never with `free`.
 /// `data` is NULL when `len` is 0. Text results are UTF-8 and not NUL-terminated.
 #[repr(C)]

@@ -13,7 +13,77 @@ use super::{tacc_buf, tacc_codec, tacc_ids, tacc_status};
 #[cfg(feature = "decode")]
 use crate::stream::StreamDecoder;
 #[cfg(feature = "encode")]
-use crate::stream::StreamEncoder;
+use crate::stream::{StreamEncoder, StreamOptions};
+
+/// `tacc_stream_options.flags` bit: every chunk carries a 16-bit check of its token IDs,
+/// verified by the decoder at that chunk (2 bytes per chunk; docs/STREAM.md). For transports
+/// without integrity of their own.
+pub const TACC_STREAM_CHUNK_CHECK: u32 = 1;
+
+/// Options of a stream encoder. Start from `tacc_stream_options_init()`, which sets
+/// `struct_size` and the defaults (all off), then change fields. NULL means the defaults.
+/// The library reads only the first `struct_size` bytes; later fields keep their defaults.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct tacc_stream_options {
+    /// `sizeof(tacc_stream_options)` of the caller's header.
+    pub struct_size: usize,
+    /// `TACC_STREAM_*` bits; 0 for the defaults.
+    pub flags: u32,
+}
+
+/// The size of tacc_stream_options when it was added: the smallest `struct_size` accepted.
+const STREAM_OPTIONS_MIN_SIZE: usize = std::mem::size_of::<tacc_stream_options>();
+
+/// Fills `opts` with the defaults (no per-chunk check) and sets `struct_size`. NULL does
+/// nothing. Thread rule: one thread per struct.
+#[no_mangle]
+pub unsafe extern "C" fn tacc_stream_options_init(opts: *mut tacc_stream_options) {
+    value((), || {
+        // SAFETY: per the contract, a non-NULL opts points to a writable tacc_stream_options.
+        if let Some(o) = unsafe { opts.as_mut() } {
+            *o = tacc_stream_options {
+                struct_size: std::mem::size_of::<tacc_stream_options>(),
+                flags: 0,
+            };
+        }
+    })
+}
+
+#[cfg(feature = "encode")]
+unsafe fn read_stream_options(p: *const tacc_stream_options) -> FfiResult<StreamOptions> {
+    let mut o = tacc_stream_options {
+        struct_size: std::mem::size_of::<tacc_stream_options>(),
+        flags: 0,
+    };
+    if !p.is_null() {
+        // SAFETY: non-NULL; the caller promises struct_size readable bytes at p.
+        let size = unsafe { std::ptr::read_unaligned(p.cast::<usize>()) };
+        if size < STREAM_OPTIONS_MIN_SIZE {
+            return Err(invalid(format!(
+                "tacc_stream_options.struct_size is {size}, smaller than {STREAM_OPTIONS_MIN_SIZE}: call tacc_stream_options_init first"
+            )));
+        }
+        let n = size.min(std::mem::size_of::<tacc_stream_options>());
+        // SAFETY: n bytes are readable at p (above) and writable in o.
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                p.cast::<u8>(),
+                (&mut o as *mut tacc_stream_options).cast::<u8>(),
+                n,
+            )
+        };
+    }
+    if o.flags & !TACC_STREAM_CHUNK_CHECK != 0 {
+        return Err(invalid(format!(
+            "unknown bits in tacc_stream_options.flags: {:#x}",
+            o.flags
+        )));
+    }
+    Ok(StreamOptions {
+        chunk_check: o.flags & TACC_STREAM_CHUNK_CHECK != 0,
+    })
+}
 
 #[cfg(feature = "encode")]
 /// A stream encoder: token IDs or text in, chunks out (see docs/STREAM.md).
@@ -52,11 +122,27 @@ pub unsafe extern "C" fn tacc_stream_encoder_new(
     out_enc: *mut *mut tacc_stream_encoder,
     err_msg: *mut *mut c_char,
 ) -> tacc_status {
+    // SAFETY: forwarded under the same contract; NULL options are the defaults.
+    unsafe { tacc_stream_encoder_new_with(codec, std::ptr::null(), out_enc, err_msg) }
+}
+
+#[cfg(feature = "encode")]
+/// `tacc_stream_encoder_new` with options (`opts` NULL: the defaults; else set up with
+/// `tacc_stream_options_init`). TACC_ERR_INVALID_ARGUMENT for unknown flags or a
+/// `struct_size` too small. Thread rule: codec shareable.
+#[no_mangle]
+pub unsafe extern "C" fn tacc_stream_encoder_new_with(
+    codec: *const tacc_codec,
+    opts: *const tacc_stream_options,
+    out_enc: *mut *mut tacc_stream_encoder,
+    err_msg: *mut *mut c_char,
+) -> tacc_status {
     call(err_msg, || {
         // SAFETY: per the contract, a non-NULL codec came from tacc_codec_new and is not freed.
         let codec = unsafe { codec.as_ref() }.ok_or_else(|| null_arg("codec"))?;
         let out_enc = unsafe { out(out_enc, "out_enc")? };
-        let inner = codec.codec.stream_encoder()?;
+        let options = unsafe { read_stream_options(opts)? };
+        let inner = codec.codec.stream_encoder_with(options)?;
         *out_enc = Box::into_raw(Box::new(tacc_stream_encoder { inner: Some(inner) }));
         Ok(())
     })
@@ -154,8 +240,11 @@ pub unsafe extern "C" fn tacc_stream_encoder_free(enc: *mut tacc_stream_encoder)
 #[cfg(feature = "decode")]
 /// Creates a stream decoder. `codec` may be NULL for streams made with a built-in tokenizer
 /// (the stream header names it); a stream made with a custom tokenizer or priors needs the
-/// codec that has them. `*out_dec` receives a decoder to release with `tacc_stream_decoder_free`.
-/// Thread rule: codec shareable.
+/// codec that has them. The decoder works within the codec's limits (the defaults with NULL):
+/// each chunk's output, token IDs × 4 plus text bytes, within max_output_bytes, the stream's
+/// token count within max_tokens; past them a push fails with TACC_ERR_TOO_LARGE before the
+/// memory is allocated. `*out_dec` receives a decoder to release with
+/// `tacc_stream_decoder_free`. Thread rule: codec shareable.
 #[no_mangle]
 pub unsafe extern "C" fn tacc_stream_decoder_new(
     codec: *const tacc_codec,
@@ -181,8 +270,9 @@ pub unsafe extern "C" fn tacc_stream_decoder_new(
 /// `tacc_buf_free`; bytes of a character split across chunks are held back until it completes)
 /// and `*out_finished` whether the chunk ended the stream with a matching CRC-32.
 /// TACC_ERR_CORRUPT for a reordered, duplicated, truncated or corrupt chunk,
-/// TACC_ERR_CHECKSUM when the end marker's CRC-32 differs; after any error every later push
-/// fails. Thread rule: one thread at a time per decoder.
+/// TACC_ERR_CHECKSUM when the end marker's CRC-32 (or the chunk's own check, in streams made
+/// with TACC_STREAM_CHUNK_CHECK) differs, TACC_ERR_TOO_LARGE past the decoder's limits; after
+/// any error every later push fails. Thread rule: one thread at a time per decoder.
 #[no_mangle]
 pub unsafe extern "C" fn tacc_stream_decoder_push(
     dec: *mut tacc_stream_decoder,
@@ -464,6 +554,107 @@ mod tests {
             assert!(!tacc_stream_decoder_finished(null()));
             tacc_buf_free(&mut b);
             tacc_buf_free(&mut b2);
+            tacc_codec_free(codec);
+        }
+    }
+
+    #[test]
+    fn options_and_chunk_check_through_the_abi() {
+        unsafe {
+            let codec = new_codec();
+            let mut opts = tacc_stream_options {
+                struct_size: 0,
+                flags: 0,
+            };
+            tacc_stream_options_init(&mut opts);
+            tacc_stream_options_init(null_mut());
+            assert_eq!(opts.struct_size, std::mem::size_of::<tacc_stream_options>());
+            opts.flags = TACC_STREAM_CHUNK_CHECK;
+            let mut enc = null_mut();
+            assert_eq!(
+                tacc_stream_encoder_new_with(codec, &opts, &mut enc, null_mut()),
+                tacc_status::TACC_OK
+            );
+            let ids = [9906u32, 11, 1917];
+            assert_eq!(
+                tacc_stream_encoder_push(enc, ids.as_ptr(), ids.len(), null_mut()),
+                tacc_status::TACC_OK
+            );
+            let mut b = tacc_buf {
+                data: null_mut(),
+                len: 0,
+            };
+            assert_eq!(
+                tacc_stream_encoder_finish(enc, &mut b, null_mut()),
+                tacc_status::TACC_OK
+            );
+            tacc_stream_encoder_free(enc);
+            let chunk = take_buf(&mut b);
+            assert_eq!(&chunk[..3], &[0xB8, 0x40, 0x14]);
+            // Decodes; with a flipped bit in the body it is refused at once.
+            for flip in [None, Some(chunk.len() - 1)] {
+                let mut c = chunk.clone();
+                if let Some(i) = flip {
+                    c[i] ^= 0x10;
+                }
+                let mut dec = null_mut();
+                assert_eq!(
+                    tacc_stream_decoder_new(codec, &mut dec, null_mut()),
+                    tacc_status::TACC_OK
+                );
+                let mut out_ids = tacc_ids {
+                    data: null_mut(),
+                    len: 0,
+                };
+                let mut t = tacc_buf {
+                    data: null_mut(),
+                    len: 0,
+                };
+                let mut fin = false;
+                let st = tacc_stream_decoder_push(
+                    dec,
+                    c.as_ptr(),
+                    c.len(),
+                    &mut out_ids,
+                    &mut t,
+                    &mut fin,
+                    null_mut(),
+                );
+                if flip.is_none() {
+                    assert_eq!(st, tacc_status::TACC_OK);
+                    assert!(fin);
+                    assert_eq!(String::from_utf8(take_buf(&mut t)).unwrap(), "Hello, world");
+                    tacc_ids_free(&mut out_ids);
+                } else {
+                    assert_ne!(st, tacc_status::TACC_OK);
+                }
+                tacc_stream_decoder_free(dec);
+            }
+            // NULL options: the defaults (the 2-byte header).
+            assert_eq!(
+                tacc_stream_encoder_new_with(codec, null(), &mut enc, null_mut()),
+                tacc_status::TACC_OK
+            );
+            assert_eq!(
+                tacc_stream_encoder_finish(enc, &mut b, null_mut()),
+                tacc_status::TACC_OK
+            );
+            assert_eq!(&take_buf(&mut b)[..2], &[0xB8, 0x48]);
+            tacc_stream_encoder_free(enc);
+            // Unknown flags and a short struct_size are refused.
+            let mut enc = null_mut();
+            opts.flags = 2;
+            assert_eq!(
+                tacc_stream_encoder_new_with(codec, &opts, &mut enc, null_mut()),
+                tacc_status::TACC_ERR_INVALID_ARGUMENT
+            );
+            opts.flags = 0;
+            opts.struct_size = 4;
+            assert_eq!(
+                tacc_stream_encoder_new_with(codec, &opts, &mut enc, null_mut()),
+                tacc_status::TACC_ERR_INVALID_ARGUMENT
+            );
+            assert!(enc.is_null());
             tacc_codec_free(codec);
         }
     }

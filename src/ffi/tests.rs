@@ -727,3 +727,225 @@ fn panics_become_a_status_and_a_message() {
 }
 
 use crate::format::Method;
+
+fn limits(max_output_bytes: u64, max_tokens: u64) -> tacc_limits {
+    let mut l = tacc_limits {
+        struct_size: 0,
+        max_output_bytes: 1,
+        max_tokens: 1,
+    };
+    unsafe { tacc_limits_init(&mut l) };
+    assert_eq!(l.struct_size, std::mem::size_of::<tacc_limits>());
+    assert_eq!(l.max_output_bytes, TACC_DEFAULT_MAX_OUTPUT_BYTES);
+    assert_eq!(l.max_tokens, TACC_DEFAULT_MAX_TOKENS);
+    l.max_output_bytes = max_output_bytes;
+    l.max_tokens = max_tokens;
+    l
+}
+
+fn codec_limits(c: *const tacc_codec) -> (u64, u64) {
+    let mut l = limits(0, 0);
+    assert_eq!(
+        unsafe { tacc_codec_limits(c, &mut l, null_mut()) },
+        tacc_status::TACC_OK
+    );
+    (l.max_output_bytes, l.max_tokens)
+}
+
+#[test]
+fn limits_are_read_like_options_and_reported() {
+    unsafe { tacc_limits_init(null_mut()) };
+    let base = codec();
+    assert_eq!(
+        codec_limits(base),
+        (TACC_DEFAULT_MAX_OUTPUT_BYTES, TACC_DEFAULT_MAX_TOKENS)
+    );
+    // Zeros are the defaults, values past the hard caps are lowered to them.
+    for (asked, got) in [
+        (
+            (0, 0),
+            (TACC_DEFAULT_MAX_OUTPUT_BYTES, TACC_DEFAULT_MAX_TOKENS),
+        ),
+        ((1000, 7), (1000, 7)),
+        (
+            (u64::MAX, u64::MAX),
+            (TACC_MAX_OUTPUT_BYTES, TACC_MAX_TOKENS),
+        ),
+    ] {
+        let l = limits(asked.0, asked.1);
+        let mut c = null_mut();
+        let st = unsafe { tacc_codec_with_limits(base, &l, &mut c, null_mut()) };
+        assert_eq!(st, tacc_status::TACC_OK);
+        assert_eq!(codec_limits(c), got);
+        assert_eq!(
+            unsafe { CStr::from_ptr(tacc_codec_tokenizer(c)) }.to_str(),
+            Ok("cl100k_base")
+        );
+        unsafe { tacc_codec_free(c) };
+    }
+    // A NULL base: a codec over a built-in tokenizer of this build.
+    let l = limits(5000, 0);
+    let mut c = null_mut();
+    let st = unsafe { tacc_codec_with_limits(null(), &l, &mut c, null_mut()) };
+    assert_eq!(st, tacc_status::TACC_OK);
+    assert_eq!(codec_limits(c), (5000, TACC_DEFAULT_MAX_TOKENS));
+    // The new codec outlives its base.
+    let mut derived = null_mut();
+    let l2 = limits(6000, 0);
+    let st = unsafe { tacc_codec_with_limits(c, &l2, &mut derived, null_mut()) };
+    assert_eq!(st, tacc_status::TACC_OK);
+    unsafe { tacc_codec_free(c) };
+    assert_eq!(codec_limits(derived), (6000, TACC_DEFAULT_MAX_TOKENS));
+    unsafe { tacc_codec_free(derived) };
+    // struct_size: too small is refused (and nothing is written), larger is fine.
+    let mut small = limits(1, 1);
+    small.struct_size = std::mem::size_of::<usize>();
+    let mut c = null_mut();
+    let mut msg = null_mut();
+    let st = unsafe { tacc_codec_with_limits(base, &small, &mut c, &mut msg) };
+    assert_eq!(st, tacc_status::TACC_ERR_INVALID_ARGUMENT);
+    assert!(c.is_null());
+    assert!(unsafe { take_msg(msg) }.contains("tacc_limits_init"));
+    assert_eq!(
+        unsafe { tacc_codec_limits(base, &mut small, null_mut()) },
+        tacc_status::TACC_ERR_INVALID_ARGUMENT
+    );
+    #[repr(C)]
+    struct Newer {
+        l: tacc_limits,
+        future: u64,
+    }
+    let mut newer = Newer {
+        l: limits(1234, 0),
+        future: 99,
+    };
+    newer.l.struct_size = std::mem::size_of::<Newer>();
+    let st = unsafe { tacc_codec_with_limits(base, &newer.l, &mut c, null_mut()) };
+    assert_eq!(st, tacc_status::TACC_OK);
+    assert_eq!(codec_limits(c), (1234, TACC_DEFAULT_MAX_TOKENS));
+    assert_eq!(
+        unsafe { tacc_codec_limits(c, &mut newer.l, null_mut()) },
+        tacc_status::TACC_OK
+    );
+    assert_eq!(newer.l.struct_size, std::mem::size_of::<Newer>());
+    assert_eq!(newer.future, 99);
+    unsafe { tacc_codec_free(c) };
+    // NULLs.
+    let st = unsafe { tacc_codec_with_limits(base, null(), &mut c, null_mut()) };
+    assert_eq!(st, tacc_status::TACC_ERR_NULL_ARGUMENT);
+    let st = unsafe { tacc_codec_with_limits(base, &l, null_mut(), null_mut()) };
+    assert_eq!(st, tacc_status::TACC_ERR_NULL_ARGUMENT);
+    let st = unsafe { tacc_codec_limits(null(), &mut newer.l, null_mut()) };
+    assert_eq!(st, tacc_status::TACC_ERR_NULL_ARGUMENT);
+    unsafe { tacc_codec_free(base) };
+}
+
+#[test]
+fn decode_calls_honour_the_codec_limits() {
+    let base = codec();
+    let text = "limits ".repeat(2000); // 14,000 bytes
+    let mut frames = Vec::new();
+    for m in [
+        Method::Stored as u32,
+        Method::Zstd as u32,
+        Method::Gzip as u32,
+        Method::LopaceHybrid as u32,
+        Method::TaccGzip as u32,
+        Method::Model as u32,
+    ] {
+        let o = opts(m, tacc_layout::TACC_LAYOUT_FRAME);
+        let mut f = empty_buf();
+        let st = unsafe {
+            tacc_encode_text(
+                base,
+                text.as_ptr().cast(),
+                text.len(),
+                &o,
+                &mut f,
+                null_mut(),
+            )
+        };
+        assert_eq!(st, tacc_status::TACC_OK);
+        frames.push((m, buf_bytes(&f)));
+        unsafe { tacc_buf_free(&mut f) };
+    }
+    let small = limits(10_000, 0);
+    let mut limited = null_mut();
+    assert_eq!(
+        unsafe { tacc_codec_with_limits(base, &small, &mut limited, null_mut()) },
+        tacc_status::TACC_OK
+    );
+    let roomy = limits(20_000, 0);
+    let mut ok = null_mut();
+    assert_eq!(
+        unsafe { tacc_codec_with_limits(null(), &roomy, &mut ok, null_mut()) },
+        tacc_status::TACC_OK
+    );
+    for (m, f) in &frames {
+        let mut out = empty_buf();
+        let mut msg = null_mut();
+        let st =
+            unsafe { tacc_decode_text(limited, f.as_ptr(), f.len(), null(), &mut out, &mut msg) };
+        assert_eq!(st, tacc_status::TACC_ERR_TOO_LARGE, "method {m}");
+        assert!(out.data.is_null());
+        assert!(unsafe { take_msg(msg) }.contains("max_"), "method {m}");
+        let st = unsafe { tacc_decode_bytes(limited, f.as_ptr(), f.len(), &mut out, null_mut()) };
+        assert_eq!(st, tacc_status::TACC_ERR_TOO_LARGE, "method {m}");
+        // Within the limits (a codec made from NULL decodes any built-in tokenizer's frames).
+        let st = unsafe { tacc_decode_text(ok, f.as_ptr(), f.len(), null(), &mut out, null_mut()) };
+        assert_eq!(st, tacc_status::TACC_OK, "method {m}");
+        assert_eq!(buf_bytes(&out), text.as_bytes());
+        unsafe { tacc_buf_free(&mut out) };
+    }
+    // Token IDs: 4 bytes each against max_output_bytes, and max_tokens.
+    let ids: Vec<u32> = (0..3000).map(|i| 1000 + i % 50).collect();
+    let mut f = empty_buf();
+    let o = opts(Method::Model as u32, tacc_layout::TACC_LAYOUT_FRAME);
+    let st =
+        unsafe { tacc_encode_token_ids(base, ids.as_ptr(), ids.len(), &o, &mut f, null_mut()) };
+    assert_eq!(st, tacc_status::TACC_OK);
+    let few = limits(0, 2999);
+    let mut c = null_mut();
+    assert_eq!(
+        unsafe { tacc_codec_with_limits(base, &few, &mut c, null_mut()) },
+        tacc_status::TACC_OK
+    );
+    for (codec, want) in [
+        (limited, tacc_status::TACC_ERR_TOO_LARGE),
+        (c, tacc_status::TACC_ERR_TOO_LARGE),
+        (ok, tacc_status::TACC_OK),
+    ] {
+        let mut back = empty_ids();
+        let st =
+            unsafe { tacc_decode_token_ids(codec, f.data, f.len, null(), &mut back, null_mut()) };
+        assert_eq!(st, want);
+        unsafe { tacc_ids_free(&mut back) };
+    }
+    // Raw layouts go through the same codec.
+    for m in [Method::TaccGzip as u32, Method::LopaceHybrid as u32] {
+        let o = opts(m, tacc_layout::TACC_LAYOUT_RAW);
+        let mut raw = empty_buf();
+        let st = unsafe {
+            tacc_encode_text(
+                base,
+                text.as_ptr().cast(),
+                text.len(),
+                &o,
+                &mut raw,
+                null_mut(),
+            )
+        };
+        assert_eq!(st, tacc_status::TACC_OK);
+        let mut out = empty_buf();
+        let st = unsafe { tacc_decode_text(limited, raw.data, raw.len, &o, &mut out, null_mut()) };
+        assert_eq!(st, tacc_status::TACC_ERR_TOO_LARGE, "raw method {m}");
+        unsafe { tacc_buf_free(&mut raw) };
+    }
+    unsafe {
+        tacc_buf_free(&mut f);
+        tacc_codec_free(c);
+        tacc_codec_free(ok);
+        tacc_codec_free(limited);
+        tacc_codec_free(base);
+    }
+}

@@ -170,13 +170,15 @@ pub(crate) fn encode(ids: &[u32], vocab_size: u32, priors: Option<Arc<Priors>>) 
 }
 
 #[cfg(feature = "decode")]
-/// Decodes a `model-v1` payload.
-pub(crate) fn decode(
+/// Decodes a `model-v1` payload: at most `max_tokens`, each handed to `on_token` as it decodes.
+pub(crate) fn decode_with(
     payload: &[u8],
     vocab_size: u32,
     priors: Option<Arc<Priors>>,
+    max_tokens: usize,
+    on_token: &mut dyn FnMut(u32) -> Result<()>,
 ) -> Result<Vec<u32>> {
-    self::payload::decode(payload, vocab_size, priors)
+    self::payload::decode_with(payload, vocab_size, priors, max_tokens, on_token)
 }
 
 #[cfg(test)]

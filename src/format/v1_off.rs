@@ -93,10 +93,12 @@ pub(crate) fn encode(
 }
 
 #[cfg(feature = "decode")]
-pub(crate) fn decode(
+pub(crate) fn decode_with(
     _payload: &[u8],
     _vocab: u32,
     _priors: Option<Arc<coder::Priors>>,
+    _max_tokens: usize,
+    _on_token: &mut dyn FnMut(u32) -> Result<()>,
 ) -> Result<Vec<u32>> {
     off()
 }
@@ -109,6 +111,6 @@ mod tests {
         assert_eq!(e, "v1 frame: this build was made without the v1 feature");
         assert!(super::parse_stream_header(&[]).is_err());
         #[cfg(feature = "decode")]
-        assert!(super::decode(&[], 2, None).is_err());
+        assert!(super::decode_with(&[], 2, None, 10, &mut |_| Ok(())).is_err());
     }
 }

@@ -11,7 +11,8 @@
 //!              bit 1: custom tacc mapping fingerprint follows
 //!              bit 2: built-in model priors ID follows
 //!              bit 3: custom model priors fingerprint follows (not with bit 2)
-//!              bits 4-7: zero (refused otherwise)
+//!              bit 4: streams only: every chunk carries a check (docs/STREAM.md)
+//!              bits 5-7 (and bit 4 in frames): zero (refused otherwise)
 //!   tokenizer  1 byte built-in ID, or 8 bytes fingerprint
 //!   [1]  priors ID        [8] mapping fingerprint        [8] priors fingerprint
 //! ```
@@ -32,6 +33,8 @@ const EXT_CUSTOM_MAPPING: u8 = 1 << 1;
 const EXT_PRIORS_ID: u8 = 1 << 2;
 const EXT_CUSTOM_PRIORS: u8 = 1 << 3;
 const EXT_RESERVED: u8 = 0xF0;
+/// Streams only: every chunk carries a 16-bit check of its token IDs (`StreamOptions`).
+const EXT_STREAM_CHUNK_CHECK: u8 = 1 << 4;
 
 const F: &str = "frame";
 
@@ -70,16 +73,24 @@ fn lead(method: u8, checksum: bool) -> u8 {
 
 /// Writes a v2 frame header.
 pub(crate) fn write(h: &Header, out: &mut Vec<u8>) -> Result<()> {
-    write_common(h, h.method as u8, out)
+    write_common(h, h.method as u8, 0, out)
 }
 
 #[cfg(feature = "encode")]
-/// Writes a v2 stream header: a frame header with method 8, token IDs, checksum on.
-pub(crate) fn write_stream(h: &Header, out: &mut Vec<u8>) -> Result<()> {
-    write_common(h, STREAM_METHOD, out)
+/// Writes a v2 stream header: a frame header with method 8, token IDs, checksum on; with
+/// `chunk_check`, the extension (always present then) says every chunk carries a check.
+pub(crate) fn write_stream(h: &Header, chunk_check: bool, out: &mut Vec<u8>) -> Result<()> {
+    let extra = if chunk_check {
+        EXT_STREAM_CHUNK_CHECK
+    } else {
+        0
+    };
+    write_common(h, STREAM_METHOD, extra, out)
 }
 
-fn write_common(h: &Header, method: u8, out: &mut Vec<u8>) -> Result<()> {
+/// `extra`: extension flags beyond the vocabulary's (the stream's chunk check); when set, the
+/// extension is written even where a profile could say the rest.
+fn write_common(h: &Header, method: u8, extra: u8, out: &mut Vec<u8>) -> Result<()> {
     let invalid = |what: &str| Err(Error::InvalidArgument(format!("v2 header: {what}")));
     let tokenized = method == STREAM_METHOD || h.method.uses_tokens();
     let custom = h.tokenizer_fingerprint.is_some();
@@ -103,14 +114,15 @@ fn write_common(h: &Header, method: u8, out: &mut Vec<u8>) -> Result<()> {
         out.push(kind);
         return Ok(());
     }
-    let plain = !custom && h.mapping_fingerprint.is_none() && h.priors_fingerprint.is_none();
+    let plain =
+        !custom && h.mapping_fingerprint.is_none() && h.priors_fingerprint.is_none() && extra == 0;
     if let Some(p) = profile_of(h.tokenizer_id, h.priors_id).filter(|_| plain) {
         out.push(kind | p);
         return Ok(());
     }
     // The extension: anything the profiles cannot say.
     out.push(kind);
-    let mut flags = 0;
+    let mut flags = extra;
     flags |= if custom { EXT_CUSTOM_TOKENIZER } else { 0 };
     flags |= if h.mapping_fingerprint.is_some() {
         EXT_CUSTOM_MAPPING
@@ -146,8 +158,9 @@ fn write_common(h: &Header, method: u8, out: &mut Vec<u8>) -> Result<()> {
 }
 
 /// Parses a v2 header from `bytes` (a frame, or a stream's first chunk); returns the header,
-/// the raw method number and the header's length.
-fn parse_common(bytes: &[u8], what: &'static str) -> Result<(Header, u8, usize)> {
+/// the raw method number, the header's length and the stream-only extension flags (zero for
+/// frames, which refuse them).
+fn parse_common(bytes: &[u8], what: &'static str) -> Result<(Header, u8, usize, u8)> {
     let corrupt = |d: String| Error::corrupt(what, d);
     let (&b0, rest) = bytes.split_first().ok_or_else(|| corrupt("empty".into()))?;
     if b0 & MARKER_MASK != MARKER {
@@ -186,6 +199,7 @@ fn parse_common(bytes: &[u8], what: &'static str) -> Result<(Header, u8, usize)>
         content_len: None,
     };
     let mut pos = 2;
+    let mut stream_flags = 0;
     match profile {
         0 if !tokenized => {}
         0 => {
@@ -193,10 +207,16 @@ fn parse_common(bytes: &[u8], what: &'static str) -> Result<(Header, u8, usize)>
                 .get(pos)
                 .ok_or_else(|| corrupt("truncated header extension".into()))?;
             pos += 1;
-            if flags & EXT_RESERVED != 0 {
+            let reserved = if method == STREAM_METHOD {
+                stream_flags = flags & EXT_STREAM_CHUNK_CHECK;
+                EXT_RESERVED & !EXT_STREAM_CHUNK_CHECK
+            } else {
+                EXT_RESERVED
+            };
+            if flags & reserved != 0 {
                 return Err(corrupt(format!(
                     "unknown header extension flags {:#04x} (made by a newer tacc?)",
-                    flags & EXT_RESERVED
+                    flags & reserved
                 )));
             }
             if flags & EXT_PRIORS_ID != 0 && flags & EXT_CUSTOM_PRIORS != 0 {
@@ -249,12 +269,12 @@ fn parse_common(bytes: &[u8], what: &'static str) -> Result<(Header, u8, usize)>
             h.priors_id = Some(id);
         }
     }
-    Ok((h, method, pos))
+    Ok((h, method, pos, stream_flags))
 }
 
 /// Parses a v2 frame.
 pub(crate) fn parse(frame: &[u8]) -> Result<Parsed<'_>> {
-    let (mut header, method, pos) = parse_common(frame, F)?;
+    let (mut header, method, pos, _) = parse_common(frame, F)?;
     // Method 8 (a stream header) is refused here, with a message that says so.
     header.method = Method::from_id(method)?;
     if header.kind == ContentKind::Bytes && header.method.uses_tokens() {
@@ -272,10 +292,11 @@ pub(crate) fn parse(frame: &[u8]) -> Result<Parsed<'_>> {
     })
 }
 
-/// Parses a v2 stream header (method 8, token IDs, checksum on); returns it and its length.
-pub(crate) fn parse_stream_header(chunk: &[u8]) -> Result<(Header, usize)> {
+/// Parses a v2 stream header (method 8, token IDs, checksum on); returns it, its length and
+/// whether every chunk carries a check.
+pub(crate) fn parse_stream_header(chunk: &[u8]) -> Result<(Header, usize, bool)> {
     const S: &str = "stream";
-    let (mut h, method, pos) = parse_common(chunk, S)?;
+    let (mut h, method, pos, flags) = parse_common(chunk, S)?;
     if method != STREAM_METHOD {
         return Err(Error::corrupt(
             S,
@@ -286,7 +307,7 @@ pub(crate) fn parse_stream_header(chunk: &[u8]) -> Result<(Header, usize)> {
         return Err(Error::corrupt(S, "unknown header flags"));
     }
     h.method = Method::Model;
-    Ok((h, pos))
+    Ok((h, pos, flags & EXT_STREAM_CHUNK_CHECK != 0))
 }
 
 #[cfg(test)]
@@ -403,10 +424,20 @@ mod tests {
         let mut h = header(Method::Model, 1, Some(1));
         h.kind = ContentKind::TokenIds;
         let mut out = Vec::new();
-        write_stream(&h, &mut out).unwrap();
+        write_stream(&h, false, &mut out).unwrap();
         assert_eq!(out, [0xB8, 0x48]);
-        let (back, len) = parse_stream_header(&out).unwrap();
-        assert_eq!((back, len), (h, 2));
+        let (back, len, check) = parse_stream_header(&out).unwrap();
+        assert_eq!((back.clone(), len, check), (h.clone(), 2, false));
+        // The chunk check: the extension (flags: priors ID + check), tokenizer 1, priors 1.
+        out.clear();
+        write_stream(&h, true, &mut out).unwrap();
+        assert_eq!(out, [0xB8, 0x40, 0x14, 0x01, 0x01]);
+        assert_eq!(parse_stream_header(&out).unwrap(), (h, 5, true));
+        assert!(
+            parse(&[0xB9, 0x40, 0x14, 0x01, 0x01, 0, 0, 0, 0]).is_err(),
+            "frames refuse the stream flag"
+        );
+        assert!(parse_stream_header(&[0xB8, 0x40, 0x24, 0x01, 0x01]).is_err());
         assert!(parse_stream_header(&[0xB9, 0x48]).is_err(), "a frame");
         assert!(parse_stream_header(&[0x88, 0x48]).is_err(), "no checksum");
         assert!(parse_stream_header(&[0xB8, 0x08]).is_err(), "text");

@@ -278,14 +278,24 @@ pub(crate) fn decode_tokens(
 ) -> Result<Vec<u32>, ModelError> {
     let mut out = Vec::with_capacity(n.min(dec.remaining() * 4 + 16));
     for _ in 0..n {
-        out.push(model.code_token(dec, 0));
-        if dec.bad || dec.overrun() > 4 {
-            return Err(ModelError::Corrupt(
-                "the coded bytes end before the tokens do".into(),
-            ));
-        }
+        out.push(decode_token(model, dec)?);
     }
     Ok(out)
+}
+
+/// Decodes one token, or fails as soon as the bytes read cannot come from the encoder: a
+/// symbol no encoder writes (a value beyond a total, a rank beyond the vocabulary, an excluded
+/// token), or a read more than 4 bytes past the end (the decoder's window reads 4 bytes ahead
+/// of what the encoder had shifted out, and its flush writes 0-4 of them).
+#[inline]
+pub(crate) fn decode_token(model: &mut Model, dec: &mut Decoder<'_>) -> Result<u32, ModelError> {
+    let t = model.code_token(dec, 0);
+    if dec.bad || dec.overrun() > 4 {
+        return Err(ModelError::Corrupt(
+            "the coded bytes end before the tokens do".into(),
+        ));
+    }
+    Ok(t)
 }
 
 /// One-shot: new + push all + flush.

@@ -185,6 +185,10 @@ struct Seen {
     total: u32,
     hkeys: Vec<u32>,
     hvals: Vec<u32>,
+    /// Indices whose count is 2 or more: the only ones a halving changes. With more than
+    /// `SEEN_LIMIT` distinct tokens the counts stay above the limit after a halving, and a
+    /// halving comes with every token: it must cost what it changes, not the table's size.
+    multi: Vec<u32>,
 }
 const SEEN_MAX: usize = 1 << 16;
 const SEEN_LIMIT: u32 = 60_000;
@@ -199,6 +203,7 @@ impl Seen {
             total: 0,
             hkeys: vec![0; 128],
             hvals: vec![0; 128],
+            multi: Vec::new(),
         }
     }
     #[inline(always)]
@@ -278,6 +283,9 @@ impl Seen {
     fn add(&mut self, t: u32) {
         if let Some(i) = self.index_of(t) {
             self.cnt[i] += 1;
+            if self.cnt[i] == 2 {
+                self.multi.push(i as u32);
+            }
             self.bump(i, 1);
         } else if self.toks.len() < SEEN_MAX {
             if self.toks.len() == self.cap {
@@ -299,12 +307,24 @@ impl Seen {
         }
         self.total += 1;
         if self.total > SEEN_LIMIT {
-            self.total = 0;
-            for c in self.cnt.iter_mut() {
-                *c = c.div_ceil(2);
-                self.total += *c as u32;
+            // Halve every count (rounding up): counts of 1 stay, so only `multi` changes. The
+            // tree and the total end exactly as a full pass and a rebuild would leave them,
+            // and the work is paid for by the adds that raised those counts.
+            let mut keep = 0;
+            for j in 0..self.multi.len() {
+                let i = self.multi[j] as usize;
+                let c = self.cnt[i];
+                let h = c.div_ceil(2);
+                let d = (c - h) as u32;
+                self.cnt[i] = h;
+                self.bump(i, d.wrapping_neg());
+                self.total -= d;
+                if h >= 2 {
+                    self.multi[keep] = i as u32;
+                    keep += 1;
+                }
             }
-            self.rebuild();
+            self.multi.truncate(keep);
         }
     }
     fn mem(&self) -> usize {
@@ -312,6 +332,7 @@ impl Seen {
             + self.cnt.capacity() * 2
             + self.tree.capacity() * 4
             + self.hkeys.len() * 8
+            + self.multi.capacity() * 4
     }
 }
 
@@ -362,6 +383,9 @@ pub(crate) struct Model {
     pub(crate) last_seen_path: bool,
     /// The escape symbol's frequency (of `TOT`) at the last token (for diagnostics).
     pub(crate) last_esc: u32,
+    /// The list tail (range of `S_SUCC`) the current escape was coded as not in, if any: the
+    /// decoder refuses a token of it from the later paths.
+    tail_refused: Option<(usize, usize)>,
 }
 
 const BOS: u32 = u32::MAX;
@@ -561,6 +585,7 @@ impl Model {
             last_escaped: false,
             last_seen_path: false,
             last_esc: 0,
+            tail_refused: None,
         }
     }
 
@@ -569,7 +594,7 @@ impl Model {
         2 * (1usize << O1_MAX_BITS) * (4 + std::mem::size_of::<O1>())
             + (4usize << HIST_BITS)
             + (4usize << MT_MAX_BITS)
-            + SEEN_MAX * (4 + 2 + 4 + 16)
+            + SEEN_MAX * (4 + 2 + 4 + 16 + 4)
             + self.weights.len() * 4
             + TAIL_CACHE * 12
     }
@@ -836,12 +861,29 @@ impl Model {
                         n += 1;
                     }
                 }
-                c.clear();
-                if let Some(t) = self.code_tail(io, sym, cx.big) {
+                self.tail_refused = None;
+                let t = if let Some(t) = self.code_tail(io, sym, cx.big) {
                     t
                 } else {
                     self.code_escape(io, sym, cx.big.is_some(), &ex[..n])
+                };
+                let c = &mut *self.cands;
+                if C::DECODE {
+                    // The encoder escapes only tokens outside the candidates, and codes a token
+                    // of the list's tail in the tail: anything else is not its data.
+                    let in_tail = self.tail_refused.is_some_and(|(a, b)| {
+                        self.priors.as_ref().is_some_and(|p| {
+                            p.section(S_SUCC)[a..b]
+                                .iter()
+                                .any(|&e| e & 0x00FF_FFFF == t)
+                        })
+                    });
+                    if in_tail || c.find(t).is_some() {
+                        io.fail();
+                    }
                 }
+                c.clear();
+                t
             }
         };
         self.update(tok);
@@ -894,16 +936,22 @@ impl Model {
             *pt += (4096 - *pt) >> 4;
         } else {
             *pt -= *pt >> 4;
+            self.tail_refused = Some((a + MAX_STATIC, b));
             return None;
         }
         if C::DECODE {
             let v = io.target(tmass);
             let mut cum = 0;
-            for &e in tail {
+            for (i, &e) in tail.iter().enumerate() {
                 let f = P16[(e >> 24) as usize];
                 if v < cum + f {
                     io.code(cum, f, tmass);
-                    return Some(e & 0x00FF_FFFF);
+                    let t = e & 0x00FF_FFFF;
+                    // The encoder codes a token listed twice at its first place.
+                    if tail[..i].iter().any(|&e| e & 0x00FF_FFFF == t) {
+                        io.fail();
+                    }
+                    return Some(t);
                 }
                 cum += f;
             }
@@ -1040,7 +1088,12 @@ impl Model {
             }
         }
         if C::DECODE {
-            self.id_of(rank)
+            let t = self.id_of(rank);
+            // The encoder takes the seen-token path for every token seen so far.
+            if self.seen.index_of(t).is_some() {
+                io.fail();
+            }
+            t
         } else {
             sym
         }

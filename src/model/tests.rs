@@ -363,3 +363,26 @@ fn priors_shipped_format() {
     let huge = zstd::bulk::compress(&vec![0u8; (64 << 20) + 8], 1).unwrap();
     assert!(Priors::from_zstd(&huge).is_err());
 }
+
+/// Messages with more distinct tokens than the seen-token statistics' halving limit: every
+/// token then halves the counts. The bytes are pinned (taken from the coder before the halving
+/// was made incremental; that coder took 40 s here, in release, for what now takes under 1 s:
+/// codecs::model's tests bound the CPU time of such payloads).
+#[test]
+fn many_distinct_tokens_pinned_and_cheap() {
+    let mut rng = Rng(77);
+    let vocab = 200_019;
+    let mut ids: Vec<u32> = (0..90_000)
+        .map(|_| rng.below(vocab as u64) as u32)
+        .collect();
+    for i in 0..40_000u32 {
+        ids.push([5, 6, 7, ids[i as usize]][(i % 4) as usize]);
+    }
+    ids.extend(texty(&mut rng, 30_000, vocab));
+    let a = encode(&ids, vocab, None).unwrap();
+    assert_eq!(decode(&a, ids.len(), vocab, None).unwrap(), ids);
+    let got = (fnv(&a), a.len());
+    assert_eq!(got, PINNED_DISTINCT, "format drifted: {got:x?}");
+}
+
+const PINNED_DISTINCT: (u64, usize) = (0xb34f_7448_8aec_3d08, 0x395b0);

@@ -222,6 +222,38 @@ impl From<crate::Options> for Options {
     }
 }
 
+/// What one decode call may produce: payloads come from the network, so every decode is bounded.
+/// A payload that would exceed a limit fails with `TooLarge` (the message names the limit) before
+/// the memory is allocated. 0 in a field means the library's default for it; larger values than
+/// the hard caps (1 GiB, 256 Mi tokens) are clamped to them. See [`default_limits`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct Limits {
+    /// Largest output of one call, in bytes: decoded text or bytes, or token IDs × 4 (for a stream
+    /// decoder, of one pushed chunk: its text bytes plus its token IDs × 4). Default 64 MiB.
+    #[uniffi(default = 0)]
+    pub max_output_bytes: u64,
+    /// Largest number of token IDs one call decodes (for a stream decoder: in the whole stream).
+    /// Default 16 Mi.
+    #[uniffi(default = 0)]
+    pub max_tokens: u64,
+}
+
+impl From<Limits> for crate::Limits {
+    fn from(l: Limits) -> Self {
+        let size = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
+        crate::Limits::new(size(l.max_output_bytes), size(l.max_tokens))
+    }
+}
+
+impl From<crate::Limits> for Limits {
+    fn from(l: crate::Limits) -> Self {
+        Limits {
+            max_output_bytes: l.max_output_bytes as u64,
+            max_tokens: l.max_tokens as u64,
+        }
+    }
+}
+
 /// The content of a decoded frame.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum Content {
@@ -391,11 +423,24 @@ pub fn method_from_name(name: String) -> Res<Method> {
     Ok(crate::Method::from_name(&name)?.into())
 }
 
+/// The default decode limits (64 MiB of output, 16 Mi tokens), with the values filled in.
+#[uniffi::export]
+pub fn default_limits() -> Limits {
+    crate::Limits::DEFAULT.into()
+}
+
 #[cfg(feature = "decode")]
-/// Decodes any frame made with a built-in tokenizer, without a codec.
+/// Decodes any frame made with a built-in tokenizer, without a codec, within the default limits.
 #[uniffi::export]
 pub fn decompress(frame: Vec<u8>) -> Res<Content> {
     Ok(crate::decompress(&frame)?.into())
+}
+
+#[cfg(feature = "decode")]
+/// [`decompress`] within the caller's limits.
+#[uniffi::export]
+pub fn decompress_with_limits(frame: Vec<u8>, limits: Limits) -> Res<Content> {
+    Ok(crate::decompress_with_limits(&frame, &limits.into())?.into())
 }
 
 // ---- Codec ---------------------------------------------------------------------------------
@@ -425,6 +470,19 @@ impl Codec {
         Ok(Arc::new(Codec {
             inner: crate::Codec::new(&tokenizer)?.with_mapping(Arc::new(mapping)),
         }))
+    }
+
+    /// The same codec with other decode limits: every decode call on it, and every stream decoder
+    /// it makes, honours them. Cheap (the tables are shared).
+    pub fn with_limits(&self, limits: Limits) -> Arc<Codec> {
+        Arc::new(Codec {
+            inner: self.inner.clone().with_limits(limits.into()),
+        })
+    }
+
+    /// This codec's decode limits (the defaults unless set with [`Codec::with_limits`]).
+    pub fn limits(&self) -> Limits {
+        self.inner.limits().into()
     }
 
     pub fn tokenizer_name(&self) -> String {
@@ -630,7 +688,8 @@ impl Codec {
         Ok(pack_u32(&self.inner.decompress_token_ids(&frame)?))
     }
 
-    /// A stream decoder that also knows this codec's custom tokenizer or priors.
+    /// A stream decoder that also knows this codec's custom tokenizer or priors, within this
+    /// codec's limits.
     pub fn stream_decoder(&self) -> Arc<StreamDecoder> {
         Arc::new(StreamDecoder {
             inner: Mutex::new(self.inner.stream_decoder()),
@@ -750,6 +809,15 @@ impl StreamDecoder {
     pub fn new() -> Arc<StreamDecoder> {
         Arc::new(StreamDecoder {
             inner: Mutex::new(crate::StreamDecoder::new()),
+        })
+    }
+
+    /// A decoder for streams made with a built-in tokenizer, within `limits` (per pushed chunk for
+    /// the output, per stream for the tokens): a `TooLarge` error past them.
+    #[uniffi::constructor]
+    pub fn with_limits(limits: Limits) -> Arc<StreamDecoder> {
+        Arc::new(StreamDecoder {
+            inner: Mutex::new(crate::StreamDecoder::new().with_limits(limits.into())),
         })
     }
 

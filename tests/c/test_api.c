@@ -257,6 +257,84 @@ static void test_stats(const tacc_codec *codec) {
   tacc_stats_free(s);
 }
 
+/* tacc_limits: read like tacc_options (struct_size), reported, and honoured by every decode call. */
+static void test_limits(const tacc_codec *codec) {
+  tacc_limits l, got;
+  tacc_limits_init(NULL);
+  tacc_limits_init(&l);
+  CHECK(l.struct_size == sizeof l && l.max_output_bytes == TACC_DEFAULT_MAX_OUTPUT_BYTES &&
+        l.max_tokens == TACC_DEFAULT_MAX_TOKENS);
+  tacc_limits_init(&got);
+  CHECK_STATUS(tacc_codec_limits(codec, &got, NULL), TACC_OK);
+  CHECK(got.max_output_bytes == TACC_DEFAULT_MAX_OUTPUT_BYTES && got.max_tokens == TACC_DEFAULT_MAX_TOKENS);
+
+  tacc_codec *small = NULL, *any = NULL;
+  l.max_output_bytes = 1000;
+  l.max_tokens = 0; /* the default */
+  CHECK_STATUS(tacc_codec_with_limits(codec, &l, &small, NULL), TACC_OK);
+  CHECK_STATUS(tacc_codec_limits(small, &got, NULL), TACC_OK);
+  CHECK(got.max_output_bytes == 1000 && got.max_tokens == TACC_DEFAULT_MAX_TOKENS);
+  CHECK(strcmp(tacc_codec_tokenizer(small), "cl100k_base") == 0);
+  l.max_output_bytes = UINT64_MAX; /* lowered to the hard cap */
+  CHECK_STATUS(tacc_codec_with_limits(NULL, &l, &any, NULL), TACC_OK);
+  CHECK_STATUS(tacc_codec_limits(any, &got, NULL), TACC_OK);
+  CHECK(got.max_output_bytes == TACC_MAX_OUTPUT_BYTES);
+
+  /* struct_size smaller than 0.1's is refused; NULLs too. */
+  tacc_codec *none = NULL;
+  tacc_limits bad = l;
+  bad.struct_size = 8;
+  CHECK_STATUS(tacc_codec_with_limits(codec, &bad, &none, NULL), TACC_ERR_INVALID_ARGUMENT);
+  CHECK(none == NULL);
+  CHECK_STATUS(tacc_codec_with_limits(codec, NULL, &none, NULL), TACC_ERR_NULL_ARGUMENT);
+  CHECK_STATUS(tacc_codec_with_limits(codec, &l, NULL, NULL), TACC_ERR_NULL_ARGUMENT);
+  CHECK_STATUS(tacc_codec_limits(NULL, &got, NULL), TACC_ERR_NULL_ARGUMENT);
+
+  /* 4000 bytes of text: over 1000, within the defaults. */
+  char text[4001];
+  memset(text, 'x', 4000);
+  text[4000] = 0;
+  const uint32_t methods[] = {TACC_METHOD_STORED, TACC_METHOD_ZSTD, TACC_METHOD_GZIP, TACC_METHOD_LOPACE_HYBRID,
+                              TACC_METHOD_TACC_GZIP, TACC_METHOD_MODEL};
+  for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+    tacc_options o = opts_for(methods[i], TACC_LAYOUT_FRAME);
+    tacc_buf frame = {NULL, 0}, out = {NULL, 0};
+    char *err = NULL;
+    CHECK_STATUS(tacc_encode_text(codec, text, 4000, &o, &frame, NULL), TACC_OK);
+    CHECK_STATUS(tacc_decode_text(small, frame.data, frame.len, NULL, &out, &err), TACC_ERR_TOO_LARGE);
+    CHECK(out.data == NULL && err != NULL && strstr(err, "max_") != NULL);
+    tacc_str_free(err);
+    CHECK_STATUS(tacc_decode_bytes(small, frame.data, frame.len, &out, NULL), TACC_ERR_TOO_LARGE);
+    CHECK_STATUS(tacc_decode_text(any, frame.data, frame.len, NULL, &out, NULL), TACC_OK);
+    CHECK(out.len == 4000);
+    tacc_buf_free(&out);
+    tacc_buf_free(&frame);
+  }
+  /* Raw layouts and tacc_detokenize go through the same codec. */
+  tacc_options raw = opts_for(TACC_METHOD_TACC_GZIP, TACC_LAYOUT_RAW);
+  tacc_buf payload = {NULL, 0}, out = {NULL, 0};
+  CHECK_STATUS(tacc_encode_text(codec, text, 4000, &raw, &payload, NULL), TACC_OK);
+  CHECK_STATUS(tacc_decode_text(small, payload.data, payload.len, &raw, &out, NULL), TACC_ERR_TOO_LARGE);
+  tacc_buf_free(&payload);
+  tacc_ids ids = {NULL, 0};
+  CHECK_STATUS(tacc_tokenize(codec, text, 4000, &ids, NULL), TACC_OK);
+  CHECK_STATUS(tacc_detokenize(small, ids.data, ids.len, &out, NULL), TACC_ERR_TOO_LARGE);
+  CHECK_STATUS(tacc_detokenize(any, ids.data, ids.len, &out, NULL), TACC_OK);
+  tacc_buf_free(&out);
+  tacc_ids_free(&ids);
+  /* Token IDs: 4 bytes each against max_output_bytes (1000 / 4 = 250 IDs here). */
+  uint32_t many[300];
+  for (int i = 0; i < 300; i++) many[i] = 1000u + (uint32_t)(i % 7);
+  tacc_buf frame = {NULL, 0};
+  CHECK_STATUS(tacc_encode_token_ids(codec, many, 300, NULL, &frame, NULL), TACC_OK);
+  CHECK_STATUS(tacc_decode_token_ids(small, frame.data, frame.len, NULL, &ids, NULL),
+               TACC_ERR_TOO_LARGE);
+  tacc_buf_free(&frame);
+  tacc_ids_free(&ids);
+  tacc_codec_free(small);
+  tacc_codec_free(any);
+}
+
 int main(void) {
   tacc_codec *codec = NULL;
   char *err = NULL;
@@ -275,6 +353,7 @@ int main(void) {
   test_errors(codec);
   test_null_arguments(codec);
   test_stats(codec);
+  test_limits(codec);
   tacc_codec_free(codec);
   return check_summary("test_api");
 }

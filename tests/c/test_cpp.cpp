@@ -50,6 +50,36 @@ int main() {
     threw = e.status() == TACC_ERR_CORRUPT;
   }
   CHECK(threw);
+
+  // Limits: a codec with other limits, its report, and TACC_ERR_TOO_LARGE past them.
+  tacc::Limits defaults;
+  CHECK(defaults.max_output_bytes() == TACC_DEFAULT_MAX_OUTPUT_BYTES && defaults.max_tokens() == TACC_DEFAULT_MAX_TOKENS);
+  CHECK(moved.limits().max_output_bytes() == TACC_DEFAULT_MAX_OUTPUT_BYTES);
+  tacc::Codec small = moved.with_limits(tacc::Limits(1000, 0));
+  CHECK(small.tokenizer() == "cl100k_base");
+  CHECK(small.limits().max_output_bytes() == 1000 && small.limits().max_tokens() == TACC_DEFAULT_MAX_TOKENS);
+  CHECK(moved.with_limits(tacc::Limits().max_output_bytes(UINT64_MAX)).limits().max_output_bytes() == TACC_MAX_OUTPUT_BYTES);
+  std::string big(4000, 'x');
+  auto big_frame = moved.encode_text(big, tacc::Options(TACC_METHOD_ZSTD));
+  CHECK(moved.decode_text(big_frame) == big);
+  threw = false;
+  try {
+    small.decode_text(big_frame);
+  } catch (const tacc::Error& e) {
+    threw = e.status() == TACC_ERR_TOO_LARGE && std::string(e.what()).find("max_output_bytes") != std::string::npos;
+  }
+  CHECK(threw);
+  threw = false;
+  try {
+    small.decode_bytes(big_frame);
+  } catch (const tacc::Error& e) {
+    threw = e.status() == TACC_ERR_TOO_LARGE;
+  }
+  CHECK(threw);
+  tacc::Codec any = tacc::Codec::builtin_decoder(tacc::Limits(5000, 0));
+  CHECK(any.decode_text(big_frame) == big);
+  CHECK(any.limits().max_output_bytes() == 5000);
+
   std::printf("test_cpp: %d checks passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }

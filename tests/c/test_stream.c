@@ -147,6 +147,37 @@ int main(void) {
     CHECK(fin && strcmp(text, TEXT) == 0);
     free_chunks(&tl);
   }
+  /* Limits: a decoder from a limited codec (or from tacc_codec_with_limits(NULL, ...)) refuses a
+   * chunk whose text would pass max_output_bytes, and stays failed. */
+  {
+    char big[4001];
+    tacc_stream_encoder *enc = NULL;
+    tacc_buf chunk = {NULL, 0}, t = {NULL, 0};
+    tacc_ids ids = {NULL, 0};
+    tacc_limits l;
+    tacc_codec *limited[2] = {NULL, NULL};
+    memset(big, 'y', 4000);
+    big[4000] = 0;
+    CHECK_STATUS(tacc_stream_encoder_new(codec, &enc, NULL), TACC_OK);
+    CHECK_STATUS(tacc_stream_encoder_push_text(enc, big, 4000, NULL), TACC_OK);
+    CHECK_STATUS(tacc_stream_encoder_finish(enc, &chunk, NULL), TACC_OK);
+    tacc_stream_encoder_free(enc);
+    tacc_limits_init(&l);
+    l.max_output_bytes = 1000;
+    CHECK_STATUS(tacc_codec_with_limits(codec, &l, &limited[0], NULL), TACC_OK);
+    CHECK_STATUS(tacc_codec_with_limits(NULL, &l, &limited[1], NULL), TACC_OK);
+    for (i = 0; i < 2; i++) {
+      tacc_stream_decoder *dec = NULL;
+      CHECK_STATUS(tacc_stream_decoder_new(limited[i], &dec, NULL), TACC_OK);
+      tacc_codec_free(limited[i]); /* the decoder keeps what it needs */
+      CHECK_STATUS(tacc_stream_decoder_push(dec, chunk.data, chunk.len, &ids, &t, &fin, NULL), TACC_ERR_TOO_LARGE);
+      CHECK(ids.data == NULL && t.data == NULL);
+      tacc_ids_free(&ids);
+      tacc_buf_free(&t);
+      tacc_stream_decoder_free(dec);
+    }
+    tacc_buf_free(&chunk);
+  }
   free_chunks(&cl);
   tacc_codec_free(codec);
   return check_summary("test_stream");

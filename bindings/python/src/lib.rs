@@ -6,7 +6,10 @@
 //! - crate errors become Python exceptions in exactly one place, [`py_err`]; the classes live in
 //!   `tacc/_errors.py` and derive from the built-in exceptions tacc 0.1.0 users catch;
 //! - calls that do real work (tokenizing, compressing, loading tables) run with the GIL released;
-//! - a Rust panic becomes PyO3's `PanicException`, never an abort (`panic = "unwind"`).
+//! - every entry point that reaches the library runs in [`guard`]: a Rust panic becomes
+//!   `tacc.InternalError` (an `Exception`, unlike PyO3's `PanicException`), never an abort
+//!   (`panic = "unwind"`), and prints nothing;
+//! - decode limits (`max_output=`, `max_tokens=`) travel as the codec's [`tacc::Limits`].
 //!
 //! Why PyO3 and not uniffi for Python: uniffi's Python bindings go through `ctypes` (~25 µs of fixed
 //! cost per call, measured), more than the codec's own work on a chat-sized record; a PyO3 method
@@ -16,14 +19,16 @@
 
 use std::path::PathBuf;
 
-use pyo3::exceptions::{PyKeyError, PyOSError, PyOverflowError, PyTypeError, PyValueError};
+use pyo3::exceptions::{
+    PyKeyError, PyOSError, PyOverflowError, PyRuntimeError, PyTypeError, PyValueError,
+};
 use pyo3::ffi;
 use pyo3::marker::Ungil;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{
-    PyBool, PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString, PyTuple, PyType,
+    PyBool, PyByteArray, PyBytes, PyDict, PyInt, PyList, PyMemoryView, PyString, PyTuple, PyType,
 };
 use pyo3::Borrowed;
 
@@ -31,47 +36,54 @@ use tacc::stats::Unit;
 
 // ---- Errors: the one place where crate errors become Python exceptions ----------------------------
 
-/// The `tacc._errors` class for each crate error, and the error's kind (the `kind` attribute).
-fn error_class(e: &tacc::Error) -> (&'static str, &'static str) {
+/// The `tacc._errors` class for each crate error. Each class's `kind` attribute names the crate's
+/// error variant, so `e.kind` is the same for every instance of a class.
+fn error_class(e: &tacc::Error) -> &'static str {
     use tacc::Error as E;
     match e {
-        E::UnknownTokenizer(_) => ("UnknownTokenizerError", "UnknownTokenizer"),
-        E::UnknownTokenId { .. } => ("UnknownIdError", "UnknownTokenId"),
-        E::UnknownMappedId(_) => ("UnknownIdError", "UnknownMappedId"),
-        E::UnknownToken(_) => ("UnknownIdError", "UnknownToken"),
-        E::Corrupt { .. } => ("CorruptPayloadError", "Corrupt"),
-        E::ChecksumMismatch { .. } => ("ChecksumMismatchError", "ChecksumMismatch"),
-        E::TooLarge { .. } => ("TooLargeError", "TooLarge"),
-        E::InvalidUtf8(_) => ("CorruptPayloadError", "InvalidUtf8"),
-        E::InvalidArgument(_) => ("InvalidArgumentError", "InvalidArgument"),
-        E::Mismatch(_) => ("MismatchError", "Mismatch"),
-        E::Io(_) => ("TaccIOError", "Io"),
+        E::UnknownTokenizer(_) => "UnknownTokenizerError",
+        E::UnknownTokenId { .. } => "UnknownTokenIdError",
+        E::UnknownMappedId(_) => "UnknownMappedIdError",
+        E::UnknownToken(_) => "UnknownTokenError",
+        E::Corrupt { .. } => "CorruptPayloadError",
+        E::ChecksumMismatch { .. } => "ChecksumMismatchError",
+        E::TooLarge { .. } => "TooLargeError",
+        E::InvalidUtf8(_) => "InvalidUtf8Error",
+        E::InvalidArgument(_) => "InvalidArgumentError",
+        E::Mismatch(_) => "MismatchError",
+        E::Io(_) => "TaccIOError",
     }
 }
 
 static ERRORS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
-/// The Python exception for a crate error, with the library's message: `KeyError` (unknown token
-/// ID, mapped ID or token, as tacc 0.1.0), `ValueError` (corrupt payloads, bad arguments, unknown
-/// tokenizers), `OSError` (files), each as a `tacc.TaccError` subclass.
-fn py_err(e: tacc::Error) -> PyErr {
+/// A `tacc._errors` exception: `KeyError` subclasses for unknown token IDs, mapped IDs and tokens
+/// (as tacc 0.1.0), `ValueError` ones for corrupt payloads, bad arguments and unknown tokenizers,
+/// `OSError` for files, `RuntimeError` for an internal error (a caught panic), each a
+/// `tacc.TaccError` subclass.
+fn raise(class: &str, msg: String) -> PyErr {
     Python::attach(|py| {
-        let (class, kind) = error_class(&e);
-        let msg = e.to_string();
         let typed = || -> PyResult<PyErr> {
             let module = ERRORS
                 .get_or_try_init(py, || Ok::<_, PyErr>(py.import("tacc._errors")?.unbind()))?;
             let exc = module.bind(py).getattr(class)?.call1((msg.as_str(),))?;
-            exc.setattr("kind", kind)?;
             Ok(PyErr::from_value(exc))
         };
         // Without the package (the bare extension module), the built-in exception of the same kind.
         typed().unwrap_or_else(|_| match class {
-            "UnknownIdError" => PyKeyError::new_err(msg),
+            "UnknownTokenIdError" | "UnknownMappedIdError" | "UnknownTokenError" => {
+                PyKeyError::new_err(msg)
+            }
             "TaccIOError" => PyOSError::new_err(msg),
+            "InternalError" => PyRuntimeError::new_err(msg),
             _ => PyValueError::new_err(msg),
         })
     })
+}
+
+/// The Python exception for a crate error, with the library's message.
+fn py_err(e: tacc::Error) -> PyErr {
+    raise(error_class(&e), e.to_string())
 }
 
 trait OrPyErr<T> {
@@ -86,6 +98,64 @@ impl<T> OrPyErr<T> for tacc::Result<T> {
 
 fn invalid(msg: String) -> PyErr {
     py_err(tacc::Error::InvalidArgument(msg))
+}
+
+// ---- Panics: caught at every entry point, never printed -------------------------------------------
+//
+// A panic must not reach Python as PyO3's `PanicException` (a BaseException, which `except
+// Exception` misses) nor print a message and backtrace into the host's stderr. Every entry point
+// that calls the library runs its body in `guard`: a panic becomes `tacc.InternalError` (a
+// `TaccError` and a `RuntimeError`), and the panic hook says nothing while a thread is inside
+// `guard`. This extension module links its own copy of Rust's std, so the hook installed here
+// (once, when the module loads) sees only this module's panics; outside `guard` it defers to the
+// previous hook.
+
+/// Runs an entry point's body: a panic inside becomes `tacc.InternalError`, silently
+/// (`tacc::quiet_panic`, the same guard the C ABI uses).
+fn guard<T>(body: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    tacc::quiet_panic::catch_quietly(body)
+        .unwrap_or_else(|message| Err(raise("InternalError", message)))
+}
+
+// ---- Decode limits ------------------------------------------------------------------------------
+
+/// A limit argument (`max_output=`, `max_tokens=`): `None` keeps the default (or the codec's
+/// limit, for `Codec.stream_decoder`); else a positive int, clamped to the hard cap.
+fn limit_arg(name: &str, obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<usize>> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else {
+        return Ok(None);
+    };
+    if obj.is_instance_of::<PyBool>() || !obj.is_instance_of::<PyInt>() {
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be an int or None, not {}",
+            obj.get_type().name()?
+        )));
+    }
+    if obj.le(0)? {
+        return Err(invalid(format!(
+            "{name} must be at least 1 (None for the default), got {}",
+            obj.repr()?
+        )));
+    }
+    // Past u64 (or usize): above any hard cap, which clamps it.
+    Ok(Some(
+        obj.extract::<u64>()
+            .ok()
+            .and_then(|v| usize::try_from(v).ok())
+            .unwrap_or(usize::MAX),
+    ))
+}
+
+/// `Limits` from the two arguments; `None` takes the field of `base`.
+fn limits(
+    base: tacc::Limits,
+    max_output: Option<&Bound<'_, PyAny>>,
+    max_tokens: Option<&Bound<'_, PyAny>>,
+) -> PyResult<tacc::Limits> {
+    Ok(tacc::Limits::new(
+        limit_arg("max_output", max_output)?.unwrap_or(base.max_output_bytes),
+        limit_arg("max_tokens", max_tokens)?.unwrap_or(base.max_tokens),
+    ))
 }
 
 // ---- The GIL ------------------------------------------------------------------------------------
@@ -745,51 +815,81 @@ impl Codec {
 #[pymethods]
 impl Codec {
     #[new]
-    #[pyo3(signature = (tokenizer, *, mapping_path = None, pattern = None))]
+    #[pyo3(signature = (tokenizer, *, mapping_path = None, pattern = None, max_output = None, max_tokens = None))]
     fn new(
         py: Python<'_>,
         tokenizer: &Bound<'_, PyAny>,
         mapping_path: Option<PathBuf>,
         pattern: Option<String>,
+        max_output: Option<&Bound<'_, PyAny>>,
+        max_tokens: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let inner = if let Some(pattern) = pattern {
-            let path: PathBuf = tokenizer.extract()?;
-            let tok = py
-                .detach(|| tacc::Tokenizer::from_tiktoken_file(&path, &pattern))
-                .py()?;
-            tacc::Codec::from_tokenizer(std::sync::Arc::new(tok))
-        } else {
-            let name: String = tokenizer.extract()?;
-            py.detach(|| tacc::Codec::new(&name)).py()?
-        };
-        let inner = match mapping_path {
-            Some(p) => {
-                let mapping = py.detach(|| tacc::Mapping::from_file(&p)).py()?;
-                inner.with_mapping(std::sync::Arc::new(mapping))
-            }
-            None => inner,
-        };
-        Ok(Codec {
-            inner,
-            ints: PyOnceLock::new(),
+        guard(|| {
+            let lim = limits(tacc::Limits::DEFAULT, max_output, max_tokens)?;
+            let inner = if let Some(pattern) = pattern {
+                let path: PathBuf = tokenizer.extract()?;
+                let tok = py
+                    .detach(|| tacc::Tokenizer::from_tiktoken_file(&path, &pattern))
+                    .py()?;
+                tacc::Codec::from_tokenizer(std::sync::Arc::new(tok))
+            } else {
+                let name: String = tokenizer.extract()?;
+                py.detach(|| tacc::Codec::new(&name)).py()?
+            };
+            let inner = match mapping_path {
+                Some(p) => {
+                    let mapping = py.detach(|| tacc::Mapping::from_file(&p)).py()?;
+                    inner.with_mapping(std::sync::Arc::new(mapping))
+                }
+                None => inner,
+            };
+            Ok(Codec {
+                inner: inner.with_limits(lim),
+                ints: PyOnceLock::new(),
+            })
         })
     }
 
     /// The tokenizer's name ("cl100k_base", or the rank file's name).
     #[getter]
-    fn tokenizer_name(&self) -> &str {
-        self.inner.tokenizer_name()
+    fn tokenizer_name(&self) -> PyResult<String> {
+        guard(|| Ok(self.inner.tokenizer_name().to_string()))
     }
 
     /// One more than the largest token ID.
     #[getter]
-    fn vocab_size(&self) -> u32 {
-        self.inner.tokenizer().vocab_size()
+    fn vocab_size(&self) -> PyResult<u32> {
+        guard(|| Ok(self.inner.tokenizer().vocab_size()))
+    }
+
+    /// The most bytes one decode call on this codec may produce (text, bytes, or token IDs x 4).
+    #[getter]
+    fn max_output(&self) -> usize {
+        self.inner.limits().max_output_bytes
+    }
+
+    /// The most token IDs one decode call on this codec may produce.
+    #[getter]
+    fn max_tokens(&self) -> usize {
+        self.inner.limits().max_tokens
     }
 
     fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
-        let name = PyString::new(slf.py(), slf.get().inner.tokenizer_name());
-        Ok(format!("tacc.Codec({})", name.repr()?))
+        guard(|| {
+            let c = &slf.get().inner;
+            let name = PyString::new(slf.py(), c.tokenizer_name());
+            let l = c.limits();
+            if l == tacc::Limits::DEFAULT {
+                Ok(format!("tacc.Codec({})", name.repr()?))
+            } else {
+                Ok(format!(
+                    "tacc.Codec({}, max_output={}, max_tokens={})",
+                    name.repr()?,
+                    l.max_output_bytes,
+                    l.max_tokens
+                ))
+            }
+        })
     }
 
     // ---- tacc 0.1.0 ----
@@ -803,9 +903,11 @@ impl Codec {
         token_ids: Ids<u32>,
         gzip: bool,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let ids = &token_ids.0;
-        let out = run(py, ids.len() * 4, || self.inner.encode_token_ids(ids, gzip)).py()?;
-        Ok(bytes(py, &out))
+        guard(|| {
+            let ids = &token_ids.0;
+            let out = run(py, ids.len() * 4, || self.inner.encode_token_ids(ids, gzip)).py()?;
+            Ok(bytes(py, &out))
+        })
     }
 
     #[pyo3(signature = (payload, *, gzip = false))]
@@ -815,9 +917,11 @@ impl Codec {
         payload: Payload<'py>,
         gzip: bool,
     ) -> PyResult<Bound<'py, PyList>> {
-        let p = payload.as_slice();
-        let ids = run(py, p.len(), || self.inner.decode_token_ids(p, gzip)).py()?;
-        self.id_list(py, &ids)
+        guard(|| {
+            let p = payload.as_slice();
+            let ids = run(py, p.len(), || self.inner.decode_token_ids(p, gzip)).py()?;
+            self.id_list(py, &ids)
+        })
     }
 
     #[pyo3(signature = (mapped_ids, *, gzip = false))]
@@ -827,12 +931,14 @@ impl Codec {
         mapped_ids: Ids<i32>,
         gzip: bool,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let ids = &mapped_ids.0;
-        let out = run(py, ids.len() * 4, || {
-            self.inner.encode_mapped_ids(ids, gzip)
+        guard(|| {
+            let ids = &mapped_ids.0;
+            let out = run(py, ids.len() * 4, || {
+                self.inner.encode_mapped_ids(ids, gzip)
+            })
+            .py()?;
+            Ok(bytes(py, &out))
         })
-        .py()?;
-        Ok(bytes(py, &out))
     }
 
     #[pyo3(signature = (payload, *, gzip = false))]
@@ -842,9 +948,11 @@ impl Codec {
         payload: Payload<'py>,
         gzip: bool,
     ) -> PyResult<Bound<'py, PyList>> {
-        let p = payload.as_slice();
-        let ids = run(py, p.len(), || self.inner.decode_mapped_ids(p, gzip)).py()?;
-        list(py, &ids)
+        guard(|| {
+            let p = payload.as_slice();
+            let ids = run(py, p.len(), || self.inner.decode_mapped_ids(p, gzip)).py()?;
+            list(py, &ids)
+        })
     }
 
     /// Token IDs to tacc's payload without the mapping.
@@ -855,12 +963,14 @@ impl Codec {
         token_ids: Ids<u32>,
         gzip: bool,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let ids = &token_ids.0;
-        let out = run(py, ids.len() * 4, || {
-            self.inner.encode_raw_token_ids(ids, gzip)
+        guard(|| {
+            let ids = &token_ids.0;
+            let out = run(py, ids.len() * 4, || {
+                self.inner.encode_raw_token_ids(ids, gzip)
+            })
+            .py()?;
+            Ok(bytes(py, &out))
         })
-        .py()?;
-        Ok(bytes(py, &out))
     }
 
     /// Reads what `encode_raw_token_ids` wrote.
@@ -871,9 +981,11 @@ impl Codec {
         payload: Payload<'py>,
         gzip: bool,
     ) -> PyResult<Bound<'py, PyList>> {
-        let p = payload.as_slice();
-        let ids = run(py, p.len(), || self.inner.decode_raw_token_ids(p, gzip)).py()?;
-        self.id_list(py, &ids)
+        guard(|| {
+            let p = payload.as_slice();
+            let ids = run(py, p.len(), || self.inner.decode_raw_token_ids(p, gzip)).py()?;
+            self.id_list(py, &ids)
+        })
     }
 
     /// String tokens (each exactly one token of the vocabulary) to tacc's payload.
@@ -884,13 +996,15 @@ impl Codec {
         tokens: &Bound<'py, PyAny>,
         gzip: bool,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let owned = tokens
-            .try_iter()?
-            .map(|t| t?.extract::<PyBackedStr>())
-            .collect::<PyResult<Vec<_>>>()?;
-        let strs: Vec<&str> = owned.iter().map(|s| &**s).collect();
-        let out = run(py, strs.len() * 4, || self.inner.encode_tokens(&strs, gzip)).py()?;
-        Ok(bytes(py, &out))
+        guard(|| {
+            let owned = tokens
+                .try_iter()?
+                .map(|t| t?.extract::<PyBackedStr>())
+                .collect::<PyResult<Vec<_>>>()?;
+            let strs: Vec<&str> = owned.iter().map(|s| &**s).collect();
+            let out = run(py, strs.len() * 4, || self.inner.encode_tokens(&strs, gzip)).py()?;
+            Ok(bytes(py, &out))
+        })
     }
 
     /// Each token's string (U+FFFD where a token is part of a UTF-8 character, as in tacc).
@@ -901,9 +1015,11 @@ impl Codec {
         payload: Payload<'py>,
         gzip: bool,
     ) -> PyResult<Bound<'py, PyList>> {
-        let p = payload.as_slice();
-        let tokens = run(py, p.len(), || self.inner.decode_tokens(p, gzip)).py()?;
-        PyList::new(py, tokens)
+        guard(|| {
+            let p = payload.as_slice();
+            let tokens = run(py, p.len(), || self.inner.decode_tokens(p, gzip)).py()?;
+            PyList::new(py, tokens)
+        })
     }
 
     fn token_id_to_mapped_id<'py>(
@@ -911,8 +1027,10 @@ impl Codec {
         py: Python<'py>,
         token_ids: Ids<u32>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let mapped = self.inner.token_id_to_mapped_id(&token_ids.0).py()?;
-        list(py, &mapped)
+        guard(|| {
+            let mapped = self.inner.token_id_to_mapped_id(&token_ids.0).py()?;
+            list(py, &mapped)
+        })
     }
 
     fn mapped_id_to_token_id<'py>(
@@ -920,17 +1038,21 @@ impl Codec {
         py: Python<'py>,
         mapped_ids: Ids<i32>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let ids = self.inner.mapped_id_to_token_id(&mapped_ids.0).py()?;
-        self.id_list(py, &ids)
+        guard(|| {
+            let ids = self.inner.mapped_id_to_token_id(&mapped_ids.0).py()?;
+            self.id_list(py, &ids)
+        })
     }
 
     // ---- Text <-> token IDs ----
 
     /// Text to token IDs (special-token strings are ordinary text).
     fn tokenize<'py>(&self, py: Python<'py>, text: PyBackedStr) -> PyResult<Bound<'py, PyList>> {
-        let t: &str = &text;
-        let ids = run(py, HEAVY, || self.inner.tokenize(t));
-        self.id_list(py, &ids)
+        guard(|| {
+            let t: &str = &text;
+            let ids = run(py, HEAVY, || self.inner.tokenize(t));
+            self.id_list(py, &ids)
+        })
     }
 
     /// Token IDs to text; raises on unknown IDs or bytes that are not UTF-8.
@@ -939,9 +1061,11 @@ impl Codec {
         py: Python<'py>,
         token_ids: Ids<u32>,
     ) -> PyResult<Bound<'py, PyString>> {
-        let ids = &token_ids.0;
-        let text = run(py, ids.len() * 4, || self.inner.detokenize(ids)).py()?;
-        Ok(PyString::new(py, &text))
+        guard(|| {
+            let ids = &token_ids.0;
+            let text = run(py, ids.len() * 4, || self.inner.detokenize(ids)).py()?;
+            Ok(PyString::new(py, &text))
+        })
     }
 
     // ---- LoPace 0.1.5 (tacc.lopace has LoPace's own API) ----
@@ -956,12 +1080,14 @@ impl Codec {
         method: LopaceArg,
         zstd_level: i32,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let t: &str = &text;
-        let out = run(py, HEAVY, || {
-            self.inner.lopace_compress(t, method.0, zstd_level)
+        guard(|| {
+            let t: &str = &text;
+            let out = run(py, HEAVY, || {
+                self.inner.lopace_compress(t, method.0, zstd_level)
+            })
+            .py()?;
+            Ok(bytes(py, &out))
         })
-        .py()?;
-        Ok(bytes(py, &out))
     }
 
     #[pyo3(signature = (payload, method = LopaceArg(tacc::LopaceMethod::Hybrid)),
@@ -972,9 +1098,11 @@ impl Codec {
         payload: Payload<'py>,
         method: LopaceArg,
     ) -> PyResult<Bound<'py, PyString>> {
-        let p = payload.as_slice();
-        let text = run(py, HEAVY, || self.inner.lopace_decompress(p, method.0)).py()?;
-        Ok(PyString::new(py, &text))
+        guard(|| {
+            let p = payload.as_slice();
+            let text = run(py, HEAVY, || self.inner.lopace_decompress(p, method.0)).py()?;
+            Ok(PyString::new(py, &text))
+        })
     }
 
     /// LoPace's `get_compression_stats` figures: one method, or all three when `method` is None.
@@ -986,21 +1114,30 @@ impl Codec {
         method: Option<LopaceArg>,
         zstd_level: i32,
     ) -> PyResult<Stats> {
-        let t: &str = &text;
-        let m = method.map(|m| m.0);
-        Ok(run(py, HEAVY, || self.inner.lopace_stats(t, m, zstd_level))
-            .py()?
-            .into())
+        guard(|| {
+            let t: &str = &text;
+            let m = method.map(|m| m.0);
+            Ok(run(py, HEAVY, || self.inner.lopace_stats(t, m, zstd_level))
+                .py()?
+                .into())
+        })
     }
 
     /// Order-0 Shannon entropy figures over characters, bytes or tokens (not a real limit).
     #[pyo3(signature = (text, unit = UnitArg(Unit::Character)), text_signature = "($self, text, unit='character')")]
-    fn order0_estimate(&self, py: Python<'_>, text: PyBackedStr, unit: UnitArg) -> Order0Estimate {
-        let t: &str = &text;
-        run(py, HEAVY, || {
-            tacc::stats::order0_estimate(&self.inner, t, unit.0)
+    fn order0_estimate(
+        &self,
+        py: Python<'_>,
+        text: PyBackedStr,
+        unit: UnitArg,
+    ) -> PyResult<Order0Estimate> {
+        guard(|| {
+            let t: &str = &text;
+            Ok(run(py, HEAVY, || {
+                tacc::stats::order0_estimate(&self.inner, t, unit.0)
+            })
+            .into())
         })
-        .into()
     }
 
     // ---- Frames ----
@@ -1017,10 +1154,12 @@ impl Codec {
         gzip_level: i32,
         checksum: bool,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let t: &str = &text;
-        let o = options(method, zstd_level, gzip_level, checksum);
-        let out = run(py, HEAVY, || self.inner.compress_text(t, &o)).py()?;
-        Ok(bytes(py, &out))
+        guard(|| {
+            let t: &str = &text;
+            let o = options(method, zstd_level, gzip_level, checksum);
+            let out = run(py, HEAVY, || self.inner.compress_text(t, &o)).py()?;
+            Ok(bytes(py, &out))
+        })
     }
 
     /// Token IDs to a frame (any method over token IDs; zstd and gzip compress text bytes only).
@@ -1034,10 +1173,12 @@ impl Codec {
         gzip_level: i32,
         checksum: bool,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let ids = &token_ids.0;
-        let o = options(method, zstd_level, gzip_level, checksum);
-        let out = run(py, HEAVY, || self.inner.compress_token_ids(ids, &o)).py()?;
-        Ok(bytes(py, &out))
+        guard(|| {
+            let ids = &token_ids.0;
+            let o = options(method, zstd_level, gzip_level, checksum);
+            let out = run(py, HEAVY, || self.inner.compress_token_ids(ids, &o)).py()?;
+            Ok(bytes(py, &out))
+        })
     }
 
     /// Bytes to a frame: as text when they are UTF-8, else zstd/gzip/stored.
@@ -1051,20 +1192,24 @@ impl Codec {
         gzip_level: i32,
         checksum: bool,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let d = data.as_slice();
-        let o = options(method, zstd_level, gzip_level, checksum);
-        let out = run(py, HEAVY, || self.inner.compress_bytes(d, &o)).py()?;
-        Ok(bytes(py, &out))
+        guard(|| {
+            let d = data.as_slice();
+            let o = options(method, zstd_level, gzip_level, checksum);
+            let out = run(py, HEAVY, || self.inner.compress_bytes(d, &o)).py()?;
+            Ok(bytes(py, &out))
+        })
     }
 
-    /// Any frame: `str` (text), `list[int]` (token IDs) or `bytes`.
+    /// Any frame: `str` (text), `list[int]` (token IDs) or `bytes`, within this codec's limits.
     fn decompress<'py>(&self, py: Python<'py>, frame: Payload<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let f = frame.as_slice();
-        let c = run(py, HEAVY, || self.inner.decompress(f)).py()?;
-        match c {
-            tacc::Content::TokenIds(ids) => Ok(self.id_list(py, &ids)?.into_any()),
-            c => content(py, c),
-        }
+        guard(|| {
+            let f = frame.as_slice();
+            let c = run(py, HEAVY, || self.inner.decompress(f)).py()?;
+            match c {
+                tacc::Content::TokenIds(ids) => Ok(self.id_list(py, &ids)?.into_any()),
+                c => content(py, c),
+            }
+        })
     }
 
     fn decompress_text<'py>(
@@ -1072,9 +1217,11 @@ impl Codec {
         py: Python<'py>,
         frame: Payload<'py>,
     ) -> PyResult<Bound<'py, PyString>> {
-        let f = frame.as_slice();
-        let text = run(py, HEAVY, || self.inner.decompress_text(f)).py()?;
-        Ok(PyString::new(py, &text))
+        guard(|| {
+            let f = frame.as_slice();
+            let text = run(py, HEAVY, || self.inner.decompress_text(f)).py()?;
+            Ok(PyString::new(py, &text))
+        })
     }
 
     fn decompress_token_ids<'py>(
@@ -1082,9 +1229,11 @@ impl Codec {
         py: Python<'py>,
         frame: Payload<'py>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let f = frame.as_slice();
-        let ids = run(py, HEAVY, || self.inner.decompress_token_ids(f)).py()?;
-        self.id_list(py, &ids)
+        guard(|| {
+            let f = frame.as_slice();
+            let ids = run(py, HEAVY, || self.inner.decompress_token_ids(f)).py()?;
+            self.id_list(py, &ids)
+        })
     }
 
     /// Every frame method on `text`: sizes, ratios and timed round trips.
@@ -1097,26 +1246,40 @@ impl Codec {
         gzip_level: i32,
         checksum: bool,
     ) -> PyResult<Stats> {
-        let t: &str = &text;
-        let o = options(MethodArg(None), zstd_level, gzip_level, checksum);
-        Ok(run(py, HEAVY, || self.inner.stats(t, &o)).py()?.into())
+        guard(|| {
+            let t: &str = &text;
+            let o = options(MethodArg(None), zstd_level, gzip_level, checksum);
+            Ok(run(py, HEAVY, || self.inner.stats(t, &o)).py()?.into())
+        })
     }
 
     // ---- Streams (docs/STREAM.md) ----
 
     /// A stream encoder over this codec's tokenizer and model priors.
     fn stream_encoder(&self) -> PyResult<StreamEncoder> {
-        Ok(StreamEncoder {
-            inner: Some(self.inner.stream_encoder().py()?),
+        guard(|| {
+            Ok(StreamEncoder {
+                inner: Some(self.inner.stream_encoder().py()?),
+            })
         })
     }
 
     /// A stream decoder that also resolves this codec's custom tokenizer or priors when the
     /// stream header names them (built-in tokenizers are resolved from the header either way).
-    fn stream_decoder(&self) -> StreamDecoder {
-        StreamDecoder {
-            inner: self.inner.stream_decoder(),
-        }
+    /// Its limits are this codec's, unless `max_output` / `max_tokens` are given.
+    #[pyo3(signature = (*, max_output = None, max_tokens = None))]
+    fn stream_decoder(
+        &self,
+        max_output: Option<&Bound<'_, PyAny>>,
+        max_tokens: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<StreamDecoder> {
+        guard(|| {
+            let lim = limits(self.inner.limits(), max_output, max_tokens)?;
+            Ok(StreamDecoder {
+                inner: self.inner.clone().with_limits(lim).stream_decoder(),
+                limits: lim,
+            })
+        })
     }
 }
 
@@ -1147,29 +1310,39 @@ impl StreamEncoder {
     /// Adds token IDs to the current chunk; IDs the tokenizer cannot decode are refused and
     /// nothing is added.
     fn push_token_ids(&mut self, py: Python<'_>, token_ids: Ids<u32>) -> PyResult<()> {
-        let enc = self.live()?;
-        let ids = &token_ids.0;
-        run(py, ids.len() * 4, || enc.push_token_ids(ids)).py()
+        guard(|| {
+            let enc = self.live()?;
+            let ids = &token_ids.0;
+            run(py, ids.len() * 4, || enc.push_token_ids(ids)).py()
+        })
     }
 
     /// Tokenizes `text` (on its own) and adds its tokens to the current chunk.
     fn push_text(&mut self, py: Python<'_>, text: PyBackedStr) -> PyResult<()> {
-        let enc = self.live()?;
-        let t: &str = &text;
-        run(py, t.len(), || enc.push_text(t)).py()
+        guard(|| {
+            let enc = self.live()?;
+            let t: &str = &text;
+            run(py, t.len(), || enc.push_text(t)).py()
+        })
     }
 
     /// Ends the current chunk and returns it (possibly empty: send it anyway).
     fn flush<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let chunk = self.live()?.flush().py()?;
-        Ok(bytes(py, &chunk))
+        guard(|| {
+            let chunk = self.live()?.flush().py()?;
+            Ok(bytes(py, &chunk))
+        })
     }
 
     /// Ends the stream: the last chunk (pending tokens, end marker, checksum).
     fn finish<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        self.live()?;
-        let enc = self.inner.take().expect("checked above");
-        Ok(bytes(py, &enc.finish().py()?))
+        guard(|| {
+            self.live()?;
+            let Some(enc) = self.inner.take() else {
+                return Err(invalid("the stream encoder is finished".into()));
+            };
+            Ok(bytes(py, &enc.finish().py()?))
+        })
     }
 
     /// Token IDs pushed since the last flush (0 once finished).
@@ -1233,29 +1406,42 @@ impl StreamUpdate {
 /// Decodes one stream chunk by chunk, in order (`tacc.StreamDecoder()` for built-in tokenizers,
 /// `Codec.stream_decoder()` for a codec's custom tokenizer). A reordered, duplicated or corrupt
 /// chunk raises `ValueError` (`CorruptPayloadError`); after any error every later push raises too.
+/// `max_output` bounds what one pushed chunk may produce (its text bytes plus its token IDs x 4)
+/// and `max_tokens` the token IDs of the whole stream; past either, `push` raises `TooLargeError`.
 #[pyclass(module = "tacc", name = "StreamDecoder")]
 pub struct StreamDecoder {
     inner: tacc::StreamDecoder,
+    limits: tacc::Limits,
 }
 
 #[pymethods]
 impl StreamDecoder {
     #[new]
-    fn new() -> Self {
-        StreamDecoder {
-            inner: tacc::StreamDecoder::new(),
-        }
+    #[pyo3(signature = (*, max_output = None, max_tokens = None))]
+    fn new(
+        max_output: Option<&Bound<'_, PyAny>>,
+        max_tokens: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        guard(|| {
+            let lim = limits(tacc::Limits::DEFAULT, max_output, max_tokens)?;
+            Ok(StreamDecoder {
+                inner: tacc::StreamDecoder::new().with_limits(lim),
+                limits: lim,
+            })
+        })
     }
 
     /// Decodes the next chunk (`bytes`, `bytearray` or any buffer).
     fn push<'py>(&mut self, py: Python<'py>, chunk: Payload<'py>) -> PyResult<StreamUpdate> {
-        let c = chunk.as_slice();
-        let dec = &mut self.inner;
-        let u = run(py, c.len(), || dec.push_chunk(c)).py()?;
-        Ok(StreamUpdate {
-            token_ids: list(py, &u.token_ids)?.unbind(),
-            text: PyString::new(py, &u.text).unbind(),
-            finished: u.finished,
+        guard(|| {
+            let c = chunk.as_slice();
+            let dec = &mut self.inner;
+            let u = run(py, c.len(), || dec.push_chunk(c)).py()?;
+            Ok(StreamUpdate {
+                token_ids: list(py, &u.token_ids)?.unbind(),
+                text: PyString::new(py, &u.text).unbind(),
+                finished: u.finished,
+            })
         })
     }
 
@@ -1278,20 +1464,25 @@ impl StreamDecoder {
         self.inner.token_count()
     }
 
+    /// The most bytes one pushed chunk may produce.
+    #[getter]
+    fn max_output(&self) -> usize {
+        self.limits.max_output_bytes
+    }
+
+    /// The most token IDs the stream may hold.
+    #[getter]
+    fn max_tokens(&self) -> usize {
+        self.limits.max_tokens
+    }
+
     fn __repr__(&self) -> String {
+        let b = |v: bool| if v { "True" } else { "False" };
         format!(
             "<tacc.StreamDecoder token_count={} finished={} failed={}>",
             self.inner.token_count(),
-            if self.inner.is_finished() {
-                "True"
-            } else {
-                "False"
-            },
-            if self.inner.is_failed() {
-                "True"
-            } else {
-                "False"
-            }
+            b(self.inner.is_finished()),
+            b(self.inner.is_failed())
         )
     }
 }
@@ -1324,21 +1515,53 @@ fn method_name(method: MethodArg) -> PyResult<&'static str> {
 /// The `tacc.Method` with that name.
 #[pyfunction]
 fn method_from_name<'py>(py: Python<'py>, name: String) -> PyResult<Bound<'py, PyAny>> {
-    let m = tacc::Method::from_name(&name).py()?;
-    enum_member(py, &METHOD, m as u8)
+    guard(|| {
+        let m = tacc::Method::from_name(&name).py()?;
+        enum_member(py, &METHOD, m as u8)
+    })
 }
 
-/// Decodes any frame made with a built-in tokenizer: `str`, `list[int]` or `bytes`.
+/// Decodes any frame made with a built-in tokenizer: `str`, `list[int]` or `bytes`, within the
+/// limits (`None`: the defaults, 64 MiB of output and 16 Mi tokens).
 #[pyfunction]
-fn decompress<'py>(py: Python<'py>, frame: Payload<'py>) -> PyResult<Bound<'py, PyAny>> {
-    let f = frame.as_slice();
-    let c = run(py, HEAVY, || tacc::decompress(f)).py()?;
-    content(py, c)
+#[pyo3(signature = (frame, *, max_output = None, max_tokens = None))]
+fn decompress<'py>(
+    py: Python<'py>,
+    frame: Payload<'py>,
+    max_output: Option<&Bound<'py, PyAny>>,
+    max_tokens: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    guard(|| {
+        let lim = limits(tacc::Limits::DEFAULT, max_output, max_tokens)?;
+        let f = frame.as_slice();
+        let c = run(py, HEAVY, || tacc::decompress_with_limits(f, &lim)).py()?;
+        content(py, c)
+    })
+}
+
+/// Panics inside a guarded call, for the tests of the panic path (`tacc.InternalError`, nothing
+/// printed). Not part of the API.
+#[pyfunction]
+fn _panic_for_tests(py: Python<'_>, message: String, release_gil: bool) -> PyResult<()> {
+    fn panic_now(message: &str) -> PyResult<()> {
+        panic!("{message}")
+    }
+    guard(|| {
+        if release_gil {
+            py.detach(|| panic_now(&message))
+        } else {
+            panic_now(&message)
+        }
+    })
 }
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", tacc::VERSION)?;
+    m.add("DEFAULT_MAX_OUTPUT", tacc::limits::DEFAULT_MAX_OUTPUT_BYTES)?;
+    m.add("DEFAULT_MAX_TOKENS", tacc::limits::DEFAULT_MAX_TOKENS)?;
+    m.add("MAX_OUTPUT_CAP", tacc::limits::MAX_DECODED_BYTES)?;
+    m.add("MAX_TOKENS_CAP", tacc::limits::MAX_TOKENS)?;
     m.add_class::<Codec>()?;
     m.add_class::<Options>()?;
     m.add_class::<Stats>()?;
@@ -1352,6 +1575,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(method_name, m)?)?;
     m.add_function(wrap_pyfunction!(method_from_name, m)?)?;
     m.add_function(wrap_pyfunction!(decompress, m)?)?;
+    m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     let upper = |s: &str| s.to_uppercase().replace('-', "_");
     add_enum(
         m,

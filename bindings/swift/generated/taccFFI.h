@@ -388,6 +388,11 @@ RustBuffer uniffi_tacc_fn_method_codec_encode_token_ids_packed(uint64_t ptr, Rus
 RustBuffer uniffi_tacc_fn_method_codec_encode_tokens(uint64_t ptr, RustBuffer tokens, int8_t gzip, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_CODEC_LIMITS
+#define UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_CODEC_LIMITS
+RustBuffer uniffi_tacc_fn_method_codec_limits(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_CODEC_LOPACE_COMPRESS
 #define UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_CODEC_LOPACE_COMPRESS
 RustBuffer uniffi_tacc_fn_method_codec_lopace_compress(uint64_t ptr, RustBuffer text, RustBuffer method, int32_t level, RustCallStatus *_Nonnull out_status
@@ -463,6 +468,11 @@ RustBuffer uniffi_tacc_fn_method_codec_tokenizer_name(uint64_t ptr, RustCallStat
 uint32_t uniffi_tacc_fn_method_codec_vocab_size(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_CODEC_WITH_LIMITS
+#define UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_CODEC_WITH_LIMITS
+uint64_t uniffi_tacc_fn_method_codec_with_limits(uint64_t ptr, RustBuffer limits, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_CLONE_STREAMDECODER
 #define UNIFFI_FFIDEF_UNIFFI_TACC_FN_CLONE_STREAMDECODER
 uint64_t uniffi_tacc_fn_clone_streamdecoder(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -477,6 +487,11 @@ void uniffi_tacc_fn_free_streamdecoder(uint64_t handle, RustCallStatus *_Nonnull
 #define UNIFFI_FFIDEF_UNIFFI_TACC_FN_CONSTRUCTOR_STREAMDECODER_NEW
 uint64_t uniffi_tacc_fn_constructor_streamdecoder_new(RustCallStatus *_Nonnull out_status
     
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_CONSTRUCTOR_STREAMDECODER_WITH_LIMITS
+#define UNIFFI_FFIDEF_UNIFFI_TACC_FN_CONSTRUCTOR_STREAMDECODER_WITH_LIMITS
+uint64_t uniffi_tacc_fn_constructor_streamdecoder_with_limits(RustBuffer limits, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_STREAMDECODER_IS_FAILED
@@ -547,6 +562,17 @@ void uniffi_tacc_fn_method_streamencoder_push_token_ids_packed(uint64_t ptr, Rus
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_FUNC_DECOMPRESS
 #define UNIFFI_FFIDEF_UNIFFI_TACC_FN_FUNC_DECOMPRESS
 RustBuffer uniffi_tacc_fn_func_decompress(RustBuffer frame, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_FUNC_DECOMPRESS_WITH_LIMITS
+#define UNIFFI_FFIDEF_UNIFFI_TACC_FN_FUNC_DECOMPRESS_WITH_LIMITS
+RustBuffer uniffi_tacc_fn_func_decompress_with_limits(RustBuffer frame, RustBuffer limits, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_FUNC_DEFAULT_LIMITS
+#define UNIFFI_FFIDEF_UNIFFI_TACC_FN_FUNC_DEFAULT_LIMITS
+RustBuffer uniffi_tacc_fn_func_default_limits(RustCallStatus *_Nonnull out_status
+    
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_FUNC_DEFAULT_OPTIONS
@@ -843,6 +869,18 @@ uint16_t uniffi_tacc_checksum_func_decompress(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_FUNC_DECOMPRESS_WITH_LIMITS
+#define UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_FUNC_DECOMPRESS_WITH_LIMITS
+uint16_t uniffi_tacc_checksum_func_decompress_with_limits(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_FUNC_DEFAULT_LIMITS
+#define UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_FUNC_DEFAULT_LIMITS
+uint16_t uniffi_tacc_checksum_func_default_limits(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_FUNC_DEFAULT_OPTIONS
 #define UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_FUNC_DEFAULT_OPTIONS
 uint16_t uniffi_tacc_checksum_func_default_options(void
@@ -1017,6 +1055,12 @@ uint16_t uniffi_tacc_checksum_method_codec_encode_tokens(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_CODEC_LIMITS
+#define UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_CODEC_LIMITS
+uint16_t uniffi_tacc_checksum_method_codec_limits(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_CODEC_LOPACE_COMPRESS
 #define UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_CODEC_LOPACE_COMPRESS
 uint16_t uniffi_tacc_checksum_method_codec_lopace_compress(void
@@ -1107,6 +1151,12 @@ uint16_t uniffi_tacc_checksum_method_codec_vocab_size(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_CODEC_WITH_LIMITS
+#define UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_CODEC_WITH_LIMITS
+uint16_t uniffi_tacc_checksum_method_codec_with_limits(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_STREAMDECODER_IS_FAILED
 #define UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_STREAMDECODER_IS_FAILED
 uint16_t uniffi_tacc_checksum_method_streamdecoder_is_failed(void
@@ -1188,6 +1238,12 @@ uint16_t uniffi_tacc_checksum_constructor_codec_with_mapping_file(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_CONSTRUCTOR_STREAMDECODER_NEW
 #define UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_CONSTRUCTOR_STREAMDECODER_NEW
 uint16_t uniffi_tacc_checksum_constructor_streamdecoder_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_CONSTRUCTOR_STREAMDECODER_WITH_LIMITS
+#define UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_CONSTRUCTOR_STREAMDECODER_WITH_LIMITS
+uint16_t uniffi_tacc_checksum_constructor_streamdecoder_with_limits(void
     
 );
 #endif

@@ -105,6 +105,14 @@ impl<'a> Decoder<'a> {
         self.pos += 1;
         b
     }
+
+    /// Bytes read beyond the data (zero padding) so far. The decoder reads 4 bytes ahead of
+    /// what the encoder had shifted out and `flush` writes 0-4 of them, so data from the
+    /// encoder never needs more than 4: past that, the bytes ended before the tokens did.
+    #[inline(always)]
+    pub(crate) fn overrun(&self) -> usize {
+        self.pos.saturating_sub(self.data.len())
+    }
 }
 
 impl BitIo for Decoder<'_> {

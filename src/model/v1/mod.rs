@@ -116,6 +116,12 @@ impl ChunkReader<'_> {
         self.dec.ends_exactly()
     }
 
+    /// Whether the bytes already read cannot come from the encoder: more than 4 read past the
+    /// chunk's end (cheap; check as you go, as `ChunkReader` of the current coder allows).
+    pub fn is_broken(&self) -> bool {
+        self.dec.overrun() > 4
+    }
+
     /// The next `nbits` bits coded with [`TokenEncoder::push_bits`].
     pub fn bits(&mut self, nbits: u32) -> u32 {
         let mut v = 0u32;
@@ -141,19 +147,38 @@ impl TokenDecoder {
     }
 
     /// Decode exactly `n` tokens from one chunk produced by one `flush()`. Garbage input yields
-    /// in-range garbage tokens (never panics or hangs); memory is bounded by `n`.
+    /// in-range garbage tokens (never panics or hangs) until the bytes run out, which stops the
+    /// decode; the output grows with the tokens decoded (never sized from `n` alone).
     pub fn decode_chunk(&mut self, chunk: &[u8], n: usize) -> Result<Vec<u32>, ModelError> {
+        self.decode_chunk_with(chunk, n, &mut |_| Ok(()))
+    }
+
+    /// [`decode_chunk`](Self::decode_chunk), calling `on_token` with every token as soon as it
+    /// is decoded; its error stops the decode and is returned.
+    pub(crate) fn decode_chunk_with<E: From<ModelError>>(
+        &mut self,
+        chunk: &[u8],
+        n: usize,
+        on_token: &mut dyn FnMut(u32) -> Result<(), E>,
+    ) -> Result<Vec<u32>, E> {
         let mut dec = coder::Decoder::new(chunk);
-        let mut out = Vec::with_capacity(n.min(1 << 20));
+        let mut out = Vec::with_capacity(n.min(chunk.len() * 4 + 16));
         for _ in 0..n {
             let t = self.model.code_token(&mut dec, 0);
             debug_assert!(t < self.vocab_size);
+            if dec.overrun() > 4 {
+                return Err(
+                    ModelError::Corrupt("the coded bytes end before the tokens do".into()).into(),
+                );
+            }
+            on_token(t)?;
             out.push(t);
         }
         if !dec.ends_exactly() {
             return Err(ModelError::Corrupt(
                 "the coded bytes do not end where the last token ends".into(),
-            ));
+            )
+            .into());
         }
         Ok(out)
     }

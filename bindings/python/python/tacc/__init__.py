@@ -8,6 +8,14 @@ The Rust library is reached through a PyO3 extension module, ``tacc._native``
 0.1.0's constructor signature), so every method call goes straight to Rust. Token IDs are taken as
 any sequence or iterable of ints (``array('I')`` and ``memoryview.cast('I')`` are copied in one go)
 and returned as lists, as tacc 0.1.0 does. Calls that do real work release the GIL.
+
+Payloads come from the network: every decode is bounded. ``max_output`` (bytes of text or bytes, or
+token IDs x 4) and ``max_tokens`` (token IDs) are keyword arguments of ``Codec(...)``, of
+``decompress``, ``decompress_token_ids``, ``StreamDecoder``, ``Codec.stream_decoder`` and
+``iter_decode`` (``None``: the defaults, ``DEFAULT_MAX_OUTPUT`` = 64 MiB and ``DEFAULT_MAX_TOKENS``
+= 16 Mi; larger values are clamped to ``MAX_OUTPUT_CAP`` = 1 GiB and ``MAX_TOKENS_CAP`` = 256 Mi).
+A payload past a limit raises ``TooLargeError`` before the memory is allocated. Every failure is
+a ``TaccError`` (an ``Exception``), including a bug inside the library (``InternalError``).
 """
 
 import os
@@ -17,15 +25,24 @@ from . import _native
 from ._errors import (
     ChecksumMismatchError,
     CorruptPayloadError,
+    InternalError,
     InvalidArgumentError,
+    InvalidUtf8Error,
     MismatchError,
     TaccError,
     TaccIOError,
     TooLargeError,
     UnknownIdError,
+    UnknownMappedIdError,
+    UnknownTokenError,
+    UnknownTokenIdError,
     UnknownTokenizerError,
 )
 from ._native import (
+    DEFAULT_MAX_OUTPUT,
+    DEFAULT_MAX_TOKENS,
+    MAX_OUTPUT_CAP,
+    MAX_TOKENS_CAP,
     EntropyUnit,
     LopaceMethod,
     Method,
@@ -57,19 +74,24 @@ class Codec(_native.Codec):
     ``order0_estimate``) and frames (``compress_text``, ``compress_token_ids``, ``compress_bytes``,
     ``decompress``, ``decompress_text``, ``decompress_token_ids``, ``stats``) and streams
     (``stream_encoder``, ``stream_decoder``; see ``tacc.iter_decode``).
+
+    ``max_output`` / ``max_tokens`` bound every decode call on the codec and the stream decoders it
+    makes (``None``: the defaults; see the module docstring); ``codec.max_output`` and
+    ``codec.max_tokens`` are the values in force.
     """
 
     __slots__ = ()
 
-    def __init__(self, tokenizer: str, *, mapping_path=None):
+    def __init__(self, tokenizer: str, *, mapping_path=None, max_output=None, max_tokens=None):
         # The Rust constructor (``__new__``) has built the codec; this gives tacc 0.1.0's signature.
         pass
 
     @classmethod
-    def from_tiktoken_file(cls, path, pattern="cl100k"):
+    def from_tiktoken_file(cls, path, pattern="cl100k", *, max_output=None, max_tokens=None):
         """A codec over a custom ``.tiktoken`` rank file (Llama 3, Qwen...); ``pattern`` is a preset
         ("cl100k", "llama3", "qwen2", "gpt2", "o200k") or a regex."""
-        return cls.__new__(cls, os.fspath(path), pattern=pattern)
+        return cls.__new__(cls, os.fspath(path), pattern=pattern, max_output=max_output,
+                           max_tokens=max_tokens)
 
 
 # ---- tacc 0.1.0's module functions ------------------------------------------------------------
@@ -78,11 +100,11 @@ _codecs = {}
 _codecs_lock = threading.Lock()
 
 
-def _codec(tokenizer, mapping_path):
-    key = (tokenizer, None if mapping_path is None else os.fspath(mapping_path))
+def _codec(tokenizer, mapping_path, max_output=None, max_tokens=None):
+    key = (tokenizer, None if mapping_path is None else os.fspath(mapping_path), max_output, max_tokens)
     c = _codecs.get(key)
     if c is None:
-        c = Codec(tokenizer, mapping_path=mapping_path)
+        c = Codec(tokenizer, mapping_path=mapping_path, max_output=max_output, max_tokens=max_tokens)
         with _codecs_lock:
             c = _codecs.setdefault(key, c)
     return c
@@ -93,9 +115,10 @@ def compress_token_ids(token_ids, *, tokenizer, mapping_path=None, gzip=False) -
     return _codec(tokenizer, mapping_path).encode_token_ids(token_ids, gzip=gzip)
 
 
-def decompress_token_ids(payload, *, tokenizer, mapping_path=None, gzip=False) -> list:
-    """tacc 0.1.0's ``decompress_token_ids``."""
-    return _codec(tokenizer, mapping_path).decode_token_ids(payload, gzip=gzip)
+def decompress_token_ids(payload, *, tokenizer, mapping_path=None, gzip=False, max_output=None,
+                         max_tokens=None) -> list:
+    """tacc 0.1.0's ``decompress_token_ids``, within the decode limits (``None``: the defaults)."""
+    return _codec(tokenizer, mapping_path, max_output, max_tokens).decode_token_ids(payload, gzip=gzip)
 
 
 # ---- frames without a codec -------------------------------------------------------------------
@@ -114,7 +137,7 @@ def compress_text(text, *, tokenizer="cl100k_base", method=_DEFAULTS.method, zst
 # ---- streams (docs/STREAM.md) -------------------------------------------------------------------
 
 
-def iter_decode(chunks, *, codec=None, require_end=True):
+def iter_decode(chunks, *, codec=None, require_end=True, max_output=None, max_tokens=None):
     """Decodes a stream's chunks as they arrive and yields, for each chunk, the text it made
     available (``""`` when a chunk completes no character yet): whole characters only, so every
     piece is a valid ``str`` and their concatenation is the stream's text.
@@ -124,8 +147,14 @@ def iter_decode(chunks, *, codec=None, require_end=True):
     (``codec.stream_decoder()``). A reordered, duplicated or corrupt chunk raises ``ValueError``
     (``CorruptPayloadError``). With ``require_end`` (the default), chunks that run out before the
     stream's end marker raise ``CorruptPayloadError`` (a truncated stream); chunks after it raise too.
+    ``max_output`` bounds what one chunk may produce (its text bytes plus its token IDs x 4) and
+    ``max_tokens`` the whole stream's token IDs (``None``: the codec's limits, or the defaults without
+    a codec); past either, ``TooLargeError``.
     """
-    decoder = StreamDecoder() if codec is None else codec.stream_decoder()
+    if codec is None:
+        decoder = StreamDecoder(max_output=max_output, max_tokens=max_tokens)
+    else:
+        decoder = codec.stream_decoder(max_output=max_output, max_tokens=max_tokens)
     for chunk in chunks:
         yield decoder.push(chunk).text
     if require_end and not decoder.is_finished:
@@ -156,14 +185,24 @@ __all__ = [
     "StreamDecoder",
     "StreamUpdate",
     "iter_decode",
+    # decode limits
+    "DEFAULT_MAX_OUTPUT",
+    "DEFAULT_MAX_TOKENS",
+    "MAX_OUTPUT_CAP",
+    "MAX_TOKENS_CAP",
     # errors
     "TaccError",
     "UnknownTokenizerError",
     "UnknownIdError",
+    "UnknownTokenIdError",
+    "UnknownMappedIdError",
+    "UnknownTokenError",
     "CorruptPayloadError",
     "ChecksumMismatchError",
+    "InvalidUtf8Error",
     "InvalidArgumentError",
     "TooLargeError",
     "MismatchError",
     "TaccIOError",
+    "InternalError",
 ]

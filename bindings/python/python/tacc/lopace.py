@@ -19,7 +19,7 @@ for real compressors (zstd and tacc go below it); tacc's ``Codec.order0_estimate
 from enum import Enum
 from typing import Dict, Optional, Tuple
 
-from . import Codec, EntropyUnit, LopaceMethod
+from . import Codec, EntropyUnit, LopaceMethod, UnknownTokenizerError
 
 __all__ = ["PromptCompressor", "CompressionMethod"]
 
@@ -91,12 +91,19 @@ class PromptCompressor:
     Args:
         model: tokenizer name (default "cl100k_base"; any of ``tacc.list_available_tokenizers()``).
         zstd_level: zstd level 1-22 (default 15).
+        max_output, max_tokens: decode limits (keyword-only, not in LoPace): the most bytes of text
+            and token IDs one ``decompress*`` call may produce; ``None`` for tacc's defaults (64 MiB,
+            16 Mi tokens). A payload past them raises ``ValueError`` (``tacc.TooLargeError``).
     """
 
-    def __init__(self, model: str = "cl100k_base", zstd_level: int = 15):
+    def __init__(self, model: str = "cl100k_base", zstd_level: int = 15, *, max_output=None,
+                 max_tokens=None):
         try:
-            codec = Codec(model)
-        except ValueError:
+            codec = Codec(model, max_output=max_output, max_tokens=max_tokens)
+        except ValueError as e:
+            if max_output is not None or max_tokens is not None:
+                if not isinstance(e, UnknownTokenizerError):
+                    raise  # a bad limit: tacc's own InvalidArgumentError
             # tiktoken's message and type for an unknown encoding.
             raise ValueError(f"Unknown encoding {model}.") from None
         self._codec = codec

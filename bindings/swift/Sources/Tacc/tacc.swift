@@ -710,6 +710,11 @@ public protocol CodecProtocol: AnyObject, Sendable {
     func encodeTokens(tokens: [String], gzip: Bool) throws  -> Data
     
     /**
+     * This codec's decode limits (the defaults unless set with [`Codec::with_limits`]).
+     */
+    func limits()  -> Limits
+    
+    /**
      * LoPace's payload for `text` at zstd `level` (1-22; LoPace's default is 15).
      */
     func lopaceCompress(text: String, method: LopaceMethod, level: Int32) throws  -> Data
@@ -736,7 +741,8 @@ public protocol CodecProtocol: AnyObject, Sendable {
     func stats(text: String, options: Options) throws  -> Stats
     
     /**
-     * A stream decoder that also knows this codec's custom tokenizer or priors.
+     * A stream decoder that also knows this codec's custom tokenizer or priors, within this
+     * codec's limits.
      */
     func streamDecoder()  -> StreamDecoder
     
@@ -762,6 +768,12 @@ public protocol CodecProtocol: AnyObject, Sendable {
      * One more than the largest token ID.
      */
     func vocabSize()  -> UInt32
+    
+    /**
+     * The same codec with other decode limits: every decode call on it, and every stream decoder
+     * it makes, honours them. Cheap (the tables are shared).
+     */
+    func withLimits(limits: Limits)  -> Codec
     
 }
 /**
@@ -1142,6 +1154,18 @@ open func encodeTokens(tokens: [String], gzip: Bool)throws  -> Data  {
 }
     
     /**
+     * This codec's decode limits (the defaults unless set with [`Codec::with_limits`]).
+     */
+open func limits() -> Limits  {
+    return try!  FfiConverterTypeLimits_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tacc_fn_method_codec_limits(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * LoPace's payload for `text` at zstd `level` (1-22; LoPace's default is 15).
      */
 open func lopaceCompress(text: String, method: LopaceMethod, level: Int32)throws  -> Data  {
@@ -1231,7 +1255,8 @@ open func stats(text: String, options: Options)throws  -> Stats  {
 }
     
     /**
-     * A stream decoder that also knows this codec's custom tokenizer or priors.
+     * A stream decoder that also knows this codec's custom tokenizer or priors, within this
+     * codec's limits.
      */
 open func streamDecoder() -> StreamDecoder  {
     return try!  FfiConverterTypeStreamDecoder_lift(try! rustCall() {
@@ -1314,6 +1339,20 @@ open func vocabSize() -> UInt32  {
         uniffiCallStatus in
     uniffi_tacc_fn_method_codec_vocab_size(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The same codec with other decode limits: every decode call on it, and every stream decoder
+     * it makes, honours them. Cheap (the tables are shared).
+     */
+open func withLimits(limits: Limits) -> Codec  {
+    return try!  FfiConverterTypeCodec_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tacc_fn_method_codec_with_limits(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeLimits_lower(limits),uniffiCallStatus
     )
 })
 }
@@ -1460,6 +1499,19 @@ public convenience init() {
         try! rustCall { uniffi_tacc_fn_free_streamdecoder(handle, $0) }
     }
 
+    
+    /**
+     * A decoder for streams made with a built-in tokenizer, within `limits` (per pushed chunk for
+     * the output, per stream for the tokens): a `TooLarge` error past them.
+     */
+public static func withLimits(limits: Limits) -> StreamDecoder  {
+    return try!  FfiConverterTypeStreamDecoder_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tacc_fn_constructor_streamdecoder_with_limits(
+        FfiConverterTypeLimits_lower(limits),uniffiCallStatus
+    )
+})
+}
     
 
     
@@ -1780,6 +1832,82 @@ public func FfiConverterTypeStreamEncoder_lower(_ value: StreamEncoder) -> UInt6
 }
 
 
+
+
+/**
+ * What one decode call may produce: payloads come from the network, so every decode is bounded.
+ * A payload that would exceed a limit fails with `TooLarge` (the message names the limit) before
+ * the memory is allocated. 0 in a field means the library's default for it; larger values than
+ * the hard caps (1 GiB, 256 Mi tokens) are clamped to them. See [`default_limits`].
+ */
+public struct Limits: Equatable, Hashable {
+    /**
+     * Largest output of one call, in bytes: decoded text or bytes, or token IDs × 4 (for a stream
+     * decoder, of one pushed chunk: its text bytes plus its token IDs × 4). Default 64 MiB.
+     */
+    public var maxOutputBytes: UInt64
+    /**
+     * Largest number of token IDs one call decodes (for a stream decoder: in the whole stream).
+     * Default 16 Mi.
+     */
+    public var maxTokens: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Largest output of one call, in bytes: decoded text or bytes, or token IDs × 4 (for a stream
+         * decoder, of one pushed chunk: its text bytes plus its token IDs × 4). Default 64 MiB.
+         */maxOutputBytes: UInt64 = UInt64(0), 
+        /**
+         * Largest number of token IDs one call decodes (for a stream decoder: in the whole stream).
+         * Default 16 Mi.
+         */maxTokens: UInt64 = UInt64(0)) {
+        self.maxOutputBytes = maxOutputBytes
+        self.maxTokens = maxTokens
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Limits: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLimits: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Limits {
+        return
+            try Limits(
+                maxOutputBytes: FfiConverterUInt64.read(from: &buf), 
+                maxTokens: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Limits, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.maxOutputBytes, into: &buf)
+        FfiConverterUInt64.write(value.maxTokens, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLimits_lift(_ buf: RustBuffer) throws -> Limits {
+    return try FfiConverterTypeLimits.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLimits_lower(_ value: Limits) -> RustBuffer {
+    return FfiConverterTypeLimits.lower(value)
+}
 
 
 /**
@@ -2917,13 +3045,35 @@ fileprivate struct FfiConverterSequenceTypeMethodStats: FfiConverterRustBuffer {
     }
 }
 /**
- * Decodes any frame made with a built-in tokenizer, without a codec.
+ * Decodes any frame made with a built-in tokenizer, without a codec, within the default limits.
  */
 public func decompress(frame: Data)throws  -> Content  {
     return try  FfiConverterTypeContent_lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
     uniffi_tacc_fn_func_decompress(
         FfiConverterData.lower(frame),uniffiCallStatus
+    )
+})
+}
+/**
+ * [`decompress`] within the caller's limits.
+ */
+public func decompressWithLimits(frame: Data, limits: Limits)throws  -> Content  {
+    return try  FfiConverterTypeContent_lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_fn_func_decompress_with_limits(
+        FfiConverterData.lower(frame),
+        FfiConverterTypeLimits_lower(limits),uniffiCallStatus
+    )
+})
+}
+/**
+ * The default decode limits (64 MiB of output, 16 Mi tokens), with the values filled in.
+ */
+public func defaultLimits() -> Limits  {
+    return try!  FfiConverterTypeLimits_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tacc_fn_func_default_limits(uniffiCallStatus
     )
 })
 }
@@ -2995,7 +3145,13 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_tacc_checksum_func_decompress() != 15638) {
+    if (uniffi_tacc_checksum_func_decompress() != 31170) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tacc_checksum_func_decompress_with_limits() != 35428) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tacc_checksum_func_default_limits() != 17226) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tacc_checksum_func_default_options() != 18092) {
@@ -3085,6 +3241,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tacc_checksum_method_codec_encode_tokens() != 40632) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_tacc_checksum_method_codec_limits() != 34629) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_tacc_checksum_method_codec_lopace_compress() != 57081) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3106,7 +3265,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tacc_checksum_method_codec_stats() != 25532) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_stream_decoder() != 49956) {
+    if (uniffi_tacc_checksum_method_codec_stream_decoder() != 49415) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tacc_checksum_method_codec_stream_encoder() != 44903) {
@@ -3128,6 +3287,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tacc_checksum_method_codec_vocab_size() != 14286) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tacc_checksum_method_codec_with_limits() != 36358) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tacc_checksum_method_streamdecoder_is_failed() != 56169) {
@@ -3170,6 +3332,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tacc_checksum_constructor_streamdecoder_new() != 16245) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tacc_checksum_constructor_streamdecoder_with_limits() != 58100) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tacc_checksum_constructor_streamencoder_new() != 44969) {

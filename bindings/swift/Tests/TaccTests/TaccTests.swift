@@ -144,6 +144,30 @@ final class TaccTests: XCTestCase {
         XCTAssertThrowsError(try c.decompressText(frame: Data([1, 2, 3])))
     }
 
+    func testDecodeLimits() throws {
+        XCTAssertEqual(defaultLimits(), Limits(maxOutputBytes: 64 << 20, maxTokens: 16 << 20))
+        let c = try Codec(tokenizer: "cl100k_base")
+        let big = String(repeating: "Limits bound what one decode may produce. ", count: 1000)
+        let n = UInt64(big.utf8.count)
+        let frame = try c.compressText(text: big, options: defaultOptions())
+        XCTAssertEqual(try c.withLimits(limits: Limits(maxOutputBytes: n)).decompressText(frame: frame), big)
+        let small = c.withLimits(limits: Limits(maxOutputBytes: n - 1))
+        XCTAssertEqual(small.limits(), Limits(maxOutputBytes: n - 1, maxTokens: 16 << 20))
+        XCTAssertThrowsError(try small.decompressText(frame: frame)) { e in
+            guard case TaccError.TooLarge = e else { return XCTFail("\(e)") }
+        }
+        XCTAssertThrowsError(try decompressWithLimits(frame: frame, limits: Limits(maxOutputBytes: n - 1))) { e in
+            guard case TaccError.TooLarge = e else { return XCTFail("\(e)") }
+        }
+        let enc = try c.streamEncoder()
+        try enc.pushTokenIds(ids: [UInt32](repeating: 58040, count: 100))   // 12,800 spaces
+        let chunk = try enc.flush()
+        XCTAssertThrowsError(try StreamDecoder.withLimits(limits: Limits(maxOutputBytes: 12_799)).push(chunk: chunk)) { e in
+            guard case TaccError.TooLarge = e else { return XCTFail("\(e)") }
+        }
+        XCTAssertEqual(try StreamDecoder.withLimits(limits: Limits(maxOutputBytes: 13_200)).push(chunk: chunk).text.utf8.count, 12_800)
+    }
+
     func testStreamRoundTripEveryTokenAndEvery16() throws {
         for tok in listAvailableTokenizers() {
             let c = try Codec(tokenizer: tok)

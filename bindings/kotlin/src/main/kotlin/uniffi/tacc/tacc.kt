@@ -677,6 +677,10 @@ internal object IntegrityCheckingUniffiLib {
     internal fun ensureInitialized() = Unit
     external fun uniffi_tacc_checksum_func_decompress(
     ): Int
+    external fun uniffi_tacc_checksum_func_decompress_with_limits(
+    ): Int
+    external fun uniffi_tacc_checksum_func_default_limits(
+    ): Int
     external fun uniffi_tacc_checksum_func_default_options(
     ): Int
     external fun uniffi_tacc_checksum_func_list_available_tokenizers(
@@ -735,6 +739,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_tacc_checksum_method_codec_encode_tokens(
     ): Int
+    external fun uniffi_tacc_checksum_method_codec_limits(
+    ): Int
     external fun uniffi_tacc_checksum_method_codec_lopace_compress(
     ): Int
     external fun uniffi_tacc_checksum_method_codec_lopace_decompress(
@@ -765,6 +771,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_tacc_checksum_method_codec_vocab_size(
     ): Int
+    external fun uniffi_tacc_checksum_method_codec_with_limits(
+    ): Int
     external fun uniffi_tacc_checksum_method_streamdecoder_is_failed(
     ): Int
     external fun uniffi_tacc_checksum_method_streamdecoder_is_finished(
@@ -792,6 +800,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_tacc_checksum_constructor_codec_with_mapping_file(
     ): Int
     external fun uniffi_tacc_checksum_constructor_streamdecoder_new(
+    ): Int
+    external fun uniffi_tacc_checksum_constructor_streamdecoder_with_limits(
     ): Int
     external fun uniffi_tacc_checksum_constructor_streamencoder_new(
     ): Int
@@ -873,6 +883,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_tacc_fn_method_codec_encode_tokens(`ptr`: Long,`tokens`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_tacc_fn_method_codec_limits(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_tacc_fn_method_codec_lopace_compress(`ptr`: Long,`text`: RustBuffer.ByValue,`method`: RustBuffer.ByValue,`level`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_tacc_fn_method_codec_lopace_decompress(`ptr`: Long,`payload`: RustBuffer.ByValue,`method`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -903,11 +915,15 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_tacc_fn_method_codec_vocab_size(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Int
+    external fun uniffi_tacc_fn_method_codec_with_limits(`ptr`: Long,`limits`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_tacc_fn_clone_streamdecoder(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_tacc_fn_free_streamdecoder(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_tacc_fn_constructor_streamdecoder_new(uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tacc_fn_constructor_streamdecoder_with_limits(`limits`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_tacc_fn_method_streamdecoder_is_failed(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
@@ -936,6 +952,10 @@ internal object UniffiLib {
     external fun uniffi_tacc_fn_method_streamencoder_push_token_ids_packed(`ptr`: Long,`ids`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_tacc_fn_func_decompress(`frame`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tacc_fn_func_decompress_with_limits(`frame`: RustBuffer.ByValue,`limits`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tacc_fn_func_default_limits(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_tacc_fn_func_default_options(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1066,7 +1086,13 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
-    if ((lib.uniffi_tacc_checksum_func_decompress() and 0xFFFF) != 15638) {
+    if ((lib.uniffi_tacc_checksum_func_decompress() and 0xFFFF) != 31170) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tacc_checksum_func_decompress_with_limits() and 0xFFFF) != 35428) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tacc_checksum_func_default_limits() and 0xFFFF) != 17226) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tacc_checksum_func_default_options() and 0xFFFF) != 18092) {
@@ -1156,6 +1182,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tacc_checksum_method_codec_encode_tokens() and 0xFFFF) != 40632) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_tacc_checksum_method_codec_limits() and 0xFFFF) != 34629) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_tacc_checksum_method_codec_lopace_compress() and 0xFFFF) != 57081) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1177,7 +1206,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tacc_checksum_method_codec_stats() and 0xFFFF) != 25532) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_stream_decoder() and 0xFFFF) != 49956) {
+    if ((lib.uniffi_tacc_checksum_method_codec_stream_decoder() and 0xFFFF) != 49415) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tacc_checksum_method_codec_stream_encoder() and 0xFFFF) != 44903) {
@@ -1199,6 +1228,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tacc_checksum_method_codec_vocab_size() and 0xFFFF) != 14286) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tacc_checksum_method_codec_with_limits() and 0xFFFF) != 36358) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tacc_checksum_method_streamdecoder_is_failed() and 0xFFFF) != 56169) {
@@ -1241,6 +1273,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tacc_checksum_constructor_streamdecoder_new() and 0xFFFF) != 16245) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tacc_checksum_constructor_streamdecoder_with_limits() and 0xFFFF) != 58100) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tacc_checksum_constructor_streamencoder_new() and 0xFFFF) != 44969) {
@@ -1790,6 +1825,11 @@ public interface CodecInterface {
     fun `encodeTokens`(`tokens`: List<kotlin.String>, `gzip`: kotlin.Boolean): kotlin.ByteArray
     
     /**
+     * This codec's decode limits (the defaults unless set with [`Codec::with_limits`]).
+     */
+    fun `limits`(): Limits
+    
+    /**
      * LoPace's payload for `text` at zstd `level` (1-22; LoPace's default is 15).
      */
     fun `lopaceCompress`(`text`: kotlin.String, `method`: LopaceMethod, `level`: kotlin.Int): kotlin.ByteArray
@@ -1816,7 +1856,8 @@ public interface CodecInterface {
     fun `stats`(`text`: kotlin.String, `options`: Options): Stats
     
     /**
-     * A stream decoder that also knows this codec's custom tokenizer or priors.
+     * A stream decoder that also knows this codec's custom tokenizer or priors, within this
+     * codec's limits.
      */
     fun `streamDecoder`(): StreamDecoder
     
@@ -1842,6 +1883,12 @@ public interface CodecInterface {
      * One more than the largest token ID.
      */
     fun `vocabSize`(): kotlin.UInt
+    
+    /**
+     * The same codec with other decode limits: every decode call on it, and every stream decoder
+     * it makes, honours them. Cheap (the tables are shared).
+     */
+    fun `withLimits`(`limits`: Limits): Codec
     
     companion object
 }
@@ -2365,6 +2412,22 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
 
     
     /**
+     * This codec's decode limits (the defaults unless set with [`Codec::with_limits`]).
+     */override fun `limits`(): Limits {
+            return FfiConverterTypeLimits.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tacc_fn_method_codec_limits(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * LoPace's payload for `text` at zstd `level` (1-22; LoPace's default is 15).
      */
     @Throws(TaccException::class)override fun `lopaceCompress`(`text`: kotlin.String, `method`: LopaceMethod, `level`: kotlin.Int): kotlin.ByteArray {
@@ -2488,7 +2551,8 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
 
     
     /**
-     * A stream decoder that also knows this codec's custom tokenizer or priors.
+     * A stream decoder that also knows this codec's custom tokenizer or priors, within this
+     * codec's limits.
      */override fun `streamDecoder`(): StreamDecoder {
             return FfiConverterTypeStreamDecoder.lift(
     callWithHandle {
@@ -2603,6 +2667,24 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
     UniffiLib.uniffi_tacc_fn_method_codec_vocab_size(
         it,
         _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The same codec with other decode limits: every decode call on it, and every stream decoder
+     * it makes, honours them. Cheap (the tables are shared).
+     */override fun `withLimits`(`limits`: Limits): Codec {
+            return FfiConverterTypeCodec.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tacc_fn_method_codec_with_limits(
+        it,
+        
+        FfiConverterTypeLimits.lower(`limits`),_status)
 }
     }
     )
@@ -2994,11 +3076,25 @@ open class StreamDecoder: Disposable, AutoCloseable, StreamDecoderInterface
 
 
     
-    
+    companion object {
+        
     /**
-     * @suppress
-     */
-    companion object
+     * A decoder for streams made with a built-in tokenizer, within `limits` (per pushed chunk for
+     * the output, per stream for the tokens): a `TooLarge` error past them.
+     */ fun `withLimits`(`limits`: Limits): StreamDecoder {
+            return FfiConverterTypeStreamDecoder.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tacc_fn_constructor_streamdecoder_with_limits(
+    
+        
+        FfiConverterTypeLimits.lower(`limits`),_status)
+}
+    )
+    }
+    
+
+        
+    }
     
 }
 
@@ -3408,6 +3504,58 @@ public object FfiConverterTypeStreamEncoder: FfiConverter<StreamEncoder, Long> {
 
     override fun write(value: StreamEncoder, buf: ByteBuffer) {
         buf.putLong(lower(value))
+    }
+}
+
+
+
+/**
+ * What one decode call may produce: payloads come from the network, so every decode is bounded.
+ * A payload that would exceed a limit fails with `TooLarge` (the message names the limit) before
+ * the memory is allocated. 0 in a field means the library's default for it; larger values than
+ * the hard caps (1 GiB, 256 Mi tokens) are clamped to them. See [`default_limits`].
+ */
+data class Limits (
+    /**
+     * Largest output of one call, in bytes: decoded text or bytes, or token IDs × 4 (for a stream
+     * decoder, of one pushed chunk: its text bytes plus its token IDs × 4). Default 64 MiB.
+     */
+    var `maxOutputBytes`: kotlin.ULong = 0uL 
+    , 
+    /**
+     * Largest number of token IDs one call decodes (for a stream decoder: in the whole stream).
+     * Default 16 Mi.
+     */
+    var `maxTokens`: kotlin.ULong = 0uL 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLimits: FfiConverterRustBuffer<Limits> {
+    override fun read(buf: ByteBuffer): Limits {
+        return Limits(
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Limits) = (
+            FfiConverterULong.allocationSize(value.`maxOutputBytes`) +
+            FfiConverterULong.allocationSize(value.`maxTokens`)
+    )
+
+    override fun write(value: Limits, buf: ByteBuffer) {
+            FfiConverterULong.write(value.`maxOutputBytes`, buf)
+            FfiConverterULong.write(value.`maxTokens`, buf)
     }
 }
 
@@ -4316,7 +4464,7 @@ public object FfiConverterSequenceTypeMethodStats: FfiConverterRustBuffer<List<M
     }
 }
         /**
-         * Decodes any frame made with a built-in tokenizer, without a codec.
+         * Decodes any frame made with a built-in tokenizer, without a codec, within the default limits.
          */
     @Throws(TaccException::class) fun `decompress`(`frame`: kotlin.ByteArray): Content {
             return FfiConverterTypeContent.lift(
@@ -4325,6 +4473,35 @@ public object FfiConverterSequenceTypeMethodStats: FfiConverterRustBuffer<List<M
     
         
         FfiConverterByteArray.lower(`frame`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * [`decompress`] within the caller's limits.
+         */
+    @Throws(TaccException::class) fun `decompressWithLimits`(`frame`: kotlin.ByteArray, `limits`: Limits): Content {
+            return FfiConverterTypeContent.lift(
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_fn_func_decompress_with_limits(
+    
+        
+        FfiConverterByteArray.lower(`frame`),
+        FfiConverterTypeLimits.lower(`limits`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The default decode limits (64 MiB of output, 16 Mi tokens), with the values filled in.
+         */ fun `defaultLimits`(): Limits {
+            return FfiConverterTypeLimits.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tacc_fn_func_default_limits(
+    
+        _status)
 }
     )
     }
