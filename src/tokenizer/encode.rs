@@ -260,33 +260,46 @@ fn byte_pair_merge<R: Ranks>(ranks: &R, piece: &[u8], parts: &mut Vec<(usize, u3
 }
 
 /// tiktoken's `_byte_pair_merge_large` (pieces of 100 bytes or more): the same merges in the
-/// same order (lowest rank, then leftmost), with a heap and a linked list, O(m log n).
+/// same order (lowest rank, then leftmost), with a heap and a linked list, O(m log n). Positions
+/// are u32 and a heap entry is one u64 (rank, start), 28 bytes per byte of the piece at most; a
+/// piece of 2^31 bytes or more (never a token text) is merged in 2^30-byte parts.
 fn byte_pair_merge_large<R: Ranks>(ranks: &R, piece: &[u8], out: &mut Vec<u32>) {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
 
+    const PART: usize = 1 << 31;
+    if piece.len() >= PART {
+        for part in piece.chunks(PART / 2) {
+            let mut scratch = Scratch::default();
+            encode_piece(ranks, part, &mut scratch, out);
+        }
+        return;
+    }
     struct State {
-        prev: usize,
-        end: usize,
-        next_end: usize,
+        prev: u32,
+        end: u32,
+        next_end: u32,
         next_rank: u32,
         cur_rank: u32,
     }
+    // Min-heap on (rank, start), tiktoken's `Merge` order, packed in one u64.
+    let entry = |rank: u32, start: u32| Reverse(((rank as u64) << 32) | start as u64);
     let lookup = |s: &[u8]| ranks.rank(s);
+    let len = piece.len() as u32;
     let mut state = Vec::with_capacity(piece.len());
     state.push(State {
-        prev: usize::MAX,
+        prev: u32::MAX,
         end: 1,
         next_end: 2,
         next_rank: u32::MAX,
         cur_rank: u32::MAX,
     });
-    // Min-heap on (rank, start): tiktoken's `Merge` order.
     let mut heap = BinaryHeap::with_capacity(piece.len());
-    for i in 0..piece.len() - 1 {
-        if let Some(rank) = lookup(&piece[i..i + 2]) {
-            heap.push(Reverse((rank, i)));
-            state[i].next_rank = rank;
+    for i in 0..len - 1 {
+        let at = i as usize;
+        if let Some(rank) = lookup(&piece[at..at + 2]) {
+            heap.push(entry(rank, i));
+            state[at].next_rank = rank;
         }
         state.push(State {
             prev: i,
@@ -296,49 +309,51 @@ fn byte_pair_merge_large<R: Ranks>(ranks: &R, piece: &[u8], out: &mut Vec<u32>) 
             cur_rank: u32::MAX,
         });
     }
-    let potential_merge = |state: &mut Vec<State>,
-                           heap: &mut BinaryHeap<Reverse<(u32, usize)>>,
-                           start: usize,
-                           next_end: usize| {
-        state[start].next_end = next_end;
-        state[start].next_rank = u32::MAX;
-        if next_end <= piece.len() {
-            if let Some(rank) = lookup(&piece[start..next_end]) {
-                heap.push(Reverse((rank, start)));
-                state[start].next_rank = rank;
+    let potential_merge =
+        |state: &mut Vec<State>, heap: &mut BinaryHeap<Reverse<u64>>, start: u32, next_end: u32| {
+            let s = &mut state[start as usize];
+            s.next_end = next_end;
+            s.next_rank = u32::MAX;
+            if next_end <= len {
+                if let Some(rank) = lookup(&piece[start as usize..next_end as usize]) {
+                    heap.push(entry(rank, start));
+                    s.next_rank = rank;
+                }
             }
-        }
-    };
-    while let Some(Reverse((rank, left_start))) = heap.pop() {
+        };
+    while let Some(Reverse(top)) = heap.pop() {
+        let (rank, left_start) = ((top >> 32) as u32, top as u32);
         if rank == u32::MAX {
             break;
         }
-        if rank != state[left_start].next_rank {
+        let left = left_start as usize;
+        if rank != state[left].next_rank {
             continue;
         }
-        let right_start = state[left_start].end;
-        let right_end = state[left_start].next_end;
-        let right_next_end = state[right_start].next_end;
-        state[left_start].cur_rank = state[left_start].next_rank;
-        state[left_start].end = right_end;
+        let right_start = state[left].end;
+        let right_end = state[left].next_end;
+        let right_next_end = state[right_start as usize].next_end;
+        state[left].cur_rank = state[left].next_rank;
+        state[left].end = right_end;
         potential_merge(&mut state, &mut heap, left_start, right_next_end);
-        if right_end < state.len() {
-            state[right_end].prev = left_start;
+        if (right_end as usize) < state.len() {
+            state[right_end as usize].prev = left_start;
         }
         if left_start > 0 {
-            let prev_start = state[left_start].prev;
+            let prev_start = state[left].prev;
             potential_merge(&mut state, &mut heap, prev_start, right_end);
         }
-        state[right_start].next_rank = u32::MAX;
+        state[right_start as usize].next_rank = u32::MAX;
     }
     let mut i = 0;
     while i < state.len() {
+        let end = state[i].end as usize;
         if state[i].cur_rank != u32::MAX {
             out.push(state[i].cur_rank);
         } else {
-            out.push(rank_of(ranks, &piece[i..state[i].end]));
+            out.push(rank_of(ranks, &piece[i..end]));
         }
-        i = state[i].end;
+        i = end;
     }
 }
 
