@@ -608,6 +608,8 @@ impl Codec {
             crc.update(&out[..header_len]);
             content.update_crc(&mut crc);
             out.extend_from_slice(&crc.sum().to_le_bytes());
+        } else {
+            out.extend_from_slice(&format::v2::length_check(body.len()));
         }
         Ok(out)
     }

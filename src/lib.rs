@@ -48,7 +48,7 @@ pub use mapping::Mapping;
 pub use stream::StreamDecoder;
 #[cfg(feature = "encode")]
 pub use stream::StreamEncoder;
-pub use stream::StreamUpdate;
+pub use stream::{StreamOptions, StreamUpdate};
 pub use tokenizer::{Builtin, Tokenizer, BUILTIN_NAMES};
 
 /// The library version, from Cargo.toml.

@@ -174,7 +174,11 @@ fn checksum_can_be_turned_off() {
             },
         )
         .unwrap();
-    assert_eq!(with.len(), without.len() + 4);
+    // The CRC's 4 bytes, or the 2-byte length check that catches a cut.
+    assert_eq!(with.len(), without.len() + 2);
+    for cut in 1..=8 {
+        assert!(c.decompress_text(&without[..without.len() - cut]).is_err());
+    }
     assert_eq!(c.decompress_text(&without).unwrap(), TEXTS[2]);
 }
 
@@ -354,14 +358,14 @@ fn sample_frames() -> Vec<(String, Vec<u8>, usize)> {
     out
 }
 
-/// The frame overhead target: 6 bytes (2 header + 4 CRC) for a built-in tokenizer, 2 without
-/// the checksum; every field the header names comes back.
+/// The frame overhead target: 6 bytes (2 header + 4 CRC) for a built-in tokenizer, 4 without
+/// the checksum (2 header + 2 length check); every field the header names comes back.
 #[test]
 fn v2_header_is_two_bytes_and_round_trips() {
     for (what, frame, header_len) in sample_frames() {
         let (h, payload) = tacc::format::Header::parse(&frame).unwrap();
         assert_eq!(h.version, 2, "{what}");
-        let crc = if h.checksum { 4 } else { 0 };
+        let crc = if h.checksum { 4 } else { 2 }; // CRC-32, or the length check
         assert_eq!(frame.len() - payload.len(), header_len + crc, "{what}");
         assert_eq!(h.content_len, None, "v2 stores no length");
         assert_eq!(

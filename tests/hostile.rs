@@ -192,8 +192,16 @@ mod writer {
             ..Options::default()
         };
         let f = codec.compress_text("x", &opts).unwrap();
-        let (_, rest) = Header::parse(&f).unwrap();
-        f[..f.len() - rest.len()].to_vec()
+        let (_, payload) = Header::parse(&f).unwrap();
+        f[..f.len() - payload.len() - tacc::format::v2::LENGTH_CHECK_LEN].to_vec()
+    }
+
+    /// A text frame without checksum around `payload`: header, payload, length check.
+    fn frame_of(codec: &Codec, method: Method, payload: &[u8]) -> Vec<u8> {
+        let mut f = text_header(codec, method);
+        f.extend_from_slice(payload);
+        f.extend_from_slice(&tacc::format::v2::length_check(payload.len()));
+        f
     }
 
     fn lopace_hybrid_of(n: usize, id: u16) -> Vec<u8> {
@@ -232,8 +240,7 @@ mod writer {
             "decode": "raw-lopace-hybrid", "tokenizer": "cl100k_base", "limits": null, "expect": "TooLarge",
             "row": "LoPace-hybrid raw payload of 6 KB (16 M copies of token 58040): 2 GiB of output"}));
         // The same inside a text frame.
-        let mut f = text_header(&c, Method::LopaceHybrid);
-        f.extend_from_slice(&p);
+        let f = frame_of(&c, Method::LopaceHybrid, &p);
         write("frame_lopace_hybrid_16m_spaces.bin", &f);
         cases.push(json!({"name": "frame_lopace_hybrid_16m_spaces", "file": "frame_lopace_hybrid_16m_spaces.bin",
             "decode": "frame", "tokenizer": "cl100k_base", "limits": null, "expect": "TooLarge",
@@ -244,8 +251,7 @@ mod writer {
         cases.push(json!({"name": "lopace_hybrid_2p28_spaces", "file": "lopace_hybrid_2p28_spaces.bin",
             "decode": "raw-lopace-hybrid", "tokenizer": "cl100k_base", "limits": null, "expect": "TooLarge",
             "row": "the same at 98 KB (2^28 - 1 IDs): aborted"}));
-        let mut f = text_header(&c, Method::LopaceHybrid);
-        f.extend_from_slice(&p);
+        let f = frame_of(&c, Method::LopaceHybrid, &p);
         write("frame_lopace_hybrid_2p28_spaces.bin", &f);
         cases.push(json!({"name": "frame_lopace_hybrid_2p28_spaces", "file": "frame_lopace_hybrid_2p28_spaces.bin",
             "decode": "frame", "tokenizer": "cl100k_base", "limits": null, "expect": "TooLarge",
@@ -290,7 +296,6 @@ mod writer {
 
         // Model frames of random bytes: 11.5 KB each after a real model frame's first bytes,
         // for each way the payload names its vocabulary (mode 0 priors, 1 adaptive, 2 explicit).
-        let h = text_header(&c, Method::Model);
         let vocab = 100_277;
         let priors = tacc::codecs::model::builtin_priors_by_id(1).unwrap();
         let prefixes = [
@@ -308,9 +313,9 @@ mod writer {
             ),
         ];
         for (i, (mode, prefix)) in prefixes.iter().enumerate() {
-            let mut f = h.clone();
-            f.extend_from_slice(&prefix[..2.min(prefix.len())]);
-            f.extend_from_slice(&random_bytes(0x9E37_79B9 + i as u64, 11_500));
+            let mut p = prefix[..2.min(prefix.len())].to_vec();
+            p.extend_from_slice(&random_bytes(0x9E37_79B9 + i as u64, 11_500));
+            let f = frame_of(&c, Method::Model, &p);
             let name = format!("model_random_{mode}");
             write(&format!("{name}.bin"), &f);
             cases.push(
@@ -324,8 +329,8 @@ mod writer {
         // Legal but big: a model text frame of 600 k x "128 spaces" (76.8 MB of text).
         let ids = vec![SPACES_128; 600_000];
         let priors = tacc::codecs::model::builtin_priors_by_id(1).unwrap();
-        let mut f = text_header(&c, Method::Model);
-        f.extend_from_slice(&tacc::codecs::model::encode(&ids, vocab, Some(priors)).unwrap());
+        let p = tacc::codecs::model::encode(&ids, vocab, Some(priors)).unwrap();
+        let f = frame_of(&c, Method::Model, &p);
         write("model_text_77mb.bin", &f);
         cases.push(
             json!({"name": "model_text_77mb", "file": "model_text_77mb.bin", "decode": "frame",
@@ -355,10 +360,9 @@ mod writer {
             "output_bytes": 600_000u64 * 128,
             "row": "a stream chunk of a few KB that holds 76.8 MB"}));
 
-        // Frames without checksum, cut by 1-8 bytes: must not decode to other text. Not cut 1 of
-        // this frame: its bytes are exactly what `compress_text` writes, without checksum, for
-        // other text (the last token differs), so no decoder can tell; only the checksum (the
-        // default) catches every cut. See docs/FORMAT.md, "Frames without checksum".
+        // Frames without checksum, cut by 1-8 bytes: must not decode to other text. (Cut 1 of
+        // this frame's payload is exactly what the model encoder writes for other text: the
+        // frame's 2-byte length check is what catches it.)
         let prompt = std::fs::read_to_string(format!(
             "{}/examples/data/system-prompt.md",
             env!("CARGO_MANIFEST_DIR")
@@ -369,7 +373,7 @@ mod writer {
             ..Options::default()
         };
         let f = c.compress_text(&prompt, &opts).unwrap();
-        for cut in 2..=8 {
+        for cut in 1..=8 {
             let name = format!("model_nocrc_cut{cut}");
             write(&format!("{name}.bin"), &f[..f.len() - cut]);
             cases.push(json!({"name": name, "file": format!("{name}.bin"), "decode": "frame",

@@ -283,13 +283,48 @@ pub(crate) fn parse(frame: &[u8]) -> Result<Parsed<'_>> {
             "a token method cannot hold non-UTF-8 bytes",
         ));
     }
-    let (payload, stored_crc) = split_crc(&frame[pos..], header.checksum)?;
+    let (payload, stored_crc) = if header.checksum {
+        split_crc(&frame[pos..], true)?
+    } else {
+        (split_length_check(&frame[pos..])?, None)
+    };
     Ok(Parsed {
         header,
         header_bytes: &frame[..pos],
         payload,
         stored_crc,
     })
+}
+
+/// Bytes of the length check that ends a frame without checksum.
+pub const LENGTH_CHECK_LEN: usize = 2;
+
+/// The length check of a frame without checksum: the payload's length mod 2^16, u16 LE. It
+/// costs 2 bytes and catches a cut (or an appended tail) of any length but multiples of 64 KiB,
+/// which the payloads' own framing cannot always do (a cut model payload can be exactly what
+/// the encoder writes for other text).
+pub fn length_check(payload_len: usize) -> [u8; LENGTH_CHECK_LEN] {
+    (payload_len as u16).to_le_bytes()
+}
+
+/// Splits the length check off a frame without checksum and verifies it.
+fn split_length_check(rest: &[u8]) -> Result<&[u8]> {
+    let end = rest
+        .len()
+        .checked_sub(LENGTH_CHECK_LEN)
+        .ok_or_else(|| Error::corrupt(F, "truncated (no room for the length check)"))?;
+    let (payload, check) = rest.split_at(end);
+    if check != length_check(payload.len()) {
+        return Err(Error::corrupt(
+            F,
+            format!(
+                "the length check says {} (mod 65536), the payload is {} bytes: the frame was cut or extended",
+                u16::from_le_bytes([check[0], check[1]]),
+                payload.len()
+            ),
+        ));
+    }
+    Ok(payload)
 }
 
 /// Parses a v2 stream header (method 8, token IDs, checksum on); returns it, its length and
@@ -378,6 +413,8 @@ mod tests {
                                         }
                                         if checksum {
                                             out.extend_from_slice(&[0; 4]);
+                                        } else {
+                                            out.extend_from_slice(&length_check(0));
                                         }
                                         match parse(&out) {
                                             Ok(p) => assert_eq!(p.header, h),
@@ -410,7 +447,9 @@ mod tests {
         assert!(e(&[0x89, 0x00, 0x00, 0]).contains("tokenizer ID 0"));
         assert!(e(&[0x89]).contains("truncated"));
         assert!(e(&[0xB0, 0x00, 1, 2]).contains("checksum"));
-        assert!(parse(&[0x80, 0x80]).is_ok(), "stored bytes");
+        assert!(parse(&[0x80, 0x80, 0, 0]).is_ok(), "stored bytes");
+        assert!(e(&[0x80, 0x80, 1, 0]).contains("length check"));
+        assert!(e(&[0x80, 0x80, 0]).contains("length check"));
         assert!(
             parse(&[0x83, 0x81]).is_err(),
             "token methods only hold text or IDs"
