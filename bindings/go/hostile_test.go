@@ -200,10 +200,17 @@ func frameHeader(t *testing.T, c *Codec, m Method) []byte {
 	}
 	o.Layout = Raw
 	r, err := c.CompressTextWith("header", o)
-	if err != nil || len(f) <= len(r) || !bytes.HasSuffix(f, r) {
+	// A frame without checksum ends with a 2-byte length check after the payload.
+	if err != nil || len(f) <= len(r)+2 || !bytes.HasSuffix(f[:len(f)-2], r) {
 		t.Fatalf("%v: frame %x, raw %x, %v", m, f, r, err)
 	}
-	return f[:len(f)-len(r)]
+	return f[:len(f)-len(r)-2]
+}
+
+// framed is a text frame without checksum: header, payload, the payload's length mod 65536.
+func framed(header, payload []byte) []byte {
+	f := append(append([]byte{}, header...), payload...)
+	return append(f, byte(len(payload)), byte(len(payload)>>8))
 }
 
 func TestHostileGenerators(t *testing.T) {
@@ -250,7 +257,7 @@ func hostileCases(t *testing.T, dir string) []hostileCase {
 
 	huge := zstdRun([]byte{0}, 0x20, 2*(1<<28-1))
 	hybHdr := frameHeader(t, c, LopaceHybrid)
-	hugeFrame := append(append([]byte{}, hybHdr...), huge...)
+	hugeFrame := framed(hybHdr, huge)
 	add(with(rawHybrid, func(h *hostileCase) { h.Name = "lopace-hybrid raw, 2^28-1 IDs"; h.Call = callText }), huge)
 	add(with(rawHybrid, func(h *hostileCase) {
 		h.Name = "lopace-hybrid raw, 2^28-1 IDs, 1 MiB limit"
@@ -285,7 +292,7 @@ func hostileCases(t *testing.T, dir string) []hostileCase {
 
 	zt := zstdRun(nil, 'a', 1<<29)
 	add(hostileCase{Name: "zstd raw, 512 MiB of text", Call: callText, Raw: true, RawMethod: Zstd}, zt)
-	zFrame := append(frameHeader(t, c, Zstd), zt...)
+	zFrame := framed(frameHeader(t, c, Zstd), zt)
 	add(hostileCase{Name: "zstd text frame, 512 MiB", Call: callText}, zFrame)
 	add(hostileCase{Name: "zstd text frame, 512 MiB, 1 MiB limit", Call: callText, Limits: Limits{MaxOutputBytes: 1 << 20}}, zFrame)
 
