@@ -27,10 +27,27 @@ type StreamEncoder struct {
 // NewStreamEncoder starts a stream over the codec's tokenizer and model priors. The encoder
 // does not need the codec afterwards.
 func (c *Codec) NewStreamEncoder() (*StreamEncoder, error) {
+	return c.NewStreamEncoderWith(StreamOptions{})
+}
+
+// StreamOptions choose how a stream is coded; the zero value is the default stream.
+type StreamOptions struct {
+	// ChunkCheck adds a 16-bit check to every chunk, so a corrupt chunk is refused at that
+	// chunk: for transports without integrity of their own (2 bytes a chunk, docs/STREAM.md).
+	ChunkCheck bool
+}
+
+// NewStreamEncoderWith starts a stream with the given options.
+func (c *Codec) NewStreamEncoderWith(o StreamOptions) (*StreamEncoder, error) {
 	var ptr *C.tacc_stream_encoder
 	err := c.with(func(p *C.tacc_codec) error {
 		var msg *C.char
-		if st := C.tacc_stream_encoder_new(p, &ptr, &msg); st != C.TACC_OK {
+		var opts C.tacc_stream_options
+		C.tacc_stream_options_init(&opts)
+		if o.ChunkCheck {
+			opts.flags |= C.TACC_STREAM_CHUNK_CHECK
+		}
+		if st := C.tacc_stream_encoder_new_with(p, &opts, &ptr, &msg); st != C.TACC_OK {
 			return newError(st, msg)
 		}
 		return nil

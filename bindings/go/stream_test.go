@@ -151,3 +151,53 @@ func TestStreamPushTextAndErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// With ChunkCheck every chunk carries its own check: a flipped bit is refused at that chunk.
+func TestStreamChunkCheck(t *testing.T) {
+	c := newCodec(t)
+	ids, err := c.Tokenize(streamSample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc, err := c.NewStreamEncoderWith(StreamOptions{ChunkCheck: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var chunks [][]byte
+	for i := 0; i < len(ids); i += 2 {
+		if err := enc.Push(ids[i:min(i+2, len(ids))]); err != nil {
+			t.Fatal(err)
+		}
+		ch, err := enc.Flush()
+		if err != nil {
+			t.Fatal(err)
+		}
+		chunks = append(chunks, ch)
+	}
+	last, err := enc.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunks = append(chunks, last)
+	_, text, fin, err := decodeStream(chunks)
+	if err != nil || !fin || text != streamSample {
+		t.Fatalf("round trip: %v %v %q", err, fin, text)
+	}
+	k := len(chunks) / 2
+	for bit := 0; bit < len(chunks[k])*8; bit++ {
+		dec, err := NewStreamDecoder()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ch := range chunks[:k] {
+			if _, _, _, err := dec.Push(ch); err != nil {
+				t.Fatal(err)
+			}
+		}
+		bad := append([]byte{}, chunks[k]...)
+		bad[bit/8] ^= 1 << (bit % 8)
+		if _, _, _, err := dec.Push(bad); err == nil {
+			t.Fatalf("bit %d of chunk %d: accepted", bit, k)
+		}
+	}
+}

@@ -623,6 +623,15 @@ impl Codec {
             inner: Mutex::new(Some(self.inner.stream_encoder()?)),
         }))
     }
+
+    /// A stream encoder whose every chunk carries a 16-bit check (`chunk_check`), so a corrupt
+    /// chunk is refused at that chunk: for transports without integrity (2 bytes a chunk).
+    pub fn stream_encoder_with_chunk_check(&self) -> Res<Arc<StreamEncoder>> {
+        let opts = crate::stream::StreamOptions { chunk_check: true };
+        Ok(Arc::new(StreamEncoder {
+            inner: Mutex::new(Some(self.inner.stream_encoder_with(opts)?)),
+        }))
+    }
 }
 
 /// What reads (the `decode` feature): detokenizing, the peers' decode calls, frames, streams.

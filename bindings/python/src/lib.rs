@@ -1255,11 +1255,15 @@ impl Codec {
 
     // ---- Streams (docs/STREAM.md) ----
 
-    /// A stream encoder over this codec's tokenizer and model priors.
-    fn stream_encoder(&self) -> PyResult<StreamEncoder> {
+    /// A stream encoder over this codec's tokenizer and model priors. `chunk_check=True` adds a
+    /// 16-bit check to every chunk, so a corrupt chunk is refused at that chunk (for transports
+    /// without integrity; 2 bytes a chunk, docs/STREAM.md).
+    #[pyo3(signature = (*, chunk_check = false))]
+    fn stream_encoder(&self, chunk_check: bool) -> PyResult<StreamEncoder> {
         guard(|| {
+            let opts = tacc::StreamOptions { chunk_check };
             Ok(StreamEncoder {
-                inner: Some(self.inner.stream_encoder().py()?),
+                inner: Some(self.inner.stream_encoder_with(opts).py()?),
             })
         })
     }

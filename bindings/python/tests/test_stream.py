@@ -217,3 +217,27 @@ def test_other_tokenizer_from_header():
     ids = c.tokenize(text)
     chunks = encode(c, ids, 3)
     assert "".join(tacc.iter_decode(chunks)) == text
+
+
+def test_chunk_check_refuses_a_corrupt_chunk_at_that_chunk(codec):
+    ids = codec.tokenize("Every chunk of this stream carries its own check, so a flipped bit is caught where it is.")
+    enc = codec.stream_encoder(chunk_check=True)
+    chunks = []
+    for i in range(0, len(ids), 2):
+        enc.push_token_ids(ids[i : i + 2])
+        chunks.append(enc.flush())
+    chunks.append(enc.finish())
+    plain = codec.stream_encoder()
+    plain.push_token_ids(ids)
+    assert len(b"".join(chunks)) > len(plain.finish())  # the checks cost bytes
+    assert "".join(tacc.iter_decode(chunks)) == codec.detokenize(ids)
+    # Flip each bit of a middle chunk: the push of that very chunk fails (never wrong IDs).
+    k = len(chunks) // 2
+    for bit in range(len(chunks[k]) * 8):
+        dec = tacc.StreamDecoder()
+        for c in chunks[:k]:
+            dec.push(c)
+        bad = bytearray(chunks[k])
+        bad[bit // 8] ^= 1 << (bit % 8)
+        with pytest.raises(tacc.TaccError):
+            dec.push(bytes(bad))

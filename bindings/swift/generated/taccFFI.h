@@ -438,6 +438,11 @@ uint64_t uniffi_tacc_fn_method_codec_stream_decoder(uint64_t ptr, RustCallStatus
 uint64_t uniffi_tacc_fn_method_codec_stream_encoder(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_CODEC_STREAM_ENCODER_WITH_CHUNK_CHECK
+#define UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_CODEC_STREAM_ENCODER_WITH_CHUNK_CHECK
+uint64_t uniffi_tacc_fn_method_codec_stream_encoder_with_chunk_check(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_CODEC_TOKEN_ID_TO_MAPPED_ID
 #define UNIFFI_FFIDEF_UNIFFI_TACC_FN_METHOD_CODEC_TOKEN_ID_TO_MAPPED_ID
 RustBuffer uniffi_tacc_fn_method_codec_token_id_to_mapped_id(uint64_t ptr, RustBuffer ids, RustCallStatus *_Nonnull out_status
@@ -1112,6 +1117,12 @@ uint16_t uniffi_tacc_checksum_method_codec_stream_decoder(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_CODEC_STREAM_ENCODER
 #define UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_CODEC_STREAM_ENCODER
 uint16_t uniffi_tacc_checksum_method_codec_stream_encoder(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_CODEC_STREAM_ENCODER_WITH_CHUNK_CHECK
+#define UNIFFI_FFIDEF_UNIFFI_TACC_CHECKSUM_METHOD_CODEC_STREAM_ENCODER_WITH_CHUNK_CHECK
+uint16_t uniffi_tacc_checksum_method_codec_stream_encoder_with_chunk_check(void
     
 );
 #endif

@@ -751,6 +751,12 @@ public protocol CodecProtocol: AnyObject, Sendable {
      */
     func streamEncoder() throws  -> StreamEncoder
     
+    /**
+     * A stream encoder whose every chunk carries a 16-bit check (`chunk_check`), so a corrupt
+     * chunk is refused at that chunk: for transports without integrity (2 bytes a chunk).
+     */
+    func streamEncoderWithChunkCheck() throws  -> StreamEncoder
+    
     func tokenIdToMappedId(ids: [UInt32]) throws  -> [Int32]
     
     func tokenIdToMappedIdPacked(ids: Data) throws  -> Data
@@ -1274,6 +1280,19 @@ open func streamEncoder()throws  -> StreamEncoder  {
     return try  FfiConverterTypeStreamEncoder_lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
     uniffi_tacc_fn_method_codec_stream_encoder(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A stream encoder whose every chunk carries a 16-bit check (`chunk_check`), so a corrupt
+     * chunk is refused at that chunk: for transports without integrity (2 bytes a chunk).
+     */
+open func streamEncoderWithChunkCheck()throws  -> StreamEncoder  {
+    return try  FfiConverterTypeStreamEncoder_lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_fn_method_codec_stream_encoder_with_chunk_check(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -3269,6 +3288,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tacc_checksum_method_codec_stream_encoder() != 44903) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tacc_checksum_method_codec_stream_encoder_with_chunk_check() != 3432) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tacc_checksum_method_codec_token_id_to_mapped_id() != 37561) {

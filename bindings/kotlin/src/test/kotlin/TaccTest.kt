@@ -58,6 +58,27 @@ class TaccTest {
     }
 
     @Test
+    fun chunkCheckRefusesACorruptChunkAtThatChunk() {
+        val c = codec("cl100k_base")
+        val ids = c.tokenize(STREAM_TEXT)
+        val chunks = c.streamEncoderWithChunkCheck().use { enc ->
+            val cs = ids.chunked(2).map { enc.pushTokenIds(it); enc.flush() }.toMutableList()
+            cs.add(enc.finish())
+            cs
+        }
+        StreamDecoder().use { dec -> assertEquals(STREAM_TEXT, decodeChunks(dec, chunks, STREAM_TEXT).second) }
+        val k = chunks.size / 2
+        for (bit in 0 until chunks[k].size * 8) {
+            StreamDecoder().use { dec ->
+                chunks.take(k).forEach { dec.push(it) }
+                val bad = chunks[k].copyOf()
+                bad[bit / 8] = (bad[bit / 8].toInt() xor (1 shl (bit % 8))).toByte()
+                assertThrows<TaccException>("bit $bit") { dec.push(bad) }
+            }
+        }
+    }
+
+    @Test
     fun `version, tokenizers and defaults`() {
         assertEquals(listOf("cl100k_base", "gpt2", "o200k_base", "o200k_harmony", "p50k_base", "p50k_edit", "r50k_base"), listAvailableTokenizers())
         assertTrue(version().matches(Regex("\\d+\\.\\d+\\.\\d+.*")))

@@ -759,6 +759,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_tacc_checksum_method_codec_stream_encoder(
     ): Int
+    external fun uniffi_tacc_checksum_method_codec_stream_encoder_with_chunk_check(
+    ): Int
     external fun uniffi_tacc_checksum_method_codec_token_id_to_mapped_id(
     ): Int
     external fun uniffi_tacc_checksum_method_codec_token_id_to_mapped_id_packed(
@@ -902,6 +904,8 @@ internal object UniffiLib {
     external fun uniffi_tacc_fn_method_codec_stream_decoder(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_tacc_fn_method_codec_stream_encoder(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tacc_fn_method_codec_stream_encoder_with_chunk_check(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_tacc_fn_method_codec_token_id_to_mapped_id(`ptr`: Long,`ids`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1210,6 +1214,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tacc_checksum_method_codec_stream_encoder() and 0xFFFF) != 44903) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tacc_checksum_method_codec_stream_encoder_with_chunk_check() and 0xFFFF) != 3432) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tacc_checksum_method_codec_token_id_to_mapped_id() and 0xFFFF) != 37561) {
@@ -1865,6 +1872,12 @@ public interface CodecInterface {
      * A stream encoder over this codec's tokenizer and model priors.
      */
     fun `streamEncoder`(): StreamEncoder
+    
+    /**
+     * A stream encoder whose every chunk carries a 16-bit check (`chunk_check`), so a corrupt
+     * chunk is refused at that chunk: for transports without integrity (2 bytes a chunk).
+     */
+    fun `streamEncoderWithChunkCheck`(): StreamEncoder
     
     fun `tokenIdToMappedId`(`ids`: List<kotlin.UInt>): List<kotlin.Int>
     
@@ -2575,6 +2588,24 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
     callWithHandle {
     uniffiRustCallWithError(TaccException) { _status ->
     UniffiLib.uniffi_tacc_fn_method_codec_stream_encoder(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * A stream encoder whose every chunk carries a 16-bit check (`chunk_check`), so a corrupt
+     * chunk is refused at that chunk: for transports without integrity (2 bytes a chunk).
+     */
+    @Throws(TaccException::class)override fun `streamEncoderWithChunkCheck`(): StreamEncoder {
+            return FfiConverterTypeStreamEncoder.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_fn_method_codec_stream_encoder_with_chunk_check(
         it,
         _status)
 }
