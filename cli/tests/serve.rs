@@ -133,6 +133,8 @@ fn request_as(
             Ok(n) => raw.extend_from_slice(&buf[..n]),
             // The server may reset a connection whose body it refused; what came before counts.
             Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset && !raw.is_empty() => break,
+            // A signal (another test's child exiting) can interrupt the read: read again.
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => panic!("{method} {path}: {e}"),
         }
     }
@@ -735,6 +737,7 @@ fn read_reply(mut stream: TcpStream) -> Option<Reply> {
         match stream.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => raw.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(_) => break,
         }
     }
