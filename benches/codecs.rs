@@ -41,19 +41,19 @@ fn bench(c: &mut Criterion) {
         g.bench_function(format!("tacc_encode{suffix}"), |b| {
             b.iter(|| {
                 ids.iter()
-                    .map(|v| codec.encode_token_ids(v, gzip).unwrap().len())
+                    .map(|v| codec.compress_tacc_payload(v, gzip).unwrap().len())
                     .sum::<usize>()
             })
         });
         let payloads: Vec<Vec<u8>> = ids
             .iter()
-            .map(|v| codec.encode_token_ids(v, gzip).unwrap())
+            .map(|v| codec.compress_tacc_payload(v, gzip).unwrap())
             .collect();
         g.bench_function(format!("tacc_decode{suffix}"), |b| {
             b.iter(|| {
                 payloads
                     .iter()
-                    .map(|p| codec.decode_token_ids(p, gzip).unwrap().len())
+                    .map(|p| codec.decompress_tacc_payload(p, gzip).unwrap().len())
                     .sum::<usize>()
             })
         });
@@ -136,7 +136,7 @@ fn bench(c: &mut Criterion) {
                 .iter()
                 .map(|t| {
                     codec
-                        .lopace_compress(t, LopaceMethod::Hybrid, 15)
+                        .compress_lopace_payload(t, LopaceMethod::Hybrid, 15)
                         .unwrap()
                         .len()
                 })
@@ -145,7 +145,11 @@ fn bench(c: &mut Criterion) {
     });
     let blobs: Vec<Vec<u8>> = texts
         .iter()
-        .map(|t| codec.lopace_compress(t, LopaceMethod::Hybrid, 15).unwrap())
+        .map(|t| {
+            codec
+                .compress_lopace_payload(t, LopaceMethod::Hybrid, 15)
+                .unwrap()
+        })
         .collect();
     g.bench_function("lopace_hybrid_decompress", |b| {
         b.iter_batched(
@@ -155,7 +159,7 @@ fn bench(c: &mut Criterion) {
                     .iter()
                     .map(|p| {
                         codec
-                            .lopace_decompress(p, LopaceMethod::Hybrid)
+                            .decompress_lopace_payload(p, LopaceMethod::Hybrid)
                             .unwrap()
                             .len()
                     })

@@ -21,7 +21,83 @@ use crate::tokenizer::{Builtin, Tokenizer};
 /// chat text and prompts (measured with `tacc bench`, see README and docs/MODEL.md).
 pub const DEFAULT_METHOD: Method = Method::Model;
 
-/// Options of the framed calls.
+/// Where compressed bytes go: tacc's self-describing frame, or a peer package's payload alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[repr(u8)]
+pub enum Layout {
+    /// tacc's frame (method, vocabulary, checksum): decoders need no options.
+    #[default]
+    Frame = 0,
+    /// The method's payload alone, byte-identical to the peer package that defined it (see
+    /// [`Method::peer`]); the decoder must be given the same method and tokenizer.
+    Raw = 1,
+}
+
+impl Layout {
+    /// Both layouts, by value.
+    pub const ALL: [Layout; 2] = [Layout::Frame, Layout::Raw];
+
+    /// The layout's name ("frame", "raw").
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::Frame => "frame",
+            Layout::Raw => "raw",
+        }
+    }
+
+    /// The layout with this value (the C ABI's `tacc_layout`).
+    pub fn from_id(id: u32) -> Result<Layout> {
+        Layout::ALL
+            .into_iter()
+            .find(|l| *l as u32 == id)
+            .ok_or_else(|| Error::InvalidArgument(format!("unknown layout {id} (0 frame, 1 raw)")))
+    }
+}
+
+/// The peer package whose payload a method's raw layout is ([`Layout::Raw`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Peer {
+    /// tacc 0.1.0: frequency-mapped token IDs in Thrift CompactProtocol, optionally gzip'd.
+    Tacc {
+        /// tacc's `gzip=True`.
+        gzip: bool,
+    },
+    /// LoPace 0.1.5, with its method.
+    Lopace(LopaceMethod),
+}
+
+impl Peer {
+    /// The peer payload a method carries, if it has one: the one table of raw layouts.
+    pub fn of(method: Method) -> Result<Peer> {
+        match method {
+            Method::Tacc => Ok(Peer::Tacc { gzip: false }),
+            Method::TaccGzip => Ok(Peer::Tacc { gzip: true }),
+            Method::Zstd => Ok(Peer::Lopace(LopaceMethod::Zstd)),
+            Method::LopaceToken => Ok(Peer::Lopace(LopaceMethod::Token)),
+            Method::LopaceHybrid => Ok(Peer::Lopace(LopaceMethod::Hybrid)),
+            m => Err(Error::InvalidArgument(format!(
+                "method '{}' has no raw layout: raw payloads are the peers' tacc, tacc-gzip \
+                 (tacc 0.1.0), zstd, lopace-token, lopace-hybrid (LoPace 0.1.5)",
+                m.name()
+            ))),
+        }
+    }
+}
+
+/// Borrowed content to compress: what [`Codec::compress`] takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input<'a> {
+    /// UTF-8 text.
+    Text(&'a str),
+    /// Token IDs.
+    TokenIds(&'a [u32]),
+    /// Bytes (compressed as text when they are UTF-8).
+    Bytes(&'a [u8]),
+}
+
+/// Options of the compress and decompress calls. Start from `Options::default()` and set fields
+/// (the struct is `#[non_exhaustive]`: fields are added in minor versions).
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
     /// The method; `None` tries every method that fits the content and keeps the smallest.
@@ -32,6 +108,8 @@ pub struct Options {
     pub gzip_level: i32,
     /// Store a CRC-32 of the content, so corruption is reported (default on).
     pub checksum: bool,
+    /// Frame (default) or the peer's raw payload.
+    pub layout: Layout,
 }
 
 impl Default for Options {
@@ -41,23 +119,55 @@ impl Default for Options {
             zstd_level: zstd::DEFAULT_LEVEL,
             gzip_level: gzip::DEFAULT_LEVEL,
             checksum: true,
+            layout: Layout::Frame,
         }
     }
 }
 
 impl Options {
+    /// The defaults with `method`.
     pub fn method(method: Method) -> Options {
-        Options {
-            method: Some(method),
-            ..Options::default()
-        }
+        Options::default().with_method(Some(method))
     }
 
+    /// The defaults with every method tried (frames only): the smallest frame wins.
     pub fn auto() -> Options {
-        Options {
-            method: None,
-            ..Options::default()
-        }
+        Options::default().with_method(None)
+    }
+
+    /// The peer's raw payload of `method` (tacc, tacc-gzip, zstd, lopace-token, lopace-hybrid).
+    pub fn raw(method: Method) -> Options {
+        Options::method(method).with_layout(Layout::Raw)
+    }
+
+    /// These options with `method` (`None`: auto).
+    pub fn with_method(mut self, method: Option<Method>) -> Options {
+        self.method = method;
+        self
+    }
+
+    /// These options with zstd `level` (1-22).
+    pub fn with_zstd_level(mut self, level: i32) -> Options {
+        self.zstd_level = level;
+        self
+    }
+
+    /// These options with gzip `level` (1-12).
+    pub fn with_gzip_level(mut self, level: i32) -> Options {
+        self.gzip_level = level;
+        self
+    }
+
+    /// These options with or without the CRC-32.
+    pub fn with_checksum(mut self, checksum: bool) -> Options {
+        self.checksum = checksum;
+        self
+    }
+
+    /// These options with `layout`.
+    pub fn with_layout(mut self, layout: Layout) -> Options {
+        self.layout = layout;
+        self
     }
 }
 
@@ -107,11 +217,35 @@ impl LopaceMethod {
 }
 
 /// The content of a decoded frame.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Content {
+    /// UTF-8 text.
     Text(String),
+    /// Token IDs.
     TokenIds(Vec<u32>),
+    /// Bytes that are not UTF-8.
     Bytes(Vec<u8>),
+}
+
+impl Content {
+    /// What the content is.
+    pub fn kind(&self) -> ContentKind {
+        match self {
+            Content::Text(_) => ContentKind::Text,
+            Content::TokenIds(_) => ContentKind::TokenIds,
+            Content::Bytes(_) => ContentKind::Bytes,
+        }
+    }
+
+    /// The content borrowed as input to [`Codec::compress`].
+    pub fn as_input(&self) -> Input<'_> {
+        match self {
+            Content::Text(t) => Input::Text(t),
+            Content::TokenIds(ids) => Input::TokenIds(ids),
+            Content::Bytes(b) => Input::Bytes(b),
+        }
+    }
 }
 
 #[cfg(feature = "decode")]
@@ -353,14 +487,14 @@ impl Codec {
 
     #[cfg(feature = "encode")]
     /// tacc payload of mapped IDs (optionally gzip'd), byte-identical to tacc 0.1.0.
-    pub fn encode_mapped_ids(&self, mapped: &[i32], gzip: bool) -> Result<Vec<u8>> {
+    pub fn compress_tacc_payload_mapped(&self, mapped: &[i32], gzip: bool) -> Result<Vec<u8>> {
         Ok(finish_tacc(thrift::encode(mapped), gzip))
     }
 
     #[cfg(feature = "decode")]
     /// tacc's mapped IDs from its payload (optionally gzip'd), at most `limits().max_tokens`
     /// of them and 4 bytes of output each.
-    pub fn decode_mapped_ids(&self, payload: &[u8], gzip: bool) -> Result<Vec<i32>> {
+    pub fn decompress_tacc_payload_mapped(&self, payload: &[u8], gzip: bool) -> Result<Vec<i32>> {
         self.decode_mapped_ids_max(payload, gzip, self.limits.id_tokens())
     }
 
@@ -384,7 +518,7 @@ impl Codec {
 
     #[cfg(feature = "encode")]
     /// tacc payload of token IDs (mapped, Thrift, optionally gzip), byte-identical to tacc 0.1.0.
-    pub fn encode_token_ids(&self, ids: &[u32], gzip: bool) -> Result<Vec<u8>> {
+    pub fn compress_tacc_payload(&self, ids: &[u32], gzip: bool) -> Result<Vec<u8>> {
         Ok(finish_tacc(self.thrift_of_ids(ids)?, gzip))
     }
 
@@ -405,7 +539,7 @@ impl Codec {
 
     #[cfg(feature = "decode")]
     /// Token IDs from a tacc payload (at most `limits().max_tokens`, 4 bytes of output each).
-    pub fn decode_token_ids(&self, payload: &[u8], gzip: bool) -> Result<Vec<u32>> {
+    pub fn decompress_tacc_payload(&self, payload: &[u8], gzip: bool) -> Result<Vec<u32>> {
         self.decode_token_ids_max(payload, gzip, self.limits.id_tokens())
     }
 
@@ -418,17 +552,17 @@ impl Codec {
     #[cfg(feature = "encode")]
     /// tacc payload of token IDs without the mapping: each ID written as an i32 (IDs above
     /// i32::MAX wrap to negative values, as in tacc 0.1.0).
-    pub fn encode_raw_token_ids(&self, ids: &[u32], gzip: bool) -> Result<Vec<u8>> {
+    pub fn compress_tacc_payload_unmapped(&self, ids: &[u32], gzip: bool) -> Result<Vec<u8>> {
         let mut out = Vec::new();
         thrift::encode_into(ids.iter().map(|&id| id as i32), &mut out);
         Ok(finish_tacc(out, gzip))
     }
 
     #[cfg(feature = "decode")]
-    /// Reads what [`Codec::encode_raw_token_ids`] wrote.
-    pub fn decode_raw_token_ids(&self, payload: &[u8], gzip: bool) -> Result<Vec<u32>> {
+    /// Reads what [`Codec::compress_tacc_payload_unmapped`] wrote.
+    pub fn decompress_tacc_payload_unmapped(&self, payload: &[u8], gzip: bool) -> Result<Vec<u32>> {
         Ok(self
-            .decode_mapped_ids(payload, gzip)?
+            .decompress_tacc_payload_mapped(payload, gzip)?
             .into_iter()
             .map(|v| v as u32)
             .collect())
@@ -436,7 +570,11 @@ impl Codec {
 
     #[cfg(feature = "encode")]
     /// tacc payload of string tokens: each string must be exactly one token of the vocabulary.
-    pub fn encode_tokens<S: AsRef<str>>(&self, tokens: &[S], gzip: bool) -> Result<Vec<u8>> {
+    pub fn compress_tacc_payload_tokens<S: AsRef<str>>(
+        &self,
+        tokens: &[S],
+        gzip: bool,
+    ) -> Result<Vec<u8>> {
         let ids: Result<Vec<u32>> = tokens
             .iter()
             .map(|t| {
@@ -445,13 +583,17 @@ impl Codec {
                     .ok_or_else(|| Error::UnknownToken(t.as_ref().to_string()))
             })
             .collect();
-        self.encode_token_ids(&ids?, gzip)
+        self.compress_tacc_payload(&ids?, gzip)
     }
 
     #[cfg(feature = "decode")]
     /// The string of each token; a token that is only part of a UTF-8 character comes out
-    /// with U+FFFD in place of its bytes, as in tacc (use `decode_token_ids` to stay exact).
-    pub fn decode_tokens(&self, payload: &[u8], gzip: bool) -> Result<Vec<String>> {
+    /// with U+FFFD in place of its bytes, as in tacc (use `decompress_tacc_payload` to stay exact).
+    pub fn decompress_tacc_payload_tokens(
+        &self,
+        payload: &[u8],
+        gzip: bool,
+    ) -> Result<Vec<String>> {
         let ids = self.decode_token_ids_max(payload, gzip, self.limits.text_tokens())?;
         let tokenizer = self.try_tokenizer()?;
         // Each string costs its bytes and a String: counted against max_output_bytes.
@@ -474,7 +616,12 @@ impl Codec {
 
     #[cfg(feature = "encode")]
     /// LoPace's payload for `text` (its `compress(text, method)`), at zstd `level` 1-22.
-    pub fn lopace_compress(&self, text: &str, method: LopaceMethod, level: i32) -> Result<Vec<u8>> {
+    pub fn compress_lopace_payload(
+        &self,
+        text: &str,
+        method: LopaceMethod,
+        level: i32,
+    ) -> Result<Vec<u8>> {
         match method {
             LopaceMethod::Zstd => zstd::compress(text.as_bytes(), level),
             LopaceMethod::Token => Ok(lopace::pack_ids(&self.tokenize(text))),
@@ -486,7 +633,11 @@ impl Codec {
     /// Restores text from a LoPace payload (its `decompress(blob, method)`).
     /// Within the codec's limits: the text's bytes count against `max_output_bytes`, its IDs
     /// against `max_tokens`.
-    pub fn lopace_decompress(&self, payload: &[u8], method: LopaceMethod) -> Result<String> {
+    pub fn decompress_lopace_payload(
+        &self,
+        payload: &[u8],
+        method: LopaceMethod,
+    ) -> Result<String> {
         let bytes = match method {
             LopaceMethod::Zstd => zstd::decompress(payload, self.limits.max_output_bytes)?,
             LopaceMethod::Token => {
@@ -510,6 +661,90 @@ impl Codec {
             self.detokenize_into(ids, &mut out)
         })?;
         Ok(out.out)
+    }
+
+    // ---- One entry for every layout and content kind ------------------------------------
+
+    #[cfg(feature = "encode")]
+    /// Compresses `input` as `opts` say: a frame ([`Layout::Frame`], any method or auto) or the
+    /// peer's raw payload ([`Layout::Raw`], see [`Peer::of`]). Every layer's compress call
+    /// (C's `tacc_encode`, the CLI, the bindings) comes here.
+    pub fn compress(&self, input: Input<'_>, opts: &Options) -> Result<Vec<u8>> {
+        match (opts.layout, input) {
+            (Layout::Frame, Input::Text(t)) => self.compress_text(t, opts),
+            (Layout::Frame, Input::TokenIds(ids)) => self.compress_token_ids(ids, opts),
+            (Layout::Frame, Input::Bytes(b)) => self.compress_bytes(b, opts),
+            (Layout::Raw, input) => self.compress_raw(input, opts),
+        }
+    }
+
+    #[cfg(feature = "encode")]
+    fn compress_raw(&self, input: Input<'_>, opts: &Options) -> Result<Vec<u8>> {
+        let method = opts.method.ok_or_else(|| {
+            Error::InvalidArgument("the raw layout needs a method (auto writes frames)".into())
+        })?;
+        let text = |input| match input {
+            Input::Text(t) => Ok(t),
+            Input::Bytes(b) => {
+                std::str::from_utf8(b).map_err(|e| Error::InvalidUtf8(e.to_string()))
+            }
+            Input::TokenIds(_) => Err(Error::InvalidArgument(
+                "LoPace payloads are made from text, not token IDs".into(),
+            )),
+        };
+        match Peer::of(method)? {
+            Peer::Tacc { gzip } => match input {
+                Input::TokenIds(ids) => self.compress_tacc_payload(ids, gzip),
+                other => self.compress_tacc_payload(&self.tokenize(text(other)?), gzip),
+            },
+            Peer::Lopace(m) => self.compress_lopace_payload(text(input)?, m, opts.zstd_level),
+        }
+    }
+
+    #[cfg(feature = "decode")]
+    /// Restores content of `kind` from what [`Codec::compress`] made with the same `opts`
+    /// layout (and, raw, the same method). A frame holding another kind is an error, except
+    /// that text frames restore as bytes. Within the codec's limits.
+    pub fn decompress_as(&self, data: &[u8], kind: ContentKind, opts: &Options) -> Result<Content> {
+        let content = match opts.layout {
+            Layout::Frame => self.decompress(data)?,
+            Layout::Raw => self.decompress_raw(data, kind, opts)?,
+        };
+        match (content, kind) {
+            (c, k) if c.kind() == k => Ok(c),
+            (Content::Text(t), ContentKind::Bytes) => Ok(Content::Bytes(t.into_bytes())),
+            (c, k) => Err(Error::InvalidArgument(format!(
+                "the frame holds {}, not {}",
+                content_name(&c),
+                k.describe()
+            ))),
+        }
+    }
+
+    #[cfg(feature = "decode")]
+    fn decompress_raw(&self, data: &[u8], kind: ContentKind, opts: &Options) -> Result<Content> {
+        let method = opts.method.ok_or_else(|| {
+            Error::InvalidArgument("the raw layout needs the method that made the payload".into())
+        })?;
+        Ok(match (Peer::of(method)?, kind) {
+            (Peer::Tacc { gzip }, ContentKind::TokenIds) => {
+                Content::TokenIds(self.decompress_tacc_payload(data, gzip)?)
+            }
+            (Peer::Tacc { gzip }, _) => {
+                let ids = self.decode_token_ids_max(data, gzip, self.limits.text_tokens())?;
+                let mut out = LimitedBytes::new(self.limits, "text (max_output_bytes)");
+                self.detokenize_into(&ids, &mut out)?;
+                Content::Text(
+                    String::from_utf8(out.out).map_err(|e| Error::InvalidUtf8(e.to_string()))?,
+                )
+            }
+            (Peer::Lopace(_), ContentKind::TokenIds) => {
+                return Err(Error::InvalidArgument(
+                    "LoPace payloads hold text; raw token IDs exist for tacc and tacc-gzip".into(),
+                ))
+            }
+            (Peer::Lopace(m), _) => Content::Text(self.decompress_lopace_payload(data, m)?),
+        })
     }
 
     // ---- Frames ---------------------------------------------------------------------------
@@ -846,11 +1081,7 @@ fn finish_tacc(thrift_bytes: Vec<u8>, gzip: bool) -> Vec<u8> {
 
 #[cfg(feature = "decode")]
 fn content_name(c: &Content) -> &'static str {
-    match c {
-        Content::Text(_) => "text",
-        Content::TokenIds(_) => "token IDs",
-        Content::Bytes(_) => "non-UTF-8 bytes",
-    }
+    c.kind().describe()
 }
 
 #[cfg(feature = "encode")]
@@ -1124,7 +1355,7 @@ mod tests {
             .unwrap();
         gz.write_all(&vec![2u8; 1 << 20]).unwrap();
         let p = gz.finish().unwrap();
-        let e = c.decode_token_ids(&p, true).unwrap_err();
+        let e = c.decompress_tacc_payload(&p, true).unwrap_err();
         assert!(
             matches!(
                 e,
@@ -1153,16 +1384,19 @@ mod tests {
         }
         let ids = c.tokenize(&text);
         assert!(small.detokenize(&ids).is_err());
-        let p = c.encode_token_ids(&ids, true).unwrap();
+        let p = c.compress_tacc_payload(&ids, true).unwrap();
         assert!(matches!(
-            small.decode_token_ids(&p, true),
+            small.decompress_tacc_payload(&p, true),
             Err(Error::TooLarge { .. })
         ));
         for lm in LopaceMethod::ALL {
-            let p = c.lopace_compress(&text, lm, 3).unwrap();
-            assert_eq!(c.lopace_decompress(&p, lm).unwrap(), text);
+            let p = c.compress_lopace_payload(&text, lm, 3).unwrap();
+            assert_eq!(c.decompress_lopace_payload(&p, lm).unwrap(), text);
             assert!(
-                matches!(small.lopace_decompress(&p, lm), Err(Error::TooLarge { .. })),
+                matches!(
+                    small.decompress_lopace_payload(&p, lm),
+                    Err(Error::TooLarge { .. })
+                ),
                 "{lm:?}"
             );
         }

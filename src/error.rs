@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-/// What went wrong, with a message meant for the person reading it.
+/// What went wrong, with a message meant for the person reading it. [`Error::kind`] classifies it.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// The tokenizer name is not one of the built-in ones.
@@ -51,9 +52,137 @@ pub enum Error {
     /// A file could not be read or written.
     #[error("I/O error: {0}")]
     Io(String),
+    /// A bug in tacc: a panic caught at a language boundary (`quiet_panic`). Please report it.
+    #[error("{0}")]
+    Internal(String),
+}
+
+/// The class of an [`Error`]: the one classification every layer maps from (C status codes,
+/// Python exception classes, Go sentinels, Kotlin/Swift exceptions, the playground's HTTP
+/// statuses). See docs/ARCHITECTURE.md.
+///
+/// `code()` is the C ABI's `tacc_status` value and is never renumbered; a retired kind keeps its
+/// code reserved. `name()` is the stable name the bindings show (`e.kind` in Python, the
+/// exception class of Kotlin and Swift, `Error.Kind()` in Go).
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(i32)]
+pub enum ErrorKind {
+    /// An argument out of its documented range (level, method for this content, options...).
+    InvalidArgument = 1,
+    /// A required pointer was NULL: raised by the C ABI only (other languages have no NULL).
+    NullArgument = 2,
+    /// The tokenizer name is not built in (or was left out of this build).
+    UnknownTokenizer = 3,
+    /// A token ID, mapped ID or string token the tokenizer or mapping does not know.
+    UnknownId = 4,
+    /// The input is not what the named format produces (bad magic, truncated, ...).
+    Corrupt = 5,
+    /// The decoded content does not match the frame's CRC-32.
+    ChecksumMismatch = 6,
+    /// Input or output over a limit (the caller's [`crate::Limits`] or a format's hard cap).
+    TooLarge = 7,
+    /// Text that is not valid UTF-8 (input text, or decoded content where text was expected).
+    InvalidUtf8 = 8,
+    /// A frame made with a tokenizer, mapping or model other than the one supplied.
+    Mismatch = 9,
+    /// A file could not be read or written.
+    Io = 10,
+    /// A bug in tacc: a panic caught at a language boundary. Please report it.
+    Internal = 100,
+}
+
+impl ErrorKind {
+    /// Every kind, in code order.
+    pub const ALL: [ErrorKind; 11] = [
+        ErrorKind::InvalidArgument,
+        ErrorKind::NullArgument,
+        ErrorKind::UnknownTokenizer,
+        ErrorKind::UnknownId,
+        ErrorKind::Corrupt,
+        ErrorKind::ChecksumMismatch,
+        ErrorKind::TooLarge,
+        ErrorKind::InvalidUtf8,
+        ErrorKind::Mismatch,
+        ErrorKind::Io,
+        ErrorKind::Internal,
+    ];
+
+    /// The stable numeric code (the C ABI's `tacc_status`); 0 is success and never a kind.
+    pub const fn code(self) -> i32 {
+        self as i32
+    }
+
+    /// The stable name, as the bindings show it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidArgument => "InvalidArgument",
+            ErrorKind::NullArgument => "NullArgument",
+            ErrorKind::UnknownTokenizer => "UnknownTokenizer",
+            ErrorKind::UnknownId => "UnknownId",
+            ErrorKind::Corrupt => "Corrupt",
+            ErrorKind::ChecksumMismatch => "ChecksumMismatch",
+            ErrorKind::TooLarge => "TooLarge",
+            ErrorKind::InvalidUtf8 => "InvalidUtf8",
+            ErrorKind::Mismatch => "Mismatch",
+            ErrorKind::Io => "Io",
+            ErrorKind::Internal => "Internal",
+        }
+    }
+
+    /// A short description without details (the C ABI's `tacc_status_str`).
+    pub const fn description(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidArgument => "invalid argument",
+            ErrorKind::NullArgument => "NULL argument",
+            ErrorKind::UnknownTokenizer => "unknown tokenizer",
+            ErrorKind::UnknownId => "unknown token ID",
+            ErrorKind::Corrupt => "corrupt input",
+            ErrorKind::ChecksumMismatch => "checksum mismatch",
+            ErrorKind::TooLarge => "too large",
+            ErrorKind::InvalidUtf8 => "invalid UTF-8",
+            ErrorKind::Mismatch => "tokenizer or mapping mismatch",
+            ErrorKind::Io => "I/O error",
+            ErrorKind::Internal => "internal error (caught panic)",
+        }
+    }
+
+    /// The kind with this code, if any.
+    pub fn from_code(code: i32) -> Option<ErrorKind> {
+        ErrorKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// The kind with this name, if any.
+    pub fn from_name(name: &str) -> Option<ErrorKind> {
+        ErrorKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 impl Error {
+    /// The error's class: what every binding maps to its own error type.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::UnknownTokenizer(_) => ErrorKind::UnknownTokenizer,
+            Error::UnknownTokenId { .. } | Error::UnknownMappedId(_) | Error::UnknownToken(_) => {
+                ErrorKind::UnknownId
+            }
+            Error::Corrupt { .. } => ErrorKind::Corrupt,
+            Error::ChecksumMismatch { .. } => ErrorKind::ChecksumMismatch,
+            Error::TooLarge { .. } => ErrorKind::TooLarge,
+            Error::InvalidUtf8(_) => ErrorKind::InvalidUtf8,
+            Error::InvalidArgument(_) => ErrorKind::InvalidArgument,
+            Error::Mismatch(_) => ErrorKind::Mismatch,
+            Error::Io(_) => ErrorKind::Io,
+            Error::Internal(_) => ErrorKind::Internal,
+        }
+    }
+
     pub(crate) fn corrupt(format: &'static str, detail: impl fmt::Display) -> Error {
         Error::Corrupt {
             format,
@@ -70,3 +199,24 @@ impl From<std::io::Error> for Error {
 
 /// Shorthand used across the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorKind;
+
+    #[test]
+    fn kinds_have_unique_codes_and_names_that_round_trip() {
+        for k in ErrorKind::ALL {
+            assert_ne!(k.code(), 0, "0 is success");
+            assert_eq!(ErrorKind::from_code(k.code()), Some(k));
+            assert_eq!(ErrorKind::from_name(k.name()), Some(k));
+        }
+        let mut codes: Vec<_> = ErrorKind::ALL.iter().map(|k| k.code()).collect();
+        codes.dedup();
+        assert_eq!(
+            codes.len(),
+            ErrorKind::ALL.len(),
+            "ALL is in code order, without repeats"
+        );
+    }
+}

@@ -39,9 +39,9 @@ uniffi::setup_scaffolding!("tacc");
 
 #[cfg(feature = "decode")]
 pub use codec::{decompress, decompress_with_limits};
-pub use codec::{Codec, Content, LopaceMethod, Options, DEFAULT_METHOD};
-pub use error::{Error, Result};
-pub use format::Method;
+pub use codec::{Codec, Content, Input, Layout, LopaceMethod, Options, Peer, DEFAULT_METHOD};
+pub use error::{Error, ErrorKind, Result};
+pub use format::{ContentKind, Method};
 pub use limits::Limits;
 pub use mapping::Mapping;
 #[cfg(feature = "decode")]

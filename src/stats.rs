@@ -182,7 +182,7 @@ impl Codec {
         let original = text.len() as u64;
         let mut out = Vec::new();
         for m in methods {
-            let payload = self.lopace_compress(text, m, zstd_level)?;
+            let payload = self.compress_lopace_payload(text, m, zstd_level)?;
             out.push(MethodStats::new(m.name(), original, payload.len() as u64));
         }
         Ok(Stats {

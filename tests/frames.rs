@@ -144,13 +144,7 @@ fn model_token_bits_add_up_to_the_model_payload() {
     // The same frame with no checksum: header + coder bytes, only the header and the coder's
     // final flush come on top of the ideal cost.
     let frame = c
-        .compress_token_ids(
-            &ids,
-            &Options {
-                checksum: false,
-                ..Options::method(Method::Model)
-            },
-        )
+        .compress_token_ids(&ids, &Options::method(Method::Model).with_checksum(false))
         .unwrap();
     let actual = frame.len() as f64;
     assert!(
@@ -166,13 +160,7 @@ fn checksum_can_be_turned_off() {
     let c = codec();
     let with = c.compress_text(TEXTS[2], &Options::default()).unwrap();
     let without = c
-        .compress_text(
-            TEXTS[2],
-            &Options {
-                checksum: false,
-                ..Options::default()
-            },
-        )
+        .compress_text(TEXTS[2], &Options::default().with_checksum(false))
         .unwrap();
     // The CRC's 4 bytes, or the 2-byte length check that catches a cut.
     assert_eq!(with.len(), without.len() + 2);
@@ -189,7 +177,7 @@ fn frames_embed_the_peer_payload_unchanged() {
     let frame = c
         .compress_text(text, &Options::method(Method::Tacc))
         .unwrap();
-    let raw = c.encode_token_ids(&c.tokenize(text), false).unwrap();
+    let raw = c.compress_tacc_payload(&c.tokenize(text), false).unwrap();
     let (_, payload) = tacc::format::Header::parse(&frame).unwrap();
     assert_eq!(payload, raw.as_slice());
 }
@@ -226,21 +214,21 @@ proptest! {
     #[test]
     fn any_token_ids_round_trip(ids in proptest::collection::vec(0u32..100_277, 0..600), gzip in any::<bool>()) {
         let c = codec();
-        let payload = c.encode_token_ids(&ids, gzip).unwrap();
-        prop_assert_eq!(c.decode_token_ids(&payload, gzip).unwrap(), ids.clone());
-        let raw = c.encode_raw_token_ids(&ids, gzip).unwrap();
-        prop_assert_eq!(c.decode_raw_token_ids(&raw, gzip).unwrap(), ids);
+        let payload = c.compress_tacc_payload(&ids, gzip).unwrap();
+        prop_assert_eq!(c.decompress_tacc_payload(&payload, gzip).unwrap(), ids.clone());
+        let raw = c.compress_tacc_payload_unmapped(&ids, gzip).unwrap();
+        prop_assert_eq!(c.decompress_tacc_payload_unmapped(&raw, gzip).unwrap(), ids);
     }
 
     #[test]
     fn decoders_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
         let c = codec();
         let _ = tacc::decompress(&bytes);
-        let _ = c.decode_token_ids(&bytes, false);
-        let _ = c.decode_token_ids(&bytes, true);
-        let _ = c.decode_tokens(&bytes, false);
+        let _ = c.decompress_tacc_payload(&bytes, false);
+        let _ = c.decompress_tacc_payload(&bytes, true);
+        let _ = c.decompress_tacc_payload_tokens(&bytes, false);
         for m in tacc::LopaceMethod::ALL {
-            let _ = c.lopace_decompress(&bytes, m);
+            let _ = c.decompress_lopace_payload(&bytes, m);
         }
         let _ = tacc::Mapping::from_bytes(&bytes);
     }
@@ -324,10 +312,7 @@ fn sample_frames() -> Vec<(String, Vec<u8>, usize)> {
     let mut out = Vec::new();
     for m in Method::ALL {
         for checksum in [true, false] {
-            let opts = Options {
-                checksum,
-                ..Options::method(m)
-            };
+            let opts = Options::method(m).with_checksum(checksum);
             let f = c.compress_text(TEXTS[2], &opts).unwrap();
             out.push((format!("text {m:?} crc={checksum}"), f, 2));
             if !matches!(m, Method::Zstd | Method::Gzip) {

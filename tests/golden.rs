@@ -49,12 +49,12 @@ fn tacc_payloads_both_directions() {
             "encode_token_ids" => {
                 let ids = u32s(&c["token_ids"]);
                 assert_eq!(
-                    codec.encode_token_ids(&ids, gzip).unwrap(),
+                    codec.compress_tacc_payload(&ids, gzip).unwrap(),
                     payload,
                     "{what}"
                 );
                 assert_eq!(
-                    codec.decode_token_ids(&payload, gzip).unwrap(),
+                    codec.decompress_tacc_payload(&payload, gzip).unwrap(),
                     ids,
                     "{what}"
                 );
@@ -67,12 +67,14 @@ fn tacc_payloads_both_directions() {
             "encode_raw_token_ids" => {
                 let ids = u32s(&c["token_ids"]);
                 assert_eq!(
-                    codec.encode_raw_token_ids(&ids, gzip).unwrap(),
+                    codec.compress_tacc_payload_unmapped(&ids, gzip).unwrap(),
                     payload,
                     "{what}"
                 );
                 assert_eq!(
-                    codec.decode_raw_token_ids(&payload, gzip).unwrap(),
+                    codec
+                        .decompress_tacc_payload_unmapped(&payload, gzip)
+                        .unwrap(),
                     ids,
                     "{what}"
                 );
@@ -80,12 +82,14 @@ fn tacc_payloads_both_directions() {
             "encode_mapped_ids" => {
                 let values = i32s(&c["payload_values"]);
                 assert_eq!(
-                    codec.encode_mapped_ids(&values, gzip).unwrap(),
+                    codec.compress_tacc_payload_mapped(&values, gzip).unwrap(),
                     payload,
                     "{what}"
                 );
                 assert_eq!(
-                    codec.decode_mapped_ids(&payload, gzip).unwrap(),
+                    codec
+                        .decompress_tacc_payload_mapped(&payload, gzip)
+                        .unwrap(),
                     values,
                     "{what}"
                 );
@@ -113,9 +117,13 @@ fn tacc_rejects_what_tacc_rejects() {
         let result = if let Some(hexed) = c["payload_hex"].as_str() {
             let payload = hex(hexed);
             match c["call"].as_str().unwrap() {
-                "decode_token_ids" => codec.decode_token_ids(&payload, gzip).map(|_| ()),
-                "decode_mapped_ids" => codec.decode_mapped_ids(&payload, gzip).map(|_| ()),
-                "decode_tokens" => codec.decode_tokens(&payload, gzip).map(|_| ()),
+                "decode_token_ids" => codec.decompress_tacc_payload(&payload, gzip).map(|_| ()),
+                "decode_mapped_ids" => codec
+                    .decompress_tacc_payload_mapped(&payload, gzip)
+                    .map(|_| ()),
+                "decode_tokens" => codec
+                    .decompress_tacc_payload_tokens(&payload, gzip)
+                    .map(|_| ()),
                 other => panic!("unknown call {other}"),
             }
         } else {
@@ -143,7 +151,7 @@ fn tacc_rejects_what_tacc_rejects() {
                     Ok(ids) if c["call"] == "token_id_to_mapped_id" => {
                         codec.token_id_to_mapped_id(&ids).map(|_| ())
                     }
-                    Ok(ids) => codec.encode_token_ids(&ids, gzip).map(|_| ()),
+                    Ok(ids) => codec.compress_tacc_payload(&ids, gzip).map(|_| ()),
                     Err(_) => continue,
                 },
             }
@@ -183,7 +191,7 @@ fn tacc_string_tokens() {
         }
         assert_eq!(
             codec
-                .decode_tokens(&payload, c["gzip"].as_bool().unwrap())
+                .decompress_tacc_payload_tokens(&payload, c["gzip"].as_bool().unwrap())
                 .unwrap(),
             expected,
             "{}",
@@ -207,13 +215,13 @@ fn tacc_string_tokens() {
                 .collect();
             let ids: Vec<u32> = clean.iter().map(|t| codec.tokenize(t)[0]).collect();
             assert_eq!(
-                codec.encode_tokens(&clean, false).unwrap(),
-                codec.encode_token_ids(&ids, false).unwrap()
+                codec.compress_tacc_payload_tokens(&clean, false).unwrap(),
+                codec.compress_tacc_payload(&ids, false).unwrap()
             );
             continue;
         }
         assert_eq!(
-            codec.encode_tokens(&tokens, false).unwrap(),
+            codec.compress_tacc_payload_tokens(&tokens, false).unwrap(),
             hex(c["payload_hex"].as_str().unwrap())
         );
     }
@@ -232,12 +240,12 @@ fn lopace_payloads_both_directions() {
         let payload = hex(c["payload_hex"].as_str().unwrap());
         let what = format!("{}/{}/{}/{level}", c["model"], c["label"], method.name());
         assert_eq!(
-            codec.lopace_compress(text, method, level).unwrap(),
+            codec.compress_lopace_payload(text, method, level).unwrap(),
             payload,
             "{what}"
         );
         assert_eq!(
-            codec.lopace_decompress(&payload, method).unwrap(),
+            codec.decompress_lopace_payload(&payload, method).unwrap(),
             text,
             "{what}"
         );
@@ -255,7 +263,7 @@ fn lopace_errors_become_our_errors_or_our_successes() {
         let codec = Codec::new(c["model"].as_str().unwrap()).unwrap();
         let method = LopaceMethod::from_name(c["method"].as_str().unwrap()).unwrap();
         let payload = hex(c["payload_hex"].as_str().unwrap());
-        let ours = codec.lopace_decompress(&payload, method);
+        let ours = codec.decompress_lopace_payload(&payload, method);
         if c["label"] == "streamed_frame_no_content_size" {
             // A zstd frame without a content size (streaming writers make them): LoPace gives up, we read it.
             assert!(ours.is_ok(), "{:?}", ours);
@@ -272,8 +280,11 @@ fn lopace_errors_become_our_errors_or_our_successes() {
         let codec = Codec::new(c["model"].as_str().unwrap()).unwrap();
         let method = LopaceMethod::from_name(c["method"].as_str().unwrap()).unwrap();
         let text = &texts[c["label"].as_str().unwrap()];
-        let payload = codec.lopace_compress(text, method, 15).unwrap();
-        assert_eq!(&codec.lopace_decompress(&payload, method).unwrap(), text);
+        let payload = codec.compress_lopace_payload(text, method, 15).unwrap();
+        assert_eq!(
+            &codec.decompress_lopace_payload(&payload, method).unwrap(),
+            text
+        );
     }
 }
 
@@ -395,7 +406,7 @@ fn export_our_payloads_for_the_peers() {
             let ids = codec.tokenize(&texts[*label]);
             let mapped = codec.token_id_to_mapped_id(&ids).unwrap();
             for gzip in [false, true] {
-                let payload = codec.encode_token_ids(&ids, gzip).unwrap();
+                let payload = codec.compress_tacc_payload(&ids, gzip).unwrap();
                 tacc_cases.push(serde_json::json!({"tokenizer": name, "label": label, "call": "encode_token_ids",
                     "gzip": gzip, "token_ids": ids, "mapped_ids": mapped, "payload_hex": hexs(&payload)}));
             }
@@ -404,7 +415,7 @@ fn export_our_payloads_for_the_peers() {
                 .compress_token_ids(&ids, &tacc::Options::method(tacc::Method::TaccGzip))
                 .unwrap();
             let (_, payload) = tacc::format::Header::parse(&frame).unwrap();
-            assert_eq!(codec.decode_token_ids(payload, true).unwrap(), ids);
+            assert_eq!(codec.decompress_tacc_payload(payload, true).unwrap(), ids);
             tacc_cases.push(serde_json::json!({"tokenizer": name, "label": format!("{label}/frame-libdeflate"),
                 "call": "encode_token_ids", "gzip": true, "token_ids": ids, "mapped_ids": mapped, "payload_hex": hexs(payload)}));
         }
@@ -422,7 +433,7 @@ fn export_our_payloads_for_the_peers() {
             for method in LopaceMethod::ALL {
                 for level in [3, 15, 19] {
                     let payload = codec
-                        .lopace_compress(&texts[*label], method, level)
+                        .compress_lopace_payload(&texts[*label], method, level)
                         .unwrap();
                     lopace_cases.push(
                         serde_json::json!({"model": model, "label": label, "method": method.name(),

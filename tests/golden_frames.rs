@@ -208,15 +208,9 @@ fn mapping() -> Mapping {
 /// Makes the frame a case describes (with this build's writer).
 fn make(case: &Value) -> Vec<u8> {
     let c = codec_of(case);
-    let opts = Options {
-        checksum: case["checksum"].as_bool().unwrap(),
-        ..Options::method(Method::from_name(case["method"].as_str().unwrap()).unwrap())
-    };
-    match content(case) {
-        Content::Text(t) => c.compress_text(&t, &opts).unwrap(),
-        Content::TokenIds(ids) => c.compress_token_ids(&ids, &opts).unwrap(),
-        Content::Bytes(b) => c.compress_bytes(&b, &opts).unwrap(),
-    }
+    let opts = Options::method(Method::from_name(case["method"].as_str().unwrap()).unwrap())
+        .with_checksum(case["checksum"].as_bool().unwrap());
+    c.compress(content(case).as_input(), &opts).unwrap()
 }
 
 #[cfg(feature = "encode")]

@@ -43,19 +43,7 @@ fn limits_of(v: &Value) -> Limits {
 }
 
 fn kind(e: &Error) -> &'static str {
-    match e {
-        Error::UnknownTokenizer(_) => "UnknownTokenizer",
-        Error::UnknownTokenId { .. } => "UnknownTokenId",
-        Error::UnknownMappedId(_) => "UnknownMappedId",
-        Error::UnknownToken(_) => "UnknownToken",
-        Error::Corrupt { .. } => "Corrupt",
-        Error::ChecksumMismatch { .. } => "ChecksumMismatch",
-        Error::TooLarge { .. } => "TooLarge",
-        Error::InvalidUtf8(_) => "InvalidUtf8",
-        Error::InvalidArgument(_) => "InvalidArgument",
-        Error::Mismatch(_) => "Mismatch",
-        Error::Io(_) => "Io",
-    }
+    e.kind().name()
 }
 
 /// Decodes a case as its manifest says; Ok(output size).
@@ -76,12 +64,19 @@ fn run(case: &Value, limits: Limits) -> Result<usize, Error> {
             tacc::Content::Text(t) => t.len(),
             tacc::Content::Bytes(b) => b.len(),
             tacc::Content::TokenIds(ids) => ids.len() * 4,
+            other => panic!("unknown content {:?}", other.kind()),
         },
-        "raw-lopace-zstd" => codec.lopace_decompress(&data, LopaceMethod::Zstd)?.len(),
-        "raw-lopace-token" => codec.lopace_decompress(&data, LopaceMethod::Token)?.len(),
-        "raw-lopace-hybrid" => codec.lopace_decompress(&data, LopaceMethod::Hybrid)?.len(),
-        "raw-tacc" => codec.decode_token_ids(&data, false)?.len() * 4,
-        "raw-tacc-gzip" => codec.decode_token_ids(&data, true)?.len() * 4,
+        "raw-lopace-zstd" => codec
+            .decompress_lopace_payload(&data, LopaceMethod::Zstd)?
+            .len(),
+        "raw-lopace-token" => codec
+            .decompress_lopace_payload(&data, LopaceMethod::Token)?
+            .len(),
+        "raw-lopace-hybrid" => codec
+            .decompress_lopace_payload(&data, LopaceMethod::Hybrid)?
+            .len(),
+        "raw-tacc" => codec.decompress_tacc_payload(&data, false)?.len() * 4,
+        "raw-tacc-gzip" => codec.decompress_tacc_payload(&data, true)?.len() * 4,
         other => panic!("unknown decode '{other}'"),
     })
 }
@@ -186,11 +181,7 @@ mod writer {
 
     /// A frame's header for `method` and text content, without checksum, from a real frame.
     fn text_header(codec: &Codec, method: Method) -> Vec<u8> {
-        let opts = Options {
-            method: Some(method),
-            checksum: false,
-            ..Options::default()
-        };
+        let opts = Options::method(method).with_checksum(false);
         let f = codec.compress_text("x", &opts).unwrap();
         let (_, payload) = Header::parse(&f).unwrap();
         f[..f.len() - payload.len() - tacc::format::v2::LENGTH_CHECK_LEN].to_vec()
@@ -368,10 +359,7 @@ mod writer {
             env!("CARGO_MANIFEST_DIR")
         ))
         .unwrap();
-        let opts = Options {
-            checksum: false,
-            ..Options::default()
-        };
+        let opts = Options::default().with_checksum(false);
         let f = c.compress_text(&prompt, &opts).unwrap();
         for cut in 1..=8 {
             let name = format!("model_nocrc_cut{cut}");

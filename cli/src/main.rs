@@ -195,10 +195,7 @@ fn run(command: Command) -> tacc::Result<()> {
             let out = match raw {
                 Some(layout) => compress_raw(&codec, &data, ids, &layout, level)?,
                 None => {
-                    let mut opts = Options {
-                        checksum: !no_checksum,
-                        ..Options::default()
-                    };
+                    let mut opts = Options::default().with_checksum(!no_checksum);
                     opts.method = match method.as_deref() {
                         None => Some(tacc::DEFAULT_METHOD),
                         Some("auto") => None,
@@ -251,6 +248,12 @@ fn run(command: Command) -> tacc::Result<()> {
                                 return Err(tokens_over(&limits, ids.len()));
                             }
                             within(&limits, ids_json(&ids))?
+                        }
+                        other => {
+                            return Err(tacc::Error::InvalidArgument(format!(
+                                "this tacc cannot print {}",
+                                other.kind().describe()
+                            )))
                         }
                     }
                 }
@@ -318,7 +321,7 @@ fn compress_raw(
         }
     };
     match layout {
-        "tacc" | "tacc-gzip" => codec.encode_token_ids(&token_ids()?, layout == "tacc-gzip"),
+        "tacc" | "tacc-gzip" => codec.compress_tacc_payload(&token_ids()?, layout == "tacc-gzip"),
         lopace => {
             let m = LopaceMethod::from_name(lopace.trim_start_matches("lopace-"))?;
             if ids {
@@ -326,7 +329,7 @@ fn compress_raw(
                     "LoPace payloads are made from text, not token IDs".into(),
                 ));
             }
-            codec.lopace_compress(
+            codec.compress_lopace_payload(
                 text()?,
                 m,
                 level.unwrap_or(tacc::codecs::zstd::DEFAULT_LEVEL),
@@ -340,7 +343,7 @@ fn decompress_raw(codec: &Codec, data: &[u8], layout: &str, ids: bool) -> tacc::
     let limits = codec.limits();
     match layout {
         "tacc" | "tacc-gzip" => {
-            let token_ids = codec.decode_token_ids(data, layout == "tacc-gzip")?;
+            let token_ids = codec.decompress_tacc_payload(data, layout == "tacc-gzip")?;
             if token_ids.len() > limits.max_tokens {
                 return Err(tokens_over(&limits, token_ids.len()));
             }
@@ -352,7 +355,10 @@ fn decompress_raw(codec: &Codec, data: &[u8], layout: &str, ids: bool) -> tacc::
         }
         lopace => {
             let m = LopaceMethod::from_name(lopace.trim_start_matches("lopace-"))?;
-            within(&limits, codec.lopace_decompress(data, m)?.into_bytes())
+            within(
+                &limits,
+                codec.decompress_lopace_payload(data, m)?.into_bytes(),
+            )
         }
     }
 }

@@ -50,7 +50,7 @@ pub fn frame_row(opts: Options, token_input: bool) -> Row {
         back: Box::new(|c, b| match c.decompress(b)? {
             Content::Text(t) => Ok(Restored::Text(t)),
             Content::TokenIds(ids) => Ok(Restored::Ids(ids)),
-            Content::Bytes(_) => Err(tacc::Error::InvalidArgument(
+            _ => Err(tacc::Error::InvalidArgument(
                 "the frame holds bytes, not text or token IDs".into(),
             )),
         }),
@@ -58,12 +58,10 @@ pub fn frame_row(opts: Options, token_input: bool) -> Row {
 }
 
 fn framed(method: Option<Method>, zstd_level: i32, gzip_level: i32) -> Row {
-    let opts = Options {
-        method,
-        zstd_level,
-        gzip_level,
-        ..Options::default()
-    };
+    let opts = Options::default()
+        .with_method(method)
+        .with_zstd_level(zstd_level)
+        .with_gzip_level(gzip_level);
     frame_row(opts, false)
 }
 
@@ -106,9 +104,9 @@ pub fn rows() -> Vec<Row> {
         name: "raw tacc".into(),
         token_input: false,
         is_frame: false,
-        run: Box::new(|c, t, _| c.encode_token_ids(&c.tokenize(t), false)),
+        run: Box::new(|c, t, _| c.compress_tacc_payload(&c.tokenize(t), false)),
         back: Box::new(|c, b| {
-            c.detokenize(&c.decode_token_ids(b, false)?)
+            c.detokenize(&c.decompress_tacc_payload(b, false)?)
                 .map(Restored::Text)
         }),
     });
@@ -116,9 +114,9 @@ pub fn rows() -> Vec<Row> {
         name: "raw tacc-gzip".into(),
         token_input: false,
         is_frame: false,
-        run: Box::new(|c, t, _| c.encode_token_ids(&c.tokenize(t), true)),
+        run: Box::new(|c, t, _| c.compress_tacc_payload(&c.tokenize(t), true)),
         back: Box::new(|c, b| {
-            c.detokenize(&c.decode_token_ids(b, true)?)
+            c.detokenize(&c.decompress_tacc_payload(b, true)?)
                 .map(Restored::Text)
         }),
     });
@@ -126,9 +124,9 @@ pub fn rows() -> Vec<Row> {
         name: "raw lopace-hybrid-15".into(),
         token_input: false,
         is_frame: false,
-        run: Box::new(|c, t, _| c.lopace_compress(t, tacc::LopaceMethod::Hybrid, 15)),
+        run: Box::new(|c, t, _| c.compress_lopace_payload(t, tacc::LopaceMethod::Hybrid, 15)),
         back: Box::new(|c, b| {
-            c.lopace_decompress(b, tacc::LopaceMethod::Hybrid)
+            c.decompress_lopace_payload(b, tacc::LopaceMethod::Hybrid)
                 .map(Restored::Text)
         }),
     });
@@ -136,9 +134,9 @@ pub fn rows() -> Vec<Row> {
         name: "raw lopace-zstd-15".into(),
         token_input: false,
         is_frame: false,
-        run: Box::new(|c, t, _| c.lopace_compress(t, tacc::LopaceMethod::Zstd, 15)),
+        run: Box::new(|c, t, _| c.compress_lopace_payload(t, tacc::LopaceMethod::Zstd, 15)),
         back: Box::new(|c, b| {
-            c.lopace_decompress(b, tacc::LopaceMethod::Zstd)
+            c.decompress_lopace_payload(b, tacc::LopaceMethod::Zstd)
                 .map(Restored::Text)
         }),
     });
@@ -147,8 +145,8 @@ pub fn rows() -> Vec<Row> {
         name: "ids tacc".into(),
         token_input: true,
         is_frame: false,
-        run: Box::new(|c, _, ids| c.encode_token_ids(ids, false)),
-        back: Box::new(|c, b| c.decode_token_ids(b, false).map(Restored::Ids)),
+        run: Box::new(|c, _, ids| c.compress_tacc_payload(ids, false)),
+        back: Box::new(|c, b| c.decompress_tacc_payload(b, false).map(Restored::Ids)),
     });
     rows.push(Row {
         name: "ids model".into(),
@@ -162,8 +160,8 @@ pub fn rows() -> Vec<Row> {
         name: "ids tacc-gzip".into(),
         token_input: true,
         is_frame: false,
-        run: Box::new(|c, _, ids| c.encode_token_ids(ids, true)),
-        back: Box::new(|c, b| c.decode_token_ids(b, true).map(Restored::Ids)),
+        run: Box::new(|c, _, ids| c.compress_tacc_payload(ids, true)),
+        back: Box::new(|c, b| c.decompress_tacc_payload(b, true).map(Restored::Ids)),
     });
     rows
 }

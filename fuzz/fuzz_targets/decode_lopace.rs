@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
             .with_limits(tacc::Limits::new(MAX_OUTPUT, MAX_TOKENS))
     });
     for m in tacc::LopaceMethod::ALL {
-        if let Ok(text) = codec.lopace_decompress(data, m) {
+        if let Ok(text) = codec.decompress_lopace_payload(data, m) {
             assert!(text.len() <= MAX_OUTPUT, "{m:?}: {} bytes", text.len());
         }
     }

@@ -17,16 +17,16 @@ fuzz_target!(|data: &[u8]| {
             .with_limits(tacc::Limits::new(MAX_OUTPUT, MAX_TOKENS))
     });
     for gzip in [false, true] {
-        if let Ok(ids) = codec.decode_token_ids(data, gzip) {
+        if let Ok(ids) = codec.decompress_tacc_payload(data, gzip) {
             assert!(ids.len() <= MAX_TOKENS);
         }
-        if let Ok(ids) = codec.decode_mapped_ids(data, gzip) {
+        if let Ok(ids) = codec.decompress_tacc_payload_mapped(data, gzip) {
             assert!(ids.len() <= MAX_TOKENS);
         }
-        if let Ok(ids) = codec.decode_raw_token_ids(data, gzip) {
+        if let Ok(ids) = codec.decompress_tacc_payload_unmapped(data, gzip) {
             assert!(ids.len() <= MAX_TOKENS);
         }
-        if let Ok(tokens) = codec.decode_tokens(data, gzip) {
+        if let Ok(tokens) = codec.decompress_tacc_payload_tokens(data, gzip) {
             assert!(tokens.len() <= MAX_TOKENS);
         }
     }

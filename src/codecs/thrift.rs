@@ -389,7 +389,7 @@ mod tests {
     #[cfg(feature = "encode")]
     #[test]
     fn matches_tacc_bytes() {
-        // tacc 0.1.0: Codec("cl100k_base").encode_mapped_ids([0, 1, -1]).
+        // tacc 0.1.0: Codec("cl100k_base").compress_tacc_payload_mapped([0, 1, -1]).
         assert_eq!(encode(&[0, 1, -1]), vec![25, 53, 0, 2, 1, 0]);
         assert_eq!(encode(&[]), vec![25, 5, 0]);
     }

@@ -223,11 +223,8 @@ unsafe fn read_options(p: *const tacc_options) -> FfiResult<Opts> {
             o.flags
         )));
     }
-    let raw = match o.layout {
-        x if x == tacc_layout::TACC_LAYOUT_FRAME as u32 => false,
-        x if x == tacc_layout::TACC_LAYOUT_RAW as u32 => true,
-        x => return Err(invalid(format!("unknown layout {x} (see tacc_layout)"))),
-    };
+    let layout = crate::codec::Layout::from_id(o.layout)?;
+    let raw = layout == crate::codec::Layout::Raw;
     let d = Options::default();
     Ok(Opts {
         options: Options {
@@ -243,6 +240,7 @@ unsafe fn read_options(p: *const tacc_options) -> FfiResult<Opts> {
                 o.gzip_level
             },
             checksum: o.flags & TACC_FLAG_NO_CHECKSUM == 0,
+            layout,
         },
         raw,
     })
@@ -529,8 +527,8 @@ pub unsafe extern "C" fn tacc_encode_text(
         let out_buf = unsafe { out(out_buf, "out")? };
         let bytes = if o.raw {
             match peer(o.options.method)? {
-                Peer::Tacc { gzip } => codec.encode_token_ids(&codec.tokenize(t), gzip)?,
-                Peer::Lopace(m) => codec.lopace_compress(t, m, o.options.zstd_level)?,
+                Peer::Tacc { gzip } => codec.compress_tacc_payload(&codec.tokenize(t), gzip)?,
+                Peer::Lopace(m) => codec.compress_lopace_payload(t, m, o.options.zstd_level)?,
             }
         } else {
             codec.compress_text(t, &o.options)?
@@ -561,7 +559,7 @@ pub unsafe extern "C" fn tacc_encode_token_ids(
         let out_buf = unsafe { out(out_buf, "out")? };
         let bytes = if o.raw {
             match peer(o.options.method)? {
-                Peer::Tacc { gzip } => codec.encode_token_ids(ids, gzip)?,
+                Peer::Tacc { gzip } => codec.compress_tacc_payload(ids, gzip)?,
                 Peer::Lopace(_) => {
                     return Err(invalid("raw token IDs exist for tacc and tacc-gzip only"))
                 }
@@ -646,8 +644,10 @@ pub unsafe extern "C" fn tacc_decode_text(
             let codec =
                 codec.ok_or_else(|| null_arg("codec (the raw layout needs the tokenizer)"))?;
             match peer(o.options.method)? {
-                Peer::Tacc { gzip } => codec.detokenize(&codec.decode_token_ids(data, gzip)?)?,
-                Peer::Lopace(m) => codec.lopace_decompress(data, m)?,
+                Peer::Tacc { gzip } => {
+                    codec.detokenize(&codec.decompress_tacc_payload(data, gzip)?)?
+                }
+                Peer::Lopace(m) => codec.decompress_lopace_payload(data, m)?,
             }
         } else {
             match decode_frame(codec, data)? {
@@ -684,7 +684,7 @@ pub unsafe extern "C" fn tacc_decode_token_ids(
             let codec =
                 codec.ok_or_else(|| null_arg("codec (the raw layout needs the mapping)"))?;
             match peer(o.options.method)? {
-                Peer::Tacc { gzip } => codec.decode_token_ids(data, gzip)?,
+                Peer::Tacc { gzip } => codec.decompress_tacc_payload(data, gzip)?,
                 Peer::Lopace(_) => {
                     return Err(invalid("raw token IDs exist for tacc and tacc-gzip only"))
                 }

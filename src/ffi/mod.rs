@@ -25,7 +25,7 @@ pub mod stream;
 #[cfg(all(test, feature = "encode", feature = "decode"))]
 mod tests;
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 
 /// Library version, major part. Checked against Cargo.toml at compile time.
 pub const TACC_VERSION_MAJOR: u32 = 0;
@@ -171,57 +171,73 @@ pub enum tacc_status {
 }
 
 impl tacc_status {
-    /// The static message of a status (`tacc_status_str`), NUL-terminated.
-    pub(crate) fn message(code: i32) -> &'static [u8] {
-        use tacc_status::*;
-        const ALL: [tacc_status; 12] = [
-            TACC_OK,
-            TACC_ERR_INVALID_ARGUMENT,
-            TACC_ERR_NULL_ARGUMENT,
-            TACC_ERR_UNKNOWN_TOKENIZER,
-            TACC_ERR_UNKNOWN_TOKEN,
-            TACC_ERR_CORRUPT,
-            TACC_ERR_CHECKSUM,
-            TACC_ERR_TOO_LARGE,
-            TACC_ERR_INVALID_UTF8,
-            TACC_ERR_MISMATCH,
-            TACC_ERR_IO,
-            TACC_ERR_PANIC,
-        ];
-        match ALL.into_iter().find(|s| *s as i32 == code) {
-            Some(TACC_OK) => b"ok\0",
-            Some(TACC_ERR_INVALID_ARGUMENT) => b"invalid argument\0",
-            Some(TACC_ERR_NULL_ARGUMENT) => b"NULL argument\0",
-            Some(TACC_ERR_UNKNOWN_TOKENIZER) => b"unknown tokenizer\0",
-            Some(TACC_ERR_UNKNOWN_TOKEN) => b"unknown token ID\0",
-            Some(TACC_ERR_CORRUPT) => b"corrupt input\0",
-            Some(TACC_ERR_CHECKSUM) => b"checksum mismatch\0",
-            Some(TACC_ERR_TOO_LARGE) => b"too large\0",
-            Some(TACC_ERR_INVALID_UTF8) => b"invalid UTF-8\0",
-            Some(TACC_ERR_MISMATCH) => b"tokenizer or mapping mismatch\0",
-            Some(TACC_ERR_IO) => b"I/O error\0",
-            Some(TACC_ERR_PANIC) => b"internal error (caught panic)\0",
-            None => b"unknown status code\0",
-        }
+    /// Every status, in code order.
+    const ALL: [tacc_status; 12] = [
+        tacc_status::TACC_OK,
+        tacc_status::TACC_ERR_INVALID_ARGUMENT,
+        tacc_status::TACC_ERR_NULL_ARGUMENT,
+        tacc_status::TACC_ERR_UNKNOWN_TOKENIZER,
+        tacc_status::TACC_ERR_UNKNOWN_TOKEN,
+        tacc_status::TACC_ERR_CORRUPT,
+        tacc_status::TACC_ERR_CHECKSUM,
+        tacc_status::TACC_ERR_TOO_LARGE,
+        tacc_status::TACC_ERR_INVALID_UTF8,
+        tacc_status::TACC_ERR_MISMATCH,
+        tacc_status::TACC_ERR_IO,
+        tacc_status::TACC_ERR_PANIC,
+    ];
+
+    /// The static message of a status (`tacc_status_str`), NUL-terminated: the core's
+    /// [`ErrorKind::description`].
+    pub(crate) fn message(code: i32) -> &'static std::ffi::CStr {
+        use std::ffi::CString;
+        use std::sync::OnceLock;
+        // Made once from the core's descriptions, and kept: the pointers are handed out as static.
+        static MESSAGES: OnceLock<Vec<(i32, CString)>> = OnceLock::new();
+        let all = MESSAGES.get_or_init(|| {
+            let kinds = ErrorKind::ALL.iter().map(|k| (k.code(), k.description()));
+            std::iter::once((0, "ok"))
+                .chain(kinds)
+                .map(|(c, d)| (c, CString::new(d).unwrap_or_default()))
+                .collect()
+        });
+        all.iter()
+            .find(|(c, _)| *c == code)
+            .map_or(c"unknown status code", |(_, m)| m.as_c_str())
     }
 }
 
-/// The one place where the Rust error type becomes a C status.
+/// The one place where an error kind becomes a C status: the codes are the kinds' codes
+/// (checked for every kind by `statuses_are_the_error_kinds`).
+impl From<ErrorKind> for tacc_status {
+    fn from(kind: ErrorKind) -> tacc_status {
+        tacc_status::ALL
+            .into_iter()
+            .find(|s| *s as i32 == kind.code())
+            .unwrap_or(tacc_status::TACC_ERR_PANIC)
+    }
+}
+
 impl From<&Error> for tacc_status {
     fn from(e: &Error) -> tacc_status {
-        match e {
-            Error::UnknownTokenizer(_) => tacc_status::TACC_ERR_UNKNOWN_TOKENIZER,
-            Error::UnknownTokenId { .. } | Error::UnknownMappedId(_) | Error::UnknownToken(_) => {
-                tacc_status::TACC_ERR_UNKNOWN_TOKEN
-            }
-            Error::Corrupt { .. } => tacc_status::TACC_ERR_CORRUPT,
-            Error::ChecksumMismatch { .. } => tacc_status::TACC_ERR_CHECKSUM,
-            Error::TooLarge { .. } => tacc_status::TACC_ERR_TOO_LARGE,
-            Error::InvalidUtf8(_) => tacc_status::TACC_ERR_INVALID_UTF8,
-            Error::InvalidArgument(_) => tacc_status::TACC_ERR_INVALID_ARGUMENT,
-            Error::Mismatch(_) => tacc_status::TACC_ERR_MISMATCH,
-            Error::Io(_) => tacc_status::TACC_ERR_IO,
+        e.kind().into()
+    }
+}
+
+#[cfg(test)]
+mod status_tests {
+    use super::*;
+
+    #[test]
+    fn statuses_are_the_error_kinds() {
+        for kind in ErrorKind::ALL {
+            assert_eq!(tacc_status::from(kind) as i32, kind.code(), "{kind}");
         }
+        assert_eq!(
+            tacc_status::ALL.len(),
+            ErrorKind::ALL.len() + 1,
+            "one status per kind, and OK"
+        );
     }
 }
 

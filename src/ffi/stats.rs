@@ -83,6 +83,7 @@ pub unsafe extern "C" fn tacc_codec_stats(
                 o.gzip_level
             },
             checksum: o.flags & super::TACC_FLAG_NO_CHECKSUM == 0,
+            ..d
         };
         let out_stats = unsafe { out(out_stats, "out_stats")? };
         let inner = codec.stats(t, &options)?;

@@ -268,7 +268,7 @@ fn round_trip_raw_layouts() {
     let ids = crate::Codec::new("cl100k_base").unwrap().tokenize(TEXT);
     let expected = crate::Codec::new("cl100k_base")
         .unwrap()
-        .encode_token_ids(&ids, false)
+        .compress_tacc_payload(&ids, false)
         .unwrap();
     let o = opts(Method::Tacc as u32, tacc_layout::TACC_LAYOUT_RAW);
     let mut raw = empty_buf();

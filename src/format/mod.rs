@@ -91,6 +91,7 @@ impl Method {
         Method::Model,
     ];
 
+    /// The method's stable name: the one spelling of every layer (CLI, C, bindings, vectors).
     pub fn name(self) -> &'static str {
         match self {
             Method::Stored => "stored",
@@ -105,6 +106,7 @@ impl Method {
         }
     }
 
+    /// The method with this name ([`Method::name`]).
     pub fn from_name(name: &str) -> Result<Method> {
         Method::ALL
             .into_iter()
@@ -118,6 +120,7 @@ impl Method {
             })
     }
 
+    /// The method with this wire ID (a corrupt-frame error otherwise).
     pub fn from_id(id: u8) -> Result<Method> {
         Method::ALL
             .into_iter()
@@ -171,6 +174,49 @@ pub enum ContentKind {
 }
 
 impl ContentKind {
+    /// Every kind, by value.
+    pub const ALL: [ContentKind; 3] =
+        [ContentKind::Text, ContentKind::TokenIds, ContentKind::Bytes];
+
+    /// The kind's stable name ("text", "token_ids", "bytes"): the one spelling of the CLI,
+    /// the playground, the test vectors and the bindings.
+    pub fn name(self) -> &'static str {
+        match self {
+            ContentKind::Text => "text",
+            ContentKind::TokenIds => "token_ids",
+            ContentKind::Bytes => "bytes",
+        }
+    }
+
+    /// How messages say it ("text", "token IDs", "non-UTF-8 bytes").
+    pub fn describe(self) -> &'static str {
+        match self {
+            ContentKind::Text => "text",
+            ContentKind::TokenIds => "token IDs",
+            ContentKind::Bytes => "non-UTF-8 bytes",
+        }
+    }
+
+    /// The kind with this stable name.
+    pub fn from_name(name: &str) -> Result<ContentKind> {
+        ContentKind::ALL
+            .into_iter()
+            .find(|k| k.name() == name)
+            .ok_or_else(|| {
+                Error::InvalidArgument(format!(
+                    "unknown content kind '{name}' (text, token_ids, bytes)"
+                ))
+            })
+    }
+
+    /// The kind with this value (the C ABI's `tacc_content_kind`).
+    pub fn from_id(id: u32) -> Result<ContentKind> {
+        ContentKind::ALL
+            .into_iter()
+            .find(|k| *k as u32 == id)
+            .ok_or_else(|| Error::InvalidArgument(format!("unknown content kind {id}")))
+    }
+
     pub(crate) fn from_bits(bits: u8) -> Result<ContentKind> {
         match bits {
             0 => Ok(ContentKind::Text),

@@ -62,6 +62,9 @@ pub enum TaccError {
     /// A file could not be read.
     #[error("{0}")]
     Io(String),
+    /// A bug in tacc (a caught panic): please report it.
+    #[error("{0}")]
+    Internal(String),
 }
 
 /// The one place where crate errors become binding errors.
@@ -81,6 +84,7 @@ impl From<crate::Error> for TaccError {
             E::InvalidArgument(_) => TaccError::InvalidArgument(msg),
             E::Mismatch(_) => TaccError::Mismatch(msg),
             E::Io(_) => TaccError::Io(msg),
+            _ => TaccError::Internal(msg),
         }
     }
 }
@@ -202,12 +206,11 @@ pub struct Options {
 
 impl From<Options> for crate::Options {
     fn from(o: Options) -> Self {
-        crate::Options {
-            method: o.method.map(Into::into),
-            zstd_level: o.zstd_level,
-            gzip_level: o.gzip_level,
-            checksum: o.checksum,
-        }
+        crate::Options::default()
+            .with_method(o.method.map(Into::into))
+            .with_zstd_level(o.zstd_level)
+            .with_gzip_level(o.gzip_level)
+            .with_checksum(o.checksum)
     }
 }
 
@@ -541,38 +544,44 @@ impl Codec {
 
     /// tacc payload of token IDs (mapped, Thrift, optionally gzip'd): byte-identical to tacc 0.1.0.
     pub fn encode_token_ids(&self, ids: Vec<u32>, gzip: bool) -> Res<Vec<u8>> {
-        Ok(self.inner.encode_token_ids(&ids, gzip)?)
+        Ok(self.inner.compress_tacc_payload(&ids, gzip)?)
     }
 
     pub fn encode_token_ids_packed(&self, ids: Vec<u8>, gzip: bool) -> Res<Vec<u8>> {
-        Ok(self.inner.encode_token_ids(&unpack_u32(&ids)?, gzip)?)
+        Ok(self.inner.compress_tacc_payload(&unpack_u32(&ids)?, gzip)?)
     }
 
     pub fn encode_mapped_ids(&self, mapped: Vec<i32>, gzip: bool) -> Res<Vec<u8>> {
-        Ok(self.inner.encode_mapped_ids(&mapped, gzip)?)
+        Ok(self.inner.compress_tacc_payload_mapped(&mapped, gzip)?)
     }
 
     pub fn encode_mapped_ids_packed(&self, mapped: Vec<u8>, gzip: bool) -> Res<Vec<u8>> {
-        Ok(self.inner.encode_mapped_ids(&unpack_i32(&mapped)?, gzip)?)
+        Ok(self
+            .inner
+            .compress_tacc_payload_mapped(&unpack_i32(&mapped)?, gzip)?)
     }
 
     /// tacc payload of token IDs written without the mapping.
     pub fn encode_raw_token_ids(&self, ids: Vec<u32>, gzip: bool) -> Res<Vec<u8>> {
-        Ok(self.inner.encode_raw_token_ids(&ids, gzip)?)
+        Ok(self.inner.compress_tacc_payload_unmapped(&ids, gzip)?)
     }
 
     pub fn encode_raw_token_ids_packed(&self, ids: Vec<u8>, gzip: bool) -> Res<Vec<u8>> {
-        Ok(self.inner.encode_raw_token_ids(&unpack_u32(&ids)?, gzip)?)
+        Ok(self
+            .inner
+            .compress_tacc_payload_unmapped(&unpack_u32(&ids)?, gzip)?)
     }
 
     /// tacc payload of string tokens (each exactly one token of the vocabulary).
     pub fn encode_tokens(&self, tokens: Vec<String>, gzip: bool) -> Res<Vec<u8>> {
-        Ok(self.inner.encode_tokens(&tokens, gzip)?)
+        Ok(self.inner.compress_tacc_payload_tokens(&tokens, gzip)?)
     }
 
     /// LoPace's payload for `text` at zstd `level` (1-22; LoPace's default is 15).
     pub fn lopace_compress(&self, text: String, method: LopaceMethod, level: i32) -> Res<Vec<u8>> {
-        Ok(self.inner.lopace_compress(&text, method.into(), level)?)
+        Ok(self
+            .inner
+            .compress_lopace_payload(&text, method.into(), level)?)
     }
 
     /// LoPace's `get_compression_stats`: one method, or all three when `method` is null.
@@ -648,36 +657,48 @@ impl Codec {
     }
 
     pub fn decode_token_ids(&self, payload: Vec<u8>, gzip: bool) -> Res<Vec<u32>> {
-        Ok(self.inner.decode_token_ids(&payload, gzip)?)
+        Ok(self.inner.decompress_tacc_payload(&payload, gzip)?)
     }
 
     pub fn decode_token_ids_packed(&self, payload: Vec<u8>, gzip: bool) -> Res<Vec<u8>> {
-        Ok(pack_u32(&self.inner.decode_token_ids(&payload, gzip)?))
+        Ok(pack_u32(
+            &self.inner.decompress_tacc_payload(&payload, gzip)?,
+        ))
     }
 
     pub fn decode_mapped_ids(&self, payload: Vec<u8>, gzip: bool) -> Res<Vec<i32>> {
-        Ok(self.inner.decode_mapped_ids(&payload, gzip)?)
+        Ok(self.inner.decompress_tacc_payload_mapped(&payload, gzip)?)
     }
 
     pub fn decode_mapped_ids_packed(&self, payload: Vec<u8>, gzip: bool) -> Res<Vec<u8>> {
-        Ok(pack_i32(&self.inner.decode_mapped_ids(&payload, gzip)?))
+        Ok(pack_i32(
+            &self.inner.decompress_tacc_payload_mapped(&payload, gzip)?,
+        ))
     }
 
     pub fn decode_raw_token_ids(&self, payload: Vec<u8>, gzip: bool) -> Res<Vec<u32>> {
-        Ok(self.inner.decode_raw_token_ids(&payload, gzip)?)
+        Ok(self
+            .inner
+            .decompress_tacc_payload_unmapped(&payload, gzip)?)
     }
 
     pub fn decode_raw_token_ids_packed(&self, payload: Vec<u8>, gzip: bool) -> Res<Vec<u8>> {
-        Ok(pack_u32(&self.inner.decode_raw_token_ids(&payload, gzip)?))
+        Ok(pack_u32(
+            &self
+                .inner
+                .decompress_tacc_payload_unmapped(&payload, gzip)?,
+        ))
     }
 
     /// Each token's string (U+FFFD where a token is part of a UTF-8 character, as in tacc).
     pub fn decode_tokens(&self, payload: Vec<u8>, gzip: bool) -> Res<Vec<String>> {
-        Ok(self.inner.decode_tokens(&payload, gzip)?)
+        Ok(self.inner.decompress_tacc_payload_tokens(&payload, gzip)?)
     }
 
     pub fn lopace_decompress(&self, payload: Vec<u8>, method: LopaceMethod) -> Res<String> {
-        Ok(self.inner.lopace_decompress(&payload, method.into())?)
+        Ok(self
+            .inner
+            .decompress_lopace_payload(&payload, method.into())?)
     }
 
     /// Decodes any frame (text, token IDs or bytes).

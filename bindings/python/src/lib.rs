@@ -52,6 +52,7 @@ fn error_class(e: &tacc::Error) -> &'static str {
         E::InvalidArgument(_) => "InvalidArgumentError",
         E::Mismatch(_) => "MismatchError",
         E::Io(_) => "TaccIOError",
+        _ => "InternalError",
     }
 }
 
@@ -584,16 +585,21 @@ fn content<'py>(py: Python<'py>, c: tacc::Content) -> PyResult<Bound<'py, PyAny>
         tacc::Content::Text(s) => PyString::new(py, &s).into_any(),
         tacc::Content::TokenIds(ids) => list(py, &ids)?.into_any(),
         tacc::Content::Bytes(b) => bytes(py, &b).into_any(),
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "unknown content {:?}",
+                other.kind()
+            )))
+        }
     })
 }
 
 fn options(method: MethodArg, zstd_level: i32, gzip_level: i32, checksum: bool) -> tacc::Options {
-    tacc::Options {
-        method: method.0,
-        zstd_level,
-        gzip_level,
-        checksum,
-    }
+    tacc::Options::default()
+        .with_method(method.0)
+        .with_zstd_level(zstd_level)
+        .with_gzip_level(gzip_level)
+        .with_checksum(checksum)
 }
 
 // ---- Records ----------------------------------------------------------------------------------------
@@ -905,7 +911,10 @@ impl Codec {
     ) -> PyResult<Bound<'py, PyBytes>> {
         guard(|| {
             let ids = &token_ids.0;
-            let out = run(py, ids.len() * 4, || self.inner.encode_token_ids(ids, gzip)).py()?;
+            let out = run(py, ids.len() * 4, || {
+                self.inner.compress_tacc_payload(ids, gzip)
+            })
+            .py()?;
             Ok(bytes(py, &out))
         })
     }
@@ -919,7 +928,7 @@ impl Codec {
     ) -> PyResult<Bound<'py, PyList>> {
         guard(|| {
             let p = payload.as_slice();
-            let ids = run(py, p.len(), || self.inner.decode_token_ids(p, gzip)).py()?;
+            let ids = run(py, p.len(), || self.inner.decompress_tacc_payload(p, gzip)).py()?;
             self.id_list(py, &ids)
         })
     }
@@ -934,7 +943,7 @@ impl Codec {
         guard(|| {
             let ids = &mapped_ids.0;
             let out = run(py, ids.len() * 4, || {
-                self.inner.encode_mapped_ids(ids, gzip)
+                self.inner.compress_tacc_payload_mapped(ids, gzip)
             })
             .py()?;
             Ok(bytes(py, &out))
@@ -950,7 +959,10 @@ impl Codec {
     ) -> PyResult<Bound<'py, PyList>> {
         guard(|| {
             let p = payload.as_slice();
-            let ids = run(py, p.len(), || self.inner.decode_mapped_ids(p, gzip)).py()?;
+            let ids = run(py, p.len(), || {
+                self.inner.decompress_tacc_payload_mapped(p, gzip)
+            })
+            .py()?;
             list(py, &ids)
         })
     }
@@ -966,7 +978,7 @@ impl Codec {
         guard(|| {
             let ids = &token_ids.0;
             let out = run(py, ids.len() * 4, || {
-                self.inner.encode_raw_token_ids(ids, gzip)
+                self.inner.compress_tacc_payload_unmapped(ids, gzip)
             })
             .py()?;
             Ok(bytes(py, &out))
@@ -983,7 +995,10 @@ impl Codec {
     ) -> PyResult<Bound<'py, PyList>> {
         guard(|| {
             let p = payload.as_slice();
-            let ids = run(py, p.len(), || self.inner.decode_raw_token_ids(p, gzip)).py()?;
+            let ids = run(py, p.len(), || {
+                self.inner.decompress_tacc_payload_unmapped(p, gzip)
+            })
+            .py()?;
             self.id_list(py, &ids)
         })
     }
@@ -1002,7 +1017,10 @@ impl Codec {
                 .map(|t| t?.extract::<PyBackedStr>())
                 .collect::<PyResult<Vec<_>>>()?;
             let strs: Vec<&str> = owned.iter().map(|s| &**s).collect();
-            let out = run(py, strs.len() * 4, || self.inner.encode_tokens(&strs, gzip)).py()?;
+            let out = run(py, strs.len() * 4, || {
+                self.inner.compress_tacc_payload_tokens(&strs, gzip)
+            })
+            .py()?;
             Ok(bytes(py, &out))
         })
     }
@@ -1017,7 +1035,10 @@ impl Codec {
     ) -> PyResult<Bound<'py, PyList>> {
         guard(|| {
             let p = payload.as_slice();
-            let tokens = run(py, p.len(), || self.inner.decode_tokens(p, gzip)).py()?;
+            let tokens = run(py, p.len(), || {
+                self.inner.decompress_tacc_payload_tokens(p, gzip)
+            })
+            .py()?;
             PyList::new(py, tokens)
         })
     }
@@ -1083,7 +1104,7 @@ impl Codec {
         guard(|| {
             let t: &str = &text;
             let out = run(py, HEAVY, || {
-                self.inner.lopace_compress(t, method.0, zstd_level)
+                self.inner.compress_lopace_payload(t, method.0, zstd_level)
             })
             .py()?;
             Ok(bytes(py, &out))
@@ -1100,7 +1121,10 @@ impl Codec {
     ) -> PyResult<Bound<'py, PyString>> {
         guard(|| {
             let p = payload.as_slice();
-            let text = run(py, HEAVY, || self.inner.lopace_decompress(p, method.0)).py()?;
+            let text = run(py, HEAVY, || {
+                self.inner.decompress_lopace_payload(p, method.0)
+            })
+            .py()?;
             Ok(PyString::new(py, &text))
         })
     }

@@ -327,16 +327,15 @@ fn table_rows(ids_mode: bool, s: &Settings) -> Vec<Row> {
     let mut out: Vec<Row> = methods
         .into_iter()
         .map(|m| {
-            let opts = Options {
-                method: m,
-                zstd_level: if m == Some(Method::LopaceHybrid) {
+            let opts = Options::default()
+                .with_method(m)
+                .with_zstd_level(if m == Some(Method::LopaceHybrid) {
                     s.lopace_level
                 } else {
                     s.zstd_level
-                },
-                gzip_level: s.gzip_level,
-                checksum: s.checksum,
-            };
+                })
+                .with_gzip_level(s.gzip_level)
+                .with_checksum(s.checksum);
             methods::frame_row(opts, ids_mode)
         })
         .collect();
