@@ -87,7 +87,14 @@ fn main() {
                         data: null_mut(),
                         len: 0,
                     };
-                    tacc_encode_token_ids(c, ids.as_ptr(), ids.len(), null(), &mut out, null_mut());
+                    tacc_compress_token_ids(
+                        c,
+                        ids.as_ptr(),
+                        ids.len(),
+                        null(),
+                        &mut out,
+                        null_mut(),
+                    );
                     tacc_buf_free(&mut out);
                 },
                 "c-decode" => unsafe {
@@ -95,7 +102,7 @@ fn main() {
                         data: null_mut(),
                         len: 0,
                     };
-                    tacc_decode_token_ids(
+                    tacc_decompress_token_ids(
                         c,
                         frame.as_ptr(),
                         frame.len(),
@@ -129,24 +136,24 @@ fn main() {
         unsafe { tacc_codec_new(c"cl100k_base".as_ptr(), &mut c, null_mut()) },
         tacc_status::TACC_OK
     );
-    time("C ABI: tacc_encode_token_ids", || {
+    time("C ABI: tacc_compress_token_ids", || {
         let mut out = tacc_buf {
             data: null_mut(),
             len: 0,
         };
         let st = unsafe {
-            tacc_encode_token_ids(c, ids.as_ptr(), ids.len(), null(), &mut out, null_mut())
+            tacc_compress_token_ids(c, ids.as_ptr(), ids.len(), null(), &mut out, null_mut())
         };
         assert_eq!(st, tacc_status::TACC_OK);
         unsafe { tacc_buf_free(&mut out) };
     });
-    time("C ABI: tacc_decode_token_ids", || {
+    time("C ABI: tacc_decompress_token_ids", || {
         let mut out = tacc_ids {
             data: null_mut(),
             len: 0,
         };
         let st = unsafe {
-            tacc_decode_token_ids(c, frame.as_ptr(), frame.len(), null(), &mut out, null_mut())
+            tacc_decompress_token_ids(c, frame.as_ptr(), frame.len(), null(), &mut out, null_mut())
         };
         assert_eq!(st, tacc_status::TACC_OK);
         unsafe { tacc_ids_free(&mut out) };

@@ -71,13 +71,13 @@
 #define TACC_FLAG_NO_CHECKSUM 1
 
 /**
- * `tacc_features()` bit: the library writes (`tacc_encode_*`, `tacc_tokenize`, `tacc_stats_*`,
+ * `tacc_features()` bit: the library writes (`tacc_encode`, `tacc_compress_*`, `tacc_tokenize`, `tacc_stats_*`,
  * `tacc_stream_encoder_*` are exported).
  */
 #define TACC_FEATURE_ENCODE (1 << 0)
 
 /**
- * `tacc_features()` bit: the library reads (`tacc_decode_*`, `tacc_detokenize`,
+ * `tacc_features()` bit: the library reads (`tacc_decode`, `tacc_decompress_*`, `tacc_detokenize`,
  * `tacc_stream_decoder_*` are exported).
  */
 #define TACC_FEATURE_DECODE (1 << 1)
@@ -595,8 +595,8 @@ TACC_API tacc_status tacc_codec_new(const char *tokenizer, struct tacc_codec **o
 
 /**
  * A new codec: `codec` with other decode limits (`limits`: see `tacc_limits`; NULL is refused).
- * Every decode call on the new codec (`tacc_decode_text`, `tacc_decode_token_ids`,
- * `tacc_decode_bytes` in both layouts, `tacc_detokenize`) and every stream decoder made from it
+ * Every decode call on the new codec (`tacc_decompress_text`, `tacc_decompress_token_ids`,
+ * `tacc_decompress_bytes` in both layouts, `tacc_detokenize`) and every stream decoder made from it
  * (`tacc_stream_decoder_new`) honours them: a payload that would pass one fails with
  * TACC_ERR_TOO_LARGE, naming the limit in `err_msg`. The tables are shared, so this is cheap.
  *
@@ -651,7 +651,7 @@ TACC_API tacc_status tacc_detokenize(const struct tacc_codec *codec, const uint3
  * lopace-token, lopace-hybrid, byte-identical to tacc 0.1.0 / LoPace 0.1.5.
  * `*out` receives the bytes, to release with `tacc_buf_free`. Thread rule: codec shareable.
  */
-TACC_API tacc_status tacc_encode_text(const struct tacc_codec *codec, const char *text_ptr, size_t len, const struct tacc_options *opts, struct tacc_buf *out_buf, char **err_msg);
+TACC_API tacc_status tacc_compress_text(const struct tacc_codec *codec, const char *text_ptr, size_t len, const struct tacc_options *opts, struct tacc_buf *out_buf, char **err_msg);
 
 /**
  * Compresses token IDs with `opts` (NULL: defaults). Frame layout: stored, lopace-token,
@@ -659,14 +659,14 @@ TACC_API tacc_status tacc_encode_text(const struct tacc_codec *codec, const char
  * and tacc-gzip). Raw layout: tacc or tacc-gzip (tacc 0.1.0's `encode_token_ids`).
  * `*out` receives the bytes, to release with `tacc_buf_free`. Thread rule: codec shareable.
  */
-TACC_API tacc_status tacc_encode_token_ids(const struct tacc_codec *codec, const uint32_t *ids, size_t n_ids, const struct tacc_options *opts, struct tacc_buf *out_buf, char **err_msg);
+TACC_API tacc_status tacc_compress_token_ids(const struct tacc_codec *codec, const uint32_t *ids, size_t n_ids, const struct tacc_options *opts, struct tacc_buf *out_buf, char **err_msg);
 
 /**
  * Compresses arbitrary bytes into a frame: as text when they are UTF-8, else with zstd, gzip or
  * stored (token methods are refused for non-UTF-8). Frame layout only.
  * `*out` receives the frame, to release with `tacc_buf_free`. Thread rule: codec shareable.
  */
-TACC_API tacc_status tacc_encode_bytes(const struct tacc_codec *codec, const uint8_t *data, size_t len, const struct tacc_options *opts, struct tacc_buf *out_buf, char **err_msg);
+TACC_API tacc_status tacc_compress_bytes(const struct tacc_codec *codec, const uint8_t *data, size_t len, const struct tacc_options *opts, struct tacc_buf *out_buf, char **err_msg);
 
 /**
  * Restores text. Frame layout (`opts` NULL or layout FRAME): `codec` may be NULL for frames made
@@ -676,7 +676,7 @@ TACC_API tacc_status tacc_encode_bytes(const struct tacc_codec *codec, const uin
  * TACC_ERR_TOO_LARGE before the output is allocated.
  * Thread rule: codec shareable.
  */
-TACC_API tacc_status tacc_decode_text(const struct tacc_codec *codec, const uint8_t *data, size_t len, const struct tacc_options *opts, struct tacc_buf *out_text, char **err_msg);
+TACC_API tacc_status tacc_decompress_text(const struct tacc_codec *codec, const uint8_t *data, size_t len, const struct tacc_options *opts, struct tacc_buf *out_text, char **err_msg);
 
 /**
  * Restores token IDs. Frame layout: `codec` may be NULL for frames made with a built-in
@@ -685,15 +685,15 @@ TACC_API tacc_status tacc_decode_text(const struct tacc_codec *codec, const uint
  * (`tacc_codec_with_limits`; NULL codec: the defaults), else TACC_ERR_TOO_LARGE.
  * Thread rule: codec shareable.
  */
-TACC_API tacc_status tacc_decode_token_ids(const struct tacc_codec *codec, const uint8_t *data, size_t len, const struct tacc_options *opts, struct tacc_ids *out_ids, char **err_msg);
+TACC_API tacc_status tacc_decompress_token_ids(const struct tacc_codec *codec, const uint8_t *data, size_t len, const struct tacc_options *opts, struct tacc_ids *out_ids, char **err_msg);
 
 /**
- * Restores the bytes of a frame holding text or bytes (what `tacc_encode_bytes` made).
+ * Restores the bytes of a frame holding text or bytes (what `tacc_compress_bytes` made).
  * `codec` may be NULL for built-in tokenizers. `*out` is released with `tacc_buf_free`.
  * Within the codec's limits (`tacc_codec_with_limits`; NULL codec: the defaults), else
  * TACC_ERR_TOO_LARGE. Thread rule: codec shareable.
  */
-TACC_API tacc_status tacc_decode_bytes(const struct tacc_codec *codec, const uint8_t *data, size_t len, struct tacc_buf *out_buf, char **err_msg);
+TACC_API tacc_status tacc_decompress_bytes(const struct tacc_codec *codec, const uint8_t *data, size_t len, struct tacc_buf *out_buf, char **err_msg);
 
 /**
  * Reads a frame's header without decoding it. Set `out_info->struct_size` first; the library

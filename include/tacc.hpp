@@ -150,14 +150,14 @@ class Codec {
   std::vector<uint8_t> encode_text(std::string_view text, const Options& o = Options()) const {
     tacc_buf out{nullptr, 0};
     char* msg = nullptr;
-    detail::check(tacc_encode_text(codec_, text.data(), text.size(), &o.raw, &out, &msg), &msg);
+    detail::check(tacc_compress_text(codec_, text.data(), text.size(), &o.raw, &out, &msg), &msg);
     return detail::take(out);
   }
 
   std::string decode_text(const uint8_t* data, size_t len, const Options* o = nullptr) const {
     tacc_buf out{nullptr, 0};
     char* msg = nullptr;
-    detail::check(tacc_decode_text(codec_, data, len, o ? &o->raw : nullptr, &out, &msg), &msg);
+    detail::check(tacc_decompress_text(codec_, data, len, o ? &o->raw : nullptr, &out, &msg), &msg);
     return detail::take_string(out);
   }
   std::string decode_text(const std::vector<uint8_t>& data, const Options* o = nullptr) const {
@@ -167,7 +167,7 @@ class Codec {
   std::vector<uint8_t> encode_token_ids(const uint32_t* ids, size_t n_ids, const Options& o = Options()) const {
     tacc_buf out{nullptr, 0};
     char* msg = nullptr;
-    detail::check(tacc_encode_token_ids(codec_, ids, n_ids, &o.raw, &out, &msg), &msg);
+    detail::check(tacc_compress_token_ids(codec_, ids, n_ids, &o.raw, &out, &msg), &msg);
     return detail::take(out);
   }
   std::vector<uint8_t> encode_token_ids(const std::vector<uint32_t>& ids, const Options& o = Options()) const {
@@ -177,18 +177,18 @@ class Codec {
   std::vector<uint32_t> decode_token_ids(const uint8_t* data, size_t len, const Options* o = nullptr) const {
     tacc_ids out{nullptr, 0};
     char* msg = nullptr;
-    detail::check(tacc_decode_token_ids(codec_, data, len, o ? &o->raw : nullptr, &out, &msg), &msg);
+    detail::check(tacc_decompress_token_ids(codec_, data, len, o ? &o->raw : nullptr, &out, &msg), &msg);
     return detail::take(out);
   }
   std::vector<uint32_t> decode_token_ids(const std::vector<uint8_t>& data, const Options* o = nullptr) const {
     return decode_token_ids(data.data(), data.size(), o);
   }
 
-  /// The bytes of a frame holding text or bytes (tacc_decode_bytes).
+  /// The bytes of a frame holding text or bytes (tacc_decompress_bytes).
   std::vector<uint8_t> decode_bytes(const uint8_t* data, size_t len) const {
     tacc_buf out{nullptr, 0};
     char* msg = nullptr;
-    detail::check(tacc_decode_bytes(codec_, data, len, &out, &msg), &msg);
+    detail::check(tacc_decompress_bytes(codec_, data, len, &out, &msg), &msg);
     return detail::take(out);
   }
   std::vector<uint8_t> decode_bytes(const std::vector<uint8_t>& data) const {

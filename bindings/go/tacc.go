@@ -383,7 +383,7 @@ func (c *Codec) EncodeTokenIDsWith(ids []uint32, opts Options) ([]byte, error) {
 		co := opts.c()
 		var buf C.tacc_buf
 		var msg *C.char
-		if st := C.tacc_encode_token_ids(p, idsPtr(ids), C.size_t(len(ids)), &co, &buf, &msg); st != C.TACC_OK {
+		if st := C.tacc_compress_token_ids(p, idsPtr(ids), C.size_t(len(ids)), &co, &buf, &msg); st != C.TACC_OK {
 			return newError(st, msg)
 		}
 		out = takeBytes(&buf)
@@ -409,7 +409,7 @@ func (c *Codec) AppendDecodedTokenIDs(dst []uint32, data []byte) ([]uint32, erro
 	err := c.with(func(p *C.tacc_codec) error {
 		var ids C.tacc_ids
 		var msg *C.char
-		if st := C.tacc_decode_token_ids(p, bytesPtr(data), C.size_t(len(data)), nil, &ids, &msg); st != C.TACC_OK {
+		if st := C.tacc_decompress_token_ids(p, bytesPtr(data), C.size_t(len(data)), nil, &ids, &msg); st != C.TACC_OK {
 			return newError(st, msg)
 		}
 		if ids.len > 0 {
@@ -426,7 +426,7 @@ func (c *Codec) decodeIDs(data []byte, co *C.tacc_options) ([]uint32, error) {
 	err := c.with(func(p *C.tacc_codec) error {
 		var ids C.tacc_ids
 		var msg *C.char
-		if st := C.tacc_decode_token_ids(p, bytesPtr(data), C.size_t(len(data)), co, &ids, &msg); st != C.TACC_OK {
+		if st := C.tacc_decompress_token_ids(p, bytesPtr(data), C.size_t(len(data)), co, &ids, &msg); st != C.TACC_OK {
 			return newError(st, msg)
 		}
 		out = takeIDs(&ids)
@@ -447,7 +447,7 @@ func (c *Codec) CompressTextWith(text string, opts Options) ([]byte, error) {
 		co := opts.c()
 		var buf C.tacc_buf
 		var msg *C.char
-		if st := C.tacc_encode_text(p, textPtr(text), C.size_t(len(text)), &co, &buf, &msg); st != C.TACC_OK {
+		if st := C.tacc_compress_text(p, textPtr(text), C.size_t(len(text)), &co, &buf, &msg); st != C.TACC_OK {
 			return newError(st, msg)
 		}
 		out = takeBytes(&buf)
@@ -472,7 +472,7 @@ func (c *Codec) decodeText(data []byte, co *C.tacc_options) (string, error) {
 	err := c.with(func(p *C.tacc_codec) error {
 		var buf C.tacc_buf
 		var msg *C.char
-		if st := C.tacc_decode_text(p, bytesPtr(data), C.size_t(len(data)), co, &buf, &msg); st != C.TACC_OK {
+		if st := C.tacc_decompress_text(p, bytesPtr(data), C.size_t(len(data)), co, &buf, &msg); st != C.TACC_OK {
 			return newError(st, msg)
 		}
 		out = takeString(&buf)

@@ -28,8 +28,8 @@ int main(void) {
     opts.method = methods[i];
 
     tacc_buf frame = {NULL, 0}, text = {NULL, 0};
-    tacc_status st = tacc_encode_text(codec, PROMPT, strlen(PROMPT), &opts, &frame, &err);
-    if (st == TACC_OK) st = tacc_decode_text(codec, frame.data, frame.len, NULL, &text, &err);
+    tacc_status st = tacc_compress_text(codec, PROMPT, strlen(PROMPT), &opts, &frame, &err);
+    if (st == TACC_OK) st = tacc_decompress_text(codec, frame.data, frame.len, NULL, &text, &err);
     if (st != TACC_OK) {
       fprintf(stderr, "%s: %s\n", tacc_method_name(methods[i]), err ? err : tacc_status_str(st));
       tacc_str_free(err);
@@ -52,13 +52,13 @@ int main(void) {
   tacc_codec *limited = NULL;
   tacc_buf frame = {NULL, 0}, text = {NULL, 0};
   if (tacc_codec_with_limits(codec, &limits, &limited, &err) != TACC_OK ||
-      tacc_encode_text(codec, PROMPT, strlen(PROMPT), NULL, &frame, &err) != TACC_OK) {
+      tacc_compress_text(codec, PROMPT, strlen(PROMPT), NULL, &frame, &err) != TACC_OK) {
     fprintf(stderr, "limits: %s\n", err);
     tacc_str_free(err);
     err = NULL;
     failures++;
   } else {
-    tacc_status st = tacc_decode_text(limited, frame.data, frame.len, NULL, &text, &err);
+    tacc_status st = tacc_decompress_text(limited, frame.data, frame.len, NULL, &text, &err);
     printf("decoded within a %llu-byte limit: %s\n", (unsigned long long)limits.max_output_bytes,
            st == TACC_OK ? "ok" : err);
     failures += st != TACC_OK;

@@ -21,7 +21,7 @@ int main(void) {
 
   /* Sender: a self-describing frame (method tacc-gzip by default). */
   tacc_buf frame = {NULL, 0};
-  st = tacc_encode_token_ids(codec, ids, n_ids, NULL, &frame, &err);
+  st = tacc_compress_token_ids(codec, ids, n_ids, NULL, &frame, &err);
   if (st != TACC_OK) {
     fprintf(stderr, "encode: %s\n", err);
     tacc_str_free(err);
@@ -32,7 +32,7 @@ int main(void) {
 
   /* Receiver: the frame names its tokenizer, so no codec is needed to restore the IDs. */
   tacc_ids back = {NULL, 0};
-  st = tacc_decode_token_ids(NULL, frame.data, frame.len, NULL, &back, &err);
+  st = tacc_decompress_token_ids(NULL, frame.data, frame.len, NULL, &back, &err);
   int ok = st == TACC_OK && back.len == n_ids && memcmp(back.data, ids, sizeof ids) == 0;
   if (st != TACC_OK) {
     fprintf(stderr, "decode: %s\n", err);

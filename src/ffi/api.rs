@@ -346,8 +346,8 @@ pub unsafe extern "C" fn tacc_codec_new(
 }
 
 /// A new codec: `codec` with other decode limits (`limits`: see `tacc_limits`; NULL is refused).
-/// Every decode call on the new codec (`tacc_decode_text`, `tacc_decode_token_ids`,
-/// `tacc_decode_bytes` in both layouts, `tacc_detokenize`) and every stream decoder made from it
+/// Every decode call on the new codec (`tacc_decompress_text`, `tacc_decompress_token_ids`,
+/// `tacc_decompress_bytes` in both layouts, `tacc_detokenize`) and every stream decoder made from it
 /// (`tacc_stream_decoder_new`) honours them: a payload that would pass one fails with
 /// TACC_ERR_TOO_LARGE, naming the limit in `err_msg`. The tables are shared, so this is cheap.
 ///
@@ -512,7 +512,7 @@ pub unsafe extern "C" fn tacc_detokenize(
 /// lopace-token, lopace-hybrid, byte-identical to tacc 0.1.0 / LoPace 0.1.5.
 /// `*out` receives the bytes, to release with `tacc_buf_free`. Thread rule: codec shareable.
 #[no_mangle]
-pub unsafe extern "C" fn tacc_encode_text(
+pub unsafe extern "C" fn tacc_compress_text(
     codec: *const tacc_codec,
     text_ptr: *const c_char,
     len: usize,
@@ -544,7 +544,7 @@ pub unsafe extern "C" fn tacc_encode_text(
 /// and tacc-gzip). Raw layout: tacc or tacc-gzip (tacc 0.1.0's `encode_token_ids`).
 /// `*out` receives the bytes, to release with `tacc_buf_free`. Thread rule: codec shareable.
 #[no_mangle]
-pub unsafe extern "C" fn tacc_encode_token_ids(
+pub unsafe extern "C" fn tacc_compress_token_ids(
     codec: *const tacc_codec,
     ids: *const u32,
     n_ids: usize,
@@ -577,7 +577,7 @@ pub unsafe extern "C" fn tacc_encode_token_ids(
 /// stored (token methods are refused for non-UTF-8). Frame layout only.
 /// `*out` receives the frame, to release with `tacc_buf_free`. Thread rule: codec shareable.
 #[no_mangle]
-pub unsafe extern "C" fn tacc_encode_bytes(
+pub unsafe extern "C" fn tacc_compress_bytes(
     codec: *const tacc_codec,
     data: *const u8,
     len: usize,
@@ -591,7 +591,7 @@ pub unsafe extern "C" fn tacc_encode_bytes(
         let o = unsafe { read_options(opts)? };
         let out_buf = unsafe { out(out_buf, "out")? };
         if o.raw {
-            return Err(invalid("tacc_encode_bytes writes frames only"));
+            return Err(invalid("tacc_compress_bytes writes frames only"));
         }
         *out_buf = boundary::into_buf(codec.compress_bytes(data, &o.options)?);
         Ok(())
@@ -627,7 +627,7 @@ fn wrong_content(content: &Content, wanted: &str) -> Failure {
 /// TACC_ERR_TOO_LARGE before the output is allocated.
 /// Thread rule: codec shareable.
 #[no_mangle]
-pub unsafe extern "C" fn tacc_decode_text(
+pub unsafe extern "C" fn tacc_decompress_text(
     codec: *const tacc_codec,
     data: *const u8,
     len: usize,
@@ -667,7 +667,7 @@ pub unsafe extern "C" fn tacc_decode_text(
 /// (`tacc_codec_with_limits`; NULL codec: the defaults), else TACC_ERR_TOO_LARGE.
 /// Thread rule: codec shareable.
 #[no_mangle]
-pub unsafe extern "C" fn tacc_decode_token_ids(
+pub unsafe extern "C" fn tacc_decompress_token_ids(
     codec: *const tacc_codec,
     data: *const u8,
     len: usize,
@@ -701,12 +701,12 @@ pub unsafe extern "C" fn tacc_decode_token_ids(
 }
 
 #[cfg(feature = "decode")]
-/// Restores the bytes of a frame holding text or bytes (what `tacc_encode_bytes` made).
+/// Restores the bytes of a frame holding text or bytes (what `tacc_compress_bytes` made).
 /// `codec` may be NULL for built-in tokenizers. `*out` is released with `tacc_buf_free`.
 /// Within the codec's limits (`tacc_codec_with_limits`; NULL codec: the defaults), else
 /// TACC_ERR_TOO_LARGE. Thread rule: codec shareable.
 #[no_mangle]
-pub unsafe extern "C" fn tacc_decode_bytes(
+pub unsafe extern "C" fn tacc_decompress_bytes(
     codec: *const tacc_codec,
     data: *const u8,
     len: usize,

@@ -46,10 +46,10 @@ pub const TACC_METHOD_AUTO: u32 = 255;
 /// `tacc_options.flags` bit: do not store a CRC-32 of the content in the frame.
 pub const TACC_FLAG_NO_CHECKSUM: u32 = 1;
 
-/// `tacc_features()` bit: the library writes (`tacc_encode_*`, `tacc_tokenize`, `tacc_stats_*`,
+/// `tacc_features()` bit: the library writes (`tacc_encode`, `tacc_compress_*`, `tacc_tokenize`, `tacc_stats_*`,
 /// `tacc_stream_encoder_*` are exported).
 pub const TACC_FEATURE_ENCODE: u32 = 1 << 0;
-/// `tacc_features()` bit: the library reads (`tacc_decode_*`, `tacc_detokenize`,
+/// `tacc_features()` bit: the library reads (`tacc_decode`, `tacc_decompress_*`, `tacc_detokenize`,
 /// `tacc_stream_decoder_*` are exported).
 pub const TACC_FEATURE_DECODE: u32 = 1 << 1;
 /// `tacc_features()` bit: version 1 frames and streams (and the `model-v1` method) are read.

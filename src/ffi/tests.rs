@@ -176,7 +176,7 @@ fn round_trip_text_every_method_framed() {
         let o = opts(m, tacc_layout::TACC_LAYOUT_FRAME);
         let mut frame = empty_buf();
         let st = unsafe {
-            tacc_encode_text(
+            tacc_compress_text(
                 c,
                 TEXT.as_ptr().cast(),
                 TEXT.len(),
@@ -210,7 +210,7 @@ fn round_trip_text_every_method_framed() {
         for dec_codec in [c as *const tacc_codec, null()] {
             let mut back = empty_buf();
             let st = unsafe {
-                tacc_decode_text(
+                tacc_decompress_text(
                     dec_codec,
                     frame.data,
                     frame.len,
@@ -244,7 +244,7 @@ fn round_trip_raw_layouts() {
         let mut raw = empty_buf();
         assert_eq!(
             unsafe {
-                tacc_encode_text(
+                tacc_compress_text(
                     c,
                     TEXT.as_ptr().cast(),
                     TEXT.len(),
@@ -257,7 +257,7 @@ fn round_trip_raw_layouts() {
         );
         let mut back = empty_buf();
         assert_eq!(
-            unsafe { tacc_decode_text(c, raw.data, raw.len, &o, &mut back, null_mut()) },
+            unsafe { tacc_decompress_text(c, raw.data, raw.len, &o, &mut back, null_mut()) },
             tacc_status::TACC_OK
         );
         assert_eq!(buf_bytes(&back), TEXT.as_bytes());
@@ -273,13 +273,13 @@ fn round_trip_raw_layouts() {
     let o = opts(Method::Tacc as u32, tacc_layout::TACC_LAYOUT_RAW);
     let mut raw = empty_buf();
     assert_eq!(
-        unsafe { tacc_encode_token_ids(c, ids.as_ptr(), ids.len(), &o, &mut raw, null_mut()) },
+        unsafe { tacc_compress_token_ids(c, ids.as_ptr(), ids.len(), &o, &mut raw, null_mut()) },
         tacc_status::TACC_OK
     );
     assert_eq!(buf_bytes(&raw), expected);
     let mut back = empty_ids();
     assert_eq!(
-        unsafe { tacc_decode_token_ids(c, raw.data, raw.len, &o, &mut back, null_mut()) },
+        unsafe { tacc_decompress_token_ids(c, raw.data, raw.len, &o, &mut back, null_mut()) },
         tacc_status::TACC_OK
     );
     assert_eq!(ids_vec(&back), ids);
@@ -291,7 +291,7 @@ fn round_trip_raw_layouts() {
         let mut out = empty_buf();
         assert_eq!(
             unsafe {
-                tacc_encode_text(
+                tacc_compress_text(
                     c,
                     TEXT.as_ptr().cast(),
                     TEXT.len(),
@@ -306,7 +306,7 @@ fn round_trip_raw_layouts() {
     let o = opts(Method::Tacc as u32, tacc_layout::TACC_LAYOUT_RAW);
     let mut out = empty_buf();
     assert_eq!(
-        unsafe { tacc_decode_text(null(), b"x".as_ptr(), 1, &o, &mut out, null_mut()) },
+        unsafe { tacc_decompress_text(null(), b"x".as_ptr(), 1, &o, &mut out, null_mut()) },
         tacc_status::TACC_ERR_NULL_ARGUMENT
     );
     unsafe { tacc_codec_free(c) };
@@ -321,7 +321,7 @@ fn round_trip_token_ids_and_bytes() {
         let mut frame = empty_buf();
         assert_eq!(
             unsafe {
-                tacc_encode_token_ids(c, ids.as_ptr(), ids.len(), &o, &mut frame, null_mut())
+                tacc_compress_token_ids(c, ids.as_ptr(), ids.len(), &o, &mut frame, null_mut())
             },
             tacc_status::TACC_OK,
             "method {m}"
@@ -329,7 +329,7 @@ fn round_trip_token_ids_and_bytes() {
         let mut back = empty_ids();
         assert_eq!(
             unsafe {
-                tacc_decode_token_ids(c, frame.data, frame.len, null(), &mut back, null_mut())
+                tacc_decompress_token_ids(c, frame.data, frame.len, null(), &mut back, null_mut())
             },
             tacc_status::TACC_OK
         );
@@ -338,7 +338,7 @@ fn round_trip_token_ids_and_bytes() {
         let mut msg = null_mut();
         let mut t = empty_buf();
         assert_eq!(
-            unsafe { tacc_decode_text(c, frame.data, frame.len, null(), &mut t, &mut msg) },
+            unsafe { tacc_decompress_text(c, frame.data, frame.len, null(), &mut t, &mut msg) },
             tacc_status::TACC_ERR_INVALID_ARGUMENT
         );
         assert!(unsafe { take_msg(msg) }.contains("token IDs"));
@@ -349,18 +349,20 @@ fn round_trip_token_ids_and_bytes() {
     let o = opts(1, tacc_layout::TACC_LAYOUT_FRAME);
     let mut f = empty_buf();
     assert_eq!(
-        unsafe { tacc_encode_token_ids(c, ids.as_ptr(), ids.len(), &o, &mut f, null_mut()) },
+        unsafe { tacc_compress_token_ids(c, ids.as_ptr(), ids.len(), &o, &mut f, null_mut()) },
         tacc_status::TACC_ERR_INVALID_ARGUMENT
     );
     // Empty inputs: NULL with length 0 is fine, and the results are empty.
     let mut frame = empty_buf();
     assert_eq!(
-        unsafe { tacc_encode_token_ids(c, null(), 0, null(), &mut frame, null_mut()) },
+        unsafe { tacc_compress_token_ids(c, null(), 0, null(), &mut frame, null_mut()) },
         tacc_status::TACC_OK
     );
     let mut back = empty_ids();
     assert_eq!(
-        unsafe { tacc_decode_token_ids(c, frame.data, frame.len, null(), &mut back, null_mut()) },
+        unsafe {
+            tacc_decompress_token_ids(c, frame.data, frame.len, null(), &mut back, null_mut())
+        },
         tacc_status::TACC_OK
     );
     assert_eq!(back.len, 0);
@@ -371,7 +373,7 @@ fn round_trip_token_ids_and_bytes() {
     let mut frame = empty_buf();
     assert_eq!(
         unsafe {
-            tacc_encode_bytes(
+            tacc_compress_bytes(
                 c,
                 bytes.as_ptr(),
                 bytes.len(),
@@ -384,7 +386,7 @@ fn round_trip_token_ids_and_bytes() {
     );
     let mut back = empty_buf();
     assert_eq!(
-        unsafe { tacc_decode_bytes(null(), frame.data, frame.len, &mut back, null_mut()) },
+        unsafe { tacc_decompress_bytes(null(), frame.data, frame.len, &mut back, null_mut()) },
         tacc_status::TACC_OK
     );
     assert_eq!(buf_bytes(&back), bytes);
@@ -428,7 +430,7 @@ fn null_pointers_and_bad_lengths_are_errors() {
     let n = tacc_status::TACC_ERR_NULL_ARGUMENT;
     unsafe {
         assert_eq!(
-            tacc_encode_text(
+            tacc_compress_text(
                 null(),
                 TEXT.as_ptr().cast(),
                 3,
@@ -439,26 +441,26 @@ fn null_pointers_and_bad_lengths_are_errors() {
             n
         );
         assert_eq!(
-            tacc_encode_text(c, null(), 3, null(), &mut out, null_mut()),
+            tacc_compress_text(c, null(), 3, null(), &mut out, null_mut()),
             n
         );
         assert_eq!(
-            tacc_encode_text(c, TEXT.as_ptr().cast(), 3, null(), null_mut(), null_mut()),
+            tacc_compress_text(c, TEXT.as_ptr().cast(), 3, null(), null_mut(), null_mut()),
             n
         );
         assert_eq!(
-            tacc_encode_token_ids(c, null(), 5, null(), &mut out, null_mut()),
+            tacc_compress_token_ids(c, null(), 5, null(), &mut out, null_mut()),
             n
         );
         assert_eq!(
-            tacc_decode_text(c, null(), 5, null(), &mut out, null_mut()),
+            tacc_decompress_text(c, null(), 5, null(), &mut out, null_mut()),
             n
         );
         assert_eq!(
-            tacc_decode_token_ids(c, null(), 5, null(), &mut ids, null_mut()),
+            tacc_decompress_token_ids(c, null(), 5, null(), &mut ids, null_mut()),
             n
         );
-        assert_eq!(tacc_decode_bytes(c, null(), 5, &mut out, null_mut()), n);
+        assert_eq!(tacc_decompress_bytes(c, null(), 5, &mut out, null_mut()), n);
         assert_eq!(tacc_tokenize(c, null(), 1, &mut ids, null_mut()), n);
         assert_eq!(tacc_detokenize(c, null(), 1, &mut out, null_mut()), n);
         assert_eq!(tacc_frame_inspect(null(), 1, null_mut(), null_mut()), n);
@@ -469,7 +471,7 @@ fn null_pointers_and_bad_lengths_are_errors() {
         // Lengths no buffer can have.
         let mut msg = null_mut();
         assert_eq!(
-            tacc_encode_token_ids(
+            tacc_compress_token_ids(
                 c,
                 [1u32].as_ptr(),
                 usize::MAX / 2,
@@ -481,27 +483,27 @@ fn null_pointers_and_bad_lengths_are_errors() {
         );
         assert!(take_msg(msg).contains("length"));
         assert_eq!(
-            tacc_decode_text(c, [1u8].as_ptr(), usize::MAX, null(), &mut out, null_mut()),
+            tacc_decompress_text(c, [1u8].as_ptr(), usize::MAX, null(), &mut out, null_mut()),
             tacc_status::TACC_ERR_INVALID_ARGUMENT
         );
         // Misaligned ID pointer.
         let raw = [0u32; 4];
         let mis = (raw.as_ptr() as *const u8).add(1) as *const u32;
         assert_eq!(
-            tacc_encode_token_ids(c, mis, 2, null(), &mut out, null_mut()),
+            tacc_compress_token_ids(c, mis, 2, null(), &mut out, null_mut()),
             tacc_status::TACC_ERR_INVALID_ARGUMENT
         );
         // Invalid UTF-8 text.
         let bad = [b'a', 0xff];
         assert_eq!(
-            tacc_encode_text(c, bad.as_ptr().cast(), 2, null(), &mut out, null_mut()),
+            tacc_compress_text(c, bad.as_ptr().cast(), 2, null(), &mut out, null_mut()),
             tacc_status::TACC_ERR_INVALID_UTF8
         );
         // Bad options.
         let mut o = opts(6, tacc_layout::TACC_LAYOUT_FRAME);
         o.struct_size = 4;
         assert_eq!(
-            tacc_encode_text(c, TEXT.as_ptr().cast(), 3, &o, &mut out, null_mut()),
+            tacc_compress_text(c, TEXT.as_ptr().cast(), 3, &o, &mut out, null_mut()),
             tacc_status::TACC_ERR_INVALID_ARGUMENT
         );
         for bad in [
@@ -531,7 +533,7 @@ fn null_pointers_and_bad_lengths_are_errors() {
             },
         ] {
             assert_eq!(
-                tacc_encode_text(c, TEXT.as_ptr().cast(), 3, &bad, &mut out, null_mut()),
+                tacc_compress_text(c, TEXT.as_ptr().cast(), 3, &bad, &mut out, null_mut()),
                 tacc_status::TACC_ERR_INVALID_ARGUMENT,
                 "{bad:?}"
             );
@@ -540,7 +542,7 @@ fn null_pointers_and_bad_lengths_are_errors() {
         let mut o = opts(1, tacc_layout::TACC_LAYOUT_FRAME);
         o.struct_size = std::mem::size_of::<tacc_options>();
         assert_eq!(
-            tacc_encode_text(c, TEXT.as_ptr().cast(), 3, &o, &mut out, null_mut()),
+            tacc_compress_text(c, TEXT.as_ptr().cast(), 3, &o, &mut out, null_mut()),
             tacc_status::TACC_OK
         );
         tacc_buf_free(&mut out);
@@ -560,7 +562,7 @@ fn corrupt_frames_are_errors() {
     let mut frame = empty_buf();
     assert_eq!(
         unsafe {
-            tacc_encode_text(
+            tacc_compress_text(
                 c,
                 TEXT.as_ptr().cast(),
                 TEXT.len(),
@@ -576,21 +578,23 @@ fn corrupt_frames_are_errors() {
     let mut out = empty_buf();
     let mut msg = null_mut();
     assert_eq!(
-        unsafe { tacc_decode_text(c, b"hello".as_ptr(), 5, null(), &mut out, &mut msg) },
+        unsafe { tacc_decompress_text(c, b"hello".as_ptr(), 5, null(), &mut out, &mut msg) },
         tacc_status::TACC_ERR_CORRUPT
     );
     assert!(unsafe { take_msg(msg) }.contains("magic"));
     // Every truncation and every single-byte flip fails cleanly (no crash, no output).
     for cut in 0..good.len() {
-        let st = unsafe { tacc_decode_text(c, good.as_ptr(), cut, null(), &mut out, null_mut()) };
+        let st =
+            unsafe { tacc_decompress_text(c, good.as_ptr(), cut, null(), &mut out, null_mut()) };
         assert_ne!(st, tacc_status::TACC_OK);
         assert_ne!(st, tacc_status::TACC_ERR_PANIC);
     }
     for i in 0..good.len() {
         let mut bad = good.clone();
         bad[i] ^= 0x41;
-        let st =
-            unsafe { tacc_decode_text(c, bad.as_ptr(), bad.len(), null(), &mut out, null_mut()) };
+        let st = unsafe {
+            tacc_decompress_text(c, bad.as_ptr(), bad.len(), null(), &mut out, null_mut())
+        };
         assert_ne!(st, tacc_status::TACC_ERR_PANIC);
         if st == tacc_status::TACC_OK {
             unsafe { tacc_buf_free(&mut out) };
@@ -600,7 +604,7 @@ fn corrupt_frames_are_errors() {
     let last = bad.len() - 1;
     bad[last] ^= 1;
     assert_eq!(
-        unsafe { tacc_decode_text(c, bad.as_ptr(), bad.len(), null(), &mut out, null_mut()) },
+        unsafe { tacc_decompress_text(c, bad.as_ptr(), bad.len(), null(), &mut out, null_mut()) },
         tacc_status::TACC_ERR_CHECKSUM
     );
     unsafe { tacc_codec_free(c) };
@@ -674,7 +678,7 @@ fn one_codec_many_threads() {
                     let mut frame = empty_buf();
                     assert_eq!(
                         unsafe {
-                            tacc_encode_text(
+                            tacc_compress_text(
                                 c,
                                 text.as_ptr().cast(),
                                 text.len(),
@@ -688,7 +692,7 @@ fn one_codec_many_threads() {
                     let mut back = empty_buf();
                     assert_eq!(
                         unsafe {
-                            tacc_decode_text(
+                            tacc_decompress_text(
                                 c,
                                 frame.data,
                                 frame.len,
@@ -856,7 +860,7 @@ fn decode_calls_honour_the_codec_limits() {
         let o = opts(m, tacc_layout::TACC_LAYOUT_FRAME);
         let mut f = empty_buf();
         let st = unsafe {
-            tacc_encode_text(
+            tacc_compress_text(
                 base,
                 text.as_ptr().cast(),
                 text.len(),
@@ -884,15 +888,18 @@ fn decode_calls_honour_the_codec_limits() {
     for (m, f) in &frames {
         let mut out = empty_buf();
         let mut msg = null_mut();
-        let st =
-            unsafe { tacc_decode_text(limited, f.as_ptr(), f.len(), null(), &mut out, &mut msg) };
+        let st = unsafe {
+            tacc_decompress_text(limited, f.as_ptr(), f.len(), null(), &mut out, &mut msg)
+        };
         assert_eq!(st, tacc_status::TACC_ERR_TOO_LARGE, "method {m}");
         assert!(out.data.is_null());
         assert!(unsafe { take_msg(msg) }.contains("max_"), "method {m}");
-        let st = unsafe { tacc_decode_bytes(limited, f.as_ptr(), f.len(), &mut out, null_mut()) };
+        let st =
+            unsafe { tacc_decompress_bytes(limited, f.as_ptr(), f.len(), &mut out, null_mut()) };
         assert_eq!(st, tacc_status::TACC_ERR_TOO_LARGE, "method {m}");
         // Within the limits (a codec made from NULL decodes any built-in tokenizer's frames).
-        let st = unsafe { tacc_decode_text(ok, f.as_ptr(), f.len(), null(), &mut out, null_mut()) };
+        let st =
+            unsafe { tacc_decompress_text(ok, f.as_ptr(), f.len(), null(), &mut out, null_mut()) };
         assert_eq!(st, tacc_status::TACC_OK, "method {m}");
         assert_eq!(buf_bytes(&out), text.as_bytes());
         unsafe { tacc_buf_free(&mut out) };
@@ -902,7 +909,7 @@ fn decode_calls_honour_the_codec_limits() {
     let mut f = empty_buf();
     let o = opts(Method::Model as u32, tacc_layout::TACC_LAYOUT_FRAME);
     let st =
-        unsafe { tacc_encode_token_ids(base, ids.as_ptr(), ids.len(), &o, &mut f, null_mut()) };
+        unsafe { tacc_compress_token_ids(base, ids.as_ptr(), ids.len(), &o, &mut f, null_mut()) };
     assert_eq!(st, tacc_status::TACC_OK);
     let few = limits(0, 2999);
     let mut c = null_mut();
@@ -916,8 +923,9 @@ fn decode_calls_honour_the_codec_limits() {
         (ok, tacc_status::TACC_OK),
     ] {
         let mut back = empty_ids();
-        let st =
-            unsafe { tacc_decode_token_ids(codec, f.data, f.len, null(), &mut back, null_mut()) };
+        let st = unsafe {
+            tacc_decompress_token_ids(codec, f.data, f.len, null(), &mut back, null_mut())
+        };
         assert_eq!(st, want);
         unsafe { tacc_ids_free(&mut back) };
     }
@@ -926,7 +934,7 @@ fn decode_calls_honour_the_codec_limits() {
         let o = opts(m, tacc_layout::TACC_LAYOUT_RAW);
         let mut raw = empty_buf();
         let st = unsafe {
-            tacc_encode_text(
+            tacc_compress_text(
                 base,
                 text.as_ptr().cast(),
                 text.len(),
@@ -937,7 +945,8 @@ fn decode_calls_honour_the_codec_limits() {
         };
         assert_eq!(st, tacc_status::TACC_OK);
         let mut out = empty_buf();
-        let st = unsafe { tacc_decode_text(limited, raw.data, raw.len, &o, &mut out, null_mut()) };
+        let st =
+            unsafe { tacc_decompress_text(limited, raw.data, raw.len, &o, &mut out, null_mut()) };
         assert_eq!(st, tacc_status::TACC_ERR_TOO_LARGE, "raw method {m}");
         unsafe { tacc_buf_free(&mut raw) };
     }

@@ -63,7 +63,7 @@ static void test_text_round_trips(const tacc_codec *codec) {
     tacc_options o = opts_for(methods[i], TACC_LAYOUT_FRAME);
     tacc_buf frame = {NULL, 0}, back = {NULL, 0};
     char *err = NULL;
-    CHECK_STATUS(tacc_encode_text(codec, TEXT, strlen(TEXT), &o, &frame, &err), TACC_OK);
+    CHECK_STATUS(tacc_compress_text(codec, TEXT, strlen(TEXT), &o, &frame, &err), TACC_OK);
     CHECK(err == NULL);
     tacc_frame_info info;
     memset(&info, 0, sizeof info);
@@ -73,11 +73,11 @@ static void test_text_round_trips(const tacc_codec *codec) {
     CHECK(info.content_kind == TACC_CONTENT_TEXT && info.content_len == UINT64_MAX);
     CHECK(methods[i] == TACC_METHOD_AUTO || info.method == methods[i]);
     /* With the codec, and without one (the frame names its built-in tokenizer). */
-    CHECK_STATUS(tacc_decode_text(codec, frame.data, frame.len, NULL, &back, NULL), TACC_OK);
+    CHECK_STATUS(tacc_decompress_text(codec, frame.data, frame.len, NULL, &back, NULL), TACC_OK);
     CHECK(back.len == strlen(TEXT) && memcmp(back.data, TEXT, back.len) == 0);
     tacc_buf_free(&back);
     CHECK(back.data == NULL && back.len == 0);
-    CHECK_STATUS(tacc_decode_text(NULL, frame.data, frame.len, NULL, &back, NULL), TACC_OK);
+    CHECK_STATUS(tacc_decompress_text(NULL, frame.data, frame.len, NULL, &back, NULL), TACC_OK);
     CHECK(back.len == strlen(TEXT) && memcmp(back.data, TEXT, back.len) == 0);
     tacc_buf_free(&back);
     tacc_buf_free(&frame);
@@ -89,16 +89,16 @@ static void test_text_round_trips(const tacc_codec *codec) {
   for (size_t i = 0; i < sizeof raw / sizeof raw[0]; i++) {
     tacc_options o = opts_for(raw[i], TACC_LAYOUT_RAW);
     tacc_buf payload = {NULL, 0}, back = {NULL, 0};
-    CHECK_STATUS(tacc_encode_text(codec, TEXT, strlen(TEXT), &o, &payload, NULL), TACC_OK);
-    CHECK_STATUS(tacc_decode_text(codec, payload.data, payload.len, &o, &back, NULL), TACC_OK);
+    CHECK_STATUS(tacc_compress_text(codec, TEXT, strlen(TEXT), &o, &payload, NULL), TACC_OK);
+    CHECK_STATUS(tacc_decompress_text(codec, payload.data, payload.len, &o, &back, NULL), TACC_OK);
     CHECK(back.len == strlen(TEXT) && memcmp(back.data, TEXT, back.len) == 0);
     tacc_buf_free(&back);
     tacc_buf_free(&payload);
   }
   /* Empty text. */
   tacc_buf frame = {NULL, 0}, back = {NULL, 0};
-  CHECK_STATUS(tacc_encode_text(codec, NULL, 0, NULL, &frame, NULL), TACC_OK);
-  CHECK_STATUS(tacc_decode_text(codec, frame.data, frame.len, NULL, &back, NULL), TACC_OK);
+  CHECK_STATUS(tacc_compress_text(codec, NULL, 0, NULL, &frame, NULL), TACC_OK);
+  CHECK_STATUS(tacc_decompress_text(codec, frame.data, frame.len, NULL, &back, NULL), TACC_OK);
   CHECK(back.len == 0 && back.data == NULL);
   tacc_buf_free(&frame);
 }
@@ -112,8 +112,8 @@ static void test_token_id_round_trips(const tacc_codec *codec) {
     tacc_options o = opts_for(methods[i], TACC_LAYOUT_FRAME);
     tacc_buf frame = {NULL, 0};
     tacc_ids back = {NULL, 0};
-    CHECK_STATUS(tacc_encode_token_ids(codec, ids, N, &o, &frame, NULL), TACC_OK);
-    CHECK_STATUS(tacc_decode_token_ids(NULL, frame.data, frame.len, NULL, &back, NULL), TACC_OK);
+    CHECK_STATUS(tacc_compress_token_ids(codec, ids, N, &o, &frame, NULL), TACC_OK);
+    CHECK_STATUS(tacc_decompress_token_ids(NULL, frame.data, frame.len, NULL, &back, NULL), TACC_OK);
     CHECK(back.len == N && memcmp(back.data, ids, sizeof ids) == 0);
     tacc_ids_free(&back);
     tacc_buf_free(&frame);
@@ -122,14 +122,14 @@ static void test_token_id_round_trips(const tacc_codec *codec) {
   tacc_options o = opts_for(TACC_METHOD_TACC_GZIP, TACC_LAYOUT_RAW);
   tacc_buf payload = {NULL, 0};
   tacc_ids back = {NULL, 0};
-  CHECK_STATUS(tacc_encode_token_ids(codec, ids, N, &o, &payload, NULL), TACC_OK);
-  CHECK_STATUS(tacc_decode_token_ids(codec, payload.data, payload.len, &o, &back, NULL), TACC_OK);
+  CHECK_STATUS(tacc_compress_token_ids(codec, ids, N, &o, &payload, NULL), TACC_OK);
+  CHECK_STATUS(tacc_decompress_token_ids(codec, payload.data, payload.len, &o, &back, NULL), TACC_OK);
   CHECK(back.len == N && memcmp(back.data, ids, sizeof ids) == 0);
   tacc_ids_free(&back);
   tacc_buf_free(&payload);
   /* Byte methods cannot hold token IDs. */
   o = opts_for(TACC_METHOD_ZSTD, TACC_LAYOUT_FRAME);
-  CHECK_STATUS(tacc_encode_token_ids(codec, ids, N, &o, &payload, NULL), TACC_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(tacc_compress_token_ids(codec, ids, N, &o, &payload, NULL), TACC_ERR_INVALID_ARGUMENT);
   /* Tokenize / detokenize. */
   tacc_ids toks = {NULL, 0};
   tacc_buf text = {NULL, 0};
@@ -144,8 +144,8 @@ static void test_token_id_round_trips(const tacc_codec *codec) {
 static void test_bytes(const tacc_codec *codec) {
   const uint8_t bin[] = {0xff, 0x00, 0xfe, 0x80, 1, 2, 3};
   tacc_buf frame = {NULL, 0}, back = {NULL, 0};
-  CHECK_STATUS(tacc_encode_bytes(codec, bin, sizeof bin, NULL, &frame, NULL), TACC_OK);
-  CHECK_STATUS(tacc_decode_bytes(NULL, frame.data, frame.len, &back, NULL), TACC_OK);
+  CHECK_STATUS(tacc_compress_bytes(codec, bin, sizeof bin, NULL, &frame, NULL), TACC_OK);
+  CHECK_STATUS(tacc_decompress_bytes(NULL, frame.data, frame.len, &back, NULL), TACC_OK);
   CHECK(back.len == sizeof bin && memcmp(back.data, bin, sizeof bin) == 0);
   tacc_buf_free(&back);
   tacc_buf_free(&frame);
@@ -163,41 +163,41 @@ static void test_errors(const tacc_codec *codec) {
   /* Corrupt payloads: garbage, truncation, a flipped checksum bit. */
   tacc_buf frame = {NULL, 0}, out = {NULL, 0};
   const uint8_t garbage[] = "definitely not a frame";
-  CHECK_STATUS(tacc_decode_text(codec, garbage, sizeof garbage, NULL, &out, &err), TACC_ERR_CORRUPT);
+  CHECK_STATUS(tacc_decompress_text(codec, garbage, sizeof garbage, NULL, &out, &err), TACC_ERR_CORRUPT);
   CHECK(err != NULL);
   tacc_str_free(err);
   err = NULL;
-  CHECK_STATUS(tacc_encode_text(codec, TEXT, strlen(TEXT), NULL, &frame, NULL), TACC_OK);
+  CHECK_STATUS(tacc_compress_text(codec, TEXT, strlen(TEXT), NULL, &frame, NULL), TACC_OK);
   for (size_t cut = 0; cut < frame.len; cut++) {
-    tacc_status st = tacc_decode_text(codec, frame.data, cut, NULL, &out, NULL);
+    tacc_status st = tacc_decompress_text(codec, frame.data, cut, NULL, &out, NULL);
     CHECK(st != TACC_OK && st != TACC_ERR_PANIC);
   }
   frame.data[frame.len - 1] ^= 1;
-  CHECK_STATUS(tacc_decode_text(codec, frame.data, frame.len, NULL, &out, NULL), TACC_ERR_CHECKSUM);
+  CHECK_STATUS(tacc_decompress_text(codec, frame.data, frame.len, NULL, &out, NULL), TACC_ERR_CHECKSUM);
   CHECK(out.data == NULL); /* outputs are written only on success */
   tacc_buf_free(&frame);
   tacc_options o = opts_for(TACC_METHOD_TACC, TACC_LAYOUT_RAW);
   tacc_ids ids = {NULL, 0};
-  CHECK_STATUS(tacc_decode_token_ids(codec, garbage, sizeof garbage, &o, &ids, NULL), TACC_ERR_CORRUPT);
+  CHECK_STATUS(tacc_decompress_token_ids(codec, garbage, sizeof garbage, &o, &ids, NULL), TACC_ERR_CORRUPT);
 
   /* Unknown token IDs, invalid UTF-8, bad options. */
   const uint32_t bad_ids[] = {4000000000u};
   CHECK_STATUS(tacc_detokenize(codec, bad_ids, 1, &out, NULL), TACC_ERR_UNKNOWN_TOKEN);
-  CHECK_STATUS(tacc_encode_text(codec, "\xff\xfe", 2, NULL, &out, NULL), TACC_ERR_INVALID_UTF8);
+  CHECK_STATUS(tacc_compress_text(codec, "\xff\xfe", 2, NULL, &out, NULL), TACC_ERR_INVALID_UTF8);
   o = opts_for(TACC_METHOD_TACC, TACC_LAYOUT_FRAME);
   o.struct_size = 3;
-  CHECK_STATUS(tacc_encode_text(codec, TEXT, 4, &o, &out, NULL), TACC_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(tacc_compress_text(codec, TEXT, 4, &o, &out, NULL), TACC_ERR_INVALID_ARGUMENT);
   o = opts_for(42, TACC_LAYOUT_FRAME);
-  CHECK_STATUS(tacc_encode_text(codec, TEXT, 4, &o, &out, NULL), TACC_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(tacc_compress_text(codec, TEXT, 4, &o, &out, NULL), TACC_ERR_INVALID_ARGUMENT);
   o = opts_for(TACC_METHOD_ZSTD, TACC_LAYOUT_FRAME);
   o.zstd_level = 40;
-  CHECK_STATUS(tacc_encode_text(codec, TEXT, 4, &o, &out, NULL), TACC_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(tacc_compress_text(codec, TEXT, 4, &o, &out, NULL), TACC_ERR_INVALID_ARGUMENT);
   o = opts_for(TACC_METHOD_STORED, TACC_LAYOUT_RAW);
-  CHECK_STATUS(tacc_encode_text(codec, TEXT, 4, &o, &out, NULL), TACC_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(tacc_compress_text(codec, TEXT, 4, &o, &out, NULL), TACC_ERR_INVALID_ARGUMENT);
   o = opts_for(TACC_METHOD_TACC, 7);
-  CHECK_STATUS(tacc_encode_text(codec, TEXT, 4, &o, &out, NULL), TACC_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(tacc_compress_text(codec, TEXT, 4, &o, &out, NULL), TACC_ERR_INVALID_ARGUMENT);
   /* Lengths no buffer can have are refused, not trusted. */
-  CHECK_STATUS(tacc_encode_token_ids(codec, bad_ids, SIZE_MAX / 2, NULL, &out, NULL), TACC_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(tacc_compress_token_ids(codec, bad_ids, SIZE_MAX / 2, NULL, &out, NULL), TACC_ERR_INVALID_ARGUMENT);
   CHECK(out.data == NULL);
 }
 
@@ -209,23 +209,23 @@ static void test_null_arguments(const tacc_codec *codec) {
   const tacc_status N = TACC_ERR_NULL_ARGUMENT;
   CHECK_STATUS(tacc_codec_new(NULL, &c, NULL), N);
   CHECK_STATUS(tacc_codec_new("gpt2", NULL, NULL), N);
-  CHECK_STATUS(tacc_encode_text(NULL, TEXT, 4, NULL, &out, NULL), N);
-  CHECK_STATUS(tacc_encode_text(codec, NULL, 4, NULL, &out, NULL), N);
-  CHECK_STATUS(tacc_encode_text(codec, TEXT, 4, NULL, NULL, NULL), N);
-  CHECK_STATUS(tacc_encode_token_ids(NULL, one, 1, NULL, &out, NULL), N);
-  CHECK_STATUS(tacc_encode_token_ids(codec, NULL, 1, NULL, &out, NULL), N);
-  CHECK_STATUS(tacc_encode_bytes(codec, NULL, 3, NULL, &out, NULL), N);
-  CHECK_STATUS(tacc_decode_text(codec, NULL, 3, NULL, &out, NULL), N);
-  CHECK_STATUS(tacc_decode_token_ids(codec, NULL, 3, NULL, &ids, NULL), N);
-  CHECK_STATUS(tacc_decode_token_ids(codec, (const uint8_t *)"x", 1, NULL, NULL, NULL), N);
-  CHECK_STATUS(tacc_decode_bytes(codec, NULL, 3, &out, NULL), N);
+  CHECK_STATUS(tacc_compress_text(NULL, TEXT, 4, NULL, &out, NULL), N);
+  CHECK_STATUS(tacc_compress_text(codec, NULL, 4, NULL, &out, NULL), N);
+  CHECK_STATUS(tacc_compress_text(codec, TEXT, 4, NULL, NULL, NULL), N);
+  CHECK_STATUS(tacc_compress_token_ids(NULL, one, 1, NULL, &out, NULL), N);
+  CHECK_STATUS(tacc_compress_token_ids(codec, NULL, 1, NULL, &out, NULL), N);
+  CHECK_STATUS(tacc_compress_bytes(codec, NULL, 3, NULL, &out, NULL), N);
+  CHECK_STATUS(tacc_decompress_text(codec, NULL, 3, NULL, &out, NULL), N);
+  CHECK_STATUS(tacc_decompress_token_ids(codec, NULL, 3, NULL, &ids, NULL), N);
+  CHECK_STATUS(tacc_decompress_token_ids(codec, (const uint8_t *)"x", 1, NULL, NULL, NULL), N);
+  CHECK_STATUS(tacc_decompress_bytes(codec, NULL, 3, &out, NULL), N);
   CHECK_STATUS(tacc_tokenize(NULL, TEXT, 3, &ids, NULL), N);
   CHECK_STATUS(tacc_detokenize(codec, NULL, 3, &out, NULL), N);
   CHECK_STATUS(tacc_frame_inspect((const uint8_t *)"x", 1, NULL, NULL), N);
   CHECK_STATUS(tacc_codec_stats(NULL, TEXT, 3, NULL, NULL, NULL), N);
   CHECK_STATUS(tacc_stats_method(NULL, 0, NULL, NULL), N);
   tacc_options o = opts_for(TACC_METHOD_TACC, TACC_LAYOUT_RAW);
-  CHECK_STATUS(tacc_decode_text(NULL, (const uint8_t *)"x", 1, &o, &out, NULL), N);
+  CHECK_STATUS(tacc_decompress_text(NULL, (const uint8_t *)"x", 1, &o, &out, NULL), N);
   /* Freeing NULL does nothing. */
   tacc_codec_free(NULL);
   tacc_buf_free(NULL);
@@ -300,12 +300,12 @@ static void test_limits(const tacc_codec *codec) {
     tacc_options o = opts_for(methods[i], TACC_LAYOUT_FRAME);
     tacc_buf frame = {NULL, 0}, out = {NULL, 0};
     char *err = NULL;
-    CHECK_STATUS(tacc_encode_text(codec, text, 4000, &o, &frame, NULL), TACC_OK);
-    CHECK_STATUS(tacc_decode_text(small, frame.data, frame.len, NULL, &out, &err), TACC_ERR_TOO_LARGE);
+    CHECK_STATUS(tacc_compress_text(codec, text, 4000, &o, &frame, NULL), TACC_OK);
+    CHECK_STATUS(tacc_decompress_text(small, frame.data, frame.len, NULL, &out, &err), TACC_ERR_TOO_LARGE);
     CHECK(out.data == NULL && err != NULL && strstr(err, "max_") != NULL);
     tacc_str_free(err);
-    CHECK_STATUS(tacc_decode_bytes(small, frame.data, frame.len, &out, NULL), TACC_ERR_TOO_LARGE);
-    CHECK_STATUS(tacc_decode_text(any, frame.data, frame.len, NULL, &out, NULL), TACC_OK);
+    CHECK_STATUS(tacc_decompress_bytes(small, frame.data, frame.len, &out, NULL), TACC_ERR_TOO_LARGE);
+    CHECK_STATUS(tacc_decompress_text(any, frame.data, frame.len, NULL, &out, NULL), TACC_OK);
     CHECK(out.len == 4000);
     tacc_buf_free(&out);
     tacc_buf_free(&frame);
@@ -313,8 +313,8 @@ static void test_limits(const tacc_codec *codec) {
   /* Raw layouts and tacc_detokenize go through the same codec. */
   tacc_options raw = opts_for(TACC_METHOD_TACC_GZIP, TACC_LAYOUT_RAW);
   tacc_buf payload = {NULL, 0}, out = {NULL, 0};
-  CHECK_STATUS(tacc_encode_text(codec, text, 4000, &raw, &payload, NULL), TACC_OK);
-  CHECK_STATUS(tacc_decode_text(small, payload.data, payload.len, &raw, &out, NULL), TACC_ERR_TOO_LARGE);
+  CHECK_STATUS(tacc_compress_text(codec, text, 4000, &raw, &payload, NULL), TACC_OK);
+  CHECK_STATUS(tacc_decompress_text(small, payload.data, payload.len, &raw, &out, NULL), TACC_ERR_TOO_LARGE);
   tacc_buf_free(&payload);
   tacc_ids ids = {NULL, 0};
   CHECK_STATUS(tacc_tokenize(codec, text, 4000, &ids, NULL), TACC_OK);
@@ -326,8 +326,8 @@ static void test_limits(const tacc_codec *codec) {
   uint32_t many[300];
   for (int i = 0; i < 300; i++) many[i] = 1000u + (uint32_t)(i % 7);
   tacc_buf frame = {NULL, 0};
-  CHECK_STATUS(tacc_encode_token_ids(codec, many, 300, NULL, &frame, NULL), TACC_OK);
-  CHECK_STATUS(tacc_decode_token_ids(small, frame.data, frame.len, NULL, &ids, NULL),
+  CHECK_STATUS(tacc_compress_token_ids(codec, many, 300, NULL, &frame, NULL), TACC_OK);
+  CHECK_STATUS(tacc_decompress_token_ids(small, frame.data, frame.len, NULL, &ids, NULL),
                TACC_ERR_TOO_LARGE);
   tacc_buf_free(&frame);
   tacc_ids_free(&ids);

@@ -318,13 +318,13 @@ static int run_case(const hcase *c) {
   tacc_ids ids = {NULL, 0};
   switch (c->call) {
     case DECODE_TEXT:
-      st = tacc_decode_text(use, c->input.p, c->input.len, &o, &out, &msg);
+      st = tacc_decompress_text(use, c->input.p, c->input.len, &o, &out, &msg);
       break;
     case DECODE_IDS:
-      st = tacc_decode_token_ids(use, c->input.p, c->input.len, &o, &ids, &msg);
+      st = tacc_decompress_token_ids(use, c->input.p, c->input.len, &o, &ids, &msg);
       break;
     case DECODE_BYTES:
-      st = tacc_decode_bytes(use, c->input.p, c->input.len, &out, &msg);
+      st = tacc_decompress_bytes(use, c->input.p, c->input.len, &out, &msg);
       break;
     case DECODE_FRAME: {
       tacc_frame_info info;
@@ -333,9 +333,9 @@ static int run_case(const hcase *c) {
       bool as_ids = tacc_frame_inspect(c->input.p, c->input.len, &info, NULL) == TACC_OK &&
                     info.content_kind == TACC_CONTENT_TOKEN_IDS;
       bool as_bytes = info.content_kind == TACC_CONTENT_BYTES;
-      if (as_ids) st = tacc_decode_token_ids(use, c->input.p, c->input.len, NULL, &ids, &msg);
-      else if (as_bytes) st = tacc_decode_bytes(use, c->input.p, c->input.len, &out, &msg);
-      else st = tacc_decode_text(use, c->input.p, c->input.len, NULL, &out, &msg);
+      if (as_ids) st = tacc_decompress_token_ids(use, c->input.p, c->input.len, NULL, &ids, &msg);
+      else if (as_bytes) st = tacc_decompress_bytes(use, c->input.p, c->input.len, &out, &msg);
+      else st = tacc_decompress_text(use, c->input.p, c->input.len, NULL, &out, &msg);
       break;
     }
     case STREAM_PUSH: {
@@ -362,7 +362,7 @@ static int run_case(const hcase *c) {
       memset(text, ' ', c->input.len);
       text[0] = 'x';
       text[c->input.len - 1] = 'x';
-      st = tacc_encode_text(use, text, c->input.len, NULL, &out, &msg);
+      st = tacc_compress_text(use, text, c->input.len, NULL, &out, &msg);
       if (st == TACC_OK) {
         tacc_buf_free(&out);
         st = tacc_tokenize(use, text, c->input.len, &ids, &msg);
@@ -483,8 +483,8 @@ static bytes frame_header(tacc_codec *codec, uint32_t method) {
   r.layout = TACC_LAYOUT_RAW;
   tacc_buf frame = {NULL, 0}, raw = {NULL, 0};
   bytes h = {NULL, 0, 0};
-  if (tacc_encode_text(codec, t, strlen(t), &f, &frame, NULL) == TACC_OK &&
-      tacc_encode_text(codec, t, strlen(t), &r, &raw, NULL) == TACC_OK && frame.len > raw.len + 2 &&
+  if (tacc_compress_text(codec, t, strlen(t), &f, &frame, NULL) == TACC_OK &&
+      tacc_compress_text(codec, t, strlen(t), &r, &raw, NULL) == TACC_OK && frame.len > raw.len + 2 &&
       memcmp(frame.data + frame.len - 2 - raw.len, raw.data, raw.len) == 0) {
     /* A frame without checksum ends with a 2-byte length check after the payload. */
     h = copy_of(frame.data, frame.len - raw.len - 2);
@@ -517,7 +517,7 @@ static void check_generators(tacc_codec *codec) {
   tacc_buf text = {NULL, 0};
   tacc_buf one = {NULL, 0};
   uint32_t id = 0x2020;
-  CHECK_STATUS(tacc_decode_text(codec, z.p, z.len, &o, &text, NULL), TACC_OK);
+  CHECK_STATUS(tacc_decompress_text(codec, z.p, z.len, &o, &text, NULL), TACC_OK);
   CHECK_STATUS(tacc_detokenize(codec, &id, 1, &one, NULL), TACC_OK);
   CHECK(one.len > 0 && text.len == 1000 * one.len);
   tacc_buf_free(&text);
@@ -527,7 +527,7 @@ static void check_generators(tacc_codec *codec) {
   bytes g = tacc_gzip_ids(1000);
   tacc_ids ids = {NULL, 0};
   o.method = TACC_METHOD_TACC_GZIP;
-  CHECK_STATUS(tacc_decode_token_ids(codec, g.p, g.len, &o, &ids, NULL), TACC_OK);
+  CHECK_STATUS(tacc_decompress_token_ids(codec, g.p, g.len, &o, &ids, NULL), TACC_OK);
   CHECK(ids.len == 1000);
   tacc_ids_free(&ids);
   free(g.p);
@@ -596,7 +596,7 @@ static void build_cases(tacc_codec *codec) {
     tacc_options_init(&o);
     o.flags = TACC_FLAG_NO_CHECKSUM;
     tacc_buf f = {NULL, 0};
-    CHECK_STATUS(tacc_encode_text(codec, t, strlen(t), &o, &f, NULL), TACC_OK);
+    CHECK_STATUS(tacc_compress_text(codec, t, strlen(t), &o, &f, NULL), TACC_OK);
     bytes m = {NULL, 0, 0};
     put(&m, f.data, f.len < 8 ? f.len : 8);
     uint32_t x = 12345;

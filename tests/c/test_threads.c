@@ -26,8 +26,8 @@ static void *worker(void *arg) {
     o.method = (uint32_t)((j->index + r) % 7);
     tacc_buf frame = {NULL, 0}, back = {NULL, 0};
     tacc_ids ids = {NULL, 0};
-    if (tacc_encode_text(j->codec, text, (size_t)len, &o, &frame, NULL) != TACC_OK ||
-        tacc_decode_text(j->codec, frame.data, frame.len, NULL, &back, NULL) != TACC_OK ||
+    if (tacc_compress_text(j->codec, text, (size_t)len, &o, &frame, NULL) != TACC_OK ||
+        tacc_decompress_text(j->codec, frame.data, frame.len, NULL, &back, NULL) != TACC_OK ||
         back.len != (size_t)len || memcmp(back.data, text, back.len) != 0) {
       j->failures++;
     }
