@@ -1,7 +1,7 @@
 //! Golden frames and streams of both wire-format versions (tests/golden/frames_v1.json, frozen;
-//! tests/golden/frames_v2.json): every reader must decode them to the content they hold.
+//! tests/vectors/frames.json, read by every language): every reader must decode them to the content they hold.
 //!
-//! frames_v2.json is written by this file:
+//! tests/vectors/frames.json is written by this file:
 //! `cargo test --release --test golden_frames -- --ignored write_golden_v2`
 //! (rewrite it only when a v2 payload changes on purpose, e.g. when the `model` coder lands).
 //! frames_v1.json came from the last v1 writer (the commit that added it holds its generator).
@@ -22,6 +22,12 @@ use tacc::{Method, Options};
 
 fn dir() -> String {
     format!("{}/tests/golden", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The current format's vectors, which every language's tests read.
+fn load_v2() -> Value {
+    let path = format!("{}/tests/vectors/frames.json", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
 }
 
 fn load(name: &str) -> Value {
@@ -121,7 +127,7 @@ fn v1_frames_decode_as_they_always_did() {
 
 #[test]
 fn v2_frames_decode() {
-    let doc = load("frames_v2.json");
+    let doc = load_v2();
     assert_eq!(doc["format_version"], 2);
     if let Some(n) = check_frames(&doc, 2) {
         assert_eq!(n, 9, "every v2 method");
@@ -133,7 +139,7 @@ fn v2_frames_decode() {
 /// (payloads may improve; headers may not change).
 #[test]
 fn v2_headers_are_what_this_writer_writes() {
-    let doc = load("frames_v2.json");
+    let doc = load_v2();
     for case in doc["cases"].as_array().unwrap() {
         let frame = unhex(case["frame_hex"].as_str().unwrap());
         let again = make(case);
@@ -181,7 +187,7 @@ fn v1_streams_decode() {
 
 #[test]
 fn v2_streams_decode() {
-    check_streams(&load("frames_v2.json"));
+    check_streams(&load_v2());
 }
 
 // ---- The generator ------------------------------------------------------------------------
@@ -215,7 +221,7 @@ fn make(case: &Value) -> Vec<u8> {
 
 #[cfg(feature = "encode")]
 #[test]
-#[ignore = "writes tests/golden/frames_v2.json"]
+#[ignore = "writes tests/vectors/frames.json"]
 fn write_golden_v2() {
     let mut cases: Vec<Value> = Vec::new();
     let mut push = |mut case: Value| {
@@ -310,7 +316,7 @@ fn write_golden_v2() {
         "streams": streams,
     });
     std::fs::write(
-        format!("{}/frames_v2.json", dir()),
+        format!("{}/tests/vectors/frames.json", env!("CARGO_MANIFEST_DIR")),
         serde_json::to_string_pretty(&doc).unwrap() + "\n",
     )
     .unwrap();
