@@ -1,10 +1,13 @@
 //! The `tacc` command line: compress, decompress, stats, bench, mapping.
 
 mod bench;
+mod corpus;
 mod methods;
 mod report;
+mod results;
 mod serve;
 mod train;
+mod units;
 mod vocab;
 
 use std::io::{IsTerminal, Read, Write};
@@ -277,7 +280,7 @@ fn run(command: Command) -> tacc::Result<()> {
         } => {
             let codec = tok.codec()?;
             let mut counts = vec![0u64; codec.tokenizer().vocab_size() as usize];
-            for text in bench::read_records(&corpus)? {
+            for text in corpus::read_records(&corpus)? {
                 for id in codec.tokenize(&text) {
                     counts[id as usize] += 1;
                 }
@@ -532,17 +535,4 @@ fn print_stats(codec: &Codec, text: &str) -> tacc::Result<()> {
         );
     }
     Ok(())
-}
-
-/// 1234567 -> "1,234,567" (the report and the playground print counts this way).
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

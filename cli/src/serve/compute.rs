@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::thousands;
+use crate::units::thousands;
 use tacc::{Codec, Method, Options};
 
 use crate::methods::{self, Measurement, Row};
