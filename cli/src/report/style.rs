@@ -35,7 +35,7 @@ pub(super) fn color(name: &str) -> RGBColor {
         "raw tacc" => RGBColor(0x86, 0xc9, 0x7a),
         "raw tacc-gzip" => RGBColor(0xe0, 0xb5, 0x2f),
         "raw lopace-hybrid-15" => RGBColor(0xf9, 0xb3, 0x6b),
-        "raw lopace-zstd-15" => RGBColor(0x2b, 0x6f, 0x6a),
+        "raw zstd-15" => RGBColor(0x2b, 0x6f, 0x6a),
         "ids tacc" => RGBColor(0x7f, 0x7f, 0x7f),
         "ids model" => RGBColor(0xf0, 0x8a, 0x8b),
         "ids model-v1" => RGBColor(0xc9, 0x9b, 0xd0),
