@@ -1,4 +1,5 @@
-//! The `tacc` command line: compress, decompress, stats, bench, mapping.
+//! The `tacc` command line: compress, decompress, stats, bench (and its report), serve (the
+//! playground), mapping, train, tokenizers.
 
 mod bench;
 mod corpus;

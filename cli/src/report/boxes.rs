@@ -4,7 +4,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::stats::{five, sorted};
+use super::stats::five;
 use super::style::{color, darker, legend, plain_number, text, DResult, GRID, INK, MUTED, WIDTH};
 use super::view::View;
 use crate::units::thousands;
@@ -23,12 +23,8 @@ pub(super) fn ratio_by_size<DB: DrawingBackend>(
             v.rows
                 .iter()
                 .map(|r| {
-                    let vals: Vec<f64> = v
-                        .ratios(r)
-                        .filter(|&(t, _)| b.bands.of(t) == band)
-                        .map(|(_, x)| x)
-                        .collect();
-                    (!vals.is_empty()).then(|| five(&sorted(vals)))
+                    let vals = v.band_ratios(r, band);
+                    (!vals.is_empty()).then(|| five(&vals))
                 })
                 .collect()
         })

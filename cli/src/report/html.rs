@@ -7,7 +7,7 @@ use plotters::prelude::*;
 
 use super::charts::{chart_error, draw, Chart};
 use super::facts::{command_line, machine, utc_now};
-use super::stats::{quantile, sorted};
+use super::stats::quantile;
 use super::style::{color, register_fonts, HEIGHT, WIDTH};
 use super::view::{View, MIN_BIN};
 use crate::results::{Bands, Bench};
@@ -201,15 +201,11 @@ fn render_html(bench: &Bench) -> tacc::Result<String> {
         let s = b.summary(r);
         let medians: Vec<String> = (0..3)
             .map(|band| {
-                let vals: Vec<f64> = v
-                    .ratios(r)
-                    .filter(|&(t, _)| b.bands.of(t) == band)
-                    .map(|(_, x)| x)
-                    .collect();
+                let vals = v.band_ratios(r, band);
                 if vals.is_empty() {
                     "–".into()
                 } else {
-                    format!("{:.2}", quantile(&sorted(vals), 0.5))
+                    format!("{:.2}", quantile(&vals, 0.5))
                 }
             })
             .collect();

@@ -85,11 +85,31 @@ fn size_ticks(r: (f64, f64), max: usize) -> usize {
     }
 }
 
-/// Draw order of the lines: ours last, on top.
-fn draw_order<'a, T>(rows: &[&'a RowRun], data: &'a [T]) -> Vec<(&'a RowRun, &'a T)> {
-    let mut v: Vec<_> = rows.iter().copied().zip(data).collect();
-    v.sort_by_key(|(r, _)| r.name == "frame model");
-    v
+/// One line per row through its bins (x in log2 bytes), a dot of `radius` on each bin; ours
+/// drawn last, on top.
+fn draw_lines<DB: DrawingBackend, Y>(
+    chart: &mut ChartContext<DB, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>,
+    rows: &[&RowRun],
+    bins: &[Bins],
+    radius: u32,
+) -> DResult<DB>
+where
+    Y: Ranged<ValueType = f64>,
+{
+    let mut order: Vec<_> = rows.iter().copied().zip(bins).collect();
+    order.sort_by_key(|(r, _)| r.name == "frame model");
+    for (r, pts) in order {
+        let c = color(&r.name);
+        chart.draw_series(LineSeries::new(
+            pts.iter().map(|p| (p.0.log2(), p.1)),
+            c.stroke_width(2),
+        ))?;
+        chart.draw_series(
+            pts.iter()
+                .map(|p| Circle::new((p.0.log2(), p.1), radius, c.filled())),
+        )?;
+    }
+    Ok(())
 }
 
 pub(super) fn ratio_vs_size<DB: DrawingBackend>(
@@ -134,17 +154,7 @@ pub(super) fn ratio_vs_size<DB: DrawingBackend>(
         .axis_desc_style(text(13.0, MUTED, HPos::Center, VPos::Center))
         .draw()?;
     band_lines(&mut chart, root, v, (0.0, ymax))?;
-    for (r, pts) in draw_order(&v.rows, &bins) {
-        let c = color(&r.name);
-        chart.draw_series(LineSeries::new(
-            pts.iter().map(|p| (p.0.log2(), p.1)),
-            c.stroke_width(2),
-        ))?;
-        chart.draw_series(
-            pts.iter()
-                .map(|p| Circle::new((p.0.log2(), p.1), 3, c.filled())),
-        )?;
-    }
+    draw_lines(&mut chart, &v.rows, &bins, 3)?;
     legend(&side, &v.rows)?;
     Ok(())
 }
@@ -206,17 +216,7 @@ pub(super) fn time_vs_size<DB: DrawingBackend>(
             .axis_desc_style(text(12.0, MUTED, HPos::Center, VPos::Center))
             .draw()?;
         band_lines(&mut chart, root, v, yr)?;
-        for (r, pts) in draw_order(&v.rows, data) {
-            let c = color(&r.name);
-            chart.draw_series(LineSeries::new(
-                pts.iter().map(|p| (p.0.log2(), p.1)),
-                c.stroke_width(2),
-            ))?;
-            chart.draw_series(
-                pts.iter()
-                    .map(|p| Circle::new((p.0.log2(), p.1), 2, c.filled())),
-            )?;
-        }
+        draw_lines(&mut chart, &v.rows, data, 2)?;
     }
     legend(&side, &v.rows)?;
     Ok(())

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use super::stats::sorted;
 use crate::results::{Bench, RowRun};
 use crate::units::thousands;
 
@@ -54,6 +55,17 @@ impl<'a> View<'a> {
             .iter()
             .zip(r.payload.clone())
             .map(|(&t, p)| (t, t as f64 / p.max(1) as f64))
+    }
+
+    /// The ratios of a row's records in size band `band`, sorted.
+    pub(super) fn band_ratios(&self, r: &RowRun, band: usize) -> Vec<f64> {
+        let bands = &self.bench.bands;
+        sorted(
+            self.ratios(r)
+                .filter(|&(t, _)| bands.of(t) == band)
+                .map(|(_, x)| x)
+                .collect(),
+        )
     }
 }
 

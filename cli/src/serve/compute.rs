@@ -88,7 +88,8 @@ impl From<tacc::Error> for ApiError {
     }
 }
 
-/// The options a request may set; the defaults are those of `tacc bench`'s rows.
+/// The options a request may set; the defaults are the levels of `tacc bench`'s frame rows (but
+/// for `frame auto`, which bench runs at gzip level 12).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Settings {
     /// zstd level of the `zstd` frame and of `auto`.
