@@ -193,7 +193,7 @@ pub(crate) fn bytes<'py>(py: Python<'py>, v: &[u8]) -> Bound<'py, PyBytes> {
     PyBytes::new(py, v)
 }
 
-// ---- Lists of IDs through the C API: the only unsafe code in this crate ---------------------------
+// ---- Lists of IDs through the C API: with `Codec::id_list`, the only unsafe code in this crate ----
 //
 // Token ID lists are the hot path of tacc's API (~500 IDs per chat message). Going through the C API
 // directly, without a Python object handle per item, halves the conversion time of PyO3's generic

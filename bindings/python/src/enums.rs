@@ -1,5 +1,6 @@
 //! Python IntEnums made from the core's own tables (`Method::ALL`, `LopaceMethod::ALL`), and the
-//! arguments that accept a member or its name. No name is spelled here that the core also spells.
+//! arguments that accept a member or its name. Method names are the core's (`Method::name`); only
+//! `EntropyUnit`'s members are listed here, as `tacc::stats::Unit` has no `ALL`/`name()` yet.
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -15,6 +16,8 @@ pub(crate) static METHOD: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 pub(crate) static LOPACE_METHOD: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 pub(crate) static ENTROPY_UNIT: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
+/// `tacc.EntropyUnit`'s members, in value order (names parsed from strings stay the core's:
+/// `Unit::from_name`).
 pub(crate) const UNITS: [(&str, Unit); 3] = [
     ("CHARACTER", Unit::Character),
     ("BYTE", Unit::Byte),

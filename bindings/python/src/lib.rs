@@ -22,7 +22,7 @@
 
 // One module per concern; each says in its first lines why it exists.
 mod codec; // tacc.Codec: tacc 0.1.0 and LoPace 0.1.5 calls, text <-> IDs, frames
-mod convert; // token IDs and payloads in and out (the only unsafe code)
+mod convert; // token IDs and payloads in and out (C-API fast paths: unsafe, with Codec::id_list)
 mod enums; // Method, LopaceMethod, EntropyUnit from the core's tables, and their arguments
 mod errors; // ErrorKind -> tacc._errors class, panics -> InternalError
 mod gil; // when a call releases the GIL

@@ -7,10 +7,12 @@ use pyo3::prelude::*;
 
 use crate::enums::{enum_member, MethodArg, METHOD};
 
-/// The core's option defaults, the one place they live: every signature default below and in
-/// `codec.rs` reads a field of it, so no level is restated in this crate.
+/// The core's option defaults (`Options::default()`, the one place they live): every signature
+/// default below and in `codec.rs` reads a field of it (shown as `...` in Python signatures), so no
+/// level is restated in this crate.
 pub(crate) static DEFAULTS: LazyLock<tacc::Options> = LazyLock::new(tacc::Options::default);
 
+/// The core's options with the caller's arguments (each defaulting to `DEFAULTS`' field).
 pub(crate) fn options(
     method: MethodArg,
     zstd_level: i32,
@@ -24,10 +26,8 @@ pub(crate) fn options(
         .with_checksum(checksum)
 }
 
-// ---- Records ----------------------------------------------------------------------------------------
-
 /// Options of the framed calls. `method=None` tries every method that fits and keeps the smallest;
-/// the default (`...` in signatures) is the library's default method, `tacc.default_options().method`.
+/// every argument left out (`...` in signatures) is the library's, `tacc.default_options()`.
 #[pyclass(module = "tacc", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub struct Options {

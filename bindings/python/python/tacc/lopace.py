@@ -32,11 +32,8 @@ class CompressionMethod(Enum):
     HYBRID = "hybrid"
 
 
-_NATIVE = {
-    CompressionMethod.ZSTD: LopaceMethod.ZSTD,
-    CompressionMethod.TOKEN: LopaceMethod.TOKEN,
-    CompressionMethod.HYBRID: LopaceMethod.HYBRID,
-}
+# LoPace's enum (its API, kept as LoPace spells it) to the core's LopaceMethod, by member name.
+_NATIVE = {m: LopaceMethod[m.name] for m in CompressionMethod}
 
 
 def _native_method(method):
