@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use pyo3::ffi;
+use pyo3::marker::Ungil;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::sync::PyOnceLock;
@@ -65,6 +66,41 @@ impl Codec {
             }
             Ok(list.cast_into_unchecked())
         }
+    }
+
+    // Every payload and frame call has one shape: the core call on borrowed input, guarded (a
+    // panic becomes InternalError), run without the GIL when the input is large (`gil::run`; `work`
+    // is its size in bytes), its result converted. These three hold that shape once.
+
+    /// A core call that returns bytes (a payload or a frame).
+    fn to_bytes<'py>(
+        py: Python<'py>,
+        work: usize,
+        call: impl Ungil + FnOnce() -> tacc::Result<Vec<u8>>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        guard(|| Ok(bytes(py, &run(py, work, call).py()?)))
+    }
+
+    /// A core call that returns text.
+    fn to_str<'py>(
+        py: Python<'py>,
+        work: usize,
+        call: impl Ungil + FnOnce() -> tacc::Result<String>,
+    ) -> PyResult<Bound<'py, PyString>> {
+        guard(|| Ok(PyString::new(py, &run(py, work, call).py()?)))
+    }
+
+    /// A core call that returns token IDs (a list sharing the codec's ints).
+    fn to_ids<'py>(
+        &self,
+        py: Python<'py>,
+        work: usize,
+        call: impl Ungil + FnOnce() -> tacc::Result<Vec<u32>>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        guard(|| {
+            let ids = run(py, work, call).py()?;
+            self.id_list(py, &ids)
+        })
     }
 }
 
@@ -159,13 +195,9 @@ impl Codec {
         token_ids: Ids<u32>,
         gzip: bool,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        guard(|| {
-            let ids = &token_ids.0;
-            let out = run(py, ids.len() * 4, || {
-                self.inner.compress_tacc_payload(ids, gzip)
-            })
-            .py()?;
-            Ok(bytes(py, &out))
+        let ids = &token_ids.0;
+        Self::to_bytes(py, ids.len() * 4, || {
+            self.inner.compress_tacc_payload(ids, gzip)
         })
     }
 
@@ -176,11 +208,8 @@ impl Codec {
         payload: Payload<'py>,
         gzip: bool,
     ) -> PyResult<Bound<'py, PyList>> {
-        guard(|| {
-            let p = payload.as_slice();
-            let ids = run(py, p.len(), || self.inner.decompress_tacc_payload(p, gzip)).py()?;
-            self.id_list(py, &ids)
-        })
+        let p = payload.as_slice();
+        self.to_ids(py, p.len(), || self.inner.decompress_tacc_payload(p, gzip))
     }
 
     #[pyo3(signature = (mapped_ids, *, gzip = false))]
@@ -190,13 +219,9 @@ impl Codec {
         mapped_ids: Ids<i32>,
         gzip: bool,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        guard(|| {
-            let ids = &mapped_ids.0;
-            let out = run(py, ids.len() * 4, || {
-                self.inner.compress_tacc_payload_mapped(ids, gzip)
-            })
-            .py()?;
-            Ok(bytes(py, &out))
+        let ids = &mapped_ids.0;
+        Self::to_bytes(py, ids.len() * 4, || {
+            self.inner.compress_tacc_payload_mapped(ids, gzip)
         })
     }
 
@@ -225,13 +250,9 @@ impl Codec {
         token_ids: Ids<u32>,
         gzip: bool,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        guard(|| {
-            let ids = &token_ids.0;
-            let out = run(py, ids.len() * 4, || {
-                self.inner.compress_tacc_payload_unmapped(ids, gzip)
-            })
-            .py()?;
-            Ok(bytes(py, &out))
+        let ids = &token_ids.0;
+        Self::to_bytes(py, ids.len() * 4, || {
+            self.inner.compress_tacc_payload_unmapped(ids, gzip)
         })
     }
 
@@ -243,13 +264,9 @@ impl Codec {
         payload: Payload<'py>,
         gzip: bool,
     ) -> PyResult<Bound<'py, PyList>> {
-        guard(|| {
-            let p = payload.as_slice();
-            let ids = run(py, p.len(), || {
-                self.inner.decompress_tacc_payload_unmapped(p, gzip)
-            })
-            .py()?;
-            self.id_list(py, &ids)
+        let p = payload.as_slice();
+        self.to_ids(py, p.len(), || {
+            self.inner.decompress_tacc_payload_unmapped(p, gzip)
         })
     }
 
@@ -332,11 +349,8 @@ impl Codec {
         py: Python<'py>,
         token_ids: Ids<u32>,
     ) -> PyResult<Bound<'py, PyString>> {
-        guard(|| {
-            let ids = &token_ids.0;
-            let text = run(py, ids.len() * 4, || self.inner.detokenize(ids)).py()?;
-            Ok(PyString::new(py, &text))
-        })
+        let ids = &token_ids.0;
+        Self::to_str(py, ids.len() * 4, || self.inner.detokenize(ids))
     }
 
     // ---- LoPace 0.1.5's raw payloads, named by peer as in the core (`tacc.lopace` has LoPace's
@@ -353,13 +367,9 @@ impl Codec {
         method: LopaceArg,
         zstd_level: i32,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        guard(|| {
-            let t: &str = &text;
-            let out = run(py, HEAVY, || {
-                self.inner.compress_lopace_payload(t, method.0, zstd_level)
-            })
-            .py()?;
-            Ok(bytes(py, &out))
+        let t: &str = &text;
+        Self::to_bytes(py, HEAVY, || {
+            self.inner.compress_lopace_payload(t, method.0, zstd_level)
         })
     }
 
@@ -372,13 +382,9 @@ impl Codec {
         payload: Payload<'py>,
         method: LopaceArg,
     ) -> PyResult<Bound<'py, PyString>> {
-        guard(|| {
-            let p = payload.as_slice();
-            let text = run(py, HEAVY, || {
-                self.inner.decompress_lopace_payload(p, method.0)
-            })
-            .py()?;
-            Ok(PyString::new(py, &text))
+        let p = payload.as_slice();
+        Self::to_str(py, HEAVY, || {
+            self.inner.decompress_lopace_payload(p, method.0)
         })
     }
 
@@ -431,12 +437,8 @@ impl Codec {
         gzip_level: i32,
         checksum: bool,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        guard(|| {
-            let t: &str = &text;
-            let o = options(method, zstd_level, gzip_level, checksum);
-            let out = run(py, HEAVY, || self.inner.compress_text(t, &o)).py()?;
-            Ok(bytes(py, &out))
-        })
+        let (t, o): (&str, _) = (&text, options(method, zstd_level, gzip_level, checksum));
+        Self::to_bytes(py, HEAVY, || self.inner.compress_text(t, &o))
     }
 
     /// Token IDs to a frame (any method over token IDs; zstd and gzip compress text bytes only).
@@ -450,12 +452,11 @@ impl Codec {
         gzip_level: i32,
         checksum: bool,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        guard(|| {
-            let ids = &token_ids.0;
-            let o = options(method, zstd_level, gzip_level, checksum);
-            let out = run(py, HEAVY, || self.inner.compress_token_ids(ids, &o)).py()?;
-            Ok(bytes(py, &out))
-        })
+        let (ids, o) = (
+            &token_ids.0,
+            options(method, zstd_level, gzip_level, checksum),
+        );
+        Self::to_bytes(py, HEAVY, || self.inner.compress_token_ids(ids, &o))
     }
 
     /// Bytes to a frame: as text when they are UTF-8, else zstd/gzip/stored.
@@ -469,12 +470,11 @@ impl Codec {
         gzip_level: i32,
         checksum: bool,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        guard(|| {
-            let d = data.as_slice();
-            let o = options(method, zstd_level, gzip_level, checksum);
-            let out = run(py, HEAVY, || self.inner.compress_bytes(d, &o)).py()?;
-            Ok(bytes(py, &out))
-        })
+        let (d, o) = (
+            data.as_slice(),
+            options(method, zstd_level, gzip_level, checksum),
+        );
+        Self::to_bytes(py, HEAVY, || self.inner.compress_bytes(d, &o))
     }
 
     /// Any frame: `str` (text), `list[int]` (token IDs) or `bytes`, within this codec's limits.
@@ -494,11 +494,8 @@ impl Codec {
         py: Python<'py>,
         frame: Payload<'py>,
     ) -> PyResult<Bound<'py, PyString>> {
-        guard(|| {
-            let f = frame.as_slice();
-            let text = run(py, HEAVY, || self.inner.decompress_text(f)).py()?;
-            Ok(PyString::new(py, &text))
-        })
+        let f = frame.as_slice();
+        Self::to_str(py, HEAVY, || self.inner.decompress_text(f))
     }
 
     fn decompress_token_ids<'py>(
@@ -506,11 +503,8 @@ impl Codec {
         py: Python<'py>,
         frame: Payload<'py>,
     ) -> PyResult<Bound<'py, PyList>> {
-        guard(|| {
-            let f = frame.as_slice();
-            let ids = run(py, HEAVY, || self.inner.decompress_token_ids(f)).py()?;
-            self.id_list(py, &ids)
-        })
+        let f = frame.as_slice();
+        self.to_ids(py, HEAVY, || self.inner.decompress_token_ids(f))
     }
 
     /// Every frame method on `text`: sizes, ratios and timed round trips.

@@ -112,7 +112,11 @@ def test_tokenize_detokenize_and_stats():
     assert s.original_bytes == len(TEXT.encode()) and s.original_tokens == len(ids)
     ls = c.lopace_stats(TEXT)
     assert [m.name for m in ls.methods] == ["zstd", "token", "hybrid"]
-    assert c.lopace_decompress(c.lopace_compress(TEXT, tacc.LopaceMethod.TOKEN), tacc.LopaceMethod.TOKEN) == TEXT
+    payload = c.compress_lopace_payload(TEXT, tacc.LopaceMethod.TOKEN)
+    assert c.decompress_lopace_payload(payload, tacc.LopaceMethod.TOKEN) == TEXT
+    # This package's earlier names for the same calls.
+    assert tacc.Codec.lopace_compress is _native.Codec.compress_lopace_payload
+    assert c.lopace_decompress(c.lopace_compress(TEXT, "token"), "token") == TEXT
     e = c.order0_estimate(TEXT, "token")
     assert e.units == len(ids) and e.entropy_bits_per_unit > 0
     with pytest.raises(ValueError):
