@@ -1,6 +1,6 @@
 //! `tacc._native`: the Python extension module, a thin PyO3 layer over the tacc crate.
 //!
-//! Rules of this crate (the same as `src/uniffi_api` for Kotlin and Swift):
+//! Rules of this crate (the same as the uniffi crate's for Kotlin and Swift):
 //! - no codec logic: every call forwards to [`tacc::Codec`], [`tacc::stats`] or [`tacc::decompress`];
 //!   the code here only converts arguments and results;
 //! - library errors become Python exceptions in exactly one place, `errors::py_err`, by their
