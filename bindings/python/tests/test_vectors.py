@@ -1,7 +1,7 @@
 """The shared test vectors every language reads (tests/vectors, written by the core's tests).
 
 frames.json: every frame decodes to its content, through the Python API (custom tacc mappings too:
-a Python codec loads them from a file). streams: the chunks, pushed in order, give the token IDs.
+a Python codec loads them from a file), and its content compresses to the same bytes. streams: the chunks, pushed in order, give the token IDs.
 errors.json: every error kind of the core has its one exception class, carrying the kind's name and
 code, and every case, run through the Python API, raises exactly that class.
 """
@@ -80,6 +80,17 @@ def test_frame_decodes_to_its_content(case, codec_for):
     if not case.get("mapping_hex"):
         # A built-in tokenizer's frame needs no codec.
         assert tacc.decompress(frame) == want
+
+
+@pytest.mark.parametrize("case", FRAMES["cases"] if FRAMES else [],
+                         ids=lambda c: f"{c['label']}-{c['method']}-{c['kind']}")
+def test_content_compresses_to_the_same_frame(case, codec_for):
+    """The same bytes from Python: the frames were written with the default levels."""
+    codec = codec_for(case["tokenizer"], case.get("mapping_hex"))
+    compress = {"text": codec.compress_text, "token_ids": codec.compress_token_ids,
+                "bytes": codec.compress_bytes}[case["kind"]]
+    frame = compress(_content(case), method=case["method"], checksum=case["checksum"])
+    assert frame.hex() == case["frame_hex"]
 
 
 @pytest.mark.parametrize("stream", FRAMES["streams"] if FRAMES else [], ids=lambda s: s["tokenizer"])
