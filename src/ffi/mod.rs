@@ -369,7 +369,7 @@ pub struct tacc_options {
 }
 
 /// `sizeof(tacc_options)` in 0.1 (64-bit targets), frozen: the smallest `struct_size` accepted.
-const TACC_OPTIONS_SIZE_0_1: usize = size_0_1!(32, tacc_options);
+pub(crate) const TACC_OPTIONS_SIZE_0_1: usize = size_0_1!(32, tacc_options);
 const _: () = assert!(std::mem::size_of::<tacc_options>() >= TACC_OPTIONS_SIZE_0_1);
 
 impl Extensible for tacc_options {
@@ -496,7 +496,7 @@ pub struct tacc_frame_info {
 }
 
 /// `sizeof(tacc_frame_info)` in 0.1 (64-bit targets), frozen: the smallest `struct_size` accepted.
-const TACC_FRAME_INFO_SIZE_0_1: usize = size_0_1!(32, tacc_frame_info);
+pub(crate) const TACC_FRAME_INFO_SIZE_0_1: usize = size_0_1!(32, tacc_frame_info);
 const _: () = assert!(std::mem::size_of::<tacc_frame_info>() >= TACC_FRAME_INFO_SIZE_0_1);
 
 impl Extensible for tacc_frame_info {
