@@ -10,8 +10,8 @@ use std::ffi::{c_char, CStr, CString};
 use std::sync::OnceLock;
 
 use super::boundary::{
-    self, call, cstr, invalid, null_arg, out, read_sized, slice, text, value, write_sized,
-    Extensible, FfiResult,
+    self, call, check_sized, cstr, invalid, null_arg, out, read_sized, slice, text, value,
+    write_sized, Extensible, FfiResult,
 };
 use super::entry::{codec_ref, compress, decompress};
 use super::{
@@ -521,6 +521,7 @@ pub unsafe extern "C" fn tacc_frame_inspect(
 ) -> tacc_status {
     call(err_msg, || {
         let data = unsafe { slice(data, len, "data")? };
+        unsafe { check_sized(out_info, "out_info")? };
         let (h, _) = Header::parse(data)?;
         let info = tacc_frame_info {
             method: h.method as u32,

@@ -282,14 +282,20 @@ pub(crate) unsafe fn read_sized<T: Extensible>(p: *const T) -> FfiResult<T> {
     Ok(v)
 }
 
+/// Checks an out-struct before any work is done (NULL, `struct_size` below the 0.1 size); returns
+/// the caller's `struct_size`. [`write_sized`] checks again, so calling this first is optional.
+pub(crate) unsafe fn check_sized<T: Extensible>(p: *mut T, name: &str) -> FfiResult<usize> {
+    if p.is_null() {
+        return Err(null_arg(name));
+    }
+    unsafe { caller_size(p.cast_const()) }
+}
+
 /// Writes `value` into a caller's struct: only the first min(struct_size, ours) bytes (the fields
 /// that fit), keeping the caller's struct_size; nothing past the caller's size is touched.
 /// `name` is the parameter, for the NULL message.
 pub(crate) unsafe fn write_sized<T: Extensible>(p: *mut T, value: T, name: &str) -> FfiResult {
-    if p.is_null() {
-        return Err(null_arg(name));
-    }
-    let size = unsafe { caller_size(p)? };
+    let size = unsafe { check_sized(p, name)? };
     let n = size.min(std::mem::size_of::<T>());
     let mut v = value;
     // SAFETY: struct_size is the first field of every Extensible struct (repr(C)).

@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 
 use super::boundary::{
-    call, invalid, null_arg, out, read_sized, text, value, write_sized, Extensible,
+    call, check_sized, invalid, null_arg, out, read_sized, text, value, write_sized, Extensible,
 };
 use super::entry::{codec_ref, options_from};
 use super::{size_0_1, tacc_codec, tacc_layout, tacc_options, tacc_status, TACC_METHOD_AUTO};
@@ -144,6 +144,7 @@ pub unsafe extern "C" fn tacc_stats_method(
 ) -> tacc_status {
     call(err_msg, || {
         let s = unsafe { stats_ref(stats) }.ok_or_else(|| null_arg("stats"))?;
+        unsafe { check_sized(out_method, "out_method")? };
         let m = s.methods.get(index).ok_or_else(|| {
             invalid(format!(
                 "index {index} is out of range (count {})",
