@@ -14,6 +14,7 @@
 //!
 //! All unsafe pointer handling lives in this module.
 
+#![deny(missing_docs)] // every item of the C API is documented (the header carries the docs)
 #![allow(non_camel_case_types)]
 #![allow(clippy::missing_safety_doc)] // each function's header comment states its pointer rules
 
