@@ -609,7 +609,7 @@ TACC_API tacc_status tacc_codec_new(const char *tokenizer, struct tacc_codec **o
 
 /**
  * A new codec: `codec` with other decode limits (`limits`: see `tacc_limits`; NULL is refused).
- * Every decode call on the new codec (`tacc_decompress_text`, `tacc_decompress_token_ids`,
+ * Every decode call on the new codec (`tacc_decode`, `tacc_decompress_text`, `tacc_decompress_token_ids`,
  * `tacc_decompress_bytes` in both layouts, `tacc_detokenize`) and every stream decoder made from it
  * (`tacc_stream_decoder_new`) honours them: a payload that would pass one fails with
  * TACC_ERR_TOO_LARGE, naming the limit in `err_msg`. The tables are shared, so this is cheap.
