@@ -1,4 +1,4 @@
-//! The exported functions. Each body is one [`call`]/[`value`] over the public Rust API.
+//! The exported functions. Each body is one `boundary::call`/`boundary::value` over the public Rust API.
 // A build without `encode` or `decode` leaves that direction's functions out; what they share
 // may then be unused.
 #![cfg_attr(

@@ -1,7 +1,7 @@
 //! The stable C ABI (`tacc_*`), a thin layer over the Rust API. See include/tacc.h and docs/ABI.md.
 //!
 //! Rules kept by every function here (docs/ABI.md says them to C users):
-//! - every `extern "C"` body runs inside [`boundary::call`] (or [`boundary::value`]), which catches
+//! - every `extern "C"` body runs inside `boundary::call` (or `boundary::value`), which catches
 //!   panics and turns them into `TACC_ERR_PANIC`; `panic = "unwind"` is kept in Cargo.toml for that;
 //! - fallible calls return a [`tacc_status`]; results go to out-parameters written only on success;
 //!   a message for the failure goes to the optional `err_msg` out-parameter, freed with `tacc_free`;
