@@ -11,7 +11,7 @@
 //!   are named by peer (`compress_tacc_payload`, `compress_lopace_payload`, ...);
 //! - errors cross the boundary as [`TaccError`], one variant per [`tacc::ErrorKind`], made from
 //!   `kind()` in one place ([`TaccError::of_kind`]); every call that does work runs inside
-//!   [`call`], so a panic becomes `TaccError::Internal` (nothing printed, never an abort);
+//!   `call`, so a panic becomes `TaccError::Internal` (nothing printed, never an abort);
 //! - option defaults come from `tacc::Options::default()` (see [`Options`]);
 //! - the binding types are separate from tacc's, so the core can change without breaking the
 //!   foreign API, and new methods or objects are added without touching existing signatures.
@@ -742,8 +742,7 @@ impl Codec {
     /// chunk is refused at that chunk: for transports without integrity (2 bytes a chunk).
     pub fn stream_encoder_with_chunk_check(&self) -> Res<Arc<StreamEncoder>> {
         call(|| {
-            let mut opts = tacc::StreamOptions::default();
-            opts.chunk_check = true;
+            let opts = tacc::StreamOptions { chunk_check: true };
             Ok(StreamEncoder::wrap(self.inner.stream_encoder_with(opts)?))
         })
     }
@@ -842,11 +841,7 @@ impl Codec {
 
     /// Each token's string from tacc 0.1.0's payload (U+FFFD where a token is part of a UTF-8
     /// character, as in tacc's `decode_tokens`).
-    pub fn decompress_tacc_payload_tokens(
-        &self,
-        payload: Vec<u8>,
-        gzip: bool,
-    ) -> Res<Vec<String>> {
+    pub fn decompress_tacc_payload_tokens(&self, payload: Vec<u8>, gzip: bool) -> Res<Vec<String>> {
         call(|| Ok(self.inner.decompress_tacc_payload_tokens(&payload, gzip)?))
     }
 
@@ -1107,6 +1102,9 @@ mod tests {
             )
         );
         assert_eq!(unpack_i32(&pack_i32(&[-1, 7])).unwrap(), vec![-1, 7]);
-        assert_eq!(unpack_u32(&pack_u32(&[1, 70_000])).unwrap(), vec![1, 70_000]);
+        assert_eq!(
+            unpack_u32(&pack_u32(&[1, 70_000])).unwrap(),
+            vec![1, 70_000]
+        );
     }
 }
