@@ -321,6 +321,7 @@ pub enum Content {
     },
 }
 
+#[cfg(feature = "decode")]
 impl Content {
     /// tacc's content as the binding's; a kind added to the core later is `Internal` until it has
     /// a variant here.
