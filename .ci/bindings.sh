@@ -35,8 +35,12 @@ fi
 # Kotlin and Swift load the uniffi crate's own library, not the C ABI's libtacc (not a default member:
 # built here, a no-op when current).
 step "release library of the uniffi bindings (bindings/uniffi: libtacc_uniffi.so)"
-cargo build --release -p tacc-uniffi
+cargo build --release --locked -p tacc-uniffi
 ls -l target/release/libtacc_uniffi.so
+step "tacc-uniffi: clippy, rustdoc, unit tests (error kinds, panics, option defaults)"
+cargo clippy --release --locked -p tacc-uniffi --all-targets -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc --release --locked --no-deps -p tacc-uniffi
+cargo test --release --locked -p tacc-uniffi --quiet
 
 step "generated sources are current (Kotlin, Swift)"
 tools/gen-bindings.sh --check || fail "generated bindings are out of date: run tools/gen-bindings.sh and commit"
