@@ -32,10 +32,6 @@ pub mod quiet_panic;
 pub mod stats;
 pub mod stream;
 pub mod tokenizer;
-/// cbindgen:ignore
-mod uniffi_api;
-
-uniffi::setup_scaffolding!("tacc");
 
 #[cfg(feature = "decode")]
 pub use codec::{decompress, decompress_with_limits};
