@@ -52,7 +52,7 @@ func TestTextRoundTripEveryMethod(t *testing.T) {
 		}
 		info, err := Inspect(frame)
 		// Format v2 frames store no content length: Inspect reports the maximum.
-		if err != nil || info.ContentLen != math.MaxUint64 || info.TokenIDs {
+		if err != nil || info.ContentLen != math.MaxUint64 || info.Kind != ContentText {
 			t.Fatalf("%v: inspect %+v %v", m, info, err)
 		}
 		back, err := c.DecompressText(frame)
@@ -65,7 +65,7 @@ func TestTextRoundTripEveryMethod(t *testing.T) {
 func TestRawLayouts(t *testing.T) {
 	c := newCodec(t)
 	for _, m := range []Method{Zstd, LopaceToken, LopaceHybrid, Tacc, TaccGzip} {
-		opts := Options{Method: m, Layout: Raw}
+		opts := Options{Method: m, Layout: LayoutRaw}
 		raw, err := c.CompressTextWith(sample, opts)
 		if err != nil {
 			t.Fatalf("%v: %v", m, err)
@@ -75,7 +75,7 @@ func TestRawLayouts(t *testing.T) {
 			t.Fatalf("%v: %q %v", m, back, err)
 		}
 	}
-	if _, err := c.CompressTextWith(sample, Options{Method: Stored, Layout: Raw}); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := c.CompressTextWith(sample, Options{Method: Stored, Layout: LayoutRaw}); !errors.Is(err, ErrInvalidArgument) {
 		t.Fatalf("raw stored: %v", err)
 	}
 }
@@ -87,21 +87,21 @@ func TestTokenIDs(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, m := range []Method{Stored, LopaceToken, LopaceHybrid, Tacc, TaccGzip, Model, Auto} {
-		frame, err := c.EncodeTokenIDsWith(ids, Options{Method: m})
+		frame, err := c.CompressTokenIDsWith(ids, Options{Method: m})
 		if err != nil {
 			t.Fatalf("%v: %v", m, err)
 		}
-		back, err := c.DecodeTokenIDs(frame)
+		back, err := c.DecompressTokenIDs(frame)
 		if err != nil || fmt.Sprint(back) != fmt.Sprint(ids) {
 			t.Fatalf("%v: %v", m, err)
 		}
 	}
-	frame, err := c.EncodeTokenIDs(ids)
+	frame, err := c.CompressTokenIDs(ids)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dst := []uint32{7}
-	if dst, err = c.AppendDecodedTokenIDs(dst, frame); err != nil || len(dst) != len(ids)+1 || dst[0] != 7 || dst[1] != ids[0] {
+	if dst, err = c.AppendDecompressedTokenIDs(dst, frame); err != nil || len(dst) != len(ids)+1 || dst[0] != 7 || dst[1] != ids[0] {
 		t.Fatalf("append: %v", err)
 	}
 	text, err := c.Detokenize(ids)
@@ -109,11 +109,11 @@ func TestTokenIDs(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Empty input round-trips to an empty, non-nil result.
-	frame, err = c.EncodeTokenIDs(nil)
+	frame, err = c.CompressTokenIDs(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if back, err := c.DecodeTokenIDs(frame); err != nil || len(back) != 0 {
+	if back, err := c.DecompressTokenIDs(frame); err != nil || len(back) != 0 {
 		t.Fatal(back, err)
 	}
 }
@@ -130,10 +130,10 @@ func TestErrors(t *testing.T) {
 	}
 	frame, _ := c.CompressText(sample)
 	frame[len(frame)-1] ^= 1
-	if _, err := c.DecompressText(frame); !errors.Is(err, ErrChecksum) {
+	if _, err := c.DecompressText(frame); !errors.Is(err, ErrChecksumMismatch) {
 		t.Fatalf("checksum: %v", err)
 	}
-	if _, err := c.Detokenize([]uint32{4_000_000_000}); !errors.Is(err, ErrUnknownToken) {
+	if _, err := c.Detokenize([]uint32{4_000_000_000}); !errors.Is(err, ErrUnknownID) {
 		t.Fatalf("unknown token: %v", err)
 	}
 	if _, err := c.CompressText("\xff\xfe"); !errors.Is(err, ErrInvalidUTF8) {
@@ -193,12 +193,12 @@ func TestManyGoroutinesShareOneCodec(t *testing.T) {
 					errs <- err
 					return
 				}
-				f2, err := c.EncodeTokenIDs(ids)
+				f2, err := c.CompressTokenIDs(ids)
 				if err != nil {
 					errs <- err
 					return
 				}
-				if back, err := c.DecodeTokenIDs(f2); err != nil || len(back) != len(ids) {
+				if back, err := c.DecompressTokenIDs(f2); err != nil || len(back) != len(ids) {
 					errs <- fmt.Errorf("ids: %v", err)
 					return
 				}
@@ -248,7 +248,7 @@ func FuzzDecompress(f *testing.F) {
 		f.Add(frame)
 	}
 	ids, _ := c.Tokenize(sample)
-	frame, _ := c.EncodeTokenIDs(ids)
+	frame, _ := c.CompressTokenIDs(ids)
 	f.Add(frame)
 	f.Add([]byte{})
 	f.Add([]byte{0xD7, 0xAC, 1, 6, 1, 1, 0xFF})
@@ -264,18 +264,18 @@ func FuzzDecompress(f *testing.F) {
 				t.Fatalf("re-encoded text does not round-trip: %v", err)
 			}
 		}
-		if ids, err := c.DecodeTokenIDs(data); err == nil {
-			again, err := c.EncodeTokenIDsWith(ids, Options{Method: Stored})
+		if ids, err := c.DecompressTokenIDs(data); err == nil {
+			again, err := c.CompressTokenIDsWith(ids, Options{Method: Stored})
 			if err != nil {
 				t.Fatal(err)
 			}
-			back, _ := c.DecodeTokenIDs(again)
+			back, _ := c.DecompressTokenIDs(again)
 			if len(back) != len(ids) {
 				t.Fatal("token IDs do not round-trip")
 			}
 		}
 		for _, m := range []Method{Zstd, LopaceToken, LopaceHybrid, Tacc, TaccGzip} {
-			_, _ = c.DecompressTextWith(data, Options{Method: m, Layout: Raw})
+			_, _ = c.DecompressTextWith(data, Options{Method: m, Layout: LayoutRaw})
 		}
 		_, _ = Inspect(data)
 		_ = bytes.Equal(data, nil)
