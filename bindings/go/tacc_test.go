@@ -118,6 +118,44 @@ func TestTokenIDs(t *testing.T) {
 	}
 }
 
+func TestBytesAndDecompress(t *testing.T) {
+	c := newCodec(t)
+	for _, data := range [][]byte{{0xff, 0xfe, 0, 1, 2}, []byte(sample), nil} {
+		for _, m := range []Method{Stored, Zstd, Gzip, Auto} {
+			frame, err := c.CompressBytesWith(data, Options{Method: m})
+			if err != nil {
+				t.Fatalf("%v: %v", m, err)
+			}
+			back, err := c.DecompressBytes(frame)
+			if err != nil || !bytes.Equal(back, data) {
+				t.Fatalf("%v: %x %v", m, back, err)
+			}
+		}
+		frame, err := c.CompressBytes(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		content, err := c.Decompress(frame)
+		utf8 := data == nil || data[0] != 0xff
+		switch {
+		case err != nil:
+			t.Fatal(err)
+		case utf8 && (content.Kind != ContentText || content.Text != string(data)):
+			t.Fatalf("text: %+v", content)
+		case !utf8 && (content.Kind != ContentBytes || !bytes.Equal(content.Bytes, data)):
+			t.Fatalf("bytes: %+v", content)
+		}
+	}
+	ids, _ := c.Tokenize(sample)
+	frame, _ := c.CompressTokenIDs(ids)
+	if content, err := c.Decompress(frame); err != nil || content.Kind != ContentTokenIDs || fmt.Sprint(content.TokenIDs) != fmt.Sprint(ids) {
+		t.Fatalf("token IDs: %+v %v", content, err)
+	}
+	if _, err := c.Decompress([]byte("not a frame")); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("corrupt: %v", err)
+	}
+}
+
 func TestErrors(t *testing.T) {
 	if _, err := NewCodec("no_such_tokenizer"); !errors.Is(err, ErrUnknownTokenizer) || !strings.Contains(err.Error(), "no_such_tokenizer") {
 		t.Fatalf("unknown tokenizer: %v", err)
@@ -125,7 +163,7 @@ func TestErrors(t *testing.T) {
 	c := newCodec(t)
 	_, err := c.DecompressText([]byte("not a frame"))
 	var te *Error
-	if !errors.As(err, &te) || te.Status != StatusCorrupt || !errors.Is(err, ErrCorrupt) {
+	if !errors.As(err, &te) || te.Status != StatusCorrupt || te.Kind() != "Corrupt" || !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("corrupt: %v", err)
 	}
 	frame, _ := c.CompressText(sample)
@@ -277,7 +315,13 @@ func FuzzDecompress(f *testing.F) {
 		for _, m := range []Method{Zstd, LopaceToken, LopaceHybrid, Tacc, TaccGzip} {
 			_, _ = c.DecompressTextWith(data, Options{Method: m, Layout: LayoutRaw})
 		}
+		if content, err := c.Decompress(data); err == nil {
+			if b, err := c.DecompressBytes(data); content.Kind != ContentTokenIDs && err != nil {
+				t.Fatalf("a %d frame decompressed but not to bytes: %v", content.Kind, err)
+			} else if content.Kind == ContentBytes && !bytes.Equal(b, content.Bytes) {
+				t.Fatal("DecompressBytes and Decompress differ")
+			}
+		}
 		_, _ = Inspect(data)
-		_ = bytes.Equal(data, nil)
 	})
 }
