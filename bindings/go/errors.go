@@ -37,34 +37,10 @@ func (s Status) String() string { return C.GoString(C.tacc_status_str(C.int32_t(
 // name every binding uses; "" for a code the library does not know.
 func (s Status) Name() string { return statusName(s) }
 
-// statusName is the one place Go learns kind names.
-//
-// TODO(issue 13): call tacc_status_name once the C ABI exports it; until then this table
-// mirrors tacc::ErrorKind::name, and TestErrorVectors checks it against tests/vectors/errors.json.
+// statusName asks the library (tacc_status_name): the core's ErrorKind names each status.
 func statusName(s Status) string {
-	switch s {
-	case StatusInvalidArgument:
-		return "InvalidArgument"
-	case StatusNullArgument:
-		return "NullArgument"
-	case StatusUnknownTokenizer:
-		return "UnknownTokenizer"
-	case StatusUnknownID:
-		return "UnknownId"
-	case StatusCorrupt:
-		return "Corrupt"
-	case StatusChecksumMismatch:
-		return "ChecksumMismatch"
-	case StatusTooLarge:
-		return "TooLarge"
-	case StatusInvalidUTF8:
-		return "InvalidUtf8"
-	case StatusMismatch:
-		return "Mismatch"
-	case StatusIO:
-		return "Io"
-	case StatusInternal:
-		return "Internal"
+	if p := C.tacc_status_name(C.int32_t(s)); p != nil {
+		return C.GoString(p)
 	}
 	return ""
 }
