@@ -62,10 +62,10 @@ type hostileCase struct {
 	Frame     bool     // manifest frames: the call that fits the frame's content kind
 }
 
-// kindErrors: the manifest's error kinds as this package's sentinels: the kinds' stable names
-// (Error.Kind), plus the tacc::Error variant names the manifest may still use for UnknownId.
+// kindErrors: the manifest's error kinds (the core's stable names, Error.Kind) as this package's
+// sentinels.
 var kindErrors = func() map[string]error {
-	m := map[string]error{"UnknownTokenId": ErrUnknownID, "UnknownMappedId": ErrUnknownID, "UnknownToken": ErrUnknownID}
+	m := map[string]error{}
 	for _, e := range sentinels {
 		m[e.Kind()] = e
 	}

@@ -711,7 +711,7 @@ static tacc_status status_of_kind(const char *kind) {
     tacc_status st;
   } map[] = {
       {"TooLarge", TACC_ERR_TOO_LARGE},        {"Corrupt", TACC_ERR_CORRUPT},
-      {"ChecksumMismatch", TACC_ERR_CHECKSUM}, {"UnknownTokenId", TACC_ERR_UNKNOWN_TOKEN},
+      {"ChecksumMismatch", TACC_ERR_CHECKSUM}, {"UnknownId", TACC_ERR_UNKNOWN_TOKEN},
       {"UnknownMappedId", TACC_ERR_UNKNOWN_TOKEN}, {"UnknownToken", TACC_ERR_UNKNOWN_TOKEN},
       {"InvalidUtf8", TACC_ERR_INVALID_UTF8}, {"Mismatch", TACC_ERR_MISMATCH},
       {"InvalidArgument", TACC_ERR_INVALID_ARGUMENT}, {"UnknownTokenizer", TACC_ERR_UNKNOWN_TOKENIZER},
