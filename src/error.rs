@@ -7,7 +7,7 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// The tokenizer name is not one of the built-in ones.
-    #[error("unknown tokenizer '{0}' (available: {available})", available = crate::tokenizer::BUILTIN_NAMES.join(", "))]
+    #[error("unknown tokenizer '{0}' (available: {available})", available = crate::builtin_names::BUILTIN_NAMES.join(", "))]
     UnknownTokenizer(String),
     /// A token ID the tokenizer (or the mapping) does not know.
     #[error("token ID {id} is not in the {table} (size {size})")]

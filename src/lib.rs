@@ -18,11 +18,14 @@
 //! # Ok::<(), tacc::Error>(())
 //! ```
 
+#![warn(missing_docs)]
+mod builtin_names;
 pub mod codec;
 pub mod codecs;
 pub mod error;
 pub mod ffi;
 pub mod format;
+mod hash;
 pub mod limits;
 pub mod mapping;
 pub mod model;

@@ -215,11 +215,9 @@ impl Mapping {
     /// FNV-1a 64 of the table (its entries as i32 LE), to name a custom mapping in frames.
     pub fn fingerprint(&self) -> u64 {
         *self.fingerprint.get_or_init(|| {
-            self.forward
-                .iter()
-                .fold(crate::tokenizer::fnv1a64(&[]), |h, m| {
-                    crate::tokenizer::fnv1a64_update(h, &m.to_le_bytes())
-                })
+            self.forward.iter().fold(crate::hash::fnv1a64(&[]), |h, m| {
+                crate::hash::fnv1a64_update(h, &m.to_le_bytes())
+            })
         })
     }
 
@@ -344,7 +342,7 @@ mod tests {
         for v in [0i32, 1, -1, 2] {
             bytes.extend_from_slice(&v.to_le_bytes());
         }
-        assert_eq!(m.fingerprint(), crate::tokenizer::fnv1a64(&bytes));
+        assert_eq!(m.fingerprint(), crate::hash::fnv1a64(&bytes));
     }
 
     #[test]

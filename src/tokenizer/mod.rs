@@ -18,6 +18,7 @@ use base64::Engine as _;
 use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result};
+use crate::hash::{fnv1a64, fnv1a64_update};
 
 // The encoder (pretokenizer regexes, byte-pair merges, rank tables): left out of decode-only builds.
 #[cfg(feature = "encode")]
@@ -34,16 +35,7 @@ use encode::{Flat, Pattern};
 use vocab::RankTable;
 use vocab::{Blob, TokenTable};
 
-/// The names accepted by [`Tokenizer::builtin`], in tacc 0.1.0's order.
-pub const BUILTIN_NAMES: [&str; 7] = [
-    "cl100k_base",
-    "gpt2",
-    "o200k_base",
-    "o200k_harmony",
-    "p50k_base",
-    "p50k_edit",
-    "r50k_base",
-];
+pub use crate::builtin_names::BUILTIN_NAMES;
 
 /// A built-in vocabulary. The discriminant is its ID in the frame header: never renumber.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -706,21 +698,6 @@ fn contains_special(b: Builtin, text: &str) -> bool {
             .find("|>")
             .is_some_and(|end| b.special_of(&text[at..at + end + 2]).is_some())
     })
-}
-
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-
-/// FNV-1a 64: a stable, dependency-free fingerprint (not a security hash).
-pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
-    fnv1a64_update(FNV_OFFSET, bytes)
-}
-
-pub(crate) fn fnv1a64_update(mut h: u64, bytes: &[u8]) -> u64 {
-    for &b in bytes {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
 }
 
 #[cfg(all(test, feature = "encode"))]
