@@ -12,7 +12,7 @@ use std::sync::{Arc, OnceLock};
 use crate::codecs::{gzip, lopace, model as model_codec, thrift, zstd};
 use crate::error::{Error, Result};
 use crate::format::{self, v1, ContentKind, Header, Method};
-use crate::limits::{Limits, MAX_TOKENS};
+use crate::limits::Limits;
 use crate::mapping::Mapping;
 use crate::model::Priors;
 use crate::tokenizer::{Builtin, Tokenizer};
@@ -509,9 +509,7 @@ impl Codec {
         let mut head = [0u8; 8];
         let got = gzip::decompress_prefix(payload, &mut head);
         if let Some(n) = thrift::declared_len(&head[..got]) {
-            if n > max as u64 {
-                return Err(Limits::tokens_error(n, max));
-            }
+            Limits::check_tokens(n, max)?;
         }
         thrift::decode_limited(&gzip::decompress(payload, thrift_bytes_for(max))?, max)
     }
@@ -765,13 +763,7 @@ impl Codec {
     /// Compresses token IDs into a frame. IDs outside the tokenizer are fine for methods
     /// that do not need the vocabulary (stored, LoPace layouts).
     pub fn compress_token_ids(&self, ids: &[u32], opts: &Options) -> Result<Vec<u8>> {
-        if ids.len() > MAX_TOKENS {
-            return Err(Error::TooLarge {
-                what: "token count",
-                size: ids.len() as u64,
-                limit: MAX_TOKENS as u64,
-            });
-        }
+        Limits::check_encode_tokens("token count", ids.len() as u64)?;
         self.build_frame(
             ContentKind::TokenIds,
             ContentRef::Ids(ids),
@@ -964,24 +956,46 @@ impl Codec {
     }
 
     #[cfg(feature = "decode")]
-    /// The codec that decodes a token-method frame: this one, or the built-in the frame names.
-    pub(crate) fn codec_for(&self, h: &Header) -> Result<Codec> {
+    /// The codec that decodes a frame or stream (`what`) with header `h`: `codec` when the
+    /// caller has one (the custom tokenizer, mapping and priors the header names must be its
+    /// own), else the built-in the header names, within `limits`. The one place a header picks
+    /// its tokenizer, mapping and priors.
+    pub(crate) fn for_header(
+        codec: Option<&Codec>,
+        h: &Header,
+        limits: Limits,
+        what: &'static str,
+    ) -> Result<Codec> {
+        match codec {
+            Some(c) => c.codec_for(h, what),
+            None if h.tokenizer_id == 0 => Err(Error::Mismatch(format!(
+                "the {what} was made with a custom tokenizer: decode it with a codec built from it"
+            ))),
+            None => Codec::from_builtin(builtin_of(h, what)?)?
+                .with_limits(limits)
+                .codec_for(h, what),
+        }
+    }
+
+    #[cfg(feature = "decode")]
+    /// The codec that decodes a token-method frame or stream: this one, or the built-in it names.
+    fn codec_for(&self, h: &Header, what: &'static str) -> Result<Codec> {
         let mut codec = match (h.tokenizer_id, h.tokenizer_fingerprint) {
             (0, Some(fp)) if self.builtin.is_none() && fp == self.tokenizer().fingerprint() => self.clone(),
             (0, Some(fp)) => {
                 return Err(Error::Mismatch(format!(
-                    "the frame was made with a custom tokenizer (fingerprint {fp:016x}); decode it with a codec built from that tokenizer"
+                    "the {what} was made with a custom tokenizer (fingerprint {fp:016x}); decode it with a codec built from that tokenizer"
                 )))
             }
-            (id, None) => {
-                let b = Builtin::from_id(id).ok_or_else(|| Error::corrupt("frame", format!("unknown tokenizer ID {id}")))?;
+            (_, None) => {
+                let b = builtin_of(h, what)?;
                 if self.builtin == Some(b) {
                     self.clone()
                 } else {
                     Codec::from_builtin(b)?.with_limits(self.limits)
                 }
             }
-            (_, Some(_)) => return Err(Error::corrupt("frame", "both a built-in tokenizer and a fingerprint")),
+            (_, Some(_)) => return Err(Error::corrupt(what, "both a built-in tokenizer and a fingerprint")),
         };
         // The frame says which mapping made it: the built-in one, or a custom one this codec must hold.
         codec.custom_mapping = match h.mapping_fingerprint {
@@ -990,7 +1004,7 @@ impl Codec {
                 Some(m) if m.fingerprint() == fp => Some(m.clone()),
                 _ => {
                     return Err(Error::Mismatch(format!(
-                        "the frame was made with a custom tacc mapping (fingerprint {fp:016x}); decode it with a codec that has it"
+                        "the {what} was made with a custom tacc mapping (fingerprint {fp:016x}); decode it with a codec that has it"
                     )))
                 }
             },
@@ -1002,7 +1016,7 @@ impl Codec {
                 Some(p) if p.fingerprint() == fp => Some(p.clone()),
                 _ => {
                     return Err(Error::Mismatch(format!(
-                        "the frame was made with custom model priors (fingerprint {fp:016x}); decode it with a codec that has them"
+                        "the {what} was made with custom model priors (fingerprint {fp:016x}); decode it with a codec that has them"
                     )))
                 }
             },
@@ -1160,19 +1174,7 @@ fn decode_frame(frame: &[u8], codec: Option<&Codec>, limits: Limits) -> Result<C
         None => None,
     };
     let limit = declared.unwrap_or(max);
-    let resolve = || -> Result<Codec> {
-        match codec {
-            Some(c) => c.codec_for(h),
-            None if h.tokenizer_id == 0 => Err(Error::Mismatch(
-                "the frame was made with a custom tokenizer: decode it with Codec::decompress on a codec built from it".into(),
-            )),
-            None => {
-                let b = Builtin::from_id(h.tokenizer_id)
-                    .ok_or_else(|| Error::corrupt("frame", format!("unknown tokenizer ID {}", h.tokenizer_id)))?;
-                Codec::from_builtin(b)?.with_limits(limits).codec_for(h)
-            }
-        }
-    };
+    let resolve = || Codec::for_header(codec, h, limits, "frame");
     let content = match (h.kind, h.method.uses_tokens()) {
         (ContentKind::Bytes, true) => {
             return Err(Error::corrupt(
@@ -1190,9 +1192,7 @@ fn decode_frame(frame: &[u8], codec: Option<&Codec>, limits: Limits) -> Result<C
             } else {
                 decode_plain_ids(p.payload, h.method, limit)?
             };
-            if ids.len() > limit {
-                return Err(Limits::tokens_error(ids.len() as u64, limit));
-            }
+            Limits::check_tokens(ids.len() as u64, limit)?;
             Content::TokenIds(ids)
         }
         (ContentKind::Text, tokens) => {
@@ -1273,6 +1273,13 @@ fn decode_frame(frame: &[u8], codec: Option<&Codec>, limits: Limits) -> Result<C
 }
 
 #[cfg(feature = "decode")]
+/// The built-in tokenizer a header names by ID.
+fn builtin_of(h: &Header, what: &'static str) -> Result<Builtin> {
+    Builtin::from_id(h.tokenizer_id)
+        .ok_or_else(|| Error::corrupt(what, format!("unknown tokenizer ID {}", h.tokenizer_id)))
+}
+
+#[cfg(feature = "decode")]
 /// Token IDs from the methods that need no vocabulary, at most `max` of them.
 fn decode_plain_ids(payload: &[u8], method: Method, max: usize) -> Result<Vec<u32>> {
     match method {
@@ -1283,9 +1290,7 @@ fn decode_plain_ids(payload: &[u8], method: Method, max: usize) -> Result<Vec<u3
                     "stored token IDs are not a multiple of 4 bytes",
                 ));
             }
-            if payload.len() / 4 > max {
-                return Err(Limits::tokens_error((payload.len() / 4) as u64, max));
-            }
+            Limits::check_tokens((payload.len() / 4) as u64, max)?;
             Ok(payload
                 .chunks_exact(4)
                 .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))

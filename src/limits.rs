@@ -96,6 +96,30 @@ impl Limits {
         }
     }
 
+    /// The one decode-side token count check: `n` token IDs where at most `max` (within the
+    /// hard cap [`MAX_TOKENS`]) may come out.
+    pub(crate) fn check_tokens(n: u64, max: usize) -> crate::Result<()> {
+        let max = max.min(MAX_TOKENS);
+        if n > max as u64 {
+            return Err(Limits::tokens_error(n, max));
+        }
+        Ok(())
+    }
+
+    #[cfg(feature = "encode")]
+    /// The one encode-side token count check: a frame or a stream holds at most
+    /// [`MAX_TOKENS`] token IDs (`what` names the count in the error).
+    pub(crate) fn check_encode_tokens(what: &'static str, n: u64) -> crate::Result<()> {
+        if n > MAX_TOKENS as u64 {
+            return Err(crate::Error::TooLarge {
+                what,
+                size: n,
+                limit: MAX_TOKENS as u64,
+            });
+        }
+        Ok(())
+    }
+
     /// The error for more token IDs than allowed (`limit`: the effective token cap).
     pub(crate) fn tokens_error(size: u64, limit: usize) -> crate::Error {
         crate::Error::TooLarge {

@@ -81,9 +81,7 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<i32>> {
 /// [`decode`], refusing a list of more than `max_items` values before allocating it.
 pub fn decode_limited(bytes: &[u8], max_items: usize) -> Result<Vec<i32>> {
     if let Some(n) = declared_len(bytes) {
-        if n > max_items as u64 {
-            return Err(crate::limits::Limits::tokens_error(n, max_items));
-        }
+        crate::limits::Limits::check_tokens(n, max_items)?;
     }
     match decode_fast(bytes) {
         Some(v) => Ok(v),
@@ -276,9 +274,7 @@ fn decode_general(bytes: &[u8], max_items: usize) -> Result<Vec<i32>> {
             if elem != ty::I32 {
                 return Err(r.err("field 1 is not a list<i32>"));
             }
-            if n > max_items {
-                return Err(crate::limits::Limits::tokens_error(n as u64, max_items));
-            }
+            crate::limits::Limits::check_tokens(n as u64, max_items)?;
             let mut v = Vec::with_capacity(n);
             for _ in 0..n {
                 v.push(r.i32()?);

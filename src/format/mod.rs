@@ -309,6 +309,54 @@ pub(crate) fn parse_frame(frame: &[u8]) -> Result<Parsed<'_>> {
     }
 }
 
+/// A parsed stream header (either version): what the first chunk of a stream starts with.
+pub(crate) struct StreamHeader {
+    /// As a frame header: method `model` (v2) or `model-v1` (v1), token IDs, checksum on.
+    pub header: Header,
+    /// The header's length in bytes (the first chunk's coded bytes follow).
+    pub len: usize,
+    /// v2: every chunk carries a check (`StreamOptions::chunk_check`).
+    pub chunk_check: bool,
+    /// The model codes with priors (v2: the header names them; v1: the mode byte asks for them).
+    pub with_priors: bool,
+}
+
+/// Parses the stream header at the start of a stream's first chunk: the one place the stream
+/// header's versions are told apart (the layouts are in `v1` and `v2`).
+pub(crate) fn parse_stream_header(chunk: &[u8]) -> Result<StreamHeader> {
+    match sniff(chunk) {
+        Some(Version::V2) => {
+            let (header, len, chunk_check) = v2::parse_stream_header(chunk)?;
+            let with_priors = header.priors_id.is_some() || header.priors_fingerprint.is_some();
+            Ok(StreamHeader {
+                header,
+                len,
+                chunk_check,
+                with_priors,
+            })
+        }
+        Some(Version::V1) => {
+            let (header, with_priors, len) = v1::parse_stream_header(chunk)?;
+            Ok(StreamHeader {
+                header,
+                len,
+                chunk_check: false,
+                with_priors,
+            })
+        }
+        None => Err(Error::corrupt(
+            "stream",
+            "the first chunk does not start with a stream header (bad magic bytes)",
+        )),
+    }
+}
+
+#[cfg(feature = "encode")]
+/// Writes a stream header (always the current version, v2) for a `model` header `h`.
+pub(crate) fn write_stream_header(h: &Header, chunk_check: bool, out: &mut Vec<u8>) -> Result<()> {
+    v2::write_stream(h, chunk_check, out)
+}
+
 /// Splits the 4-byte CRC off the end, if the header says there is one.
 pub(crate) fn split_crc(rest: &[u8], checksum: bool) -> Result<(&[u8], Option<u32>)> {
     if !checksum {

@@ -18,7 +18,9 @@ use base64::Engine as _;
 use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result};
-use crate::hash::{fnv1a64, fnv1a64_update};
+use crate::hash::fnv1a64;
+#[cfg(feature = "encode")]
+use crate::hash::fnv1a64_update;
 
 // The encoder (pretokenizer regexes, byte-pair merges, rank tables): left out of decode-only builds.
 #[cfg(feature = "encode")]

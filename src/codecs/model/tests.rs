@@ -2,6 +2,7 @@
 mod corpus;
 
 use super::*;
+use crate::limits::MAX_TOKENS;
 
 fn lcg(seed: &mut u64) -> u64 {
     *seed = seed
