@@ -174,12 +174,16 @@ impl Options {
 /// LoPace's three methods (its `CompressionMethod`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LopaceMethod {
+    /// The text's UTF-8 bytes, zstd-compressed.
     Zstd,
+    /// The token IDs packed in 16 or 32 bits each.
     Token,
+    /// The packed token IDs, zstd-compressed.
     Hybrid,
 }
 
 impl LopaceMethod {
+    /// Every LoPace method, in LoPace's order.
     pub const ALL: [LopaceMethod; 3] = [
         LopaceMethod::Zstd,
         LopaceMethod::Token,
@@ -195,6 +199,7 @@ impl LopaceMethod {
         }
     }
 
+    /// The method of a LoPace name ([`LopaceMethod::name`]); `InvalidArgument` for any other.
     pub fn from_name(name: &str) -> Result<LopaceMethod> {
         LopaceMethod::ALL
             .into_iter()
@@ -418,6 +423,7 @@ impl Codec {
         Ok(self.tokenizer.get_or_init(|| t))
     }
 
+    /// The tokenizer's name: a built-in's (`cl100k_base`, ...) or the custom tokenizer's.
     pub fn tokenizer_name(&self) -> &str {
         match self.builtin {
             Some(b) => b.name(),
@@ -477,10 +483,12 @@ impl Codec {
 
     // ---- tacc 0.1.0's API ---------------------------------------------------------------
 
+    /// tacc 0.1.0's frequency-mapped IDs of token IDs (this codec's mapping).
     pub fn token_id_to_mapped_id(&self, ids: &[u32]) -> Result<Vec<i32>> {
         self.mapping()?.map_ids(ids)
     }
 
+    /// The token IDs of tacc 0.1.0's mapped IDs (inverse of [`Codec::token_id_to_mapped_id`]).
     pub fn mapped_id_to_token_id(&self, mapped: &[i32]) -> Result<Vec<u32>> {
         self.mapping()?.unmap_ids(mapped)
     }

@@ -208,6 +208,7 @@ impl Mapping {
         self.forward.len()
     }
 
+    /// The table covers no token ID.
     pub fn is_empty(&self) -> bool {
         self.forward.is_empty()
     }
@@ -221,6 +222,7 @@ impl Mapping {
         })
     }
 
+    /// The mapped ID of a token ID; `UnknownTokenId` if the table does not have it.
     #[inline]
     pub fn to_mapped(&self, id: u32) -> Result<i32> {
         match self.forward.get(id as usize) {
@@ -233,6 +235,7 @@ impl Mapping {
         }
     }
 
+    /// The token ID of a mapped ID; `UnknownMappedId` if the table does not have it.
     #[inline]
     pub fn to_token(&self, mapped: i32) -> Result<u32> {
         match self.reverse.get(zigzag(mapped) as usize) {
@@ -241,10 +244,12 @@ impl Mapping {
         }
     }
 
+    /// [`Mapping::to_mapped`] of every ID.
     pub fn map_ids(&self, ids: &[u32]) -> Result<Vec<i32>> {
         ids.iter().map(|&id| self.to_mapped(id)).collect()
     }
 
+    /// [`Mapping::to_token`] of every mapped ID.
     pub fn unmap_ids(&self, mapped: &[i32]) -> Result<Vec<u32>> {
         mapped.iter().map(|&m| self.to_token(m)).collect()
     }

@@ -27,6 +27,8 @@ use crate::hash::fnv1a64_update;
 mod custom;
 #[cfg(feature = "encode")]
 mod encode;
+/// The flat vocabulary tables. Hidden: for the CLI's `vocab` command, which generates `vocab/`.
+#[doc(hidden)]
 pub mod vocab;
 
 #[cfg(feature = "encode")]
@@ -43,16 +45,24 @@ pub use crate::builtin_names::BUILTIN_NAMES;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(u8)]
 pub enum Builtin {
+    /// `cl100k_base` (GPT-4, GPT-3.5).
     Cl100kBase = 1,
+    /// `gpt2` (GPT-2: r50k_base's ranks with GPT-2's name).
     Gpt2 = 2,
+    /// `o200k_base` (GPT-4o and later).
     O200kBase = 3,
+    /// `o200k_harmony` (gpt-oss: o200k_base with the harmony format's special tokens).
     O200kHarmony = 4,
+    /// `p50k_base` (Codex, text-davinci-002/003).
     P50kBase = 5,
+    /// `p50k_edit` (p50k_base with the edit models' special tokens).
     P50kEdit = 6,
+    /// `r50k_base` (GPT-3).
     R50kBase = 7,
 }
 
 impl Builtin {
+    /// Every built-in, in ID order.
     pub const ALL: [Builtin; 7] = [
         Builtin::Cl100kBase,
         Builtin::Gpt2,
@@ -63,10 +73,12 @@ impl Builtin {
         Builtin::R50kBase,
     ];
 
+    /// The built-in's name (one of [`BUILTIN_NAMES`]).
     pub fn name(self) -> &'static str {
         BUILTIN_NAMES[self as usize - 1]
     }
 
+    /// The built-in of a name; `UnknownTokenizer` for any other.
     pub fn from_name(name: &str) -> Result<Builtin> {
         Builtin::ALL
             .into_iter()
@@ -74,6 +86,7 @@ impl Builtin {
             .ok_or_else(|| Error::UnknownTokenizer(name.to_string()))
     }
 
+    /// The built-in with a frame header ID (the enum's discriminant).
     pub fn from_id(id: u8) -> Option<Builtin> {
         Builtin::ALL.into_iter().find(|b| *b as u8 == id)
     }
@@ -572,10 +585,12 @@ impl Tokenizer {
         Self::from_tiktoken_bytes(name, &bytes, pattern, &[])
     }
 
+    /// The tokenizer's name (a built-in's, or the one a custom tokenizer was given).
     pub fn name(&self) -> &str {
         &self.name
     }
 
+    /// The built-in this is, `None` for a custom tokenizer.
     pub fn builtin_id(&self) -> Option<Builtin> {
         match self.inner {
             Inner::Builtin(b) => Some(b),
