@@ -29,7 +29,7 @@ pub enum Layout {
     #[default]
     Frame = 0,
     /// The method's payload alone, byte-identical to the peer package that defined it (see
-    /// [`Method::peer`]); the decoder must be given the same method and tokenizer.
+    /// [`Peer::of`]); the decoder must be given the same method and tokenizer.
     Raw = 1,
 }
 

@@ -22,22 +22,24 @@
 
 mod builtin_names;
 pub mod codec;
-/// The raw coders under the frames. Hidden, not a stable API: the CLI's `train` and `bench`, the
-/// benches, examples and fuzz targets call them directly; Rust users go through [`Codec`].
+// The raw coders under the frames. Hidden, not a stable API: the CLI's `train` and `bench`, the
+// benches, examples and fuzz targets call them directly; Rust users go through `Codec`.
 #[doc(hidden)]
 pub mod codecs;
 pub mod error;
+// The cabi branch owns src/ffi: its module docs link its private boundary helpers.
+#[allow(rustdoc::private_intra_doc_links)]
 pub mod ffi;
 pub mod format;
 mod hash;
 pub mod limits;
 pub mod mapping;
-/// The context model's coder and trainer. Hidden, not a stable API: the CLI's `train`, the
-/// benches and fuzz targets use it; frames and streams reach it through [`Codec`], and custom
-/// priors are a [`Priors`].
+// The context model's coder and trainer. Hidden, not a stable API: the CLI's `train`, the
+// benches and fuzz targets use it; frames and streams reach it through `Codec`, and custom
+// priors are a `Priors` (re-exported below).
 #[doc(hidden)]
 pub mod model;
-/// Panics caught without the default hook's message; for the bindings' boundaries only.
+// Panics caught without the default hook's message: for the bindings' boundaries only.
 #[doc(hidden)]
 pub mod quiet_panic;
 #[cfg(feature = "encode")]

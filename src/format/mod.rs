@@ -16,7 +16,7 @@
 // An encode-only build never parses frames or stream headers.
 #![cfg_attr(not(feature = "decode"), allow(dead_code))]
 
-/// The version 1 layout (read only). Hidden: the format's byte layout is docs/FORMAT.md.
+// The version 1 layout (read only). Hidden: the byte layout is docs/FORMAT.md.
 #[cfg(feature = "v1")]
 #[doc(hidden)]
 pub mod v1;
@@ -30,8 +30,8 @@ pub mod v1;
 #[path = "v1_off.rs"]
 #[allow(dead_code, unused_imports)]
 mod v1_off;
-/// The version 2 layout. Hidden: the byte layout is docs/FORMAT.md; the hostile-input tests
-/// build frames with its length check.
+// The version 2 layout. Hidden: the byte layout is docs/FORMAT.md; the hostile-input tests
+// build frames with its length check.
 #[doc(hidden)]
 pub mod v2;
 

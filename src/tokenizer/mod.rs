@@ -3,12 +3,12 @@
 //! Text is always encoded as tiktoken's `encode_ordinary` does, so strings such as
 //! `<|endoftext|>` are ordinary text and every valid UTF-8 string round-trips exactly.
 //!
-//! The built-ins use our own flat tables (`vocab/`, see [`vocab`]) and encoder ([`encode`]),
+//! The built-ins use our own flat tables (`vocab/`, see [`vocab`]) and encoder (`encode`),
 //! loaded lazily and per direction: creating a tokenizer costs nothing, decoding loads only the
 //! token bytes, encoding adds the rank table and the pretokenizer regex on first use. Custom rank
 //! files are read into the same tables (or a hash map when their ranks are far apart) and split
 //! with the built-in pretokenizer when their pattern is a built-in one, else with fancy-regex
-//! (see [`custom`]); tiktoken-rs is the reference the tests hold both to.
+//! (see `custom`); tiktoken-rs is the reference the tests hold both to.
 
 use std::sync::{Arc, OnceLock};
 
@@ -27,7 +27,7 @@ use crate::hash::fnv1a64_update;
 mod custom;
 #[cfg(feature = "encode")]
 mod encode;
-/// The flat vocabulary tables. Hidden: for the CLI's `vocab` command, which generates `vocab/`.
+// The flat vocabulary tables. Hidden: for the CLI's `vocab` command, which generates `vocab/`.
 #[doc(hidden)]
 pub mod vocab;
 
