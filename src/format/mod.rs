@@ -409,6 +409,7 @@ pub(crate) fn update_crc_ids(crc: &mut libdeflater::Crc, ids: &[u32]) {
 }
 
 /// Appends `v` as an unsigned LEB128 varint (v1 lengths, model-v1 payloads).
+#[cfg_attr(not(feature = "v1"), allow(dead_code))]
 pub(crate) fn put_uvarint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
@@ -418,6 +419,7 @@ pub(crate) fn put_uvarint(out: &mut Vec<u8>, mut v: u64) {
 }
 
 /// Reads an unsigned LEB128 varint at `*pos` and moves past it; `None` if cut or over 64 bits.
+#[cfg_attr(not(feature = "v1"), allow(dead_code))]
 pub(crate) fn get_uvarint(bytes: &[u8], pos: &mut usize) -> Option<u64> {
     let mut v = 0u64;
     for shift in (0..64).step_by(7) {
