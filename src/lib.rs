@@ -46,6 +46,10 @@ pub mod quiet_panic;
 pub mod stats;
 pub mod stream;
 pub mod tokenizer;
+// The corpus samples of tests/data, shared with the integration tests.
+#[cfg(test)]
+#[path = "../tests/common/corpus.rs"]
+mod test_corpus;
 /// cbindgen:ignore
 mod uniffi_api;
 

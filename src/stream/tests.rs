@@ -1,7 +1,5 @@
-#[path = "../../tests/common/corpus.rs"]
-mod corpus;
-
 use super::*;
+use crate::test_corpus as corpus;
 use proptest::prelude::*;
 
 fn codec() -> Codec {

@@ -1,8 +1,6 @@
-#[path = "../../../tests/common/corpus.rs"]
-mod corpus;
-
 use super::*;
 use crate::limits::MAX_TOKENS;
+use crate::test_corpus as corpus;
 
 fn lcg(seed: &mut u64) -> u64 {
     *seed = seed
