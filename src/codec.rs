@@ -503,13 +503,18 @@ impl Codec {
     /// tacc's mapped IDs from its payload (optionally gzip'd), at most `limits().max_tokens`
     /// of them and 4 bytes of output each.
     pub fn decompress_tacc_payload_mapped(&self, payload: &[u8], gzip: bool) -> Result<Vec<i32>> {
-        self.decode_mapped_ids_max(payload, gzip, self.limits.id_tokens())
+        self.decompress_tacc_payload_mapped_max(payload, gzip, self.limits.id_tokens())
     }
 
     #[cfg(feature = "decode")]
     /// At most `max` IDs: the count the list header declares is checked before inflating
     /// further or allocating.
-    fn decode_mapped_ids_max(&self, payload: &[u8], gzip: bool, max: usize) -> Result<Vec<i32>> {
+    fn decompress_tacc_payload_mapped_max(
+        &self,
+        payload: &[u8],
+        gzip: bool,
+        max: usize,
+    ) -> Result<Vec<i32>> {
         if !gzip {
             return thrift::decode_limited(payload, max);
         }
@@ -546,12 +551,17 @@ impl Codec {
     #[cfg(feature = "decode")]
     /// Token IDs from a tacc payload (at most `limits().max_tokens`, 4 bytes of output each).
     pub fn decompress_tacc_payload(&self, payload: &[u8], gzip: bool) -> Result<Vec<u32>> {
-        self.decode_token_ids_max(payload, gzip, self.limits.id_tokens())
+        self.decompress_tacc_payload_max(payload, gzip, self.limits.id_tokens())
     }
 
     #[cfg(feature = "decode")]
-    fn decode_token_ids_max(&self, payload: &[u8], gzip: bool, max: usize) -> Result<Vec<u32>> {
-        let mapped = self.decode_mapped_ids_max(payload, gzip, max)?;
+    fn decompress_tacc_payload_max(
+        &self,
+        payload: &[u8],
+        gzip: bool,
+        max: usize,
+    ) -> Result<Vec<u32>> {
+        let mapped = self.decompress_tacc_payload_mapped_max(payload, gzip, max)?;
         self.mapping()?.unmap_ids(&mapped)
     }
 
@@ -600,7 +610,7 @@ impl Codec {
         payload: &[u8],
         gzip: bool,
     ) -> Result<Vec<String>> {
-        let ids = self.decode_token_ids_max(payload, gzip, self.limits.text_tokens())?;
+        let ids = self.decompress_tacc_payload_max(payload, gzip, self.limits.text_tokens())?;
         let tokenizer = self.try_tokenizer()?;
         // Each string costs its bytes and a String: counted against max_output_bytes.
         let mut size = 0usize;
@@ -737,7 +747,8 @@ impl Codec {
                 Content::TokenIds(self.decompress_tacc_payload(data, gzip)?)
             }
             (Peer::Tacc { gzip }, _) => {
-                let ids = self.decode_token_ids_max(data, gzip, self.limits.text_tokens())?;
+                let ids =
+                    self.decompress_tacc_payload_max(data, gzip, self.limits.text_tokens())?;
                 let mut out = LimitedBytes::new(self.limits, "text (max_output_bytes)");
                 self.detokenize_into(&ids, &mut out)?;
                 Content::Text(
@@ -1053,8 +1064,8 @@ impl Codec {
         on_token: &mut dyn FnMut(u32) -> Result<()>,
     ) -> Result<Vec<u32>> {
         match h.method {
-            Method::Tacc => self.decode_token_ids_max(payload, false, max_tokens),
-            Method::TaccGzip => self.decode_token_ids_max(payload, true, max_tokens),
+            Method::Tacc => self.decompress_tacc_payload_max(payload, false, max_tokens),
+            Method::TaccGzip => self.decompress_tacc_payload_max(payload, true, max_tokens),
             Method::ModelV1 => v1::decode_with(
                 payload,
                 self.vocab_size(),
