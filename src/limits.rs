@@ -76,18 +76,21 @@ impl Limits {
     }
 
     /// Most token IDs a decode of text may produce: each token is at least one byte.
+    #[cfg_attr(not(feature = "decode"), allow(dead_code))] // decoders only
     pub(crate) fn text_tokens(self) -> usize {
         let l = self.clamped();
         l.max_tokens.min(l.max_output_bytes)
     }
 
     /// Most token IDs a decode of token IDs may produce: 4 bytes of output each.
+    #[cfg_attr(not(feature = "decode"), allow(dead_code))] // decoders only
     pub(crate) fn id_tokens(self) -> usize {
         let l = self.clamped();
         l.max_tokens.min(l.max_output_bytes / 4)
     }
 
     /// The error for output past `max_output_bytes` (`size`: as much as is known, at least).
+    #[cfg_attr(not(feature = "decode"), allow(dead_code))] // decoders only
     pub(crate) fn output_error(self, what: &'static str, size: u64) -> crate::Error {
         crate::Error::TooLarge {
             what,
