@@ -32,9 +32,15 @@ fi
 "$PY" --version; (java -version 2>&1 | sed -n 1p) || true; (mvn -v 2>/dev/null | sed -n 1p) || true
 
 # ---- Library and generated sources ------------------------------------------------------------------
-step "release library"
-[ -f target/release/libtacc.so ] || cargo build --release --lib
-ls -l target/release/libtacc.so
+# Kotlin and Swift load the uniffi crate's own library, not the C ABI's libtacc (not a default member:
+# built here, a no-op when current).
+step "release library of the uniffi bindings (bindings/uniffi: libtacc_uniffi.so)"
+cargo build --release --locked -p tacc-uniffi
+ls -l target/release/libtacc_uniffi.so
+step "tacc-uniffi: clippy, rustdoc, unit tests (error kinds, panics, option defaults)"
+cargo clippy --release --locked -p tacc-uniffi --all-targets -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc --release --locked --no-deps -p tacc-uniffi
+cargo test --release --locked -p tacc-uniffi --quiet
 
 step "generated sources are current (Kotlin, Swift)"
 tools/gen-bindings.sh --check || fail "generated bindings are out of date: run tools/gen-bindings.sh and commit"
@@ -74,7 +80,7 @@ step "pytest: hostile payloads and decode limits (each case in a child, peak RSS
 pytest_step pytest-hostile "${HOSTILE_TESTS[@]}"
 
 # ---- Kotlin -----------------------------------------------------------------------------------------
-step "Kotlin: mvn test (JNA loads target/release/libtacc.so; HostileTest in a JVM of its own)"
+step "Kotlin: mvn test (JNA loads target/release/libtacc_uniffi.so; vectors; HostileTest in a JVM of its own)"
 set +e
 (cd bindings/kotlin && mvn -B -ntp test -Dtacc.lib.dir="$ROOT/target/release" > "$ROOT/target/kotlin-test.log" 2>&1)
 rc=$?

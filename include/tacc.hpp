@@ -1,10 +1,13 @@
 // tacc.hpp: C++17 convenience layer over tacc.h (header-only, hand-written).
 //
 //   tacc::Codec codec("cl100k_base");                      // throws tacc::Error on failure
-//   std::vector<uint8_t> frame = codec.encode_text("Hello!");
-//   std::string text = codec.decode_text(frame);
+//   std::vector<uint8_t> frame = codec.encode("Hello!");   // tacc_encode
+//   std::string text = codec.decode<std::string>(frame);   // tacc_decode
 //
-// Errors are exceptions (tacc::Error: status() and the library's message in what()).
+// encode()/decode() are tacc_encode/tacc_decode (any content kind, any layout); the typed
+// compress_*/decompress_* methods are the C API's typed calls of the same names.
+// Errors are exceptions (tacc::Error: status(), kind() the stable kind name, the library's
+// message in what()).
 // Every buffer the library returns is copied into a std::vector/std::string and released at once.
 // Decode limits: codec.with_limits(tacc::Limits(1 << 20, 0)) decodes at most 1 MiB per call.
 // A Codec is immutable: share one (by reference) between threads freely. It is move-only.
@@ -13,9 +16,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -28,6 +33,11 @@ class Error : public std::runtime_error {
  public:
   Error(tacc_status status, const std::string& message) : std::runtime_error(message), status_(status) {}
   tacc_status status() const noexcept { return status_; }
+  /// The stable kind name ("Corrupt", "TooLarge", ...), the same in every binding.
+  std::string kind() const {
+    const char* n = tacc_status_name(status_);
+    return n != nullptr ? n : "";
+  }
 
  private:
   tacc_status status_;
@@ -40,8 +50,21 @@ inline void check(tacc_status st, char** msgp) {
   if (st == TACC_OK) return;
   char* msg = *msgp;
   std::string text = msg != nullptr ? std::string(msg) : std::string(tacc_status_str(st));
-  tacc_str_free(msg);
+  tacc_free(msg);
   throw Error(st, text);
+}
+
+/// Owns what the library returned; released with tacc_free.
+struct Free {
+  void operator()(void* p) const noexcept { tacc_free(p); }
+};
+using Owned = std::unique_ptr<void, Free>;
+
+template <class T>
+inline T copy_out(const Owned& p, size_t n) {
+  using E = typename T::value_type;
+  const E* data = static_cast<const E*>(p.get());
+  return n == 0 ? T() : T(data, data + n);
 }
 
 inline std::vector<uint8_t> take(tacc_buf& b) {
@@ -147,52 +170,93 @@ class Codec {
   const tacc_codec* get() const noexcept { return codec_; }
   std::string tokenizer() const { return tacc_codec_tokenizer(codec_); }
 
-  std::vector<uint8_t> encode_text(std::string_view text, const Options& o = Options()) const {
+  /// tacc_encode: text (UTF-8) to a frame, or to the peer's payload with a raw-layout Options.
+  std::vector<uint8_t> encode(std::string_view text, const Options& o = Options()) const {
+    return encode_raw(TACC_CONTENT_TEXT, text.data(), text.size(), o);
+  }
+  /// tacc_encode: token IDs.
+  std::vector<uint8_t> encode(const std::vector<uint32_t>& ids, const Options& o = Options()) const {
+    return encode_raw(TACC_CONTENT_TOKEN_IDS, ids.data(), ids.size(), o);
+  }
+  /// tacc_encode: bytes (compressed as text when they are UTF-8).
+  std::vector<uint8_t> encode_bytes(const std::vector<uint8_t>& data, const Options& o = Options()) const {
+    return encode_raw(TACC_CONTENT_BYTES, data.data(), data.size(), o);
+  }
+
+  /// tacc_decode: T is std::string (text), std::vector<uint32_t> (token IDs) or
+  /// std::vector<uint8_t> (bytes: text frames restore as their bytes). `o` is needed for the raw
+  /// layout only.
+  template <class T>
+  T decode(const uint8_t* data, size_t len, const Options* o = nullptr) const {
+    uint32_t kind = TACC_CONTENT_TEXT;
+    if constexpr (std::is_same_v<T, std::vector<uint32_t>>) {
+      kind = TACC_CONTENT_TOKEN_IDS;
+    } else if constexpr (std::is_same_v<T, std::vector<uint8_t>>) {
+      kind = TACC_CONTENT_BYTES;
+    } else {
+      static_assert(std::is_same_v<T, std::string>, "decode<std::string | std::vector<uint32_t> | std::vector<uint8_t>>");
+    }
+    void* out = nullptr;
+    size_t n = 0;
+    char* msg = nullptr;
+    detail::check(tacc_decode(codec_, data, len, kind, o ? &o->raw : nullptr, &out, &n, &msg), &msg);
+    return detail::copy_out<T>(detail::Owned(out), n);
+  }
+  template <class T>
+  T decode(const std::vector<uint8_t>& data, const Options* o = nullptr) const {
+    return decode<T>(data.data(), data.size(), o);
+  }
+
+  /// tacc_compress_text.
+  std::vector<uint8_t> compress_text(std::string_view text, const Options& o = Options()) const {
     tacc_buf out{nullptr, 0};
     char* msg = nullptr;
     detail::check(tacc_compress_text(codec_, text.data(), text.size(), &o.raw, &out, &msg), &msg);
     return detail::take(out);
   }
 
-  std::string decode_text(const uint8_t* data, size_t len, const Options* o = nullptr) const {
+  /// tacc_decompress_text.
+  std::string decompress_text(const uint8_t* data, size_t len, const Options* o = nullptr) const {
     tacc_buf out{nullptr, 0};
     char* msg = nullptr;
     detail::check(tacc_decompress_text(codec_, data, len, o ? &o->raw : nullptr, &out, &msg), &msg);
     return detail::take_string(out);
   }
-  std::string decode_text(const std::vector<uint8_t>& data, const Options* o = nullptr) const {
-    return decode_text(data.data(), data.size(), o);
+  std::string decompress_text(const std::vector<uint8_t>& data, const Options* o = nullptr) const {
+    return decompress_text(data.data(), data.size(), o);
   }
 
-  std::vector<uint8_t> encode_token_ids(const uint32_t* ids, size_t n_ids, const Options& o = Options()) const {
+  /// tacc_compress_token_ids.
+  std::vector<uint8_t> compress_token_ids(const uint32_t* ids, size_t n_ids, const Options& o = Options()) const {
     tacc_buf out{nullptr, 0};
     char* msg = nullptr;
     detail::check(tacc_compress_token_ids(codec_, ids, n_ids, &o.raw, &out, &msg), &msg);
     return detail::take(out);
   }
-  std::vector<uint8_t> encode_token_ids(const std::vector<uint32_t>& ids, const Options& o = Options()) const {
-    return encode_token_ids(ids.data(), ids.size(), o);
+  std::vector<uint8_t> compress_token_ids(const std::vector<uint32_t>& ids, const Options& o = Options()) const {
+    return compress_token_ids(ids.data(), ids.size(), o);
   }
 
-  std::vector<uint32_t> decode_token_ids(const uint8_t* data, size_t len, const Options* o = nullptr) const {
+  /// tacc_decompress_token_ids.
+  std::vector<uint32_t> decompress_token_ids(const uint8_t* data, size_t len, const Options* o = nullptr) const {
     tacc_ids out{nullptr, 0};
     char* msg = nullptr;
     detail::check(tacc_decompress_token_ids(codec_, data, len, o ? &o->raw : nullptr, &out, &msg), &msg);
     return detail::take(out);
   }
-  std::vector<uint32_t> decode_token_ids(const std::vector<uint8_t>& data, const Options* o = nullptr) const {
-    return decode_token_ids(data.data(), data.size(), o);
+  std::vector<uint32_t> decompress_token_ids(const std::vector<uint8_t>& data, const Options* o = nullptr) const {
+    return decompress_token_ids(data.data(), data.size(), o);
   }
 
   /// The bytes of a frame holding text or bytes (tacc_decompress_bytes).
-  std::vector<uint8_t> decode_bytes(const uint8_t* data, size_t len) const {
+  std::vector<uint8_t> decompress_bytes(const uint8_t* data, size_t len) const {
     tacc_buf out{nullptr, 0};
     char* msg = nullptr;
     detail::check(tacc_decompress_bytes(codec_, data, len, &out, &msg), &msg);
     return detail::take(out);
   }
-  std::vector<uint8_t> decode_bytes(const std::vector<uint8_t>& data) const {
-    return decode_bytes(data.data(), data.size());
+  std::vector<uint8_t> decompress_bytes(const std::vector<uint8_t>& data) const {
+    return decompress_bytes(data.data(), data.size());
   }
 
   std::vector<uint32_t> tokenize(std::string_view text) const {
@@ -210,6 +274,14 @@ class Codec {
   }
 
  private:
+  std::vector<uint8_t> encode_raw(uint32_t kind, const void* input, size_t len, const Options& o) const {
+    uint8_t* out = nullptr;
+    size_t n = 0;
+    char* msg = nullptr;
+    detail::check(tacc_encode(codec_, kind, input, len, &o.raw, &out, &n, &msg), &msg);
+    return detail::copy_out<std::vector<uint8_t>>(detail::Owned(out), n);
+  }
+
   struct Adopt {};
   Codec(Adopt, tacc_codec* c) noexcept : codec_(c) {}
   tacc_codec* codec_ = nullptr;

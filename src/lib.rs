@@ -27,8 +27,6 @@ pub mod codec;
 #[doc(hidden)]
 pub mod codecs;
 pub mod error;
-// The cabi branch owns src/ffi: its module docs link its private boundary helpers.
-#[allow(rustdoc::private_intra_doc_links)]
 pub mod ffi;
 pub mod format;
 mod hash;
@@ -50,10 +48,6 @@ pub mod tokenizer;
 #[cfg(test)]
 #[path = "../tests/common/corpus.rs"]
 mod test_corpus;
-/// cbindgen:ignore
-mod uniffi_api;
-
-uniffi::setup_scaffolding!("tacc");
 
 #[cfg(feature = "decode")]
 pub use codec::{decompress, decompress_with_limits};

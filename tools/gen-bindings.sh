@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Regenerates the uniffi bindings (Kotlin, Swift) from the release library, in library mode, with the
-# workspace's pinned uniffi-bindgen (tools/uniffi-bindgen, uniffi =0.32.2).
+# Regenerates the uniffi bindings (Kotlin, Swift) from the release library of bindings/uniffi (crate
+# tacc-uniffi, libtacc_uniffi.so), in library mode, with the workspace's pinned uniffi-bindgen
+# (tools/uniffi-bindgen, uniffi =0.32.2). bindings/uniffi/uniffi.toml names the library the generated
+# code loads (tacc_uniffi) and the Swift FFI module (taccFFI).
 #
 # Policy: the generated sources are CHECKED IN, for both languages, and CI runs this script with
 # --check, which fails when a fresh generation differs from what is committed.
@@ -9,7 +11,8 @@
 # Python does not use uniffi: bindings/python is a PyO3 extension (hand-written, nothing generated).
 #
 # Usage: tools/gen-bindings.sh [--check] [LIBRARY]
-#   LIBRARY defaults to target/release/libtacc.so (build it first: cargo build --release).
+#   LIBRARY defaults to target/release/libtacc_uniffi.so (build it first:
+#   cargo build --release -p tacc-uniffi).
 #   The library must not be fully stripped: uniffi reads its metadata symbols.
 set -euo pipefail
 
@@ -18,9 +21,9 @@ cd "$root"
 
 check=0
 if [ "${1:-}" = "--check" ]; then check=1; shift; fi
-lib="${1:-target/release/libtacc.so}"
+lib="${1:-target/release/libtacc_uniffi.so}"
 if [ ! -f "$lib" ]; then
-    echo "gen-bindings: $lib not found; run 'cargo build --release' first" >&2
+    echo "gen-bindings: $lib not found; run 'cargo build --release -p tacc-uniffi' first" >&2
     exit 2
 fi
 

@@ -37,14 +37,14 @@ func benchIDs(b *testing.B, c *Codec) []uint32 {
 	return ids[:1000]
 }
 
-func BenchmarkEncodeTokenIDs1000(b *testing.B) {
+func BenchmarkCompressTokenIDs1000(b *testing.B) {
 	c := newCodec(b)
 	ids := benchIDs(b, c)
 	b.SetBytes(int64(len(ids) * 4))
 	b.ReportAllocs()
 	cpu := cpuNanos()
 	for b.Loop() {
-		if _, err := c.EncodeTokenIDs(ids); err != nil {
+		if _, err := c.CompressTokenIDs(ids); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -52,9 +52,9 @@ func BenchmarkEncodeTokenIDs1000(b *testing.B) {
 	b.ReportMetric(float64(b.N*len(ids))/b.Elapsed().Seconds()/1e6, "Mtokens/s")
 }
 
-func BenchmarkDecodeTokenIDs1000(b *testing.B) {
+func BenchmarkDecompressTokenIDs1000(b *testing.B) {
 	c := newCodec(b)
-	frame, err := c.EncodeTokenIDs(benchIDs(b, c))
+	frame, err := c.CompressTokenIDs(benchIDs(b, c))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func BenchmarkDecodeTokenIDs1000(b *testing.B) {
 	b.ReportAllocs()
 	cpu := cpuNanos()
 	for b.Loop() {
-		if _, err := c.DecodeTokenIDs(frame); err != nil {
+		if _, err := c.DecompressTokenIDs(frame); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -71,9 +71,9 @@ func BenchmarkDecodeTokenIDs1000(b *testing.B) {
 }
 
 // The same decode into a reused slice: no Go allocation per call.
-func BenchmarkAppendDecodedTokenIDs1000(b *testing.B) {
+func BenchmarkAppendDecompressedTokenIDs1000(b *testing.B) {
 	c := newCodec(b)
-	frame, err := c.EncodeTokenIDs(benchIDs(b, c))
+	frame, err := c.CompressTokenIDs(benchIDs(b, c))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func BenchmarkAppendDecodedTokenIDs1000(b *testing.B) {
 	dst := make([]uint32, 0, 1000)
 	cpu := cpuNanos()
 	for b.Loop() {
-		if dst, err = c.AppendDecodedTokenIDs(dst[:0], frame); err != nil {
+		if dst, err = c.AppendDecompressedTokenIDs(dst[:0], frame); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -50,7 +50,7 @@ func TestLimits(t *testing.T) {
 		}
 	}
 	for _, m := range []Method{TaccGzip, LopaceHybrid} {
-		o := Options{Method: m, Layout: Raw}
+		o := Options{Method: m, Layout: LayoutRaw}
 		raw, err := c.CompressTextWith(text, o)
 		if err != nil {
 			t.Fatal(err)
@@ -63,7 +63,7 @@ func TestLimits(t *testing.T) {
 	for i := range ids {
 		ids[i] = uint32(1000 + i%50)
 	}
-	frame, err := c.EncodeTokenIDs(ids)
+	frame, err := c.CompressTokenIDs(ids)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,11 +73,11 @@ func TestLimits(t *testing.T) {
 	}
 	defer few.Close()
 	for _, d := range []*Codec{small, few} {
-		if _, err := d.DecodeTokenIDs(frame); !errors.Is(err, ErrTooLarge) {
+		if _, err := d.DecompressTokenIDs(frame); !errors.Is(err, ErrTooLarge) {
 			t.Errorf("token IDs: %v, want ErrTooLarge", err)
 		}
 	}
-	if back, err := roomy.DecodeTokenIDs(frame); err != nil || len(back) != len(ids) {
+	if back, err := roomy.DecompressTokenIDs(frame); err != nil || len(back) != len(ids) {
 		t.Errorf("token IDs within the limits: %v", err)
 	}
 	tiny, err := c.WithLimits(Limits{MaxOutputBytes: 100})

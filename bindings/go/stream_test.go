@@ -134,7 +134,7 @@ func TestStreamPushTextAndErrors(t *testing.T) {
 		t.Fatal("push after finish")
 	}
 	enc2, _ := c.NewStreamEncoder()
-	if err := enc2.Push([]uint32{1 << 30}); !errors.Is(err, ErrUnknownToken) {
+	if err := enc2.Push([]uint32{1 << 30}); !errors.Is(err, ErrUnknownID) {
 		t.Fatalf("bad id: %v", err)
 	}
 	enc2.Close()

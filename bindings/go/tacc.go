@@ -4,11 +4,19 @@
 //	codec, err := tacc.NewCodec("cl100k_base")
 //	if err != nil { ... }
 //	defer codec.Close()
-//	frame, err := codec.EncodeTokenIDs(ids)        // a self-describing frame (tacc-gzip)
-//	back, err := codec.DecodeTokenIDs(frame)
+//	frame, err := codec.CompressTokenIDs(ids)      // a self-describing frame, DefaultOptions()
+//	back, err := codec.DecompressTokenIDs(frame)
+//	content, err := codec.Decompress(frame)        // any frame: text, token IDs or bytes
+//
+// Names: CompressText/CompressTokenIDs/CompressBytes write frames and the Decompress calls
+// read them; with Options{Layout: LayoutRaw, Method: ...} the ...With calls write and read a
+// peer's raw payload instead (tacc 0.1.0 or LoPace 0.1.5, byte for byte).
 //
 // A Codec is immutable and safe for concurrent use by many goroutines. Close releases it;
 // a cleanup registered with runtime.AddCleanup frees a Codec that was never closed.
+//
+// Errors are *Error values carrying the library's Status; errors.Is(err, tacc.ErrCorrupt) and
+// the other sentinels match on it, and (*Error).Kind() is the kind's stable name ("Corrupt").
 //
 // Decoding hostile input: every decode call works within the codec's Limits (by default 64 MiB
 // of output and 16 Mi tokens per call); codec.WithLimits(tacc.Limits{...}) sets others, and a
@@ -25,7 +33,6 @@ package tacc
 import "C"
 
 import (
-	"errors"
 	"fmt"
 	"runtime"
 	"sync"
@@ -69,33 +76,44 @@ func ParseMethod(name string) (Method, error) {
 	return Method(m), nil
 }
 
-// Layout says what the encode calls write and the decode calls read.
+// Layout says what the compress calls write and the decompress calls read.
 type Layout uint32
 
 const (
-	// Frame is tacc's self-describing frame: decoders need no options.
-	Frame Layout = C.TACC_LAYOUT_FRAME
-	// Raw is the method's payload alone, byte-identical to tacc 0.1.0 (Tacc, TaccGzip) or
-	// LoPace 0.1.5 (Zstd, LopaceToken, LopaceHybrid); the decoder must be given the same method.
-	Raw Layout = C.TACC_LAYOUT_RAW
+	// LayoutFrame is tacc's self-describing frame: decoders need no options.
+	LayoutFrame Layout = C.TACC_LAYOUT_FRAME
+	// LayoutRaw is the method's payload alone, byte-identical to tacc 0.1.0 (Tacc, TaccGzip)
+	// or LoPace 0.1.5 (Zstd, LopaceToken, LopaceHybrid); the decoder must be given the same
+	// method.
+	LayoutRaw Layout = C.TACC_LAYOUT_RAW
 )
 
-// Options of the encode and decode calls. The zero value is not the default: start from
-// DefaultOptions().
+// Options of the compress and decompress calls. The zero value is not the default (its
+// Method is Stored): start from DefaultOptions().
 type Options struct {
 	Method     Method
 	Layout     Layout
-	ZstdLevel  int // 1-22, 0 for the default (15)
-	GzipLevel  int // 1-12, 0 for the default (9)
+	ZstdLevel  int // 1-22; 0 means the library's default
+	GzipLevel  int // 1-12; 0 means the library's default
 	NoChecksum bool
 }
 
-// DefaultOptions returns the library's defaults: a frame made with Model (the context model), checksum on.
-// (Built in Go rather than by tacc_options_init: one cgo call less per operation; a test
-// checks both agree.)
-func DefaultOptions() Options {
-	return Options{Method: Model, Layout: Frame}
-}
+// defaultOptions is what tacc_options_init sets, read once: the library owns the defaults.
+var defaultOptions = func() Options {
+	var co C.tacc_options
+	C.tacc_options_init(&co)
+	return Options{
+		Method:     Method(co.method),
+		Layout:     Layout(co.layout),
+		ZstdLevel:  int(co.zstd_level),
+		GzipLevel:  int(co.gzip_level),
+		NoChecksum: co.flags&C.TACC_FLAG_NO_CHECKSUM != 0,
+	}
+}()
+
+// DefaultOptions returns the library's defaults (tacc_options_init): a frame made with the
+// default method, checksum on.
+func DefaultOptions() Options { return defaultOptions }
 
 func (o *Options) c() C.tacc_options {
 	var co C.tacc_options
@@ -110,7 +128,8 @@ func (o *Options) c() C.tacc_options {
 	return co
 }
 
-// defaultsMatchLibrary reports whether DefaultOptions() is what tacc_options_init() sets.
+// defaultsMatchLibrary reports whether DefaultOptions() converts back to exactly what
+// tacc_options_init() sets (no field lost on the way through Go).
 func defaultsMatchLibrary() bool {
 	var lib C.tacc_options
 	C.tacc_options_init(&lib)
@@ -118,64 +137,22 @@ func defaultsMatchLibrary() bool {
 	return lib == d.c()
 }
 
-// Status is the library's status code (tacc_status).
-type Status int32
+// ContentKind is what a frame holds (tacc_content_kind).
+type ContentKind uint32
 
-// Status codes (never renumbered).
+// The content kinds.
 const (
-	StatusInvalidArgument  Status = C.TACC_ERR_INVALID_ARGUMENT
-	StatusNullArgument     Status = C.TACC_ERR_NULL_ARGUMENT
-	StatusUnknownTokenizer Status = C.TACC_ERR_UNKNOWN_TOKENIZER
-	StatusUnknownToken     Status = C.TACC_ERR_UNKNOWN_TOKEN
-	StatusCorrupt          Status = C.TACC_ERR_CORRUPT
-	StatusChecksum         Status = C.TACC_ERR_CHECKSUM
-	StatusTooLarge         Status = C.TACC_ERR_TOO_LARGE
-	StatusInvalidUTF8      Status = C.TACC_ERR_INVALID_UTF8
-	StatusMismatch         Status = C.TACC_ERR_MISMATCH
-	StatusIO               Status = C.TACC_ERR_IO
-	StatusPanic            Status = C.TACC_ERR_PANIC
+	ContentText     ContentKind = C.TACC_CONTENT_TEXT      // UTF-8 text
+	ContentTokenIDs ContentKind = C.TACC_CONTENT_TOKEN_IDS // token IDs
+	ContentBytes    ContentKind = C.TACC_CONTENT_BYTES     // bytes that are not UTF-8
 )
 
-// String returns the library's static description of the status.
-func (s Status) String() string { return C.GoString(C.tacc_status_str(C.int32_t(s))) }
-
-// Error is a failed call: the status and the library's message.
-type Error struct {
-	Status  Status
-	Message string
-}
-
-func (e *Error) Error() string { return "tacc: " + e.Message }
-
-// Is makes errors.Is(err, tacc.ErrCorrupt) and the like match on the status.
-func (e *Error) Is(target error) bool {
-	var t *Error
-	return errors.As(target, &t) && t.Message == "" && t.Status == e.Status
-}
-
-// Sentinels for errors.Is.
-var (
-	ErrInvalidArgument  = &Error{Status: StatusInvalidArgument}
-	ErrUnknownTokenizer = &Error{Status: StatusUnknownTokenizer}
-	ErrUnknownToken     = &Error{Status: StatusUnknownToken}
-	ErrCorrupt          = &Error{Status: StatusCorrupt}
-	ErrChecksum         = &Error{Status: StatusChecksum}
-	ErrTooLarge         = &Error{Status: StatusTooLarge}
-	ErrInvalidUTF8      = &Error{Status: StatusInvalidUTF8}
-	ErrMismatch         = &Error{Status: StatusMismatch}
-	// ErrClosed is returned by calls on a closed Codec.
-	ErrClosed = errors.New("tacc: codec is closed")
-)
-
-func newError(st C.tacc_status, msg *C.char) error {
-	e := &Error{Status: Status(st)}
-	if msg != nil {
-		e.Message = C.GoString(msg)
-		C.tacc_str_free(msg)
-	} else {
-		e.Message = e.Status.String()
-	}
-	return e
+// Content is a decompressed frame: Kind says which field holds it.
+type Content struct {
+	Kind     ContentKind
+	Text     string   // ContentText
+	TokenIDs []uint32 // ContentTokenIDs
+	Bytes    []byte   // ContentBytes
 }
 
 // Version is the loaded library's version ("0.1.0").
@@ -256,7 +233,7 @@ func newCodecWithLimits(base *C.tacc_codec, l Limits) (*Codec, error) {
 }
 
 // WithLimits returns a new codec, the same as c but decoding within l: every decode call on
-// it (DecompressText, DecodeTokenIDs, the raw layouts, Detokenize) and every StreamDecoder made
+// it (the Decompress calls, raw payloads included, and Detokenize) and every StreamDecoder made
 // from it honours l. Cheap: the tables are shared. The two codecs are closed independently.
 //
 //	limited, err := codec.WithLimits(tacc.Limits{MaxOutputBytes: 1 << 20})
@@ -371,83 +348,54 @@ func takeIDs(b *C.tacc_ids) []uint32 {
 	return out
 }
 
-// EncodeTokenIDs compresses token IDs into a frame with the default method (model).
-func (c *Codec) EncodeTokenIDs(ids []uint32) ([]byte, error) {
-	return c.EncodeTokenIDsWith(ids, DefaultOptions())
-}
-
-// EncodeTokenIDsWith compresses token IDs with explicit options (method, layout, levels).
-func (c *Codec) EncodeTokenIDsWith(ids []uint32, opts Options) ([]byte, error) {
-	var out []byte
-	err := c.with(func(p *C.tacc_codec) error {
-		co := opts.c()
-		var buf C.tacc_buf
-		var msg *C.char
-		if st := C.tacc_compress_token_ids(p, idsPtr(ids), C.size_t(len(ids)), &co, &buf, &msg); st != C.TACC_OK {
-			return newError(st, msg)
-		}
-		out = takeBytes(&buf)
-		return nil
-	})
-	return out, err
-}
-
-// DecodeTokenIDs restores the token IDs of a frame.
-func (c *Codec) DecodeTokenIDs(data []byte) ([]uint32, error) {
-	return c.decodeIDs(data, nil)
-}
-
-// DecodeTokenIDsWith restores token IDs; opts matter for the raw layout.
-func (c *Codec) DecodeTokenIDsWith(data []byte, opts Options) ([]uint32, error) {
-	co := opts.c()
-	return c.decodeIDs(data, &co)
-}
-
-// AppendDecodedTokenIDs appends the token IDs of a frame to dst and returns the extended
-// slice, like strconv.Append*: reusing dst saves an allocation per call in a hot loop.
-func (c *Codec) AppendDecodedTokenIDs(dst []uint32, data []byte) ([]uint32, error) {
-	err := c.with(func(p *C.tacc_codec) error {
-		var ids C.tacc_ids
-		var msg *C.char
-		if st := C.tacc_decompress_token_ids(p, bytesPtr(data), C.size_t(len(data)), nil, &ids, &msg); st != C.TACC_OK {
-			return newError(st, msg)
-		}
-		if ids.len > 0 {
-			dst = append(dst, unsafe.Slice((*uint32)(unsafe.Pointer(ids.data)), int(ids.len))...)
-		}
-		C.tacc_ids_free(&ids)
-		return nil
-	})
-	return dst, err
-}
-
-func (c *Codec) decodeIDs(data []byte, co *C.tacc_options) ([]uint32, error) {
-	var out []uint32
-	err := c.with(func(p *C.tacc_codec) error {
-		var ids C.tacc_ids
-		var msg *C.char
-		if st := C.tacc_decompress_token_ids(p, bytesPtr(data), C.size_t(len(data)), co, &ids, &msg); st != C.TACC_OK {
-			return newError(st, msg)
-		}
-		out = takeIDs(&ids)
-		return nil
-	})
-	return out, err
-}
-
-// CompressText compresses text into a frame with the default method (model).
+// CompressText compresses text into a frame with DefaultOptions().
 func (c *Codec) CompressText(text string) ([]byte, error) {
 	return c.CompressTextWith(text, DefaultOptions())
 }
 
-// CompressTextWith compresses text with explicit options (method, layout, levels).
+// CompressTextWith compresses text with explicit options: a frame, or with LayoutRaw the
+// method's peer payload.
 func (c *Codec) CompressTextWith(text string, opts Options) ([]byte, error) {
+	return c.compress(opts, func(p *C.tacc_codec, co *C.tacc_options, buf *C.tacc_buf, msg **C.char) C.tacc_status {
+		return C.tacc_compress_text(p, textPtr(text), C.size_t(len(text)), co, buf, msg)
+	})
+}
+
+// CompressTokenIDs compresses token IDs into a frame with DefaultOptions().
+func (c *Codec) CompressTokenIDs(ids []uint32) ([]byte, error) {
+	return c.CompressTokenIDsWith(ids, DefaultOptions())
+}
+
+// CompressTokenIDsWith compresses token IDs with explicit options: a frame, or with LayoutRaw
+// the method's peer payload.
+func (c *Codec) CompressTokenIDsWith(ids []uint32, opts Options) ([]byte, error) {
+	return c.compress(opts, func(p *C.tacc_codec, co *C.tacc_options, buf *C.tacc_buf, msg **C.char) C.tacc_status {
+		return C.tacc_compress_token_ids(p, idsPtr(ids), C.size_t(len(ids)), co, buf, msg)
+	})
+}
+
+// CompressBytes compresses arbitrary bytes into a frame with DefaultOptions(): as text when
+// they are UTF-8, else with a byte method (the default method falls back to one).
+func (c *Codec) CompressBytes(data []byte) ([]byte, error) {
+	return c.CompressBytesWith(data, DefaultOptions())
+}
+
+// CompressBytesWith compresses bytes with explicit options (frame layout only; token methods
+// are refused for bytes that are not UTF-8).
+func (c *Codec) CompressBytesWith(data []byte, opts Options) ([]byte, error) {
+	return c.compress(opts, func(p *C.tacc_codec, co *C.tacc_options, buf *C.tacc_buf, msg **C.char) C.tacc_status {
+		return C.tacc_compress_bytes(p, bytesPtr(data), C.size_t(len(data)), co, buf, msg)
+	})
+}
+
+// compress runs one tacc_compress_* call and copies its output into Go memory.
+func (c *Codec) compress(opts Options, call func(*C.tacc_codec, *C.tacc_options, *C.tacc_buf, **C.char) C.tacc_status) ([]byte, error) {
 	var out []byte
 	err := c.with(func(p *C.tacc_codec) error {
 		co := opts.c()
 		var buf C.tacc_buf
 		var msg *C.char
-		if st := C.tacc_compress_text(p, textPtr(text), C.size_t(len(text)), &co, &buf, &msg); st != C.TACC_OK {
+		if st := call(p, &co, &buf, &msg); st != C.TACC_OK {
 			return newError(st, msg)
 		}
 		out = takeBytes(&buf)
@@ -458,16 +406,16 @@ func (c *Codec) CompressTextWith(text string, opts Options) ([]byte, error) {
 
 // DecompressText restores the text of a frame.
 func (c *Codec) DecompressText(data []byte) (string, error) {
-	return c.decodeText(data, nil)
+	return c.decompressText(data, nil)
 }
 
-// DecompressTextWith restores text; opts matter for the raw layout.
+// DecompressTextWith restores text; opts matter for LayoutRaw.
 func (c *Codec) DecompressTextWith(data []byte, opts Options) (string, error) {
 	co := opts.c()
-	return c.decodeText(data, &co)
+	return c.decompressText(data, &co)
 }
 
-func (c *Codec) decodeText(data []byte, co *C.tacc_options) (string, error) {
+func (c *Codec) decompressText(data []byte, co *C.tacc_options) (string, error) {
 	var out string
 	err := c.with(func(p *C.tacc_codec) error {
 		var buf C.tacc_buf
@@ -479,6 +427,82 @@ func (c *Codec) decodeText(data []byte, co *C.tacc_options) (string, error) {
 		return nil
 	})
 	return out, err
+}
+
+// DecompressTokenIDs restores the token IDs of a frame.
+func (c *Codec) DecompressTokenIDs(data []byte) ([]uint32, error) {
+	return c.AppendDecompressedTokenIDsWith(make([]uint32, 0), data, nil)
+}
+
+// DecompressTokenIDsWith restores token IDs; opts matter for LayoutRaw.
+func (c *Codec) DecompressTokenIDsWith(data []byte, opts Options) ([]uint32, error) {
+	return c.AppendDecompressedTokenIDsWith(make([]uint32, 0), data, &opts)
+}
+
+// AppendDecompressedTokenIDs appends the token IDs of a frame to dst and returns the extended
+// slice, like strconv.Append*: reusing dst saves an allocation per call in a hot loop.
+func (c *Codec) AppendDecompressedTokenIDs(dst []uint32, data []byte) ([]uint32, error) {
+	return c.AppendDecompressedTokenIDsWith(dst, data, nil)
+}
+
+// AppendDecompressedTokenIDsWith is AppendDecompressedTokenIDs with options (nil: a frame;
+// they matter for LayoutRaw).
+func (c *Codec) AppendDecompressedTokenIDsWith(dst []uint32, data []byte, opts *Options) ([]uint32, error) {
+	err := c.with(func(p *C.tacc_codec) error {
+		var co *C.tacc_options
+		if opts != nil {
+			o := opts.c()
+			co = &o
+		}
+		var ids C.tacc_ids
+		var msg *C.char
+		if st := C.tacc_decompress_token_ids(p, bytesPtr(data), C.size_t(len(data)), co, &ids, &msg); st != C.TACC_OK {
+			return newError(st, msg)
+		}
+		if ids.len > 0 {
+			dst = append(dst, unsafe.Slice((*uint32)(unsafe.Pointer(ids.data)), int(ids.len))...)
+		}
+		C.tacc_ids_free(&ids)
+		return nil
+	})
+	return dst, err
+}
+
+// DecompressBytes restores the bytes of a frame holding bytes or text (what CompressBytes
+// made; frames only, so there is no ...With form).
+func (c *Codec) DecompressBytes(data []byte) ([]byte, error) {
+	var out []byte
+	err := c.with(func(p *C.tacc_codec) error {
+		var buf C.tacc_buf
+		var msg *C.char
+		if st := C.tacc_decompress_bytes(p, bytesPtr(data), C.size_t(len(data)), &buf, &msg); st != C.TACC_OK {
+			return newError(st, msg)
+		}
+		out = takeBytes(&buf)
+		return nil
+	})
+	return out, err
+}
+
+// Decompress restores any frame to its content, of the kind its header names.
+func (c *Codec) Decompress(data []byte) (Content, error) {
+	info, err := Inspect(data)
+	if err != nil {
+		return Content{}, err
+	}
+	out := Content{Kind: info.Kind}
+	switch info.Kind {
+	case ContentTokenIDs:
+		out.TokenIDs, err = c.DecompressTokenIDs(data)
+	case ContentBytes:
+		out.Bytes, err = c.DecompressBytes(data)
+	default:
+		out.Text, err = c.DecompressText(data)
+	}
+	if err != nil {
+		return Content{}, err
+	}
+	return out, nil
 }
 
 // Tokenize returns the token IDs of text.
@@ -513,12 +537,11 @@ func (c *Codec) Detokenize(ids []uint32) (string, error) {
 
 // FrameInfo is what a frame's header says.
 type FrameInfo struct {
-	Method       Method
-	TokenIDs     bool   // the frame holds token IDs (else text or bytes)
-	ContentLen   uint64 // v1 frames: bytes of text, or number of token IDs; v2 frames store none: math.MaxUint64
-	TokenizerID  uint32 // built-in tokenizer (1 cl100k_base ... 7 r50k_base), 0 for none
-	HasChecksum  bool
-	ContentIsRaw bool // non-UTF-8 bytes
+	Method      Method
+	Kind        ContentKind // text, token IDs or (non-UTF-8) bytes
+	ContentLen  uint64      // v1 frames: bytes of text, or number of token IDs; v2 frames store none: math.MaxUint64
+	TokenizerID uint32      // built-in tokenizer (1 cl100k_base ... 7 r50k_base), 0 for none
+	HasChecksum bool
 }
 
 // Inspect reads a frame's header without decoding the payload.
@@ -530,11 +553,10 @@ func Inspect(frame []byte) (FrameInfo, error) {
 		return FrameInfo{}, newError(st, msg)
 	}
 	return FrameInfo{
-		Method:       Method(info.method),
-		TokenIDs:     info.content_kind == C.TACC_CONTENT_TOKEN_IDS,
-		ContentLen:   uint64(info.content_len),
-		TokenizerID:  uint32(info.tokenizer_id),
-		HasChecksum:  info.has_checksum != 0,
-		ContentIsRaw: info.content_kind == C.TACC_CONTENT_BYTES,
+		Method:      Method(info.method),
+		Kind:        ContentKind(info.content_kind),
+		ContentLen:  uint64(info.content_len),
+		TokenizerID: uint32(info.tokenizer_id),
+		HasChecksum: info.has_checksum != 0,
 	}, nil
 }

@@ -52,7 +52,7 @@ func TestTextRoundTripEveryMethod(t *testing.T) {
 		}
 		info, err := Inspect(frame)
 		// Format v2 frames store no content length: Inspect reports the maximum.
-		if err != nil || info.ContentLen != math.MaxUint64 || info.TokenIDs {
+		if err != nil || info.ContentLen != math.MaxUint64 || info.Kind != ContentText {
 			t.Fatalf("%v: inspect %+v %v", m, info, err)
 		}
 		back, err := c.DecompressText(frame)
@@ -65,7 +65,7 @@ func TestTextRoundTripEveryMethod(t *testing.T) {
 func TestRawLayouts(t *testing.T) {
 	c := newCodec(t)
 	for _, m := range []Method{Zstd, LopaceToken, LopaceHybrid, Tacc, TaccGzip} {
-		opts := Options{Method: m, Layout: Raw}
+		opts := Options{Method: m, Layout: LayoutRaw}
 		raw, err := c.CompressTextWith(sample, opts)
 		if err != nil {
 			t.Fatalf("%v: %v", m, err)
@@ -75,7 +75,7 @@ func TestRawLayouts(t *testing.T) {
 			t.Fatalf("%v: %q %v", m, back, err)
 		}
 	}
-	if _, err := c.CompressTextWith(sample, Options{Method: Stored, Layout: Raw}); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := c.CompressTextWith(sample, Options{Method: Stored, Layout: LayoutRaw}); !errors.Is(err, ErrInvalidArgument) {
 		t.Fatalf("raw stored: %v", err)
 	}
 }
@@ -87,21 +87,21 @@ func TestTokenIDs(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, m := range []Method{Stored, LopaceToken, LopaceHybrid, Tacc, TaccGzip, Model, Auto} {
-		frame, err := c.EncodeTokenIDsWith(ids, Options{Method: m})
+		frame, err := c.CompressTokenIDsWith(ids, Options{Method: m})
 		if err != nil {
 			t.Fatalf("%v: %v", m, err)
 		}
-		back, err := c.DecodeTokenIDs(frame)
+		back, err := c.DecompressTokenIDs(frame)
 		if err != nil || fmt.Sprint(back) != fmt.Sprint(ids) {
 			t.Fatalf("%v: %v", m, err)
 		}
 	}
-	frame, err := c.EncodeTokenIDs(ids)
+	frame, err := c.CompressTokenIDs(ids)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dst := []uint32{7}
-	if dst, err = c.AppendDecodedTokenIDs(dst, frame); err != nil || len(dst) != len(ids)+1 || dst[0] != 7 || dst[1] != ids[0] {
+	if dst, err = c.AppendDecompressedTokenIDs(dst, frame); err != nil || len(dst) != len(ids)+1 || dst[0] != 7 || dst[1] != ids[0] {
 		t.Fatalf("append: %v", err)
 	}
 	text, err := c.Detokenize(ids)
@@ -109,12 +109,50 @@ func TestTokenIDs(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Empty input round-trips to an empty, non-nil result.
-	frame, err = c.EncodeTokenIDs(nil)
+	frame, err = c.CompressTokenIDs(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if back, err := c.DecodeTokenIDs(frame); err != nil || len(back) != 0 {
+	if back, err := c.DecompressTokenIDs(frame); err != nil || len(back) != 0 {
 		t.Fatal(back, err)
+	}
+}
+
+func TestBytesAndDecompress(t *testing.T) {
+	c := newCodec(t)
+	for _, data := range [][]byte{{0xff, 0xfe, 0, 1, 2}, []byte(sample), nil} {
+		for _, m := range []Method{Stored, Zstd, Gzip, Auto} {
+			frame, err := c.CompressBytesWith(data, Options{Method: m})
+			if err != nil {
+				t.Fatalf("%v: %v", m, err)
+			}
+			back, err := c.DecompressBytes(frame)
+			if err != nil || !bytes.Equal(back, data) {
+				t.Fatalf("%v: %x %v", m, back, err)
+			}
+		}
+		frame, err := c.CompressBytes(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		content, err := c.Decompress(frame)
+		utf8 := data == nil || data[0] != 0xff
+		switch {
+		case err != nil:
+			t.Fatal(err)
+		case utf8 && (content.Kind != ContentText || content.Text != string(data)):
+			t.Fatalf("text: %+v", content)
+		case !utf8 && (content.Kind != ContentBytes || !bytes.Equal(content.Bytes, data)):
+			t.Fatalf("bytes: %+v", content)
+		}
+	}
+	ids, _ := c.Tokenize(sample)
+	frame, _ := c.CompressTokenIDs(ids)
+	if content, err := c.Decompress(frame); err != nil || content.Kind != ContentTokenIDs || fmt.Sprint(content.TokenIDs) != fmt.Sprint(ids) {
+		t.Fatalf("token IDs: %+v %v", content, err)
+	}
+	if _, err := c.Decompress([]byte("not a frame")); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("corrupt: %v", err)
 	}
 }
 
@@ -125,15 +163,15 @@ func TestErrors(t *testing.T) {
 	c := newCodec(t)
 	_, err := c.DecompressText([]byte("not a frame"))
 	var te *Error
-	if !errors.As(err, &te) || te.Status != StatusCorrupt || !errors.Is(err, ErrCorrupt) {
+	if !errors.As(err, &te) || te.Status != StatusCorrupt || te.Kind() != "Corrupt" || !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("corrupt: %v", err)
 	}
 	frame, _ := c.CompressText(sample)
 	frame[len(frame)-1] ^= 1
-	if _, err := c.DecompressText(frame); !errors.Is(err, ErrChecksum) {
+	if _, err := c.DecompressText(frame); !errors.Is(err, ErrChecksumMismatch) {
 		t.Fatalf("checksum: %v", err)
 	}
-	if _, err := c.Detokenize([]uint32{4_000_000_000}); !errors.Is(err, ErrUnknownToken) {
+	if _, err := c.Detokenize([]uint32{4_000_000_000}); !errors.Is(err, ErrUnknownID) {
 		t.Fatalf("unknown token: %v", err)
 	}
 	if _, err := c.CompressText("\xff\xfe"); !errors.Is(err, ErrInvalidUTF8) {
@@ -193,12 +231,12 @@ func TestManyGoroutinesShareOneCodec(t *testing.T) {
 					errs <- err
 					return
 				}
-				f2, err := c.EncodeTokenIDs(ids)
+				f2, err := c.CompressTokenIDs(ids)
 				if err != nil {
 					errs <- err
 					return
 				}
-				if back, err := c.DecodeTokenIDs(f2); err != nil || len(back) != len(ids) {
+				if back, err := c.DecompressTokenIDs(f2); err != nil || len(back) != len(ids) {
 					errs <- fmt.Errorf("ids: %v", err)
 					return
 				}
@@ -248,7 +286,7 @@ func FuzzDecompress(f *testing.F) {
 		f.Add(frame)
 	}
 	ids, _ := c.Tokenize(sample)
-	frame, _ := c.EncodeTokenIDs(ids)
+	frame, _ := c.CompressTokenIDs(ids)
 	f.Add(frame)
 	f.Add([]byte{})
 	f.Add([]byte{0xD7, 0xAC, 1, 6, 1, 1, 0xFF})
@@ -264,20 +302,26 @@ func FuzzDecompress(f *testing.F) {
 				t.Fatalf("re-encoded text does not round-trip: %v", err)
 			}
 		}
-		if ids, err := c.DecodeTokenIDs(data); err == nil {
-			again, err := c.EncodeTokenIDsWith(ids, Options{Method: Stored})
+		if ids, err := c.DecompressTokenIDs(data); err == nil {
+			again, err := c.CompressTokenIDsWith(ids, Options{Method: Stored})
 			if err != nil {
 				t.Fatal(err)
 			}
-			back, _ := c.DecodeTokenIDs(again)
+			back, _ := c.DecompressTokenIDs(again)
 			if len(back) != len(ids) {
 				t.Fatal("token IDs do not round-trip")
 			}
 		}
 		for _, m := range []Method{Zstd, LopaceToken, LopaceHybrid, Tacc, TaccGzip} {
-			_, _ = c.DecompressTextWith(data, Options{Method: m, Layout: Raw})
+			_, _ = c.DecompressTextWith(data, Options{Method: m, Layout: LayoutRaw})
+		}
+		if content, err := c.Decompress(data); err == nil {
+			if b, err := c.DecompressBytes(data); content.Kind != ContentTokenIDs && err != nil {
+				t.Fatalf("a %d frame decompressed but not to bytes: %v", content.Kind, err)
+			} else if content.Kind == ContentBytes && !bytes.Equal(b, content.Bytes) {
+				t.Fatal("DecompressBytes and Decompress differ")
+			}
 		}
 		_, _ = Inspect(data)
-		_ = bytes.Equal(data, nil)
 	})
 }

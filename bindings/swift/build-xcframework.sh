@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds bindings/swift/taccFFI.xcframework from the Rust crate (macOS with Xcode and rustup only).
+# Builds bindings/swift/taccFFI.xcframework from the Rust crate bindings/uniffi (tacc-uniffi: the static
+# library libtacc_uniffi.a; macOS with Xcode and rustup only).
 #   rustup target add aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios aarch64-apple-darwin x86_64-apple-darwin
 #   bindings/swift/build-xcframework.sh
 # The Swift sources and the FFI header are the checked-in generated ones (tools/gen-bindings.sh keeps
@@ -11,7 +12,7 @@ cd "$root"
 
 targets=(aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios aarch64-apple-darwin x86_64-apple-darwin)
 for t in "${targets[@]}"; do
-    cargo build --release --lib --target "$t"
+    cargo build --release -p tacc-uniffi --lib --target "$t"
 done
 
 out="$root/target/xcframework"
@@ -21,19 +22,22 @@ cp "$here/generated/taccFFI.h" "$out/headers/"
 cp "$here/generated/taccFFI.modulemap" "$out/headers/module.modulemap"
 
 # One library per platform: simulator (arm64 + x86_64) and macOS (arm64 + x86_64) are fat archives.
-lipo -create target/aarch64-apple-ios-sim/release/libtacc.a target/x86_64-apple-ios/release/libtacc.a \
-    -output "$out/ios-sim/libtacc.a"
-lipo -create target/aarch64-apple-darwin/release/libtacc.a target/x86_64-apple-darwin/release/libtacc.a \
-    -output "$out/macos/libtacc.a"
+lib=libtacc_uniffi.a
+lipo -create "target/aarch64-apple-ios-sim/release/$lib" "target/x86_64-apple-ios/release/$lib" \
+    -output "$out/ios-sim/$lib"
+lipo -create "target/aarch64-apple-darwin/release/$lib" "target/x86_64-apple-darwin/release/$lib" \
+    -output "$out/macos/$lib"
 
 xcodebuild -create-xcframework \
-    -library target/aarch64-apple-ios/release/libtacc.a -headers "$out/headers" \
-    -library "$out/ios-sim/libtacc.a" -headers "$out/headers" \
-    -library "$out/macos/libtacc.a" -headers "$out/headers" \
+    -library "target/aarch64-apple-ios/release/$lib" -headers "$out/headers" \
+    -library "$out/ios-sim/$lib" -headers "$out/headers" \
+    -library "$out/macos/$lib" -headers "$out/headers" \
     -output "$here/taccFFI.xcframework"
 
-# The tests read the golden vectors as resources.
-rm -rf "$here/Tests/TaccTests/golden"
-mkdir -p "$here/Tests/TaccTests/golden"
-cp "$root"/tests/golden/*.json "$here/Tests/TaccTests/golden/"
+# The tests read the golden vectors and the shared vectors as resources.
+for dir in golden vectors; do
+    rm -rf "$here/Tests/TaccTests/$dir"
+    mkdir -p "$here/Tests/TaccTests/$dir"
+    cp "$root"/tests/$dir/*.json "$here/Tests/TaccTests/$dir/"
+done
 echo "built $here/taccFFI.xcframework; now: cd bindings/swift && swift test"

@@ -6,14 +6,17 @@
 //! into the table, `--json` and the `--report` charts.
 
 use std::ffi::OsString;
-use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use serde_json::{json, Value};
 
+use crate::corpus::read_records_limit;
 use crate::methods::{rows, Row};
+use crate::report::{json_doc, print_table};
+use crate::results::{Bands, Bench, Memory, RowRun};
 
 #[derive(clap::Args)]
 pub struct BenchArgs {
@@ -44,177 +47,6 @@ pub struct BenchArgs {
     child_json: bool,
 }
 
-/// Texts of a JSONL corpus (`.gz` or plain).
-pub fn read_records(path: &Path) -> tacc::Result<Vec<String>> {
-    read_records_limit(path, None)
-}
-
-fn read_records_limit(path: &Path, limit: Option<usize>) -> tacc::Result<Vec<String>> {
-    let file = std::fs::File::open(path)
-        .map_err(|e| tacc::Error::Io(format!("{}: {e}", path.display())))?;
-    let reader: Box<dyn Read> = if path.extension().is_some_and(|e| e == "gz") {
-        Box::new(flate2::read::MultiGzDecoder::new(file))
-    } else {
-        Box::new(file)
-    };
-    let mut out = Vec::new();
-    for (n, line) in BufReader::new(reader).lines().enumerate() {
-        if limit.is_some_and(|l| out.len() >= l) {
-            break;
-        }
-        let line = line?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let v: Value = serde_json::from_str(&line).map_err(|e| {
-            tacc::Error::InvalidArgument(format!("{}:{}: {e}", path.display(), n + 1))
-        })?;
-        let text = v.get("text").and_then(|t| t.as_str()).ok_or_else(|| {
-            tacc::Error::InvalidArgument(format!(
-                "{}:{}: no \"text\" string",
-                path.display(),
-                n + 1
-            ))
-        })?;
-        out.push(text.to_string());
-    }
-    Ok(out)
-}
-
-/// Size bands by the UTF-8 bytes of a record.
-#[derive(Clone, Copy, Debug)]
-pub struct Bands {
-    /// small: bytes < medium_from
-    pub medium_from: u64,
-    /// large: bytes >= large_from
-    pub large_from: u64,
-}
-
-impl Bands {
-    pub const NAMES: [&'static str; 3] = ["small", "medium", "large"];
-
-    fn parse(s: &str) -> tacc::Result<Bands> {
-        let bad = || {
-            tacc::Error::InvalidArgument(format!(
-                "--bands '{s}': expected two sizes A,B with A < B, e.g. 1KiB,4KiB"
-            ))
-        };
-        let size = |t: &str| -> tacc::Result<u64> {
-            let t = t.trim();
-            let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-            let n: u64 = t[..split].parse().map_err(|_| bad())?;
-            let unit = match t[split..].trim().to_ascii_lowercase().as_str() {
-                "" | "b" => 1,
-                "k" | "kib" => 1 << 10,
-                "m" | "mib" => 1 << 20,
-                _ => return Err(bad()),
-            };
-            Ok(n * unit)
-        };
-        let (a, b) = s.split_once(',').ok_or_else(bad)?;
-        let (a, b) = (size(a)?, size(b)?);
-        if a == 0 || a >= b {
-            return Err(bad());
-        }
-        Ok(Bands {
-            medium_from: a,
-            large_from: b,
-        })
-    }
-
-    pub fn of(&self, bytes: u64) -> usize {
-        if bytes < self.medium_from {
-            0
-        } else if bytes < self.large_from {
-            1
-        } else {
-            2
-        }
-    }
-
-    /// "small < 1 KiB", "medium 1-4 KiB", "large >= 4 KiB".
-    pub fn label(&self, band: usize) -> String {
-        let (a, b) = (human_size(self.medium_from), human_size(self.large_from));
-        match band {
-            0 => format!("small < {a}"),
-            1 => format!("medium {a} – {b}"),
-            _ => format!("large ≥ {b}"),
-        }
-    }
-}
-
-/// 1024 -> "1 KiB", 1536 -> "1.5 KiB", 100 -> "100 B".
-pub fn human_size(n: u64) -> String {
-    let (v, unit) = if n >= 1 << 20 {
-        (n as f64 / (1u64 << 20) as f64, "MiB")
-    } else if n >= 1 << 10 {
-        (n as f64 / 1024.0, "KiB")
-    } else {
-        return format!("{n} B");
-    };
-    if v.fract() == 0.0 {
-        format!("{v} {unit}")
-    } else {
-        format!("{v:.1} {unit}")
-    }
-}
-
-/// Peak memory of one row, read from the kernel in its child process (Linux).
-#[derive(Clone, Copy, Debug)]
-pub struct Memory {
-    /// Peak resident set (VmHWM) above the resident set when the row started, in bytes: the
-    /// method's tables, contexts, buffers and code pages, over every record (each record on its own).
-    pub peak: u64,
-    /// Growth of the file-backed part of the resident set (RssFile): code pages and tables embedded
-    /// in the binary that this row touched; shared between processes. Included in `peak`.
-    pub file: u64,
-    /// Resident set when the row started: the records, their token IDs and the tokenizer.
-    pub start: u64,
-    /// Resident-set growth from building the tokenizer and tokenizing, less the token IDs themselves.
-    pub tokenizer: u64,
-}
-
-/// One row's results, per record in input order.
-pub struct RowRun {
-    pub name: String,
-    pub token_input: bool,
-    pub payload: Vec<u64>,
-    pub enc_ns: Vec<u64>,
-    pub dec_ns: Vec<u64>,
-    pub memory: Option<Memory>,
-}
-
-impl RowRun {
-    pub fn bytes(&self) -> u64 {
-        self.payload.iter().sum()
-    }
-    pub fn enc_secs(&self) -> f64 {
-        self.enc_ns.iter().sum::<u64>() as f64 / 1e9
-    }
-    pub fn dec_secs(&self) -> f64 {
-        self.dec_ns.iter().sum::<u64>() as f64 / 1e9
-    }
-}
-
-/// A whole benchmark run: what the table, `--json` and `--report` are made from.
-pub struct Bench {
-    pub input: String,
-    pub tokenizer: String,
-    /// UTF-8 bytes and tokens of each record.
-    pub text_bytes: Vec<u64>,
-    pub tokens: Vec<u64>,
-    pub tokenize_secs: f64,
-    pub bands: Bands,
-    pub rows: Vec<RowRun>,
-    /// Whether `--limit` cut the input.
-    pub limited: Option<usize>,
-    pub only: Option<String>,
-    pub wall_secs: f64,
-    /// The system's 1-minute load average when the run started and when it ended (Linux): other
-    /// work on the machine slows the timings.
-    pub load: Option<(f64, f64)>,
-}
-
 /// The 1-minute load average, from /proc/loadavg.
 fn load_average() -> Option<f64> {
     std::fs::read_to_string("/proc/loadavg")
@@ -223,45 +55,6 @@ fn load_average() -> Option<f64> {
         .next()?
         .parse()
         .ok()
-}
-
-/// Summary figures of one row, the same everywhere they are printed.
-pub struct Summary {
-    pub ratio: f64,
-    pub saved_percent: f64,
-    pub comp_mb_s: f64,
-    pub dec_mb_s: f64,
-    pub comp_mtok_s: f64,
-    pub dec_mtok_s: f64,
-}
-
-impl Bench {
-    pub fn total_bytes(&self) -> u64 {
-        self.text_bytes.iter().sum()
-    }
-    pub fn total_tokens(&self) -> u64 {
-        self.tokens.iter().sum()
-    }
-    pub fn band_counts(&self) -> [usize; 3] {
-        let mut c = [0; 3];
-        for &b in &self.text_bytes {
-            c[self.bands.of(b)] += 1;
-        }
-        c
-    }
-    pub fn summary(&self, r: &RowRun) -> Summary {
-        let (total, tokens) = (self.total_bytes() as f64, self.total_tokens() as f64);
-        let ratio = total / r.bytes().max(1) as f64;
-        let (e, d) = (r.enc_secs(), r.dec_secs());
-        Summary {
-            ratio,
-            saved_percent: 100.0 * (1.0 - 1.0 / ratio),
-            comp_mb_s: total / e / 1e6,
-            dec_mb_s: total / d / 1e6,
-            comp_mtok_s: tokens / e / 1e6,
-            dec_mtok_s: tokens / d / 1e6,
-        }
-    }
 }
 
 pub fn run(args: &BenchArgs) -> tacc::Result<()> {
@@ -519,94 +312,4 @@ mod mem {
     pub fn reset_peak() -> bool {
         std::fs::write("/proc/self/clear_refs", "5").is_ok()
     }
-}
-
-fn print_table(b: &Bench) {
-    let (total_bytes, total_tokens) = (b.total_bytes(), b.total_tokens());
-    println!(
-        "{}: {} records, {} bytes, {} tokens ({}); per-record compression, all round trips verified",
-        b.input,
-        b.text_bytes.len(),
-        total_bytes,
-        total_tokens,
-        b.tokenizer
-    );
-    println!(
-        "tokenize: {:.1} MB/s, {:.2} M tokens/s",
-        total_bytes as f64 / b.tokenize_secs / 1e6,
-        total_tokens as f64 / b.tokenize_secs / 1e6
-    );
-    println!(
-        "{:<22} {:>7} {:>11} {:>10} {:>10} {:>11} {:>11}",
-        "method", "ratio", "bytes", "comp MB/s", "dec MB/s", "comp Mtok/s", "dec Mtok/s"
-    );
-    for r in &b.rows {
-        let s = b.summary(r);
-        println!(
-            "{:<22} {:>7.3} {:>11} {:>10.1} {:>10.1} {:>11.2} {:>11.2}",
-            r.name,
-            s.ratio,
-            r.bytes(),
-            s.comp_mb_s,
-            s.dec_mb_s,
-            s.comp_mtok_s,
-            s.dec_mtok_s
-        );
-    }
-    println!("(frame rows include the frame header and CRC-32; text rows include tokenization; ids rows start from token IDs)");
-    let c = b.band_counts();
-    println!(
-        "size bands (UTF-8 bytes per record): {} {}, {} {}, {} {}",
-        b.bands.label(0),
-        c[0],
-        b.bands.label(1),
-        c[1],
-        b.bands.label(2),
-        c[2]
-    );
-    if b.rows.iter().any(|r| r.memory.is_some()) {
-        println!(
-            "peak memory, MiB (each row alone in a child process: peak RSS above its start; of which file-backed):"
-        );
-        for r in &b.rows {
-            if let Some(m) = r.memory {
-                println!("  {:<22} {:>8.2} {:>8.2}", r.name, mib(m.peak), mib(m.file));
-            }
-        }
-    }
-}
-
-pub fn mib(bytes: u64) -> f64 {
-    bytes as f64 / (1u64 << 20) as f64
-}
-
-/// The `--json` document. Summary keys of earlier versions are kept (method, ratio, bytes,
-/// compress_seconds, decompress_seconds).
-pub fn json_doc(b: &Bench) -> Value {
-    let results: Vec<Value> = b
-        .rows
-        .iter()
-        .map(|r| {
-            let s = b.summary(r);
-            json!({
-                "method": r.name, "ratio": s.ratio, "bytes": r.bytes(),
-                "compress_seconds": r.enc_secs(), "decompress_seconds": r.dec_secs(),
-                "space_saved_percent": s.saved_percent,
-                "compress_mb_s": s.comp_mb_s, "decompress_mb_s": s.dec_mb_s,
-                "token_input": r.token_input,
-                "peak_rss_bytes": r.memory.map(|m| m.peak),
-                "peak_rss_file_bytes": r.memory.map(|m| m.file),
-            })
-        })
-        .collect();
-    let c = b.band_counts();
-    json!({
-        "input": b.input, "records": b.text_bytes.len(), "bytes": b.total_bytes(),
-        "tokens": b.total_tokens(), "tokenizer": b.tokenizer, "results": results,
-        "bands": {
-            "medium_from_bytes": b.bands.medium_from, "large_from_bytes": b.bands.large_from,
-            "small": c[0], "medium": c[1], "large": c[2],
-        },
-        "memory_measure": "peak RSS (VmHWM) of a child process running only this row, above its RSS before the row's first call; bytes",
-    })
 }

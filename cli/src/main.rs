@@ -1,10 +1,14 @@
-//! The `tacc` command line: compress, decompress, stats, bench, mapping.
+//! The `tacc` command line: compress, decompress, stats, bench (and its report), serve (the
+//! playground), mapping, train, tokenizers.
 
 mod bench;
+mod corpus;
 mod methods;
 mod report;
+mod results;
 mod serve;
 mod train;
+mod units;
 mod vocab;
 
 use std::io::{IsTerminal, Read, Write};
@@ -12,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::{CommandFactory, Parser, Subcommand};
-use tacc::{Codec, Content, Limits, LopaceMethod, Mapping, Method, Options, Tokenizer};
+use tacc::{Codec, Content, ContentKind, Input, Limits, Mapping, Method, Options, Peer, Tokenizer};
 
 #[derive(Parser)]
 #[command(
@@ -97,8 +101,9 @@ enum Command {
         /// Leave out the CRC-32 of the content.
         #[arg(long)]
         no_checksum: bool,
-        /// Write the peer's raw payload (no frame): tacc, tacc-gzip, lopace-zstd, lopace-token, lopace-hybrid.
-        #[arg(long, value_name = "LAYOUT")]
+        /// Write the peer's raw payload (no frame) of this method: tacc, tacc-gzip (tacc 0.1.0),
+        /// zstd, lopace-token, lopace-hybrid (LoPace 0.1.5).
+        #[arg(long, value_name = "METHOD", conflicts_with = "method")]
         raw: Option<String>,
     },
     /// Restore what `compress` made. Frames need no flags; raw payloads need --raw and the tokenizer.
@@ -114,8 +119,8 @@ enum Command {
         output: Option<PathBuf>,
         #[command(flatten)]
         tok: TokenizerArgs,
-        /// Read a raw peer payload of this layout (see `compress --raw`).
-        #[arg(long, value_name = "LAYOUT")]
+        /// Read a raw peer payload made by this method (see `compress --raw`).
+        #[arg(long, value_name = "METHOD")]
         raw: Option<String>,
         /// With --raw tacc/tacc-gzip: print token IDs instead of text.
         #[arg(long)]
@@ -192,27 +197,27 @@ fn run(command: Command) -> tacc::Result<()> {
         } => {
             let data = read_input(input.as_deref(), "compress")?;
             let codec = tok.codec()?;
-            let out = match raw {
-                Some(layout) => compress_raw(&codec, &data, ids, &layout, level)?,
-                None => {
-                    let mut opts = Options::default().with_checksum(!no_checksum);
-                    opts.method = match method.as_deref() {
-                        None => Some(tacc::DEFAULT_METHOD),
-                        Some("auto") => None,
-                        Some(name) => Some(Method::from_name(name)?),
-                    };
-                    if let Some(l) = level {
-                        opts.zstd_level = l;
-                        opts.gzip_level = l;
-                    }
-                    if ids {
-                        codec.compress_token_ids(&parse_ids(&data)?, &opts)?
-                    } else {
-                        codec.compress_bytes(&data, &opts)?
-                    }
-                }
+            let opts = match raw {
+                Some(name) => Options::raw(raw_method(&name)?),
+                None => Options::default().with_method(match method.as_deref() {
+                    None => Some(tacc::DEFAULT_METHOD),
+                    Some("auto") => None,
+                    Some(name) => Some(Method::from_name(name)?),
+                }),
+            }
+            .with_checksum(!no_checksum);
+            let opts = match level {
+                Some(l) => opts.with_zstd_level(l).with_gzip_level(l),
+                None => opts,
             };
-            write_output(output.as_deref(), &out)
+            let token_ids;
+            let input = if ids {
+                token_ids = parse_ids(&data)?;
+                Input::TokenIds(&token_ids)
+            } else {
+                Input::Bytes(&data)
+            };
+            write_output(output.as_deref(), &codec.compress(input, &opts)?)
         }
         Command::Decompress {
             input,
@@ -229,35 +234,25 @@ fn run(command: Command) -> tacc::Result<()> {
                 max_tokens.unwrap_or(Limits::MAX.max_tokens),
             );
             let data = read_input(input.as_deref(), "decompress")?;
-            let out = match raw {
-                Some(layout) => {
-                    decompress_raw(&tok.codec()?.with_limits(limits), &data, &layout, ids)?
-                }
-                None => {
-                    // Only build a codec when the user named a custom tokenizer or mapping.
-                    let content = if tok.is_custom() {
-                        tok.codec()?.with_limits(limits).decompress(&data)?
+            let content = match raw {
+                // The codec's limits bound the decode (and the detokenized text).
+                Some(name) => {
+                    let kind = if ids {
+                        ContentKind::TokenIds
                     } else {
-                        tacc::decompress_with_limits(&data, &limits)?
+                        ContentKind::Text
                     };
-                    match content {
-                        Content::Text(t) => within(&limits, t.into_bytes())?,
-                        Content::Bytes(b) => within(&limits, b)?,
-                        Content::TokenIds(ids) => {
-                            if ids.len() > limits.max_tokens {
-                                return Err(tokens_over(&limits, ids.len()));
-                            }
-                            within(&limits, ids_json(&ids))?
-                        }
-                        other => {
-                            return Err(tacc::Error::InvalidArgument(format!(
-                                "this tacc cannot print {}",
-                                other.kind().describe()
-                            )))
-                        }
-                    }
+                    tok.codec()?.with_limits(limits).decompress_as(
+                        &data,
+                        kind,
+                        &Options::raw(raw_method(&name)?),
+                    )?
                 }
+                // Only build a codec when the user named a custom tokenizer or mapping.
+                None if tok.is_custom() => tok.codec()?.with_limits(limits).decompress(&data)?,
+                None => tacc::decompress_with_limits(&data, &limits)?,
             };
+            let out = printable(&limits, content)?;
             // Written only once all of it decoded: an error leaves no partial output file.
             write_output(output.as_deref(), &out)
         }
@@ -277,7 +272,7 @@ fn run(command: Command) -> tacc::Result<()> {
         } => {
             let codec = tok.codec()?;
             let mut counts = vec![0u64; codec.tokenizer().vocab_size() as usize];
-            for text in bench::read_records(&corpus)? {
+            for text in corpus::read_records(&corpus)? {
                 for id in codec.tokenize(&text) {
                     counts[id as usize] += 1;
                 }
@@ -305,61 +300,41 @@ fn run(command: Command) -> tacc::Result<()> {
     }
 }
 
-fn compress_raw(
-    codec: &Codec,
-    data: &[u8],
-    ids: bool,
-    layout: &str,
-    level: Option<i32>,
-) -> tacc::Result<Vec<u8>> {
-    let text = || std::str::from_utf8(data).map_err(|e| tacc::Error::InvalidUtf8(e.to_string()));
-    let token_ids = || {
-        if ids {
-            parse_ids(data)
-        } else {
-            Ok(codec.tokenize(text()?))
-        }
-    };
-    match layout {
-        "tacc" | "tacc-gzip" => codec.compress_tacc_payload(&token_ids()?, layout == "tacc-gzip"),
-        lopace => {
-            let m = LopaceMethod::from_name(lopace.trim_start_matches("lopace-"))?;
-            if ids {
-                return Err(tacc::Error::InvalidArgument(
-                    "LoPace payloads are made from text, not token IDs".into(),
-                ));
-            }
-            codec.compress_lopace_payload(
-                text()?,
-                m,
-                level.unwrap_or(tacc::codecs::zstd::DEFAULT_LEVEL),
-            )
-        }
-    }
+/// The method `--raw NAME` names: a raw layout is named by the method whose peer payload it is
+/// (`Method::name`), among the methods that have one (`Peer::of`).
+fn raw_method(name: &str) -> tacc::Result<Method> {
+    let has_peer = |m: &Method| Peer::of(*m).is_ok();
+    Method::from_name(name)
+        .ok()
+        .filter(has_peer)
+        .ok_or_else(|| {
+            let names: Vec<&str> = Method::ALL
+                .into_iter()
+                .filter(has_peer)
+                .map(Method::name)
+                .collect();
+            tacc::Error::InvalidArgument(format!(
+                "unknown raw layout '{name}' (available: {})",
+                names.join(", ")
+            ))
+        })
 }
 
-/// `codec` carries the limits, which its decode calls (and `detokenize`) enforce.
-fn decompress_raw(codec: &Codec, data: &[u8], layout: &str, ids: bool) -> tacc::Result<Vec<u8>> {
-    let limits = codec.limits();
-    match layout {
-        "tacc" | "tacc-gzip" => {
-            let token_ids = codec.decompress_tacc_payload(data, layout == "tacc-gzip")?;
-            if token_ids.len() > limits.max_tokens {
-                return Err(tokens_over(&limits, token_ids.len()));
+/// What `decompress` writes: text and bytes as they are, token IDs as a JSON array.
+fn printable(limits: &Limits, content: Content) -> tacc::Result<Vec<u8>> {
+    match content {
+        Content::Text(t) => within(limits, t.into_bytes()),
+        Content::Bytes(b) => within(limits, b),
+        Content::TokenIds(ids) => {
+            if ids.len() > limits.max_tokens {
+                return Err(tokens_over(limits, ids.len()));
             }
-            if ids {
-                return within(&limits, ids_json(&token_ids));
-            }
-            // Expanded against the codec's byte limit as it goes.
-            Ok(codec.detokenize(&token_ids)?.into_bytes())
+            within(limits, ids_json(&ids))
         }
-        lopace => {
-            let m = LopaceMethod::from_name(lopace.trim_start_matches("lopace-"))?;
-            within(
-                &limits,
-                codec.decompress_lopace_payload(data, m)?.into_bytes(),
-            )
-        }
+        other => Err(tacc::Error::InvalidArgument(format!(
+            "this tacc cannot print {}",
+            other.kind().describe()
+        ))),
     }
 }
 
@@ -532,17 +507,4 @@ fn print_stats(codec: &Codec, text: &str) -> tacc::Result<()> {
         );
     }
     Ok(())
-}
-
-/// 1234567 -> "1,234,567" (the report and the playground print counts this way).
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

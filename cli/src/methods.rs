@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use tacc::{Codec, Content, Method, Options};
+use tacc::{Codec, Content, ContentKind, Input, Layout, Method, Options};
 
 type RunFn = Box<dyn Fn(&Codec, &str, &[u32]) -> tacc::Result<Vec<u8>>>;
 type BackFn = Box<dyn Fn(&Codec, &[u8]) -> tacc::Result<Restored>>;
@@ -24,35 +24,50 @@ enum Restored {
     Ids(Vec<u32>),
 }
 
-/// A frame of ours with these options (levels, checksum); its name carries the level that matters.
-/// Frames are read back from their header alone (the codec matters only for a custom tokenizer).
-pub fn frame_row(opts: Options, token_input: bool) -> Row {
-    let name = match opts.method {
-        None => "frame auto".to_string(),
+/// The row's name: the layout, the method's name and the level that matters (tacc-gzip's raw
+/// payload is tacc 0.1.0's, whose gzip level is fixed).
+fn row_name(opts: &Options) -> String {
+    let layout = opts.layout.name();
+    match opts.method {
+        None => format!("{layout} auto"),
         Some(m @ (Method::Zstd | Method::LopaceHybrid)) => {
-            format!("frame {}-{}", m.name(), opts.zstd_level)
+            format!("{layout} {}-{}", m.name(), opts.zstd_level)
         }
-        Some(m @ (Method::Gzip | Method::TaccGzip)) => {
-            format!("frame {}-{}", m.name(), opts.gzip_level)
+        Some(m @ (Method::Gzip | Method::TaccGzip)) if opts.layout == Layout::Frame => {
+            format!("{layout} {}-{}", m.name(), opts.gzip_level)
         }
-        Some(m) => format!("frame {}", m.name()),
-    };
-    let run: RunFn = if token_input {
-        Box::new(move |c, _, ids| c.compress_token_ids(ids, &opts))
+        Some(m) => format!("{layout} {}", m.name()),
+    }
+}
+
+/// A row of the library's: a frame, or a peer's raw payload, with these options (method, levels,
+/// checksum, layout), made and read back through the codec's one entry (`Codec::compress`,
+/// `Codec::decompress_as`). Frames are read back from their header alone (the codec matters only
+/// for a custom tokenizer).
+pub fn codec_row(opts: Options, token_input: bool) -> Row {
+    let (run, kind): (RunFn, ContentKind) = if token_input {
+        (
+            Box::new(move |c, _, ids| c.compress(Input::TokenIds(ids), &opts)),
+            ContentKind::TokenIds,
+        )
     } else {
-        Box::new(move |c, t, _| c.compress_text(t, &opts))
+        (
+            Box::new(move |c, t, _| c.compress(Input::Text(t), &opts)),
+            ContentKind::Text,
+        )
     };
     Row {
-        name,
+        name: row_name(&opts),
         token_input,
-        is_frame: true,
+        is_frame: opts.layout == Layout::Frame,
         run,
-        back: Box::new(|c, b| match c.decompress(b)? {
+        back: Box::new(move |c, b| match c.decompress_as(b, kind, &opts)? {
             Content::Text(t) => Ok(Restored::Text(t)),
             Content::TokenIds(ids) => Ok(Restored::Ids(ids)),
-            _ => Err(tacc::Error::InvalidArgument(
-                "the frame holds bytes, not text or token IDs".into(),
-            )),
+            other => Err(tacc::Error::InvalidArgument(format!(
+                "the payload holds {}, not text or token IDs",
+                other.kind().describe()
+            ))),
         }),
     }
 }
@@ -62,7 +77,12 @@ fn framed(method: Option<Method>, zstd_level: i32, gzip_level: i32) -> Row {
         .with_method(method)
         .with_zstd_level(zstd_level)
         .with_gzip_level(gzip_level);
-    frame_row(opts, false)
+    codec_row(opts, false)
+}
+
+/// The peer's raw payload of `method` (zstd levels: LoPace's default, 15).
+fn raw(method: Method, token_input: bool) -> Row {
+    codec_row(Options::raw(method), token_input)
 }
 
 pub fn rows() -> Vec<Row> {
@@ -100,68 +120,31 @@ pub fn rows() -> Vec<Row> {
         }),
     });
     // The peers' own payloads, no frame: what tacc 0.1.0 and LoPace 0.1.5 would store.
-    rows.push(Row {
-        name: "raw tacc".into(),
-        token_input: false,
-        is_frame: false,
-        run: Box::new(|c, t, _| c.compress_tacc_payload(&c.tokenize(t), false)),
-        back: Box::new(|c, b| {
-            c.detokenize(&c.decompress_tacc_payload(b, false)?)
-                .map(Restored::Text)
-        }),
-    });
-    rows.push(Row {
-        name: "raw tacc-gzip".into(),
-        token_input: false,
-        is_frame: false,
-        run: Box::new(|c, t, _| c.compress_tacc_payload(&c.tokenize(t), true)),
-        back: Box::new(|c, b| {
-            c.detokenize(&c.decompress_tacc_payload(b, true)?)
-                .map(Restored::Text)
-        }),
-    });
-    rows.push(Row {
-        name: "raw lopace-hybrid-15".into(),
-        token_input: false,
-        is_frame: false,
-        run: Box::new(|c, t, _| c.compress_lopace_payload(t, tacc::LopaceMethod::Hybrid, 15)),
-        back: Box::new(|c, b| {
-            c.decompress_lopace_payload(b, tacc::LopaceMethod::Hybrid)
-                .map(Restored::Text)
-        }),
-    });
-    rows.push(Row {
-        name: "raw lopace-zstd-15".into(),
-        token_input: false,
-        is_frame: false,
-        run: Box::new(|c, t, _| c.compress_lopace_payload(t, tacc::LopaceMethod::Zstd, 15)),
-        back: Box::new(|c, b| {
-            c.decompress_lopace_payload(b, tacc::LopaceMethod::Zstd)
-                .map(Restored::Text)
-        }),
-    });
+    rows.extend(
+        [
+            Method::Tacc,
+            Method::TaccGzip,
+            Method::LopaceHybrid,
+            Method::Zstd,
+        ]
+        .map(|m| raw(m, false)),
+    );
     // Token-ID mode (an inference server's view: IDs in, IDs out, no tokenizer in the timing).
     rows.push(Row {
         name: "ids tacc".into(),
-        token_input: true,
-        is_frame: false,
-        run: Box::new(|c, _, ids| c.compress_tacc_payload(ids, false)),
-        back: Box::new(|c, b| c.decompress_tacc_payload(b, false).map(Restored::Ids)),
+        ..raw(Method::Tacc, true)
     });
     rows.push(Row {
         name: "ids model".into(),
-        ..frame_row(Options::method(Method::Model), true)
+        ..codec_row(Options::method(Method::Model), true)
     });
     rows.push(Row {
         name: "ids model-v1".into(),
-        ..frame_row(Options::method(Method::ModelV1), true)
+        ..codec_row(Options::method(Method::ModelV1), true)
     });
     rows.push(Row {
         name: "ids tacc-gzip".into(),
-        token_input: true,
-        is_frame: false,
-        run: Box::new(|c, _, ids| c.compress_tacc_payload(ids, true)),
-        back: Box::new(|c, b| c.decompress_tacc_payload(b, true).map(Restored::Ids)),
+        ..raw(Method::TaccGzip, true)
     });
     rows
 }

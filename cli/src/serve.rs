@@ -16,7 +16,9 @@
 //! are computed at once and `--queue` more are admitted to wait (their bodies read); past that
 //! a POST is answered 503 (with Retry-After) before its body is read, so the bodies held in
 //! memory are at most (jobs + queue) × 8 MiB. The round trips decode within [`DECODE_LIMITS`].
-//! Errors are JSON `{"error": "..."}` with status 400, 413, 503 or 500; the server keeps running.
+//! Errors are JSON `{"error": "...", "kind": "InvalidArgument"}` with status 400, 413 or 500 from
+//! the error's kind (`tacc::ErrorKind`, its name in `"kind"`), or `{"error": "..."}` alone for a
+//! refused HTTP request (404, 405, 415, 421, 503); the server keeps running.
 //! On loopback, requests must name a loopback host (DNS rebinding); POSTs must be JSON (415).
 
 mod compute;
@@ -176,10 +178,10 @@ fn router(state: Arc<AppState>, loopback: bool) -> Router {
         .route("/api/compress", post(compress))
         .route("/api/frame", post(frame))
         .fallback(|| async {
-            error_response(ApiError {
-                status: 404,
-                message: "no such page: the playground is at /".into(),
-            })
+            error_response(ApiError::refused(
+                404,
+                "no such page: the playground is at /",
+            ))
         })
         .layer(DefaultBodyLimit::max(compute::MAX_BODY_BYTES))
         .layer(guard)
@@ -214,22 +216,22 @@ fn refusal(loopback: bool, req: &axum::extract::Request) -> Option<ApiError> {
             _ => host,
         };
         if !matches!(name, "localhost" | "127.0.0.1" | "[::1]") {
-            return Some(ApiError {
-                status: 421,
-                message: format!(
+            return Some(ApiError::refused(
+                421,
+                format!(
                     "this playground listens on loopback and answers only requests for localhost, 127.0.0.1 or [::1], not '{}'",
                     host.chars().take(100).collect::<String>()
                 ),
-            });
+            ));
         }
     }
     if req.method() == axum::http::Method::POST
         && !header_str(header::CONTENT_TYPE).starts_with("application/json")
     {
-        return Some(ApiError {
-            status: 415,
-            message: "send the request as Content-Type: application/json".into(),
-        });
+        return Some(ApiError::refused(
+            415,
+            "send the request as Content-Type: application/json",
+        ));
     }
     None
 }
@@ -250,7 +252,11 @@ fn asset(body: &'static str, content_type: &'static str) -> Response {
 
 fn error_response(e: ApiError) -> Response {
     let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut r = (status, Json(json!({ "error": e.message }))).into_response();
+    let body = match e.kind {
+        Some(kind) => json!({ "error": e.message, "kind": kind.name() }),
+        None => json!({ "error": e.message }),
+    };
+    let mut r = (status, Json(body)).into_response();
     if status == StatusCode::SERVICE_UNAVAILABLE {
         r.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
@@ -305,16 +311,12 @@ fn admit(state: &AppState, req: &axum::extract::Request) -> Result<OwnedSemaphor
     if declared.is_some_and(|n| n > compute::MAX_BODY_BYTES as u64) {
         return Err(body_too_large());
     }
-    state
-        .admitted
-        .clone()
-        .try_acquire_owned()
-        .map_err(|_| ApiError {
-            status: 503,
-            message:
-                "the playground is busy (every job taken and the queue full); try again in a moment"
-                    .into(),
-        })
+    state.admitted.clone().try_acquire_owned().map_err(|_| {
+        ApiError::refused(
+            503,
+            "the playground is busy (every job taken and the queue full); try again in a moment",
+        )
+    })
 }
 
 /// Admits the request, reads its body (at most `MAX_BODY_BYTES`, enforced while reading), then
@@ -330,10 +332,10 @@ async fn blocking<T: Send + 'static>(
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             body_too_large()
         } else {
-            ApiError {
-                status: e.status().as_u16(),
-                message: format!("could not read the request: {}", e.body_text()),
-            }
+            ApiError::refused(
+                e.status().as_u16(),
+                format!("could not read the request: {}", e.body_text()),
+            )
         }
     })?;
     let _permit = state

@@ -84,7 +84,7 @@ pub fn run(a: TrainArgs) -> tacc::Result<()> {
     let seqs = match a.token_cache.as_deref().and_then(read_cache) {
         Some(s) => s,
         None => {
-            let texts = super::bench::read_records(&a.corpus)?;
+            let texts = crate::corpus::read_records(&a.corpus)?;
             let seqs: Vec<Vec<u32>> = texts.iter().map(|t| codec.tokenize(t)).collect();
             if let Some(c) = &a.token_cache {
                 write_cache(c, &seqs)?;

@@ -111,13 +111,7 @@ fn raw_payloads_over_the_limits_are_refused_without_output() {
     let input = dir.join("in.txt");
     std::fs::write(&input, &text).unwrap();
     let out = dir.join("out.txt");
-    for layout in [
-        "tacc",
-        "tacc-gzip",
-        "lopace-token",
-        "lopace-hybrid",
-        "lopace-zstd",
-    ] {
+    for layout in ["tacc", "tacc-gzip", "lopace-token", "lopace-hybrid", "zstd"] {
         let raw = dir.join(format!("{layout}.bin"));
         ok(&["compress", s(&input), "--raw", layout, "-o", s(&raw)]);
         assert_eq!(
@@ -159,6 +153,61 @@ fn raw_payloads_over_the_limits_are_refused_without_output() {
         &out,
         "max_tokens",
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `--raw` takes the name of the method whose peer payload it is (the core's `Method::name`);
+/// methods without one, and other names, are refused with the list of raw layouts.
+#[test]
+fn raw_layouts_are_named_by_their_method() {
+    let dir = temp_dir("names");
+    let text = "Raw payloads are named by their method. ".repeat(20);
+    let input = dir.join("in.txt");
+    std::fs::write(&input, &text).unwrap();
+    for name in ["lopace-zstd", "model", "stored", "gzip", "auto", "zstd-15"] {
+        let r = tacc(&["compress", s(&input), "--raw", name]);
+        let err = String::from_utf8_lossy(&r.stderr);
+        assert_eq!(r.status.code(), Some(1), "--raw {name}: {err}");
+        assert!(
+            err.contains("tacc, tacc-gzip") && err.contains("zstd, lopace-token, lopace-hybrid"),
+            "--raw {name}: {err}"
+        );
+        assert!(r.stdout.is_empty());
+    }
+    // LoPace's zstd payload is a zstd frame (its magic number first).
+    let raw = ok(&["compress", s(&input), "--raw", "zstd"]);
+    assert_eq!(raw[..4], [0x28, 0xb5, 0x2f, 0xfd]);
+    // Token IDs in and out of tacc's payload; LoPace payloads hold text.
+    let ids = dir.join("ids.txt");
+    std::fs::write(&ids, "9906 11 1917 0").unwrap();
+    let payload = dir.join("ids.bin");
+    ok(&[
+        "compress",
+        "--ids",
+        s(&ids),
+        "--raw",
+        "tacc-gzip",
+        "-o",
+        s(&payload),
+    ]);
+    let back: Vec<u32> = serde_json::from_slice(&ok(&[
+        "decompress",
+        s(&payload),
+        "--raw",
+        "tacc-gzip",
+        "--ids",
+    ]))
+    .unwrap();
+    assert_eq!(back, [9906, 11, 1917, 0]);
+    assert_eq!(
+        tacc(&["compress", "--ids", s(&ids), "--raw", "lopace-token"])
+            .status
+            .code(),
+        Some(1)
+    );
+    // --raw and --method do not go together.
+    let r = tacc(&["compress", s(&input), "--raw", "tacc", "-m", "model"]);
+    assert_eq!(r.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

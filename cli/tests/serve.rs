@@ -344,10 +344,7 @@ fn figures_match_tacc_compress() {
             "raw lopace-hybrid-15",
             &["--raw", "lopace-hybrid", "--level", "15"],
         ),
-        (
-            "raw lopace-zstd-15",
-            &["--raw", "lopace-zstd", "--level", "15"],
-        ),
+        ("raw zstd-15", &["--raw", "zstd", "--level", "15"]),
     ];
     for (name, args) in expected {
         let mut a = vec!["compress"];
@@ -492,7 +489,7 @@ fn token_ids_in_and_out() {
         .join(" ");
     for body in [json!({ "ids": ids }), json!({ "ids": as_text })] {
         let v = post(&server, "/api/compress", &body).json();
-        assert_eq!(v["input"]["kind"], "ids");
+        assert_eq!(v["input"]["kind"], "token_ids");
         assert_eq!(v["input"]["tokens"], ids.len());
         let le: Vec<u8> = ids.iter().flat_map(|i| i.to_le_bytes()).collect();
         assert_eq!(v["input"]["sha256"], sha256_hex(&le));
@@ -616,6 +613,24 @@ fn bad_input_gets_a_clear_4xx_and_the_server_stays_up() {
         let ok = post(&server, "/api/compress", &json!({ "text": "still here" }));
         assert_eq!(ok.status, 200, "after {what}");
     }
+    // The body names the error's kind (tacc::ErrorKind::name), which chose the status.
+    let kinds = [
+        (
+            json!({ "text": "hi", "tokenizer": "llama9" }),
+            400,
+            "UnknownTokenizer",
+        ),
+        (json!({ "text": "" }), 400, "InvalidArgument"),
+        (json!({ "ids": "1 2 999999" }), 400, "UnknownId"),
+        (json!({ "ids": vec![1; 300_000] }), 413, "TooLarge"),
+    ];
+    for (body, status, kind) in kinds {
+        let r = post(&server, "/api/compress", &body);
+        assert_eq!(r.status, status, "{}", r.text());
+        assert_eq!(r.json()["kind"], kind, "{}", r.text());
+    }
+    // A refused HTTP request has no library kind.
+    assert!(get(&server, "/nothing").json().get("kind").is_none());
     let r = post(
         &server,
         "/api/frame",

@@ -1,4 +1,5 @@
-/* Compress a prompt with a few methods, then restore it. */
+/* Compress a prompt with a few methods (tacc_encode with options), then restore it (tacc_decode);
+ * then decode within limits with the typed call tacc_decompress_text. */
 #include <stdio.h>
 #include <string.h>
 
@@ -14,7 +15,7 @@ int main(void) {
   char *err = NULL;
   if (tacc_codec_new("cl100k_base", &codec, &err) != TACC_OK) {
     fprintf(stderr, "tacc_codec_new: %s\n", err);
-    tacc_str_free(err);
+    tacc_free(err);
     return 1;
   }
   printf("tacc %s (header %s), prompt of %zu bytes\n", tacc_version_string(), TACC_VERSION_STRING,
@@ -27,21 +28,23 @@ int main(void) {
     tacc_options_init(&opts);
     opts.method = methods[i];
 
-    tacc_buf frame = {NULL, 0}, text = {NULL, 0};
-    tacc_status st = tacc_compress_text(codec, PROMPT, strlen(PROMPT), &opts, &frame, &err);
-    if (st == TACC_OK) st = tacc_decompress_text(codec, frame.data, frame.len, NULL, &text, &err);
+    uint8_t *frame = NULL;
+    void *text = NULL;
+    size_t frame_len = 0, text_len = 0;
+    tacc_status st = tacc_encode(codec, TACC_CONTENT_TEXT, PROMPT, strlen(PROMPT), &opts, &frame, &frame_len, &err);
+    if (st == TACC_OK) st = tacc_decode(codec, frame, frame_len, TACC_CONTENT_TEXT, NULL, &text, &text_len, &err);
     if (st != TACC_OK) {
-      fprintf(stderr, "%s: %s\n", tacc_method_name(methods[i]), err ? err : tacc_status_str(st));
-      tacc_str_free(err);
+      fprintf(stderr, "%s: %s (%s)\n", tacc_method_name(methods[i]), err ? err : tacc_status_str(st), tacc_status_name(st));
+      tacc_free(err);
       err = NULL;
       failures++;
     } else {
-      int same = text.len == strlen(PROMPT) && memcmp(text.data, PROMPT, text.len) == 0;
-      printf("%-14s %4zu bytes  restored %s\n", tacc_method_name(methods[i]), frame.len, same ? "ok" : "MISMATCH");
+      int same = text_len == strlen(PROMPT) && memcmp(text, PROMPT, text_len) == 0;
+      printf("%-14s %4zu bytes  restored %s\n", tacc_method_name(methods[i]), frame_len, same ? "ok" : "MISMATCH");
       failures += !same;
     }
-    tacc_buf_free(&text);
-    tacc_buf_free(&frame);
+    tacc_free(text);
+    tacc_free(frame);
   }
 
   /* Payloads from the network: decode within limits (here 1 KiB of text per call). Past them a
@@ -54,7 +57,7 @@ int main(void) {
   if (tacc_codec_with_limits(codec, &limits, &limited, &err) != TACC_OK ||
       tacc_compress_text(codec, PROMPT, strlen(PROMPT), NULL, &frame, &err) != TACC_OK) {
     fprintf(stderr, "limits: %s\n", err);
-    tacc_str_free(err);
+    tacc_free(err);
     err = NULL;
     failures++;
   } else {
@@ -62,7 +65,7 @@ int main(void) {
     printf("decoded within a %llu-byte limit: %s\n", (unsigned long long)limits.max_output_bytes,
            st == TACC_OK ? "ok" : err);
     failures += st != TACC_OK;
-    tacc_str_free(err);
+    tacc_free(err);
     err = NULL;
   }
   tacc_buf_free(&text);

@@ -1,5 +1,6 @@
 /* An inference server's view: the model produced token IDs; compress them before sending
- * them over the wire, and show what the receiver gets back. */
+ * them over the wire, and show what the receiver gets back. The design card's calls:
+ * tacc_codec_new, tacc_encode, tacc_decode, tacc_free. */
 #include <stdio.h>
 #include <string.h>
 
@@ -15,33 +16,36 @@ int main(void) {
   tacc_status st = tacc_codec_new("cl100k_base", &codec, &err);
   if (st != TACC_OK) {
     fprintf(stderr, "tacc_codec_new: %s\n", err ? err : tacc_status_str(st));
-    tacc_str_free(err);
+    tacc_free(err);
     return 1;
   }
 
-  /* Sender: a self-describing frame (method tacc-gzip by default). */
-  tacc_buf frame = {NULL, 0};
-  st = tacc_compress_token_ids(codec, ids, n_ids, NULL, &frame, &err);
+  /* Sender: a self-describing frame (NULL options: the default method, the context model). */
+  uint8_t *frame = NULL;
+  size_t frame_len = 0;
+  st = tacc_encode(codec, TACC_CONTENT_TOKEN_IDS, ids, n_ids, NULL, &frame, &frame_len, &err);
   if (st != TACC_OK) {
-    fprintf(stderr, "encode: %s\n", err);
-    tacc_str_free(err);
+    fprintf(stderr, "tacc_encode: %s (%s)\n", err, tacc_status_name(st));
+    tacc_free(err);
     tacc_codec_free(codec);
     return 1;
   }
-  printf("%zu token IDs (%zu bytes as uint32) -> %zu-byte frame\n", n_ids, n_ids * 4, frame.len);
+  printf("%zu token IDs (%zu bytes as uint32) -> %zu-byte frame\n", n_ids, n_ids * 4, frame_len);
 
   /* Receiver: the frame names its tokenizer, so no codec is needed to restore the IDs. */
-  tacc_ids back = {NULL, 0};
-  st = tacc_decompress_token_ids(NULL, frame.data, frame.len, NULL, &back, &err);
-  int ok = st == TACC_OK && back.len == n_ids && memcmp(back.data, ids, sizeof ids) == 0;
+  void *back = NULL;
+  size_t n_back = 0;
+  st = tacc_decode(NULL, frame, frame_len, TACC_CONTENT_TOKEN_IDS, NULL, &back, &n_back, &err);
+  int ok = st == TACC_OK && n_back == n_ids && memcmp(back, ids, sizeof ids) == 0;
   if (st != TACC_OK) {
-    fprintf(stderr, "decode: %s\n", err);
-    tacc_str_free(err);
+    fprintf(stderr, "tacc_decode: %s (%s)\n", err, tacc_status_name(st));
+    tacc_free(err);
   }
   printf("restored: %s\n", ok ? "identical" : "MISMATCH");
 
-  tacc_ids_free(&back);
-  tacc_buf_free(&frame);
+  /* One release call for everything the library returned. */
+  tacc_free(back);
+  tacc_free(frame);
   tacc_codec_free(codec);
   return ok ? 0 : 1;
 }

@@ -40,7 +40,7 @@ func CompletionHandler(codec *tacc.Codec) http.Handler {
 				frame, err = codec.CompressText(text)
 			}
 		} else {
-			frame, err = codec.EncodeTokenIDs(ids)
+			frame, err = codec.CompressTokenIDs(ids)
 		}
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
@@ -71,18 +71,13 @@ func FetchCompletion(client *http.Client, codec *tacc.Codec, baseURL, prompt str
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != ContentType {
 		return "", len(body), fmt.Errorf("server said %s: %s", resp.Status, body)
 	}
-	info, err := tacc.Inspect(body)
+	content, err := codec.Decompress(body) // a frame of token IDs or of text: its header says
 	if err != nil {
 		return "", len(body), err
 	}
-	if info.TokenIDs {
-		ids, err := codec.DecodeTokenIDs(body)
-		if err != nil {
-			return "", len(body), err
-		}
-		text, err := codec.Detokenize(ids)
+	if content.Kind == tacc.ContentTokenIDs {
+		text, err := codec.Detokenize(content.TokenIDs)
 		return text, len(body), err
 	}
-	text, err := codec.DecompressText(body)
-	return text, len(body), err
+	return content.Text, len(body), nil
 }

@@ -1,13 +1,13 @@
 // Android-style example: a chat app receives a compressed completion from its server and shows the text.
 //
-// On Android, put libtacc.so for each ABI in src/main/jniLibs/<abi>/ (cargo-ndk builds them), add
+// On Android, put libtacc_uniffi.so (crate bindings/uniffi) for each ABI in src/main/jniLibs/<abi>/ (cargo-ndk builds them), add
 // the generated uniffi/tacc/tacc.kt and JNA (`net.java.dev.jna:jna:5.17.0@aar`), then call this from a
 // ViewModel on a background dispatcher. The JVM test suite (bindings/kotlin) runs it as is.
 package examples.tacc
 
 import uniffi.tacc.Codec
 import uniffi.tacc.TaccException
-import uniffi.tacc.decodeTokenIdArray
+import uniffi.tacc.decompressTaccPayloadArray
 import uniffi.tacc.detokenize
 
 /** Decodes completions the server sends either as a tacc frame or as a tacc 0.1.0 gzip payload. */
@@ -20,7 +20,7 @@ class CompletionDecoder(tokenizer: String = "o200k_base") : AutoCloseable {
 
     /** A tacc 0.1.0 payload (`Codec.encode_token_ids(ids, gzip=True)` on the server) to text. */
     fun taccPayloadToText(payload: ByteArray): String =
-        codec.detokenize(codec.decodeTokenIdArray(payload, gzip = true))
+        codec.detokenize(codec.decompressTaccPayloadArray(payload, gzip = true))
 
     /** Shows an error instead of crashing on a corrupt message. */
     fun frameToTextOrError(frame: ByteArray): String = try {

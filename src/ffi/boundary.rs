@@ -1,7 +1,7 @@
 //! The boundary every `extern "C"` body goes through: panics are caught here, errors become a
 //! status plus an optional message, and raw pointers become slices after their checks.
 
-use std::ffi::{c_char, CStr, CString};
+use std::ffi::{c_char, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use super::{tacc_buf, tacc_ids, tacc_status};
@@ -41,7 +41,7 @@ pub(crate) fn invalid(message: impl Into<String>) -> Failure {
 }
 
 /// Runs a fallible body: catches panics, maps failures to a status and writes `*err_msg` (a
-/// library-allocated string, freed with `tacc_str_free`) only on failure, and only if non-NULL.
+/// library-allocated string, freed with `tacc_free` or `tacc_str_free`) only on failure, and only if non-NULL.
 pub(crate) fn call(err_msg: *mut *mut c_char, body: impl FnOnce() -> FfiResult) -> tacc_status {
     let failure = match catch_quietly(body) {
         Ok(Ok(())) => return tacc_status::TACC_OK,
@@ -54,9 +54,9 @@ pub(crate) fn call(err_msg: *mut *mut c_char, body: impl FnOnce() -> FfiResult) 
     if !err_msg.is_null() {
         // Writing the message can only fail on OOM, which aborts anyway; guard it all the same.
         let _ = catch_unwind(AssertUnwindSafe(|| {
-            let msg = CString::new(failure.message.replace('\0', "\\0")).unwrap_or_default();
+            let msg = alloc_str(&failure.message);
             // SAFETY: err_msg is non-NULL and, per the API contract, points to a writable char*.
-            unsafe { *err_msg = msg.into_raw() };
+            unsafe { *err_msg = msg };
         }));
     }
     failure.status
@@ -122,54 +122,185 @@ pub(crate) unsafe fn out<'a, T>(ptr: *mut T, name: &str) -> FfiResult<&'a mut T>
     unsafe { ptr.as_mut() }.ok_or_else(|| null_arg(name))
 }
 
+// ---- The one allocator of what crosses the boundary ---------------------------------------------
+//
+// Every buffer the library hands to C (tacc_encode/tacc_decode outputs, tacc_buf.data,
+// tacc_ids.data, err_msg strings) is allocated here with a small hidden header before the data
+// that records the allocation's size: one pointer is then enough to free it (`tacc_free`),
+// whatever it holds, and the typed frees are the same release.
+
+/// Bytes before the data: the allocation size and a tag. 16 keeps the data aligned for u32 and
+/// u64 (and for 16-byte vector loads).
+const HEADER: usize = 16;
+const ALIGN: usize = 16;
+/// Tag in the header's second word: a pointer the library did not return (or one already freed)
+/// is caught by `release` instead of being handed to the allocator.
+const LIVE: usize = 0x7461_6363; // "tacc"
+
+/// A library allocation holding `bytes`, plus a NUL after them when `nul`. Empty data without a
+/// NUL is NULL (the documented zero-length output).
+fn alloc_copy(bytes: &[u8], nul: bool) -> *mut u8 {
+    if bytes.is_empty() && !nul {
+        return std::ptr::null_mut();
+    }
+    let size = HEADER + bytes.len() + usize::from(nul);
+    let Ok(layout) = std::alloc::Layout::from_size_align(size, ALIGN) else {
+        // Larger than isize::MAX: no input the library accepts produces it.
+        std::process::abort()
+    };
+    // SAFETY: layout has a non-zero size.
+    let base = unsafe { std::alloc::alloc(layout) };
+    if base.is_null() {
+        std::alloc::handle_alloc_error(layout);
+    }
+    // SAFETY: base has `size` writable bytes, aligned to ALIGN (>= align of usize).
+    unsafe {
+        base.cast::<usize>().write(size);
+        base.cast::<usize>().add(1).write(LIVE);
+        let data = base.add(HEADER);
+        std::ptr::copy_nonoverlapping(bytes.as_ptr(), data, bytes.len());
+        if nul {
+            data.add(bytes.len()).write(0);
+        }
+        data
+    }
+}
+
+/// Frees what [`alloc_copy`] returned. NULL does nothing. A pointer without the library's tag
+/// (not returned by it, or freed twice) aborts, as C allocators do on an invalid free.
+pub(crate) unsafe fn release(data: *mut u8) {
+    if data.is_null() {
+        return;
+    }
+    // SAFETY: per the contract, data came from alloc_copy and is freed once: the header is there.
+    unsafe {
+        let base = data.sub(HEADER);
+        if base.cast::<usize>().add(1).read() != LIVE {
+            std::process::abort();
+        }
+        base.cast::<usize>().add(1).write(0);
+        let size = base.cast::<usize>().read();
+        std::alloc::dealloc(
+            base,
+            std::alloc::Layout::from_size_align_unchecked(size, ALIGN),
+        );
+    }
+}
+
+/// Bytes for C (NULL when empty), freed by `tacc_free`.
+pub(crate) fn alloc_bytes(bytes: &[u8]) -> *mut u8 {
+    alloc_copy(bytes, false)
+}
+
+/// Token IDs for C (NULL when empty), freed by `tacc_free`.
+pub(crate) fn alloc_ids(ids: &[u32]) -> *mut u32 {
+    // SAFETY: any u32 slice is readable as its bytes.
+    let bytes = unsafe {
+        std::slice::from_raw_parts(ids.as_ptr().cast::<u8>(), std::mem::size_of_val(ids))
+    };
+    alloc_copy(bytes, false).cast::<u32>()
+}
+
+/// A NUL-terminated string for C (never NULL), freed by `tacc_free`. Inner NULs are escaped.
+pub(crate) fn alloc_str(s: &str) -> *mut c_char {
+    alloc_copy(s.replace('\0', "\\0").as_bytes(), true).cast::<c_char>()
+}
+
 /// Hands a byte vector to C.
 pub(crate) fn into_buf(v: Vec<u8>) -> tacc_buf {
-    if v.is_empty() {
-        return tacc_buf {
-            data: std::ptr::null_mut(),
-            len: 0,
-        };
-    }
-    let b = v.into_boxed_slice();
-    let len = b.len();
     tacc_buf {
-        data: Box::into_raw(b).cast::<u8>(),
-        len,
+        data: alloc_bytes(&v),
+        len: v.len(),
     }
 }
 
 /// Hands a token-ID vector to C.
 pub(crate) fn into_ids(v: Vec<u32>) -> tacc_ids {
-    if v.is_empty() {
-        return tacc_ids {
-            data: std::ptr::null_mut(),
-            len: 0,
-        };
-    }
-    let b = v.into_boxed_slice();
-    let len = b.len();
     tacc_ids {
-        data: Box::into_raw(b).cast::<u32>(),
-        len,
+        data: alloc_ids(&v),
+        len: v.len(),
     }
 }
 
-/// Releases what [`into_buf`] made.
+/// Releases what [`into_buf`] made and sets it to {NULL, 0}.
 pub(crate) unsafe fn free_buf(buf: &mut tacc_buf) {
-    if !buf.data.is_null() {
-        // SAFETY: data/len came from into_buf (the API contract: unchanged, freed once).
-        drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(buf.data, buf.len)) });
-    }
+    // SAFETY: data came from into_buf (the API contract: unchanged, freed once).
+    unsafe { release(buf.data) };
     buf.data = std::ptr::null_mut();
     buf.len = 0;
 }
 
-/// Releases what [`into_ids`] made.
+/// Releases what [`into_ids`] made and sets it to {NULL, 0}.
 pub(crate) unsafe fn free_ids(ids: &mut tacc_ids) {
-    if !ids.data.is_null() {
-        // SAFETY: data/len came from into_ids (the API contract: unchanged, freed once).
-        drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(ids.data, ids.len)) });
-    }
+    // SAFETY: data came from into_ids (the API contract: unchanged, freed once).
+    unsafe { release(ids.data.cast::<u8>()) };
     ids.data = std::ptr::null_mut();
     ids.len = 0;
+}
+
+// ---- Extensible structs: one reader and one writer ----------------------------------------------
+
+/// A struct of the C ABI that starts with `size_t struct_size` and gains fields only at its end
+/// in minor versions (docs/ABI.md, "Extensible structs"). Its 0.1 size is frozen: it is the
+/// smallest `struct_size` accepted, forever.
+pub(crate) trait Extensible: Copy {
+    /// The C name, for messages.
+    const NAME: &'static str;
+    /// `sizeof` of the struct in 0.1 (a literal, frozen; never `size_of` of today's struct).
+    const SIZE_0_1: usize;
+    /// Every field at its default, `struct_size` = today's size.
+    fn defaults() -> Self;
+}
+
+/// The caller's `struct_size`, checked against the 0.1 size. Only that word is read first: the
+/// caller's struct may be smaller than ours (an older header).
+unsafe fn caller_size<T: Extensible>(p: *const T) -> FfiResult<usize> {
+    // SAFETY: non-NULL (callers check); every version of the struct starts with struct_size.
+    let size = unsafe { std::ptr::read_unaligned(p.cast::<usize>()) };
+    if size < T::SIZE_0_1 {
+        let name = T::NAME;
+        return Err(invalid(format!(
+            "{name}.struct_size is {size}, smaller than {} (its size in 0.1): call {name}_init \
+             or set struct_size = sizeof({name})",
+            T::SIZE_0_1
+        )));
+    }
+    Ok(size)
+}
+
+/// Reads a caller's struct: the first min(struct_size, ours) bytes; fields past the caller's
+/// size (an older header) keep their defaults, bytes past ours (a newer header) are not read.
+/// NULL gives the defaults.
+pub(crate) unsafe fn read_sized<T: Extensible>(p: *const T) -> FfiResult<T> {
+    let mut v = T::defaults();
+    if p.is_null() {
+        return Ok(v);
+    }
+    let n = unsafe { caller_size(p)? }.min(std::mem::size_of::<T>());
+    // SAFETY: the caller promises struct_size readable bytes at p; n <= both sizes.
+    unsafe { std::ptr::copy_nonoverlapping(p.cast::<u8>(), (&mut v as *mut T).cast::<u8>(), n) };
+    Ok(v)
+}
+
+/// Checks an out-struct before any work is done (NULL, `struct_size` below the 0.1 size); returns
+/// the caller's `struct_size`. [`write_sized`] checks again, so calling this first is optional.
+pub(crate) unsafe fn check_sized<T: Extensible>(p: *mut T, name: &str) -> FfiResult<usize> {
+    if p.is_null() {
+        return Err(null_arg(name));
+    }
+    unsafe { caller_size(p.cast_const()) }
+}
+
+/// Writes `value` into a caller's struct: only the first min(struct_size, ours) bytes (the fields
+/// that fit), keeping the caller's struct_size; nothing past the caller's size is touched.
+/// `name` is the parameter, for the NULL message.
+pub(crate) unsafe fn write_sized<T: Extensible>(p: *mut T, value: T, name: &str) -> FfiResult {
+    let size = unsafe { check_sized(p, name)? };
+    let n = size.min(std::mem::size_of::<T>());
+    let mut v = value;
+    // SAFETY: struct_size is the first field of every Extensible struct (repr(C)).
+    unsafe { std::ptr::write_unaligned((&mut v as *mut T).cast::<usize>(), size) };
+    // SAFETY: the caller promises struct_size writable bytes at p; n <= both sizes.
+    unsafe { std::ptr::copy_nonoverlapping((&v as *const T).cast::<u8>(), p.cast::<u8>(), n) };
+    Ok(())
 }

@@ -1,21 +1,26 @@
 //! The stable C ABI (`tacc_*`), a thin layer over the Rust API. See include/tacc.h and docs/ABI.md.
 //!
 //! Rules kept by every function here (docs/ABI.md says them to C users):
-//! - every `extern "C"` body runs inside [`boundary::call`] (or [`boundary::value`]), which catches
+//! - every `extern "C"` body runs inside `boundary::call` (or `boundary::value`), which catches
 //!   panics and turns them into `TACC_ERR_PANIC`; `panic = "unwind"` is kept in Cargo.toml for that;
 //! - fallible calls return a [`tacc_status`]; results go to out-parameters written only on success;
-//!   a message for the failure goes to the optional `err_msg` out-parameter, freed with `tacc_str_free`;
-//! - every buffer the library returns is allocated by it and released only by `tacc_buf_free`,
-//!   `tacc_ids_free` or `tacc_str_free` (one model for the whole API: the library allocates);
+//!   a message for the failure goes to the optional `err_msg` out-parameter, freed with `tacc_free`;
+//! - every buffer the library returns is allocated by `boundary`'s one allocator (a hidden size
+//!   header before the data), so `tacc_free(ptr)` releases any of them; `tacc_buf_free`,
+//!   `tacc_ids_free` and `tacc_str_free` are the equivalent typed forms;
+//! - extensible structs (`struct_size` first) are read and written only by `boundary::read_sized`
+//!   / `boundary::write_sized`, against sizes frozen at 0.1;
 //! - status codes and enum values are never renumbered: new ones are appended.
 //!
 //! All unsafe pointer handling lives in this module.
 
+#![deny(missing_docs)] // every item of the C API is documented (the header carries the docs)
 #![allow(non_camel_case_types)]
 #![allow(clippy::missing_safety_doc)] // each function's header comment states its pointer rules
 
 pub mod api;
 mod boundary;
+pub mod entry;
 // The functions of a direction a build leaves out (cargo features `encode`, `decode`) are not
 // exported at all; include/tacc.h declares every function, and `tacc_features()` tells a
 // program at run time what the library it loaded has (docs/ABI.md, "Build features").
@@ -26,6 +31,22 @@ pub mod stream;
 mod tests;
 
 use crate::error::{Error, ErrorKind};
+use crate::format::ContentKind;
+use boundary::Extensible;
+
+/// `sizeof` of an extensible struct in 0.1, frozen: the literal on 64-bit targets (the only ones
+/// 0.1 was released for); on other widths the struct's own size, to be frozen as a literal the
+/// day such a target ships. A struct that grows keeps this number (docs/ABI.md).
+macro_rules! size_0_1 {
+    ($lit:literal, $t:ty) => {
+        if cfg!(target_pointer_width = "64") {
+            $lit
+        } else {
+            std::mem::size_of::<$t>()
+        }
+    };
+}
+pub(crate) use size_0_1;
 
 /// Library version, major part. Checked against Cargo.toml at compile time.
 pub const TACC_VERSION_MAJOR: u32 = 0;
@@ -218,6 +239,26 @@ impl From<ErrorKind> for tacc_status {
     }
 }
 
+impl tacc_status {
+    /// The stable name of a status (`tacc_status_name`): "Ok", or the core's [`ErrorKind::name`];
+    /// None for an unknown code.
+    pub(crate) fn name(code: i32) -> Option<&'static std::ffi::CStr> {
+        use std::ffi::CString;
+        use std::sync::OnceLock;
+        static NAMES: OnceLock<Vec<(i32, CString)>> = OnceLock::new();
+        let all = NAMES.get_or_init(|| {
+            let kinds = ErrorKind::ALL.iter().map(|k| (k.code(), k.name()));
+            std::iter::once((0, "Ok"))
+                .chain(kinds)
+                .map(|(c, n)| (c, CString::new(n).unwrap_or_default()))
+                .collect()
+        });
+        all.iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, n)| n.as_c_str())
+    }
+}
+
 impl From<&Error> for tacc_status {
     fn from(e: &Error) -> tacc_status {
         e.kind().into()
@@ -290,11 +331,25 @@ pub enum tacc_content_kind {
     TACC_CONTENT_BYTES = 2,
 }
 
+// The values are the core's ContentKind IDs (frames store them): one numbering.
+const _: () = assert!(
+    tacc_content_kind::TACC_CONTENT_TEXT as u32 == ContentKind::Text as u32
+        && tacc_content_kind::TACC_CONTENT_TOKEN_IDS as u32 == ContentKind::TokenIds as u32
+        && tacc_content_kind::TACC_CONTENT_BYTES as u32 == ContentKind::Bytes as u32,
+    "tacc_content_kind must be ContentKind's IDs"
+);
+// Likewise the layouts.
+const _: () = assert!(
+    tacc_layout::TACC_LAYOUT_FRAME as u32 == crate::codec::Layout::Frame as u32
+        && tacc_layout::TACC_LAYOUT_RAW as u32 == crate::codec::Layout::Raw as u32,
+    "tacc_layout must be Layout's IDs"
+);
+
 /// Options of the encode and decode calls. Always start from `tacc_options_init()`, which sets
 /// `struct_size` and the defaults, then change fields. Passing NULL means the defaults.
 ///
-/// `struct_size` lets fields be added in later minor versions: the library reads only the
-/// first `struct_size` bytes and gives later fields their defaults.
+/// An extensible struct (docs/ABI.md): the library reads only the first `struct_size` bytes
+/// (at least its 0.1 size: 32 bytes on 64-bit targets) and gives later fields their defaults.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct tacc_options {
@@ -304,13 +359,35 @@ pub struct tacc_options {
     pub method: u32,
     /// A `tacc_layout` value. Default TACC_LAYOUT_FRAME.
     pub layout: u32,
-    /// zstd level 1-22 for ZSTD and LOPACE_HYBRID; 0 means the default (15).
+    /// zstd level 1-22 for ZSTD and LOPACE_HYBRID; 0 also means the default (what
+    /// `tacc_options_init` sets: 15).
     pub zstd_level: i32,
-    /// gzip level 1-12 for GZIP and TACC_GZIP frames; 0 means the default (9).
-    /// The raw tacc-gzip layout always uses the default, as tacc 0.1.0 does.
+    /// gzip level 1-12 for GZIP and TACC_GZIP frames; 0 also means the default (what
+    /// `tacc_options_init` sets: 9). The raw tacc-gzip layout always uses 9, as tacc 0.1.0 does.
     pub gzip_level: i32,
     /// `TACC_FLAG_*` bits; 0 for the defaults.
     pub flags: u32,
+}
+
+/// `sizeof(tacc_options)` in 0.1 (64-bit targets), frozen: the smallest `struct_size` accepted.
+pub(crate) const TACC_OPTIONS_SIZE_0_1: usize = size_0_1!(32, tacc_options);
+const _: () = assert!(std::mem::size_of::<tacc_options>() >= TACC_OPTIONS_SIZE_0_1);
+
+impl Extensible for tacc_options {
+    const NAME: &'static str = "tacc_options";
+    const SIZE_0_1: usize = TACC_OPTIONS_SIZE_0_1;
+    /// The core's `Options::default()`, the one place option defaults live.
+    fn defaults() -> tacc_options {
+        let d = crate::codec::Options::default();
+        tacc_options {
+            struct_size: std::mem::size_of::<tacc_options>(),
+            method: d.method.map_or(TACC_METHOD_AUTO, |m| m as u32),
+            layout: d.layout as u32,
+            zstd_level: d.zstd_level,
+            gzip_level: d.gzip_level,
+            flags: if d.checksum { 0 } else { TACC_FLAG_NO_CHECKSUM },
+        }
+    }
 }
 
 /// Default `tacc_limits.max_output_bytes`: 64 MiB.
@@ -336,7 +413,7 @@ const _: () = assert!(
 /// or the work done. Always start from `tacc_limits_init()`, which sets `struct_size` and the
 /// defaults; a zeroed field (with `struct_size` set) also means its default.
 ///
-/// `struct_size` lets fields be added in later minor versions, as in `tacc_options`.
+/// An extensible struct, as `tacc_options` (at least its 0.1 size: 24 bytes on 64-bit targets).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct tacc_limits {
@@ -351,7 +428,31 @@ pub struct tacc_limits {
     pub max_tokens: u64,
 }
 
-/// A byte buffer allocated by the library. Release it with `tacc_buf_free`, never with `free`.
+/// `sizeof(tacc_limits)` in 0.1 (64-bit targets), frozen: the smallest `struct_size` accepted.
+const TACC_LIMITS_SIZE_0_1: usize = size_0_1!(24, tacc_limits);
+const _: () = assert!(std::mem::size_of::<tacc_limits>() >= TACC_LIMITS_SIZE_0_1);
+
+impl Extensible for tacc_limits {
+    const NAME: &'static str = "tacc_limits";
+    const SIZE_0_1: usize = TACC_LIMITS_SIZE_0_1;
+    fn defaults() -> tacc_limits {
+        tacc_limits::of(crate::limits::Limits::DEFAULT)
+    }
+}
+
+impl tacc_limits {
+    /// The C form of the core's limits.
+    pub(crate) fn of(l: crate::limits::Limits) -> tacc_limits {
+        tacc_limits {
+            struct_size: std::mem::size_of::<tacc_limits>(),
+            max_output_bytes: l.max_output_bytes as u64,
+            max_tokens: l.max_tokens as u64,
+        }
+    }
+}
+
+/// A byte buffer allocated by the library. Release it with `tacc_buf_free` or `tacc_free(data)`,
+/// never with `free`.
 /// `data` is NULL when `len` is 0. Text results are UTF-8 and not NUL-terminated.
 #[repr(C)]
 #[derive(Debug)]
@@ -362,7 +463,8 @@ pub struct tacc_buf {
     pub len: usize,
 }
 
-/// A token-ID array allocated by the library. Release it with `tacc_ids_free`, never with `free`.
+/// A token-ID array allocated by the library. Release it with `tacc_ids_free` or
+/// `tacc_free(data)`, never with `free`.
 /// `data` is NULL when `len` is 0.
 #[repr(C)]
 #[derive(Debug)]
@@ -373,8 +475,9 @@ pub struct tacc_ids {
     pub len: usize,
 }
 
-/// What a frame's header says (`tacc_frame_inspect`). Set `struct_size` before the call:
-/// the library writes only the fields that fit in it.
+/// What a frame's header says (`tacc_frame_inspect`). An extensible struct: set `struct_size`
+/// (at least its 0.1 size: 32 bytes on 64-bit targets) before the call; the library writes only the fields that
+/// fit in it.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct tacc_frame_info {
@@ -391,6 +494,25 @@ pub struct tacc_frame_info {
     pub tokenizer_id: u32,
     /// 1 if the frame stores a CRC-32 of its content.
     pub has_checksum: u32,
+}
+
+/// `sizeof(tacc_frame_info)` in 0.1 (64-bit targets), frozen: the smallest `struct_size` accepted.
+pub(crate) const TACC_FRAME_INFO_SIZE_0_1: usize = size_0_1!(32, tacc_frame_info);
+const _: () = assert!(std::mem::size_of::<tacc_frame_info>() >= TACC_FRAME_INFO_SIZE_0_1);
+
+impl Extensible for tacc_frame_info {
+    const NAME: &'static str = "tacc_frame_info";
+    const SIZE_0_1: usize = TACC_FRAME_INFO_SIZE_0_1;
+    fn defaults() -> tacc_frame_info {
+        tacc_frame_info {
+            struct_size: std::mem::size_of::<tacc_frame_info>(),
+            method: 0,
+            content_kind: 0,
+            content_len: u64::MAX,
+            tokenizer_id: 0,
+            has_checksum: 0,
+        }
+    }
 }
 
 /// A codec: a tokenizer plus its tacc mapping.

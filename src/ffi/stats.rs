@@ -2,9 +2,11 @@
 
 use std::ffi::c_char;
 
-use super::boundary::{call, invalid, null_arg, out, text, value};
-use super::{tacc_codec, tacc_options, tacc_status};
-use crate::codec::Options;
+use super::boundary::{
+    call, check_sized, invalid, null_arg, out, read_sized, text, value, write_sized, Extensible,
+};
+use super::entry::{codec_ref, options_from};
+use super::{size_0_1, tacc_codec, tacc_layout, tacc_options, tacc_status, TACC_METHOD_AUTO};
 use crate::format::Method;
 
 /// Sizes and timings of every frame method on one text.
@@ -14,8 +16,9 @@ pub struct tacc_stats {
     inner: crate::stats::Stats,
 }
 
-/// One method's result (`tacc_stats_method`). Set `struct_size` before the call: the library
-/// writes only the fields that fit, so fields can be appended in later minor versions.
+/// One method's result (`tacc_stats_method`). An extensible struct: set `struct_size` (at least
+/// its 0.1 size: 72 bytes on 64-bit targets) before the call; the library writes only the fields
+/// that fit, so fields can be appended in later minor versions.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct tacc_method_stats {
@@ -39,8 +42,30 @@ pub struct tacc_method_stats {
     pub decode_seconds: f64,
 }
 
+/// `sizeof(tacc_method_stats)` in 0.1 (64-bit targets), frozen: the smallest `struct_size` accepted.
+const TACC_METHOD_STATS_SIZE_0_1: usize = size_0_1!(72, tacc_method_stats);
+const _: () = assert!(std::mem::size_of::<tacc_method_stats>() >= TACC_METHOD_STATS_SIZE_0_1);
+
+impl Extensible for tacc_method_stats {
+    const NAME: &'static str = "tacc_method_stats";
+    const SIZE_0_1: usize = TACC_METHOD_STATS_SIZE_0_1;
+    fn defaults() -> tacc_method_stats {
+        tacc_method_stats {
+            struct_size: std::mem::size_of::<tacc_method_stats>(),
+            method: 0,
+            compressed_bytes: 0,
+            ratio: 0.0,
+            size_fraction: 0.0,
+            space_saved_percent: 0.0,
+            bytes_saved: 0,
+            encode_seconds: 0.0,
+            decode_seconds: 0.0,
+        }
+    }
+}
+
 /// Compresses `text` with every frame method (levels and checksum from `opts`, NULL: defaults;
-/// its method and layout are ignored), checks each restores the text, and times each once.
+/// its method and layout are ignored), checks each restores the text, and times each (the median of several runs: the core's `Codec::stats`).
 /// `*out_stats` receives an object to release with `tacc_stats_free`.
 /// Thread rule: codec shareable.
 #[no_mangle]
@@ -53,38 +78,14 @@ pub unsafe extern "C" fn tacc_codec_stats(
     err_msg: *mut *mut c_char,
 ) -> tacc_status {
     call(err_msg, || {
-        // SAFETY: per the contract, a non-NULL codec came from tacc_codec_new and is alive.
-        let codec = unsafe { codec.as_ref() }
-            .map(|c| &c.codec)
-            .ok_or_else(|| null_arg("codec"))?;
+        let codec = unsafe { codec_ref(codec)? };
         let t = unsafe { text(text_ptr, len, "text")? };
-        let mut o = super::api::default_options();
-        if let Some(user) = unsafe { opts.as_ref() } {
-            if user.struct_size < o.struct_size {
-                return Err(invalid(
-                    "tacc_options.struct_size is too small: call tacc_options_init first",
-                ));
-            }
-            o.zstd_level = user.zstd_level;
-            o.gzip_level = user.gzip_level;
-            o.flags = user.flags;
-        }
-        let d = Options::default();
-        let options = Options {
-            method: None,
-            zstd_level: if o.zstd_level == 0 {
-                d.zstd_level
-            } else {
-                o.zstd_level
-            },
-            gzip_level: if o.gzip_level == 0 {
-                d.gzip_level
-            } else {
-                o.gzip_level
-            },
-            checksum: o.flags & super::TACC_FLAG_NO_CHECKSUM == 0,
-            ..d
-        };
+        // The one options reader; the method and layout are not this call's to choose.
+        let options = options_from(&tacc_options {
+            method: TACC_METHOD_AUTO,
+            layout: tacc_layout::TACC_LAYOUT_FRAME as u32,
+            ..unsafe { read_sized(opts)? }
+        })?;
         let out_stats = unsafe { out(out_stats, "out_stats")? };
         let inner = codec.stats(t, &options)?;
         *out_stats = Box::into_raw(Box::new(tacc_stats { inner }));
@@ -143,14 +144,7 @@ pub unsafe extern "C" fn tacc_stats_method(
 ) -> tacc_status {
     call(err_msg, || {
         let s = unsafe { stats_ref(stats) }.ok_or_else(|| null_arg("stats"))?;
-        let o = unsafe { out(out_method, "out_method")? };
-        let full = std::mem::size_of::<tacc_method_stats>();
-        if o.struct_size < full {
-            return Err(invalid(format!(
-                "tacc_method_stats.struct_size is {}, smaller than {full}",
-                o.struct_size
-            )));
-        }
+        unsafe { check_sized(out_method, "out_method")? };
         let m = s.methods.get(index).ok_or_else(|| {
             invalid(format!(
                 "index {index} is out of range (count {})",
@@ -158,8 +152,7 @@ pub unsafe extern "C" fn tacc_stats_method(
             ))
         })?;
         let method = Method::from_name(&m.name)? as u32;
-        *o = tacc_method_stats {
-            struct_size: o.struct_size,
+        let value = tacc_method_stats {
             method,
             compressed_bytes: m.compressed_bytes,
             ratio: m.ratio,
@@ -168,7 +161,9 @@ pub unsafe extern "C" fn tacc_stats_method(
             bytes_saved: m.bytes_saved,
             encode_seconds: m.encode_seconds,
             decode_seconds: m.decode_seconds,
+            ..tacc_method_stats::defaults()
         };
+        unsafe { write_sized(out_method, value, "out_method")? };
         Ok(())
     })
 }

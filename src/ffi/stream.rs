@@ -8,7 +8,9 @@
 
 use std::ffi::c_char;
 
-use super::boundary::{self, call, invalid, null_arg, out, slice, text, value, FfiResult};
+use super::boundary::{
+    self, call, invalid, null_arg, out, read_sized, slice, text, value, Extensible, FfiResult,
+};
 use super::{tacc_buf, tacc_codec, tacc_ids, tacc_status};
 #[cfg(feature = "decode")]
 use crate::stream::StreamDecoder;
@@ -22,7 +24,8 @@ pub const TACC_STREAM_CHUNK_CHECK: u32 = 1;
 
 /// Options of a stream encoder. Start from `tacc_stream_options_init()`, which sets
 /// `struct_size` and the defaults (all off), then change fields. NULL means the defaults.
-/// The library reads only the first `struct_size` bytes; later fields keep their defaults.
+/// An extensible struct (docs/ABI.md): the library reads only the first `struct_size` bytes (at
+/// least its 0.1 size: 16 bytes on 64-bit targets); later fields keep their defaults.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct tacc_stream_options {
@@ -32,8 +35,20 @@ pub struct tacc_stream_options {
     pub flags: u32,
 }
 
-/// The size of tacc_stream_options when it was added: the smallest `struct_size` accepted.
-const STREAM_OPTIONS_MIN_SIZE: usize = std::mem::size_of::<tacc_stream_options>();
+/// `sizeof(tacc_stream_options)` in 0.1 (64-bit targets), frozen: the smallest `struct_size` accepted.
+const TACC_STREAM_OPTIONS_SIZE_0_1: usize = super::size_0_1!(16, tacc_stream_options);
+const _: () = assert!(std::mem::size_of::<tacc_stream_options>() >= TACC_STREAM_OPTIONS_SIZE_0_1);
+
+impl Extensible for tacc_stream_options {
+    const NAME: &'static str = "tacc_stream_options";
+    const SIZE_0_1: usize = TACC_STREAM_OPTIONS_SIZE_0_1;
+    fn defaults() -> tacc_stream_options {
+        tacc_stream_options {
+            struct_size: std::mem::size_of::<tacc_stream_options>(),
+            flags: 0,
+        }
+    }
+}
 
 /// Fills `opts` with the defaults (no per-chunk check) and sets `struct_size`. NULL does
 /// nothing. Thread rule: one thread per struct.
@@ -42,38 +57,14 @@ pub unsafe extern "C" fn tacc_stream_options_init(opts: *mut tacc_stream_options
     value((), || {
         // SAFETY: per the contract, a non-NULL opts points to a writable tacc_stream_options.
         if let Some(o) = unsafe { opts.as_mut() } {
-            *o = tacc_stream_options {
-                struct_size: std::mem::size_of::<tacc_stream_options>(),
-                flags: 0,
-            };
+            *o = tacc_stream_options::defaults();
         }
     })
 }
 
 #[cfg(feature = "encode")]
 unsafe fn read_stream_options(p: *const tacc_stream_options) -> FfiResult<StreamOptions> {
-    let mut o = tacc_stream_options {
-        struct_size: std::mem::size_of::<tacc_stream_options>(),
-        flags: 0,
-    };
-    if !p.is_null() {
-        // SAFETY: non-NULL; the caller promises struct_size readable bytes at p.
-        let size = unsafe { std::ptr::read_unaligned(p.cast::<usize>()) };
-        if size < STREAM_OPTIONS_MIN_SIZE {
-            return Err(invalid(format!(
-                "tacc_stream_options.struct_size is {size}, smaller than {STREAM_OPTIONS_MIN_SIZE}: call tacc_stream_options_init first"
-            )));
-        }
-        let n = size.min(std::mem::size_of::<tacc_stream_options>());
-        // SAFETY: n bytes are readable at p (above) and writable in o.
-        unsafe {
-            std::ptr::copy_nonoverlapping(
-                p.cast::<u8>(),
-                (&mut o as *mut tacc_stream_options).cast::<u8>(),
-                n,
-            )
-        };
-    }
+    let o = unsafe { read_sized(p)? };
     if o.flags & !TACC_STREAM_CHUNK_CHECK != 0 {
         return Err(invalid(format!(
             "unknown bits in tacc_stream_options.flags: {:#x}",

@@ -5,6 +5,7 @@ use std::ptr::{null, null_mut};
 
 use super::api::*;
 use super::boundary;
+use super::entry::*;
 use super::stats::*;
 use super::*;
 
@@ -957,4 +958,303 @@ fn decode_calls_honour_the_codec_limits() {
         tacc_codec_free(limited);
         tacc_codec_free(base);
     }
+}
+
+#[test]
+fn encode_decode_free_every_kind() {
+    let c = codec();
+    let ids: Vec<u32> = vec![1, 2, 3, 50_000];
+    let bytes: Vec<u8> = vec![0xff, 0x00, 0xfe, 0x80];
+    let raw = opts(
+        tacc_method::TACC_METHOD_TACC as u32,
+        tacc_layout::TACC_LAYOUT_RAW,
+    );
+    let cases: [(
+        tacc_content_kind,
+        *const std::ffi::c_void,
+        usize,
+        Vec<u8>,
+        *const tacc_options,
+    ); 4] = [
+        (
+            tacc_content_kind::TACC_CONTENT_TEXT,
+            TEXT.as_ptr().cast(),
+            TEXT.len(),
+            TEXT.as_bytes().to_vec(),
+            null(),
+        ),
+        (
+            tacc_content_kind::TACC_CONTENT_TOKEN_IDS,
+            ids.as_ptr().cast(),
+            ids.len(),
+            ids.iter().flat_map(|i| i.to_ne_bytes()).collect(),
+            null(),
+        ),
+        (
+            tacc_content_kind::TACC_CONTENT_BYTES,
+            bytes.as_ptr().cast(),
+            bytes.len(),
+            bytes.clone(),
+            null(),
+        ),
+        (
+            tacc_content_kind::TACC_CONTENT_TEXT,
+            TEXT.as_ptr().cast(),
+            TEXT.len(),
+            TEXT.as_bytes().to_vec(),
+            &raw,
+        ),
+    ];
+    for (kind, input, len, want, o) in cases {
+        let (mut frame, mut n) = (null_mut(), 0);
+        let st = unsafe {
+            tacc_encode(
+                c,
+                kind as u32,
+                input,
+                len,
+                o,
+                &mut frame,
+                &mut n,
+                null_mut(),
+            )
+        };
+        assert_eq!(st, tacc_status::TACC_OK, "{kind:?}");
+        assert!(!frame.is_null() && n > 0);
+        for codec in [c as *const tacc_codec, null()] {
+            if !o.is_null() && codec.is_null() {
+                continue; // the raw layout needs its codec
+            }
+            let (mut back, mut m) = (null_mut(), 0);
+            let st = unsafe {
+                tacc_decode(
+                    codec,
+                    frame,
+                    n,
+                    kind as u32,
+                    o,
+                    &mut back,
+                    &mut m,
+                    null_mut(),
+                )
+            };
+            assert_eq!(st, tacc_status::TACC_OK, "{kind:?}");
+            let unit = if kind == tacc_content_kind::TACC_CONTENT_TOKEN_IDS {
+                4
+            } else {
+                1
+            };
+            assert_eq!(m * unit, want.len());
+            assert_eq!((back as usize) % 16, 0, "outputs are aligned");
+            let got = unsafe { std::slice::from_raw_parts(back.cast::<u8>(), m * unit) };
+            assert_eq!(got, &want[..]);
+            unsafe { tacc_free(back) };
+        }
+        unsafe { tacc_free(frame.cast()) };
+    }
+    // Empty content decodes to NULL, 0; tacc_free(NULL) is a no-op.
+    let (mut frame, mut n) = (null_mut(), 0);
+    let k = tacc_content_kind::TACC_CONTENT_TEXT as u32;
+    assert_eq!(
+        unsafe { tacc_encode(c, k, null(), 0, null(), &mut frame, &mut n, null_mut()) },
+        tacc_status::TACC_OK
+    );
+    let (mut back, mut m) = (std::ptr::dangling_mut::<std::ffi::c_void>(), 7);
+    assert_eq!(
+        unsafe { tacc_decode(null(), frame, n, k, null(), &mut back, &mut m, null_mut()) },
+        tacc_status::TACC_OK
+    );
+    assert!(back.is_null() && m == 0);
+    unsafe { tacc_free(frame.cast()) };
+    unsafe { tacc_free(null_mut()) };
+    // Errors: unknown kind, NULL outs, wrong kind; messages are freed by tacc_free too.
+    let mut msg = null_mut();
+    let st = unsafe {
+        tacc_encode(
+            c,
+            9,
+            TEXT.as_ptr().cast(),
+            3,
+            null(),
+            &mut frame,
+            &mut n,
+            &mut msg,
+        )
+    };
+    assert_eq!(st, tacc_status::TACC_ERR_INVALID_ARGUMENT);
+    assert!(unsafe { CStr::from_ptr(msg) }
+        .to_str()
+        .unwrap()
+        .contains("content kind"));
+    unsafe { tacc_free(msg.cast()) };
+    let st = unsafe {
+        tacc_encode(
+            c,
+            k,
+            TEXT.as_ptr().cast(),
+            3,
+            null(),
+            null_mut(),
+            &mut n,
+            null_mut(),
+        )
+    };
+    assert_eq!(st, tacc_status::TACC_ERR_NULL_ARGUMENT);
+    let st = unsafe {
+        tacc_encode(
+            null(),
+            k,
+            TEXT.as_ptr().cast(),
+            3,
+            null(),
+            &mut frame,
+            &mut n,
+            null_mut(),
+        )
+    };
+    assert_eq!(st, tacc_status::TACC_ERR_NULL_ARGUMENT);
+    assert_eq!(
+        unsafe {
+            tacc_encode(
+                c,
+                k,
+                TEXT.as_ptr().cast(),
+                3,
+                null(),
+                &mut frame,
+                &mut n,
+                null_mut(),
+            )
+        },
+        tacc_status::TACC_OK
+    );
+    let ik = tacc_content_kind::TACC_CONTENT_TOKEN_IDS as u32;
+    let st = unsafe { tacc_decode(c, frame, n, ik, null(), &mut back, &mut m, null_mut()) };
+    assert_eq!(st, tacc_status::TACC_ERR_INVALID_ARGUMENT);
+    let st = unsafe { tacc_decode(null(), frame, n, k, &raw, &mut back, &mut m, null_mut()) };
+    assert_eq!(st, tacc_status::TACC_ERR_NULL_ARGUMENT, "raw needs a codec");
+    unsafe { tacc_free(frame.cast()) };
+    // The typed buffers are the same allocations: tacc_free releases their data.
+    let mut b = empty_buf();
+    assert_eq!(
+        unsafe {
+            tacc_compress_text(
+                c,
+                TEXT.as_ptr().cast(),
+                TEXT.len(),
+                null(),
+                &mut b,
+                null_mut(),
+            )
+        },
+        tacc_status::TACC_OK
+    );
+    unsafe { tacc_free(b.data.cast()) };
+    let mut i = empty_ids();
+    assert_eq!(
+        unsafe { tacc_tokenize(c, TEXT.as_ptr().cast(), TEXT.len(), &mut i, null_mut()) },
+        tacc_status::TACC_OK
+    );
+    unsafe { tacc_free(i.data.cast()) };
+    unsafe { tacc_codec_free(c) };
+}
+
+#[test]
+fn status_names_are_the_error_kinds() {
+    let name = |c| {
+        unsafe { CStr::from_ptr(tacc_status_name(c)) }
+            .to_str()
+            .unwrap()
+    };
+    assert_eq!(name(0), "Ok");
+    for k in crate::error::ErrorKind::ALL {
+        assert_eq!(name(k.code()), k.name());
+        let desc = unsafe { CStr::from_ptr(tacc_status_str(k.code())) };
+        assert_eq!(desc.to_str().unwrap(), k.description());
+    }
+    assert!(tacc_status_name(55).is_null());
+    assert!(tacc_status_name(-1).is_null());
+}
+
+#[test]
+fn extensible_structs_written_only_up_to_struct_size() {
+    // A caller with the 0.1 struct and canary bytes after it: nothing past struct_size changes.
+    #[repr(C)]
+    struct Padded<T> {
+        v: T,
+        canary: [u8; 32],
+    }
+    let c = codec();
+    let mut frame = empty_buf();
+    assert_eq!(
+        unsafe {
+            tacc_compress_text(
+                c,
+                TEXT.as_ptr().cast(),
+                TEXT.len(),
+                null(),
+                &mut frame,
+                null_mut(),
+            )
+        },
+        tacc_status::TACC_OK
+    );
+    let mut info: Padded<tacc_frame_info> = unsafe { std::mem::zeroed() };
+    info.canary = [0xAA; 32];
+    info.v.struct_size = TACC_FRAME_INFO_SIZE_0_1;
+    assert_eq!(
+        unsafe { tacc_frame_inspect(frame.data, frame.len, &mut info.v, null_mut()) },
+        tacc_status::TACC_OK
+    );
+    assert_eq!(info.v.method, tacc_method::TACC_METHOD_MODEL as u32);
+    assert_eq!(info.canary, [0xAA; 32]);
+    info.v.struct_size = TACC_FRAME_INFO_SIZE_0_1 - 1;
+    assert_eq!(
+        unsafe { tacc_frame_inspect(frame.data, frame.len, &mut info.v, null_mut()) },
+        tacc_status::TACC_ERR_INVALID_ARGUMENT
+    );
+    // Options past the 0.1 size are not read (the canary is garbage for us).
+    let mut o: Padded<tacc_options> = Padded {
+        v: opts(
+            tacc_method::TACC_METHOD_ZSTD as u32,
+            tacc_layout::TACC_LAYOUT_FRAME,
+        ),
+        canary: [0xFF; 32],
+    };
+    o.v.struct_size = TACC_OPTIONS_SIZE_0_1;
+    let mut out = empty_buf();
+    assert_eq!(
+        unsafe {
+            tacc_compress_text(
+                c,
+                TEXT.as_ptr().cast(),
+                TEXT.len(),
+                &o.v,
+                &mut out,
+                null_mut(),
+            )
+        },
+        tacc_status::TACC_OK
+    );
+    unsafe { tacc_buf_free(&mut out) };
+    o.v.struct_size = TACC_OPTIONS_SIZE_0_1 - 1;
+    assert_eq!(
+        unsafe {
+            tacc_compress_text(
+                c,
+                TEXT.as_ptr().cast(),
+                TEXT.len(),
+                &o.v,
+                &mut out,
+                null_mut(),
+            )
+        },
+        tacc_status::TACC_ERR_INVALID_ARGUMENT
+    );
+    // The defaults come from the core's Options::default().
+    let d = crate::codec::Options::default();
+    let o = opts(TACC_METHOD_AUTO, tacc_layout::TACC_LAYOUT_FRAME);
+    assert_eq!((o.zstd_level, o.gzip_level), (d.zstd_level, d.gzip_level));
+    unsafe { tacc_buf_free(&mut frame) };
+    unsafe { tacc_codec_free(c) };
 }

@@ -99,7 +99,7 @@ async function main() {
     'raw tacc': ['--raw', 'tacc'],
     'raw tacc-gzip': ['--raw', 'tacc-gzip'],
     'raw lopace-hybrid-15': ['--raw', 'lopace-hybrid', '--level', '15'],
-    'raw lopace-zstd-15': ['--raw', 'lopace-zstd', '--level', '15'],
+    'raw zstd-15': ['--raw', 'zstd', '--level', '15'],
   };
   const expected = Object.fromEntries(Object.entries(textRows).map(([name, args]) => [name, tacc('compress', ...args, promptFile).length]));
   const modelFrame = tacc('compress', '--method', 'model', promptFile);
@@ -185,7 +185,7 @@ async function main() {
 
     // ---- token-ID mode ----------------------------------------------------------------------------
     await page.click('#tab-ids');
-    await waitReady(page, '#results[data-kind="ids"]');
+    await waitReady(page, '#results[data-kind="token_ids"]');
     eq((await page.inputValue('#input')).trim(), ids.join(' '), 'the ID tab offers the IDs of the text');
     const idRows = Object.fromEntries((await readTable(page)).map((r) => [r.name, r]));
     eq(Number(idRows['frame model']?.cells.bytes.value), tacc('compress', '--ids', '--method', 'model', idsFile).length, 'IDs: frame model = tacc compress --ids --method model');

@@ -23,19 +23,34 @@ int main() {
   CHECK(codec.tokenizer() == "cl100k_base");
   const std::string text = "C++ callers get std::vector and std::string back.";
   for (uint32_t m : {0u, 1u, 2u, 3u, 4u, 5u, 6u, uint32_t(TACC_METHOD_AUTO)}) {
-    auto frame = codec.encode_text(text, tacc::Options(m));
-    CHECK(codec.decode_text(frame) == text);
+    auto frame = codec.compress_text(text, tacc::Options(m));
+    CHECK(codec.decompress_text(frame) == text);
   }
   tacc::Options raw(TACC_METHOD_TACC, TACC_LAYOUT_RAW);
-  auto payload = codec.encode_text(text, raw);
-  CHECK(codec.decode_text(payload, &raw) == text);
+  auto payload = codec.compress_text(text, raw);
+  CHECK(codec.decompress_text(payload, &raw) == text);
   std::vector<uint32_t> ids = codec.tokenize(text);
+  bool threw = false;
   CHECK(codec.detokenize(ids) == text);
-  CHECK(codec.decode_token_ids(codec.encode_token_ids(ids)) == ids);
+  CHECK(codec.decompress_token_ids(codec.compress_token_ids(ids)) == ids);
+  // The one-call entry points (tacc_encode / tacc_decode / tacc_free) for every kind.
+  CHECK(codec.decode<std::string>(codec.encode(text)) == text);
+  CHECK(codec.decode<std::vector<uint32_t>>(codec.encode(ids)) == ids);
+  const std::vector<uint8_t> bin = {0xff, 0x00, 0xfe};
+  CHECK(codec.decode<std::vector<uint8_t>>(codec.encode_bytes(bin)) == bin);
+  CHECK(codec.decode<std::string>(codec.encode(text, raw), &raw) == text);
+  CHECK(codec.decode<std::string>(codec.encode(std::string())).empty());
+  threw = false;
+  try {
+    codec.decode<std::vector<uint32_t>>(codec.encode(text));
+  } catch (const tacc::Error& e) {
+    threw = e.status() == TACC_ERR_INVALID_ARGUMENT && e.kind() == "InvalidArgument";
+  }
+  CHECK(threw);
   tacc::Codec moved = std::move(codec);
   CHECK(moved.get() != nullptr && codec.get() == nullptr);
 
-  bool threw = false;
+  threw = false;
   try {
     tacc::Codec bad("no_such_tokenizer");
   } catch (const tacc::Error& e) {
@@ -45,9 +60,9 @@ int main() {
   threw = false;
   try {
     std::vector<uint8_t> junk = {1, 2, 3};
-    moved.decode_text(junk);
+    moved.decompress_text(junk);
   } catch (const tacc::Error& e) {
-    threw = e.status() == TACC_ERR_CORRUPT;
+    threw = e.status() == TACC_ERR_CORRUPT && e.kind() == "Corrupt";
   }
   CHECK(threw);
 
@@ -60,24 +75,24 @@ int main() {
   CHECK(small.limits().max_output_bytes() == 1000 && small.limits().max_tokens() == TACC_DEFAULT_MAX_TOKENS);
   CHECK(moved.with_limits(tacc::Limits().max_output_bytes(UINT64_MAX)).limits().max_output_bytes() == TACC_MAX_OUTPUT_BYTES);
   std::string big(4000, 'x');
-  auto big_frame = moved.encode_text(big, tacc::Options(TACC_METHOD_ZSTD));
-  CHECK(moved.decode_text(big_frame) == big);
+  auto big_frame = moved.compress_text(big, tacc::Options(TACC_METHOD_ZSTD));
+  CHECK(moved.decompress_text(big_frame) == big);
   threw = false;
   try {
-    small.decode_text(big_frame);
+    small.decompress_text(big_frame);
   } catch (const tacc::Error& e) {
     threw = e.status() == TACC_ERR_TOO_LARGE && std::string(e.what()).find("max_output_bytes") != std::string::npos;
   }
   CHECK(threw);
   threw = false;
   try {
-    small.decode_bytes(big_frame);
+    small.decompress_bytes(big_frame);
   } catch (const tacc::Error& e) {
     threw = e.status() == TACC_ERR_TOO_LARGE;
   }
   CHECK(threw);
   tacc::Codec any = tacc::Codec::builtin_decoder(tacc::Limits(5000, 0));
-  CHECK(any.decode_text(big_frame) == big);
+  CHECK(any.decompress_text(big_frame) == big);
   CHECK(any.limits().max_output_bytes() == 5000);
 
   std::printf("test_cpp: %d checks passed, %d failed\n", passed, failed);

@@ -41,10 +41,14 @@ def test_version_and_options():
     assert all(tacc.method_from_name(n) is m for n, m in zip(names, tacc.Method))
     c = tacc.Codec("cl100k_base")
     assert c.compress_text(TEXT) == c.compress_text(TEXT, method=o.method) == tacc.compress_text(TEXT)
+    assert c.compress_text(TEXT, zstd_level=o.zstd_level, gzip_level=o.gzip_level, checksum=o.checksum) \
+        == c.compress_text(TEXT)
     assert tacc.Options() == o and tacc.Options(method="zstd", checksum=False).method == tacc.Method.ZSTD
     for fn in [tacc.Codec.compress_text, tacc.Codec.compress_token_ids, tacc.Codec.compress_bytes]:
         ps = inspect.signature(fn).parameters
-        assert (ps["zstd_level"].default, ps["gzip_level"].default, ps["checksum"].default) == (15, 9, True)
+        # The defaults are the core's `Options::default()`, read when a call leaves them out (`...`
+        # in the signature): this layer restates no level.
+        assert (ps["zstd_level"].default, ps["gzip_level"].default, ps["checksum"].default) == (..., ..., ...)
         assert all(ps[k].kind is inspect.Parameter.KEYWORD_ONLY for k in ["method", "zstd_level", "checksum"])
 
 
@@ -108,7 +112,11 @@ def test_tokenize_detokenize_and_stats():
     assert s.original_bytes == len(TEXT.encode()) and s.original_tokens == len(ids)
     ls = c.lopace_stats(TEXT)
     assert [m.name for m in ls.methods] == ["zstd", "token", "hybrid"]
-    assert c.lopace_decompress(c.lopace_compress(TEXT, tacc.LopaceMethod.TOKEN), tacc.LopaceMethod.TOKEN) == TEXT
+    payload = c.compress_lopace_payload(TEXT, tacc.LopaceMethod.TOKEN)
+    assert c.decompress_lopace_payload(payload, tacc.LopaceMethod.TOKEN) == TEXT
+    # This package's earlier names for the same calls.
+    assert tacc.Codec.lopace_compress is _native.Codec.compress_lopace_payload
+    assert c.lopace_decompress(c.lopace_compress(TEXT, "token"), "token") == TEXT
     e = c.order0_estimate(TEXT, "token")
     assert e.units == len(ids) and e.entropy_bits_per_unit > 0
     with pytest.raises(ValueError):
@@ -141,7 +149,7 @@ def test_native_errors_are_typed():
     assert e.value.kind == "Corrupt"
     with pytest.raises(tacc.UnknownIdError) as e:
         c.encode_token_ids([100277])
-    assert e.value.kind == "UnknownTokenId" and isinstance(e.value, KeyError)
+    assert e.value.kind == "UnknownId" and e.value.code == 4 and isinstance(e.value, KeyError)
     with pytest.raises(tacc.InvalidArgumentError):
         c.compress_text(TEXT, method="zstd", zstd_level=99)
 

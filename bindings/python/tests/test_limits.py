@@ -183,20 +183,28 @@ def test_stream_chunk_past_max_output(codec):
 
 # ---- exceptions: every failure is a TaccError, a panic too, and nothing is printed ----------------------
 
-ERROR_CLASSES = [tacc.TaccError, tacc.UnknownTokenizerError, tacc.UnknownIdError, tacc.UnknownTokenIdError,
-                 tacc.UnknownMappedIdError, tacc.UnknownTokenError, tacc.CorruptPayloadError,
-                 tacc.ChecksumMismatchError, tacc.InvalidUtf8Error, tacc.InvalidArgumentError, tacc.TooLargeError,
-                 tacc.MismatchError, tacc.TaccIOError, tacc.InternalError]
+ERROR_CLASSES = [tacc.InvalidArgumentError, tacc.NullArgumentError, tacc.UnknownTokenizerError,
+                 tacc.UnknownIdError, tacc.CorruptPayloadError, tacc.ChecksumMismatchError, tacc.TooLargeError,
+                 tacc.InvalidUtf8Error, tacc.MismatchError, tacc.TaccIOError, tacc.InternalError]
 
 
 def test_error_classes():
-    for cls in ERROR_CLASSES:
+    """One class per kind of the core (tests/test_vectors.py checks them against the core's table)."""
+    for cls in ERROR_CLASSES + [tacc.TaccError]:
         assert issubclass(cls, tacc.TaccError) and issubclass(cls, Exception), cls
         assert cls.__name__ in tacc.__all__
     kinds = [cls.kind for cls in ERROR_CLASSES]
-    assert len(set(kinds)) == len(kinds)
-    assert issubclass(tacc.InternalError, RuntimeError)
-    assert issubclass(tacc.UnknownTokenIdError, KeyError) and issubclass(tacc.InvalidUtf8Error, ValueError)
+    assert len(set(kinds)) == len(kinds) and None not in kinds
+    assert [cls.code for cls in ERROR_CLASSES] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100]
+    assert tacc.TaccError.kind is None
+    # The built-in bases tacc 0.1.0 / LoPace 0.1.5 users catch.
+    assert issubclass(tacc.InternalError, RuntimeError) and issubclass(tacc.TaccIOError, OSError)
+    assert issubclass(tacc.UnknownIdError, KeyError) and issubclass(tacc.InvalidUtf8Error, ValueError)
+    for cls in [tacc.InvalidArgumentError, tacc.UnknownTokenizerError, tacc.CorruptPayloadError,
+                tacc.ChecksumMismatchError, tacc.TooLargeError, tacc.MismatchError]:
+        assert issubclass(cls, ValueError), cls
+    # Earlier releases' finer names are the one UnknownId class (the core has one kind for the three).
+    assert tacc.UnknownTokenIdError is tacc.UnknownMappedIdError is tacc.UnknownTokenError is tacc.UnknownIdError
 
 
 def _partial_character_token(codec):
@@ -210,20 +218,23 @@ def _partial_character_token(codec):
 
 
 def test_instances_carry_their_class_kind(codec):
-    """e.kind is the class's kind (no instance says otherwise), and names the crate's variant."""
+    """e.kind / e.code are the class's, which are the core's kind name and code (no instance says
+    otherwise): the unknown token ID, mapped ID and token all arrive as UnknownId."""
     cases = [
-        (lambda: codec.detokenize([10**9]), tacc.UnknownTokenIdError, "UnknownTokenId"),
-        (lambda: codec.mapped_id_to_token_id([2**31 - 1]), tacc.UnknownMappedIdError, "UnknownMappedId"),
-        (lambda: codec.encode_tokens(["notatokenxyzzy"]), tacc.UnknownTokenError, "UnknownToken"),
-        (lambda: codec.detokenize([_partial_character_token(codec)]), tacc.InvalidUtf8Error, "InvalidUtf8"),
-        (lambda: codec.decode_token_ids(b"\xff"), tacc.CorruptPayloadError, "Corrupt"),
-        (lambda: tacc.Codec("nope"), tacc.UnknownTokenizerError, "UnknownTokenizer"),
+        (lambda: codec.detokenize([10**9]), tacc.UnknownIdError, "UnknownId", 4),
+        (lambda: codec.mapped_id_to_token_id([2**31 - 1]), tacc.UnknownIdError, "UnknownId", 4),
+        (lambda: codec.encode_tokens(["notatokenxyzzy"]), tacc.UnknownIdError, "UnknownId", 4),
+        (lambda: codec.detokenize([_partial_character_token(codec)]), tacc.InvalidUtf8Error, "InvalidUtf8", 8),
+        (lambda: codec.decode_token_ids(b"\xff"), tacc.CorruptPayloadError, "Corrupt", 5),
+        (lambda: tacc.Codec("nope"), tacc.UnknownTokenizerError, "UnknownTokenizer", 3),
+        (lambda: tacc.Codec("cl100k_base", mapping_path="/nonexistent/tacc.map"), tacc.TaccIOError, "Io", 10),
     ]
-    for call, cls, kind in cases:
+    for call, cls, kind, code in cases:
         with pytest.raises(tacc.TaccError) as e:
             call()
         assert type(e.value) is cls and e.value.kind == kind == cls.kind, (cls, e.value)
-        assert "kind" not in vars(e.value)
+        assert e.value.code == code == cls.code
+        assert "kind" not in vars(e.value) and "code" not in vars(e.value)
 
 
 @pytest.mark.parametrize("release_gil", [False, True])
@@ -231,7 +242,7 @@ def test_panic_is_internal_error(release_gil):
     with pytest.raises(Exception) as e:  # noqa: PT011 - the point: `except Exception` catches it
         _native._panic_for_tests("boom", release_gil)
     assert type(e.value) is tacc.InternalError and isinstance(e.value, tacc.TaccError)
-    assert e.value.kind == "Internal" and "boom" in str(e.value)
+    assert e.value.kind == "Internal" and e.value.code == 100 and "boom" in str(e.value)
     # The module still works after a caught panic.
     assert tacc.Codec("gpt2").tokenize("ok") == [482]
 

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::thousands;
-use tacc::{Codec, Method, Options};
+use crate::units::thousands;
+use tacc::{Codec, ContentKind, ErrorKind, Layout, Method, Options};
 
 use crate::methods::{self, Measurement, Row};
 
@@ -22,57 +22,74 @@ pub const MAX_BODY_BYTES: usize = 8 << 20;
 pub const TOKEN_VIEW_LIMIT: usize = 20_000;
 pub const DEFAULT_TOKENIZER: &str = "cl100k_base";
 
-/// The error a handler answers with: an HTTP status and a message for the person at the page.
+/// The error a handler answers with: an HTTP status, the library's class of the error when it
+/// has one, and a message for the person at the page.
 #[derive(Debug)]
 pub struct ApiError {
     pub status: u16,
+    /// `ErrorKind::name` in the body's `"kind"`; `None` for refusals of the HTTP request itself
+    /// (404, 405, 415, 421, 503), which no library call made.
+    pub kind: Option<ErrorKind>,
     pub message: String,
 }
 
 impl ApiError {
+    /// An error of `kind`, answered with the status that kind maps to.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status: status_of(kind),
+            kind: Some(kind),
+            message: message.into(),
+        }
+    }
+
+    /// A request the playground cannot use (400).
     pub fn bad(message: impl Into<String>) -> ApiError {
-        ApiError {
-            status: 400,
-            message: message.into(),
-        }
+        ApiError::new(ErrorKind::InvalidArgument, message)
     }
 
+    /// A request over the playground's limits (413).
     pub fn too_large(message: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorKind::TooLarge, message)
+    }
+
+    /// A failure of the server's own (500).
+    pub fn internal(message: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorKind::Internal, message)
+    }
+
+    /// The HTTP request itself refused with `status`, before any library call.
+    pub fn refused(status: u16, message: impl Into<String>) -> ApiError {
         ApiError {
-            status: 413,
+            status,
+            kind: None,
             message: message.into(),
         }
     }
+}
 
-    pub fn internal(message: impl Into<String>) -> ApiError {
-        ApiError {
-            status: 500,
-            message: message.into(),
-        }
+/// The HTTP status of each error kind: the one place the playground classifies errors.
+fn status_of(kind: ErrorKind) -> u16 {
+    match kind {
+        ErrorKind::TooLarge => 413,
+        ErrorKind::InvalidArgument
+        | ErrorKind::UnknownTokenizer
+        | ErrorKind::UnknownId
+        | ErrorKind::InvalidUtf8 => 400,
+        // The rest cannot come from what a request sends (the server makes the payloads it
+        // reads back): a failure of the server's own.
+        _ => 500,
     }
 }
 
 impl From<tacc::Error> for ApiError {
     fn from(e: tacc::Error) -> ApiError {
-        use tacc::Error as E;
-        let status = match e {
-            E::TooLarge { .. } => 413,
-            E::UnknownTokenizer(_)
-            | E::UnknownTokenId { .. }
-            | E::UnknownMappedId(_)
-            | E::UnknownToken(_)
-            | E::InvalidUtf8(_)
-            | E::InvalidArgument(_) => 400,
-            _ => 500,
-        };
-        ApiError {
-            status,
-            message: e.to_string(),
-        }
+        ApiError::new(e.kind(), e.to_string())
     }
 }
 
-/// The options a request may set; the defaults are those of `tacc bench`'s rows.
+/// The options a request may set; the defaults are the levels of `tacc bench`'s frame rows (but
+/// for `frame auto`, which bench runs at gzip level 12).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Settings {
     /// zstd level of the `zstd` frame and of `auto`.
@@ -285,12 +302,15 @@ fn token_bytes(codec: &Codec, ids: &[u32]) -> Result<Vec<Vec<u8>>, ApiError> {
         .enumerate()
         .map(|(i, &id)| {
             tok.decode_bytes(&[id]).map_err(|_| {
-                ApiError::bad(format!(
-                    "token ID {id} (number {}) is not a token of {} (its IDs run from 0 to {})",
-                    thousands((i + 1) as u64),
-                    codec.tokenizer_name(),
-                    tok.vocab_size() - 1
-                ))
+                ApiError::new(
+                    ErrorKind::UnknownId,
+                    format!(
+                        "token ID {id} (number {}) is not a token of {} (its IDs run from 0 to {})",
+                        thousands((i + 1) as u64),
+                        codec.tokenizer_name(),
+                        tok.vocab_size() - 1
+                    ),
+                )
             })
         })
         .collect()
@@ -336,7 +356,7 @@ fn table_rows(ids_mode: bool, s: &Settings) -> Vec<Row> {
                 })
                 .with_gzip_level(s.gzip_level)
                 .with_checksum(s.checksum);
-            methods::frame_row(opts, ids_mode)
+            methods::codec_row(opts, ids_mode)
         })
         .collect();
     out.extend(
@@ -431,7 +451,7 @@ fn result_row(row: &Row, codec: &Codec, p: &Prepared, sha_in: &str) -> Value {
     let name = &row.name;
     let m = match measure(row, codec, p) {
         Ok(m) => m,
-        Err(e) => return json!({ "name": name, "error": e.to_string() }),
+        Err(e) => return json!({ "name": name, "error": e.to_string(), "kind": e.kind().name() }),
     };
     let is_frame = row.is_frame;
     let sha_out = sha256_hex(&m.restored_content);
@@ -439,7 +459,7 @@ fn result_row(row: &Row, codec: &Codec, p: &Prepared, sha_in: &str) -> Value {
     let exact = m.restored && sha_out == sha_in;
     json!({
         "name": name,
-        "kind": if is_frame { "frame" } else { "raw" },
+        "kind": if is_frame { Layout::Frame } else { Layout::Raw }.name(),
         "download": format!("{}.{}", slug(name), if is_frame { "tacc" } else { "bin" }),
         "bytes": bytes,
         "ratio": per(p.text_bytes as f64, bytes),
@@ -481,7 +501,10 @@ pub fn compress(codec: &Codec, req: &Request) -> Result<Value, ApiError> {
             });
             (Some(bits), model)
         }
-        Err(e) => (None, json!({ "error": e.to_string() })),
+        Err(e) => (
+            None,
+            json!({ "error": e.to_string(), "kind": e.kind().name() }),
+        ),
     };
     let shown = p.ids.len().min(TOKEN_VIEW_LIMIT);
     let tokens: Vec<Value> = (0..shown)
@@ -501,7 +524,7 @@ pub fn compress(codec: &Codec, req: &Request) -> Result<Value, ApiError> {
     Ok(json!({
         "tokenizer": codec.tokenizer_name(),
         "input": {
-            "kind": if p.ids_mode { "ids" } else { "text" },
+            "kind": if p.ids_mode { ContentKind::TokenIds } else { ContentKind::Text }.name(),
             "bytes": p.text_bytes,
             "chars": p.chars,
             "tokens": p.ids.len(),

@@ -15,7 +15,8 @@ token IDs x 4) and ``max_tokens`` (token IDs) are keyword arguments of ``Codec(.
 ``iter_decode`` (``None``: the defaults, ``DEFAULT_MAX_OUTPUT`` = 64 MiB and ``DEFAULT_MAX_TOKENS``
 = 16 Mi; larger values are clamped to ``MAX_OUTPUT_CAP`` = 1 GiB and ``MAX_TOKENS_CAP`` = 256 Mi).
 A payload past a limit raises ``TooLargeError`` before the memory is allocated. Every failure is
-a ``TaccError`` (an ``Exception``), including a bug inside the library (``InternalError``).
+a ``TaccError`` (an ``Exception``), including a bug inside the library (``InternalError``); its
+class follows the core's error kind, ``e.kind`` / ``e.code`` (see ``tacc._errors``).
 """
 
 import os
@@ -29,6 +30,7 @@ from ._errors import (
     InvalidArgumentError,
     InvalidUtf8Error,
     MismatchError,
+    NullArgumentError,
     TaccError,
     TaccIOError,
     TooLargeError,
@@ -70,8 +72,9 @@ class Codec(_native.Codec):
 
     tacc 0.1.0's calls keep their exact signatures and bytes; ``mapping_path`` (which tacc 0.1.0
     refused with NotImplementedError) loads a mapping file written by ``tacc mapping``. Beyond
-    tacc: ``tokenize``/``detokenize``, ``decode_raw_token_ids``, LoPace payloads (``lopace_*``,
-    ``order0_estimate``) and frames (``compress_text``, ``compress_token_ids``, ``compress_bytes``,
+    tacc: ``tokenize``/``detokenize``, ``decode_raw_token_ids``, LoPace payloads
+    (``compress_lopace_payload``, ``decompress_lopace_payload``, ``lopace_stats``,
+    ``order0_estimate``), frames (``compress_text``, ``compress_token_ids``, ``compress_bytes``,
     ``decompress``, ``decompress_text``, ``decompress_token_ids``, ``stats``) and streams
     (``stream_encoder``, ``stream_decoder``; see ``tacc.iter_decode``).
 
@@ -81,6 +84,11 @@ class Codec(_native.Codec):
     """
 
     __slots__ = ()
+
+    # Names of this package's earlier releases for the LoPace payload calls (the core names raw
+    # payloads by peer: compress_lopace_payload / decompress_lopace_payload).
+    lopace_compress = _native.Codec.compress_lopace_payload
+    lopace_decompress = _native.Codec.decompress_lopace_payload
 
     def __init__(self, tokenizer: str, *, mapping_path=None, max_output=None, max_tokens=None):
         # The Rust constructor (``__new__``) has built the codec; this gives tacc 0.1.0's signature.
@@ -203,6 +211,7 @@ __all__ = [
     "InvalidArgumentError",
     "TooLargeError",
     "MismatchError",
+    "NullArgumentError",
     "TaccIOError",
     "InternalError",
 ]

@@ -1,97 +1,115 @@
-"""Python exceptions for the library's errors.
+"""Python exceptions for the library's errors: one class per error kind of the core.
 
-The extension module (``tacc._native``, bindings/python/src/lib.rs) raises these classes directly:
-its ``py_err`` is the one place where each Rust error variant becomes one of them, carrying the
-library's message. Each class's ``kind`` names its variant, so ``e.kind`` is the same for every
-instance of a class (one class per variant; ``UnknownIdError`` and ``CorruptPayloadError`` group
-several). Each also derives from the built-in exception that tacc 0.1.0 / LoPace 0.1.5 users catch:
-``KeyError`` for unknown token IDs, mapped IDs and tokens (as tacc), ``ValueError`` for corrupt
-payloads, bad arguments, payloads past a decode limit and unknown tokenizers, ``OSError`` for files.
-A panic inside the library (a bug) is caught at the boundary and raised as ``InternalError``, a
-``RuntimeError``: every failure is a ``TaccError``, hence an ``Exception``.
+The core classifies every error once (``tacc::ErrorKind``: a stable name and numeric code, the C
+ABI's status). The extension module (``tacc._native``, bindings/python/src/errors.rs) raises
+``BY_KIND[kind name]`` with the library's message, so the class follows the kind alone. Each class
+takes its ``kind``, ``code`` and ``description`` from ``_native.error_kinds()`` (the core's
+``ErrorKind::ALL``), and this module refuses to load unless every kind has exactly one class: a
+kind added to the core without a class here fails at import, in the tests.
 
-This module imports nothing from the package, so the extension can load it at any time.
+Every instance carries its class's ``kind`` and ``code``. Each class also derives from the
+built-in exception that tacc 0.1.0 / LoPace 0.1.5 users catch: ``KeyError`` for unknown token IDs,
+mapped IDs and tokens (as tacc), ``ValueError`` for corrupt payloads, bad arguments, payloads past a
+decode limit and unknown tokenizers, ``OSError`` for files. A panic inside the library (a bug) is
+caught at the boundary and raised as ``InternalError``, a ``RuntimeError``: every failure is a
+``TaccError``, hence an ``Exception``.
+
+``ChecksumMismatchError`` and ``InvalidUtf8Error`` are also ``CorruptPayloadError`` subclasses (an
+``except CorruptPayloadError`` catches every undecodable payload), with kinds of their own.
+``NullArgumentError`` exists for the table's sake: its kind is the C ABI's NULL pointer, which
+Python cannot pass, so it is never raised here.
+
+This module imports only ``_native`` (the extension loads it on the first error, after the package).
 """
+
+from . import _native
+
+# name -> (code, description), from the core.
+KINDS = {name: (code, description) for name, code, description in _native.error_kinds()}
+
+# kind name -> the one class raised for it; filled by TaccError.__init_subclass__.
+BY_KIND = {}
 
 
 class TaccError(Exception):
-    """Base class of every error raised by tacc. ``kind`` names the library's error variant."""
+    """Base class of every error raised by tacc. ``kind`` is the core's error kind name
+    ("UnknownId", "Corrupt", ...) and ``code`` its number (the C ABI's status); both are the
+    class's, the same for every instance."""
 
-    kind = "Error"
+    kind = None
+    code = None
+    description = None
+
+    def __init_subclass__(cls, kind=None, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if kind is None:
+            return
+        if kind not in KINDS:
+            raise ImportError(f"tacc._errors: {cls.__name__} names kind {kind!r}, which the core does not have")
+        if kind in BY_KIND:
+            raise ImportError(f"tacc._errors: two classes for kind {kind!r}: {BY_KIND[kind].__name__}, {cls.__name__}")
+        cls.kind = kind
+        cls.code, cls.description = KINDS[kind]
+        BY_KIND[kind] = cls
 
     def __str__(self):
         # KeyError's str() quotes its argument; keep the library's message readable for all.
         return str(self.args[0]) if self.args else ""
 
 
-class UnknownTokenizerError(TaccError, ValueError):
-    kind = "UnknownTokenizer"
+class InvalidArgumentError(TaccError, ValueError, kind="InvalidArgument"):
+    """An argument out of its documented range (level, method for this content, limit...)."""
 
 
-class UnknownIdError(TaccError, KeyError):
-    """An unknown token ID, mapped ID or string token (tacc raises ``KeyError`` there); raised as
-    one of its three subclasses."""
-
-    kind = "UnknownId"
+class NullArgumentError(TaccError, ValueError, kind="NullArgument"):
+    """The C ABI's NULL pointer argument: never raised by Python (it has no NULL), listed so that
+    every kind of the core has its class."""
 
 
-class UnknownTokenIdError(UnknownIdError):
-    """A token ID the tokenizer or the tacc mapping does not know."""
-
-    kind = "UnknownTokenId"
+class UnknownTokenizerError(TaccError, ValueError, kind="UnknownTokenizer"):
+    """A tokenizer name that is not built in."""
 
 
-class UnknownMappedIdError(UnknownIdError):
-    """A mapped ID the tacc mapping does not contain."""
-
-    kind = "UnknownMappedId"
+class UnknownIdError(TaccError, KeyError, kind="UnknownId"):
+    """An unknown token ID, mapped ID or string token (tacc 0.1.0 raises ``KeyError`` there)."""
 
 
-class UnknownTokenError(UnknownIdError):
-    """A string that is not exactly one token of the vocabulary (``encode_tokens``)."""
+# Names of earlier releases of this package, kept so that `except tacc.UnknownTokenIdError` still
+# works: they are the same class (the core has one kind for the three), so they catch all three.
+UnknownTokenIdError = UnknownMappedIdError = UnknownTokenError = UnknownIdError
 
-    kind = "UnknownToken"
 
-
-class CorruptPayloadError(TaccError, ValueError):
+class CorruptPayloadError(TaccError, ValueError, kind="Corrupt"):
     """A payload or frame that cannot be decoded (tacc raises ``Exception``; a ValueError is one)."""
 
-    kind = "Corrupt"
+
+class ChecksumMismatchError(CorruptPayloadError, kind="ChecksumMismatch"):
+    """The decoded content does not match the frame's checksum."""
 
 
-class ChecksumMismatchError(CorruptPayloadError):
-    kind = "ChecksumMismatch"
-
-
-class InvalidUtf8Error(CorruptPayloadError):
-    """Decoded bytes that are not valid UTF-8 where text was expected."""
-
-    kind = "InvalidUtf8"
-
-
-class InvalidArgumentError(TaccError, ValueError):
-    kind = "InvalidArgument"
-
-
-class TooLargeError(TaccError, ValueError):
+class TooLargeError(TaccError, ValueError, kind="TooLarge"):
     """Input or output past a size limit: a payload that would decode to more than the caller's
     ``max_output`` bytes or ``max_tokens`` token IDs (the message names the limit), refused before
     the memory is allocated."""
 
-    kind = "TooLarge"
+
+class InvalidUtf8Error(CorruptPayloadError, kind="InvalidUtf8"):
+    """Decoded bytes that are not valid UTF-8 where text was expected."""
 
 
-class MismatchError(TaccError, ValueError):
+class MismatchError(TaccError, ValueError, kind="Mismatch"):
     """A frame made with a tokenizer or mapping other than the codec's."""
 
-    kind = "Mismatch"
+
+class TaccIOError(TaccError, OSError, kind="Io"):
+    """A file (mapping, rank file) could not be read."""
 
 
-class TaccIOError(TaccError, OSError):
-    kind = "Io"
-
-
-class InternalError(TaccError, RuntimeError):
+class InternalError(TaccError, RuntimeError, kind="Internal"):
     """A bug in tacc (a Rust panic, caught at the boundary): please report it with the input."""
 
-    kind = "Internal"
+
+_missing = [k for k in KINDS if k not in BY_KIND]
+if _missing:
+    raise ImportError(f"tacc._errors: no exception class for the core's error kinds {_missing}")
+del _missing

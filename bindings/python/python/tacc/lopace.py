@@ -32,11 +32,8 @@ class CompressionMethod(Enum):
     HYBRID = "hybrid"
 
 
-_NATIVE = {
-    CompressionMethod.ZSTD: LopaceMethod.ZSTD,
-    CompressionMethod.TOKEN: LopaceMethod.TOKEN,
-    CompressionMethod.HYBRID: LopaceMethod.HYBRID,
-}
+# LoPace's enum (its API, kept as LoPace spells it) to the core's LopaceMethod, by member name.
+_NATIVE = {m: LopaceMethod[m.name] for m in CompressionMethod}
 
 
 def _native_method(method):
@@ -117,10 +114,10 @@ class PromptCompressor:
     # Each call goes to the Rust core once; its errors are ValueError (CorruptPayloadError is one).
 
     def _compress(self, text, m):
-        return self._c.lopace_compress(text, m, zstd_level=self.zstd_level)
+        return self._c.compress_lopace_payload(text, m, zstd_level=self.zstd_level)
 
     def _decompress(self, blob, m):
-        return self._c.lopace_decompress(blob, m)
+        return self._c.decompress_lopace_payload(blob, m)
 
     def compress_zstd(self, text: str) -> bytes:
         return self._compress(text, LopaceMethod.ZSTD)

@@ -25,13 +25,13 @@ fileprivate extension RustBuffer {
     }
 
     static func from(_ ptr: UnsafeBufferPointer<UInt8>) -> RustBuffer {
-        try! rustCall { ffi_tacc_rustbuffer_from_bytes(ForeignBytes(bufferPointer: ptr), $0) }
+        try! rustCall { ffi_tacc_uniffi_rustbuffer_from_bytes(ForeignBytes(bufferPointer: ptr), $0) }
     }
 
     // Frees the buffer in place.
     // The buffer must not be used after this is called.
     func deallocate() {
-        try! rustCall { ffi_tacc_rustbuffer_free(self, $0) }
+        try! rustCall { ffi_tacc_uniffi_rustbuffer_free(self, $0) }
     }
 }
 
@@ -327,7 +327,7 @@ private func makeRustCall<T, E: Swift.Error>(
     _ callback: (UnsafeMutablePointer<RustCallStatus>) -> T,
     errorHandler: ((RustBuffer) throws -> E)?
 ) throws -> T {
-    uniffiEnsureTaccInitialized()
+    uniffiEnsureTaccUniffiInitialized()
     var callStatus = RustCallStatus.init()
     let returnedVal = callback(&callStatus)
     try uniffiCheckCallStatus(callStatus: callStatus, errorHandler: errorHandler)
@@ -641,42 +641,128 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 public protocol CodecProtocol: AnyObject, Sendable {
     
     /**
-     * Compresses bytes: as text when they are UTF-8, else with a byte-level method.
+     * A frame of bytes: as text when they are UTF-8, else with a byte-level method.
      */
     func compressBytes(bytes: Data, options: Options) throws  -> Data
     
-    func compressText(text: String, options: Options) throws  -> Data
-    
-    func compressTokenIds(ids: [UInt32], options: Options) throws  -> Data
-    
-    func compressTokenIdsPacked(ids: Data, options: Options) throws  -> Data
-    
-    func decodeMappedIds(payload: Data, gzip: Bool) throws  -> [Int32]
-    
-    func decodeMappedIdsPacked(payload: Data, gzip: Bool) throws  -> Data
-    
-    func decodeRawTokenIds(payload: Data, gzip: Bool) throws  -> [UInt32]
-    
-    func decodeRawTokenIdsPacked(payload: Data, gzip: Bool) throws  -> Data
-    
-    func decodeTokenIds(payload: Data, gzip: Bool) throws  -> [UInt32]
-    
-    func decodeTokenIdsPacked(payload: Data, gzip: Bool) throws  -> Data
+    /**
+     * LoPace 0.1.5's payload for `text` at zstd `level` (1-22; LoPace's default is 15).
+     */
+    func compressLopacePayload(text: String, method: LopaceMethod, level: Int32) throws  -> Data
     
     /**
-     * Each token's string (U+FFFD where a token is part of a UTF-8 character, as in tacc).
+     * tacc 0.1.0's payload of token IDs (mapped, Thrift, optionally gzip'd), byte-identical to
+     * tacc's `encode_token_ids`.
      */
-    func decodeTokens(payload: Data, gzip: Bool) throws  -> [String]
+    func compressTaccPayload(ids: [UInt32], gzip: Bool) throws  -> Data
+    
+    /**
+     * tacc 0.1.0's payload of mapped IDs (tacc's `encode_mapped_ids`).
+     */
+    func compressTaccPayloadMapped(mapped: [Int32], gzip: Bool) throws  -> Data
+    
+    /**
+     * [`Codec::compress_tacc_payload_mapped`] from a packed buffer.
+     */
+    func compressTaccPayloadMappedPacked(mapped: Data, gzip: Bool) throws  -> Data
+    
+    /**
+     * [`Codec::compress_tacc_payload`] from a packed buffer.
+     */
+    func compressTaccPayloadPacked(ids: Data, gzip: Bool) throws  -> Data
+    
+    /**
+     * tacc 0.1.0's payload of string tokens, each exactly one token of the vocabulary (tacc's
+     * `encode_tokens`).
+     */
+    func compressTaccPayloadTokens(tokens: [String], gzip: Bool) throws  -> Data
+    
+    /**
+     * tacc 0.1.0's payload of token IDs written without the mapping (tacc's
+     * `encode_raw_token_ids`).
+     */
+    func compressTaccPayloadUnmapped(ids: [UInt32], gzip: Bool) throws  -> Data
+    
+    /**
+     * [`Codec::compress_tacc_payload_unmapped`] from a packed buffer.
+     */
+    func compressTaccPayloadUnmappedPacked(ids: Data, gzip: Bool) throws  -> Data
+    
+    /**
+     * A frame of `text` with `options`.
+     */
+    func compressText(text: String, options: Options) throws  -> Data
+    
+    /**
+     * A frame of token IDs with `options`.
+     */
+    func compressTokenIds(ids: [UInt32], options: Options) throws  -> Data
+    
+    /**
+     * [`Codec::compress_token_ids`] from a packed buffer.
+     */
+    func compressTokenIdsPacked(ids: Data, options: Options) throws  -> Data
     
     /**
      * Decodes any frame (text, token IDs or bytes).
      */
     func decompress(frame: Data) throws  -> Content
     
+    /**
+     * The text of LoPace 0.1.5's payload made with `method`.
+     */
+    func decompressLopacePayload(payload: Data, method: LopaceMethod) throws  -> String
+    
+    /**
+     * Token IDs from tacc 0.1.0's payload (tacc's `decode_token_ids`).
+     */
+    func decompressTaccPayload(payload: Data, gzip: Bool) throws  -> [UInt32]
+    
+    /**
+     * Mapped IDs from tacc 0.1.0's payload (tacc's `decode_mapped_ids`).
+     */
+    func decompressTaccPayloadMapped(payload: Data, gzip: Bool) throws  -> [Int32]
+    
+    /**
+     * [`Codec::decompress_tacc_payload_mapped`] into a packed buffer.
+     */
+    func decompressTaccPayloadMappedPacked(payload: Data, gzip: Bool) throws  -> Data
+    
+    /**
+     * [`Codec::decompress_tacc_payload`] into a packed buffer.
+     */
+    func decompressTaccPayloadPacked(payload: Data, gzip: Bool) throws  -> Data
+    
+    /**
+     * Each token's string from tacc 0.1.0's payload (U+FFFD where a token is part of a UTF-8
+     * character, as in tacc's `decode_tokens`).
+     */
+    func decompressTaccPayloadTokens(payload: Data, gzip: Bool) throws  -> [String]
+    
+    /**
+     * Token IDs from tacc 0.1.0's payload written without the mapping (tacc's
+     * `decode_raw_token_ids`).
+     */
+    func decompressTaccPayloadUnmapped(payload: Data, gzip: Bool) throws  -> [UInt32]
+    
+    /**
+     * [`Codec::decompress_tacc_payload_unmapped`] into a packed buffer.
+     */
+    func decompressTaccPayloadUnmappedPacked(payload: Data, gzip: Bool) throws  -> Data
+    
+    /**
+     * Decodes a frame of text.
+     */
     func decompressText(frame: Data) throws  -> String
     
+    /**
+     * Decodes a frame of token IDs.
+     */
     func decompressTokenIds(frame: Data) throws  -> [UInt32]
     
+    /**
+     * [`Codec::decompress_token_ids`] into a packed buffer.
+     */
     func decompressTokenIdsPacked(frame: Data) throws  -> Data
     
     /**
@@ -684,30 +770,10 @@ public protocol CodecProtocol: AnyObject, Sendable {
      */
     func detokenize(ids: [UInt32]) throws  -> String
     
+    /**
+     * [`Codec::detokenize`] from a packed buffer.
+     */
     func detokenizePacked(ids: Data) throws  -> String
-    
-    func encodeMappedIds(mapped: [Int32], gzip: Bool) throws  -> Data
-    
-    func encodeMappedIdsPacked(mapped: Data, gzip: Bool) throws  -> Data
-    
-    /**
-     * tacc payload of token IDs written without the mapping.
-     */
-    func encodeRawTokenIds(ids: [UInt32], gzip: Bool) throws  -> Data
-    
-    func encodeRawTokenIdsPacked(ids: Data, gzip: Bool) throws  -> Data
-    
-    /**
-     * tacc payload of token IDs (mapped, Thrift, optionally gzip'd): byte-identical to tacc 0.1.0.
-     */
-    func encodeTokenIds(ids: [UInt32], gzip: Bool) throws  -> Data
-    
-    func encodeTokenIdsPacked(ids: Data, gzip: Bool) throws  -> Data
-    
-    /**
-     * tacc payload of string tokens (each exactly one token of the vocabulary).
-     */
-    func encodeTokens(tokens: [String], gzip: Bool) throws  -> Data
     
     /**
      * This codec's decode limits (the defaults unless set with [`Codec::with_limits`]).
@@ -715,28 +781,27 @@ public protocol CodecProtocol: AnyObject, Sendable {
     func limits()  -> Limits
     
     /**
-     * LoPace's payload for `text` at zstd `level` (1-22; LoPace's default is 15).
-     */
-    func lopaceCompress(text: String, method: LopaceMethod, level: Int32) throws  -> Data
-    
-    func lopaceDecompress(payload: Data, method: LopaceMethod) throws  -> String
-    
-    /**
      * LoPace's `get_compression_stats`: one method, or all three when `method` is null.
      */
     func lopaceStats(text: String, method: LopaceMethod?, zstdLevel: Int32) throws  -> Stats
     
+    /**
+     * tacc's mapped IDs to token IDs.
+     */
     func mappedIdToTokenId(mapped: [Int32]) throws  -> [UInt32]
     
+    /**
+     * [`Codec::mapped_id_to_token_id`] over packed buffers.
+     */
     func mappedIdToTokenIdPacked(mapped: Data) throws  -> Data
     
     /**
      * Order-0 Shannon entropy figures of `text` (LoPace's `get_theoretical_compression_limit`).
      */
-    func order0Estimate(text: String, unit: EntropyUnit)  -> Order0Estimate
+    func order0Estimate(text: String, unit: EntropyUnit) throws  -> Order0Estimate
     
     /**
-     * Every frame method on `text`, timed once each and checked to restore it.
+     * Every frame method on `text`, each timed (median of several runs) and checked to restore it.
      */
     func stats(text: String, options: Options) throws  -> Stats
     
@@ -757,17 +822,29 @@ public protocol CodecProtocol: AnyObject, Sendable {
      */
     func streamEncoderWithChunkCheck() throws  -> StreamEncoder
     
+    /**
+     * Token IDs to tacc's mapped IDs (the mapping's frequency ranks).
+     */
     func tokenIdToMappedId(ids: [UInt32]) throws  -> [Int32]
     
+    /**
+     * [`Codec::token_id_to_mapped_id`] over packed buffers.
+     */
     func tokenIdToMappedIdPacked(ids: Data) throws  -> Data
     
     /**
      * Text to token IDs (special-token strings are ordinary text).
      */
-    func tokenize(text: String)  -> [UInt32]
+    func tokenize(text: String) throws  -> [UInt32]
     
-    func tokenizePacked(text: String)  -> Data
+    /**
+     * [`Codec::tokenize`] into a packed buffer.
+     */
+    func tokenizePacked(text: String) throws  -> Data
     
+    /**
+     * The tokenizer's name ("cl100k_base", or the custom rank file's).
+     */
     func tokenizerName()  -> String
     
     /**
@@ -824,7 +901,7 @@ open class Codec: CodecProtocol, @unchecked Sendable {
     @_documentation(visibility: private)
 #endif
     public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_tacc_fn_clone_codec(self.handle, $0) }
+        return try! rustCall { uniffi_tacc_uniffi_fn_clone_codec(self.handle, $0) }
     }
     /**
      * A codec for a built-in tokenizer (see [`list_available_tokenizers`]).
@@ -833,7 +910,7 @@ public convenience init(tokenizer: String)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_constructor_codec_new(
+    uniffi_tacc_uniffi_fn_constructor_codec_new(
         FfiConverterString.lower(tokenizer),uniffiCallStatus
     )
 }
@@ -846,7 +923,7 @@ public convenience init(tokenizer: String)throws  {
             return
         }
 
-        try! rustCall { uniffi_tacc_fn_free_codec(handle, $0) }
+        try! rustCall { uniffi_tacc_uniffi_fn_free_codec(handle, $0) }
     }
 
     
@@ -858,7 +935,7 @@ public convenience init(tokenizer: String)throws  {
 public static func fromTiktokenFile(path: String, pattern: String)throws  -> Codec  {
     return try  FfiConverterTypeCodec_lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_constructor_codec_from_tiktoken_file(
+    uniffi_tacc_uniffi_fn_constructor_codec_from_tiktoken_file(
         FfiConverterString.lower(path),
         FfiConverterString.lower(pattern),uniffiCallStatus
     )
@@ -871,7 +948,7 @@ public static func fromTiktokenFile(path: String, pattern: String)throws  -> Cod
 public static func withMappingFile(tokenizer: String, mappingPath: String)throws  -> Codec  {
     return try  FfiConverterTypeCodec_lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_constructor_codec_with_mapping_file(
+    uniffi_tacc_uniffi_fn_constructor_codec_with_mapping_file(
         FfiConverterString.lower(tokenizer),
         FfiConverterString.lower(mappingPath),uniffiCallStatus
     )
@@ -881,12 +958,12 @@ public static func withMappingFile(tokenizer: String, mappingPath: String)throws
 
     
     /**
-     * Compresses bytes: as text when they are UTF-8, else with a byte-level method.
+     * A frame of bytes: as text when they are UTF-8, else with a byte-level method.
      */
 open func compressBytes(bytes: Data, options: Options)throws  -> Data  {
     return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_compress_bytes(
+    uniffi_tacc_uniffi_fn_method_codec_compress_bytes(
             self.uniffiCloneHandle(),
         FfiConverterData.lower(bytes),
         FfiConverterTypeOptions_lower(options),uniffiCallStatus
@@ -894,10 +971,129 @@ open func compressBytes(bytes: Data, options: Options)throws  -> Data  {
 })
 }
     
+    /**
+     * LoPace 0.1.5's payload for `text` at zstd `level` (1-22; LoPace's default is 15).
+     */
+open func compressLopacePayload(text: String, method: LopaceMethod, level: Int32)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_uniffi_fn_method_codec_compress_lopace_payload(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(text),
+        FfiConverterTypeLopaceMethod_lower(method),
+        FfiConverterInt32.lower(level),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * tacc 0.1.0's payload of token IDs (mapped, Thrift, optionally gzip'd), byte-identical to
+     * tacc's `encode_token_ids`.
+     */
+open func compressTaccPayload(ids: [UInt32], gzip: Bool)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_uniffi_fn_method_codec_compress_tacc_payload(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceUInt32.lower(ids),
+        FfiConverterBool.lower(gzip),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * tacc 0.1.0's payload of mapped IDs (tacc's `encode_mapped_ids`).
+     */
+open func compressTaccPayloadMapped(mapped: [Int32], gzip: Bool)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_uniffi_fn_method_codec_compress_tacc_payload_mapped(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceInt32.lower(mapped),
+        FfiConverterBool.lower(gzip),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * [`Codec::compress_tacc_payload_mapped`] from a packed buffer.
+     */
+open func compressTaccPayloadMappedPacked(mapped: Data, gzip: Bool)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_uniffi_fn_method_codec_compress_tacc_payload_mapped_packed(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(mapped),
+        FfiConverterBool.lower(gzip),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * [`Codec::compress_tacc_payload`] from a packed buffer.
+     */
+open func compressTaccPayloadPacked(ids: Data, gzip: Bool)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_uniffi_fn_method_codec_compress_tacc_payload_packed(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(ids),
+        FfiConverterBool.lower(gzip),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * tacc 0.1.0's payload of string tokens, each exactly one token of the vocabulary (tacc's
+     * `encode_tokens`).
+     */
+open func compressTaccPayloadTokens(tokens: [String], gzip: Bool)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_uniffi_fn_method_codec_compress_tacc_payload_tokens(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceString.lower(tokens),
+        FfiConverterBool.lower(gzip),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * tacc 0.1.0's payload of token IDs written without the mapping (tacc's
+     * `encode_raw_token_ids`).
+     */
+open func compressTaccPayloadUnmapped(ids: [UInt32], gzip: Bool)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_uniffi_fn_method_codec_compress_tacc_payload_unmapped(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceUInt32.lower(ids),
+        FfiConverterBool.lower(gzip),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * [`Codec::compress_tacc_payload_unmapped`] from a packed buffer.
+     */
+open func compressTaccPayloadUnmappedPacked(ids: Data, gzip: Bool)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_uniffi_fn_method_codec_compress_tacc_payload_unmapped_packed(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(ids),
+        FfiConverterBool.lower(gzip),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A frame of `text` with `options`.
+     */
 open func compressText(text: String, options: Options)throws  -> Data  {
     return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_compress_text(
+    uniffi_tacc_uniffi_fn_method_codec_compress_text(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(text),
         FfiConverterTypeOptions_lower(options),uniffiCallStatus
@@ -905,10 +1101,13 @@ open func compressText(text: String, options: Options)throws  -> Data  {
 })
 }
     
+    /**
+     * A frame of token IDs with `options`.
+     */
 open func compressTokenIds(ids: [UInt32], options: Options)throws  -> Data  {
     return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_compress_token_ids(
+    uniffi_tacc_uniffi_fn_method_codec_compress_token_ids(
             self.uniffiCloneHandle(),
         FfiConverterSequenceUInt32.lower(ids),
         FfiConverterTypeOptions_lower(options),uniffiCallStatus
@@ -916,93 +1115,16 @@ open func compressTokenIds(ids: [UInt32], options: Options)throws  -> Data  {
 })
 }
     
+    /**
+     * [`Codec::compress_token_ids`] from a packed buffer.
+     */
 open func compressTokenIdsPacked(ids: Data, options: Options)throws  -> Data  {
     return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_compress_token_ids_packed(
+    uniffi_tacc_uniffi_fn_method_codec_compress_token_ids_packed(
             self.uniffiCloneHandle(),
         FfiConverterData.lower(ids),
         FfiConverterTypeOptions_lower(options),uniffiCallStatus
-    )
-})
-}
-    
-open func decodeMappedIds(payload: Data, gzip: Bool)throws  -> [Int32]  {
-    return try  FfiConverterSequenceInt32.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
-        uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_decode_mapped_ids(
-            self.uniffiCloneHandle(),
-        FfiConverterData.lower(payload),
-        FfiConverterBool.lower(gzip),uniffiCallStatus
-    )
-})
-}
-    
-open func decodeMappedIdsPacked(payload: Data, gzip: Bool)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
-        uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_decode_mapped_ids_packed(
-            self.uniffiCloneHandle(),
-        FfiConverterData.lower(payload),
-        FfiConverterBool.lower(gzip),uniffiCallStatus
-    )
-})
-}
-    
-open func decodeRawTokenIds(payload: Data, gzip: Bool)throws  -> [UInt32]  {
-    return try  FfiConverterSequenceUInt32.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
-        uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_decode_raw_token_ids(
-            self.uniffiCloneHandle(),
-        FfiConverterData.lower(payload),
-        FfiConverterBool.lower(gzip),uniffiCallStatus
-    )
-})
-}
-    
-open func decodeRawTokenIdsPacked(payload: Data, gzip: Bool)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
-        uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_decode_raw_token_ids_packed(
-            self.uniffiCloneHandle(),
-        FfiConverterData.lower(payload),
-        FfiConverterBool.lower(gzip),uniffiCallStatus
-    )
-})
-}
-    
-open func decodeTokenIds(payload: Data, gzip: Bool)throws  -> [UInt32]  {
-    return try  FfiConverterSequenceUInt32.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
-        uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_decode_token_ids(
-            self.uniffiCloneHandle(),
-        FfiConverterData.lower(payload),
-        FfiConverterBool.lower(gzip),uniffiCallStatus
-    )
-})
-}
-    
-open func decodeTokenIdsPacked(payload: Data, gzip: Bool)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
-        uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_decode_token_ids_packed(
-            self.uniffiCloneHandle(),
-        FfiConverterData.lower(payload),
-        FfiConverterBool.lower(gzip),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Each token's string (U+FFFD where a token is part of a UTF-8 character, as in tacc).
-     */
-open func decodeTokens(payload: Data, gzip: Bool)throws  -> [String]  {
-    return try  FfiConverterSequenceString.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
-        uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_decode_tokens(
-            self.uniffiCloneHandle(),
-        FfiConverterData.lower(payload),
-        FfiConverterBool.lower(gzip),uniffiCallStatus
     )
 })
 }
@@ -1013,37 +1135,160 @@ open func decodeTokens(payload: Data, gzip: Bool)throws  -> [String]  {
 open func decompress(frame: Data)throws  -> Content  {
     return try  FfiConverterTypeContent_lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_decompress(
+    uniffi_tacc_uniffi_fn_method_codec_decompress(
             self.uniffiCloneHandle(),
         FfiConverterData.lower(frame),uniffiCallStatus
     )
 })
 }
     
+    /**
+     * The text of LoPace 0.1.5's payload made with `method`.
+     */
+open func decompressLopacePayload(payload: Data, method: LopaceMethod)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_uniffi_fn_method_codec_decompress_lopace_payload(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(payload),
+        FfiConverterTypeLopaceMethod_lower(method),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Token IDs from tacc 0.1.0's payload (tacc's `decode_token_ids`).
+     */
+open func decompressTaccPayload(payload: Data, gzip: Bool)throws  -> [UInt32]  {
+    return try  FfiConverterSequenceUInt32.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_uniffi_fn_method_codec_decompress_tacc_payload(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(payload),
+        FfiConverterBool.lower(gzip),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Mapped IDs from tacc 0.1.0's payload (tacc's `decode_mapped_ids`).
+     */
+open func decompressTaccPayloadMapped(payload: Data, gzip: Bool)throws  -> [Int32]  {
+    return try  FfiConverterSequenceInt32.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_uniffi_fn_method_codec_decompress_tacc_payload_mapped(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(payload),
+        FfiConverterBool.lower(gzip),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * [`Codec::decompress_tacc_payload_mapped`] into a packed buffer.
+     */
+open func decompressTaccPayloadMappedPacked(payload: Data, gzip: Bool)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_uniffi_fn_method_codec_decompress_tacc_payload_mapped_packed(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(payload),
+        FfiConverterBool.lower(gzip),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * [`Codec::decompress_tacc_payload`] into a packed buffer.
+     */
+open func decompressTaccPayloadPacked(payload: Data, gzip: Bool)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_uniffi_fn_method_codec_decompress_tacc_payload_packed(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(payload),
+        FfiConverterBool.lower(gzip),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Each token's string from tacc 0.1.0's payload (U+FFFD where a token is part of a UTF-8
+     * character, as in tacc's `decode_tokens`).
+     */
+open func decompressTaccPayloadTokens(payload: Data, gzip: Bool)throws  -> [String]  {
+    return try  FfiConverterSequenceString.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_uniffi_fn_method_codec_decompress_tacc_payload_tokens(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(payload),
+        FfiConverterBool.lower(gzip),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Token IDs from tacc 0.1.0's payload written without the mapping (tacc's
+     * `decode_raw_token_ids`).
+     */
+open func decompressTaccPayloadUnmapped(payload: Data, gzip: Bool)throws  -> [UInt32]  {
+    return try  FfiConverterSequenceUInt32.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_uniffi_fn_method_codec_decompress_tacc_payload_unmapped(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(payload),
+        FfiConverterBool.lower(gzip),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * [`Codec::decompress_tacc_payload_unmapped`] into a packed buffer.
+     */
+open func decompressTaccPayloadUnmappedPacked(payload: Data, gzip: Bool)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_uniffi_fn_method_codec_decompress_tacc_payload_unmapped_packed(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(payload),
+        FfiConverterBool.lower(gzip),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Decodes a frame of text.
+     */
 open func decompressText(frame: Data)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_decompress_text(
+    uniffi_tacc_uniffi_fn_method_codec_decompress_text(
             self.uniffiCloneHandle(),
         FfiConverterData.lower(frame),uniffiCallStatus
     )
 })
 }
     
+    /**
+     * Decodes a frame of token IDs.
+     */
 open func decompressTokenIds(frame: Data)throws  -> [UInt32]  {
     return try  FfiConverterSequenceUInt32.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_decompress_token_ids(
+    uniffi_tacc_uniffi_fn_method_codec_decompress_token_ids(
             self.uniffiCloneHandle(),
         FfiConverterData.lower(frame),uniffiCallStatus
     )
 })
 }
     
+    /**
+     * [`Codec::decompress_token_ids`] into a packed buffer.
+     */
 open func decompressTokenIdsPacked(frame: Data)throws  -> Data  {
     return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_decompress_token_ids_packed(
+    uniffi_tacc_uniffi_fn_method_codec_decompress_token_ids_packed(
             self.uniffiCloneHandle(),
         FfiConverterData.lower(frame),uniffiCallStatus
     )
@@ -1056,105 +1301,22 @@ open func decompressTokenIdsPacked(frame: Data)throws  -> Data  {
 open func detokenize(ids: [UInt32])throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_detokenize(
+    uniffi_tacc_uniffi_fn_method_codec_detokenize(
             self.uniffiCloneHandle(),
         FfiConverterSequenceUInt32.lower(ids),uniffiCallStatus
     )
 })
 }
     
+    /**
+     * [`Codec::detokenize`] from a packed buffer.
+     */
 open func detokenizePacked(ids: Data)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_detokenize_packed(
+    uniffi_tacc_uniffi_fn_method_codec_detokenize_packed(
             self.uniffiCloneHandle(),
         FfiConverterData.lower(ids),uniffiCallStatus
-    )
-})
-}
-    
-open func encodeMappedIds(mapped: [Int32], gzip: Bool)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
-        uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_encode_mapped_ids(
-            self.uniffiCloneHandle(),
-        FfiConverterSequenceInt32.lower(mapped),
-        FfiConverterBool.lower(gzip),uniffiCallStatus
-    )
-})
-}
-    
-open func encodeMappedIdsPacked(mapped: Data, gzip: Bool)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
-        uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_encode_mapped_ids_packed(
-            self.uniffiCloneHandle(),
-        FfiConverterData.lower(mapped),
-        FfiConverterBool.lower(gzip),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * tacc payload of token IDs written without the mapping.
-     */
-open func encodeRawTokenIds(ids: [UInt32], gzip: Bool)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
-        uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_encode_raw_token_ids(
-            self.uniffiCloneHandle(),
-        FfiConverterSequenceUInt32.lower(ids),
-        FfiConverterBool.lower(gzip),uniffiCallStatus
-    )
-})
-}
-    
-open func encodeRawTokenIdsPacked(ids: Data, gzip: Bool)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
-        uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_encode_raw_token_ids_packed(
-            self.uniffiCloneHandle(),
-        FfiConverterData.lower(ids),
-        FfiConverterBool.lower(gzip),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * tacc payload of token IDs (mapped, Thrift, optionally gzip'd): byte-identical to tacc 0.1.0.
-     */
-open func encodeTokenIds(ids: [UInt32], gzip: Bool)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
-        uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_encode_token_ids(
-            self.uniffiCloneHandle(),
-        FfiConverterSequenceUInt32.lower(ids),
-        FfiConverterBool.lower(gzip),uniffiCallStatus
-    )
-})
-}
-    
-open func encodeTokenIdsPacked(ids: Data, gzip: Bool)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
-        uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_encode_token_ids_packed(
-            self.uniffiCloneHandle(),
-        FfiConverterData.lower(ids),
-        FfiConverterBool.lower(gzip),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * tacc payload of string tokens (each exactly one token of the vocabulary).
-     */
-open func encodeTokens(tokens: [String], gzip: Bool)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
-        uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_encode_tokens(
-            self.uniffiCloneHandle(),
-        FfiConverterSequenceString.lower(tokens),
-        FfiConverterBool.lower(gzip),uniffiCallStatus
     )
 })
 }
@@ -1165,34 +1327,8 @@ open func encodeTokens(tokens: [String], gzip: Bool)throws  -> Data  {
 open func limits() -> Limits  {
     return try!  FfiConverterTypeLimits_lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_limits(
+    uniffi_tacc_uniffi_fn_method_codec_limits(
             self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * LoPace's payload for `text` at zstd `level` (1-22; LoPace's default is 15).
-     */
-open func lopaceCompress(text: String, method: LopaceMethod, level: Int32)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
-        uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_lopace_compress(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(text),
-        FfiConverterTypeLopaceMethod_lower(method),
-        FfiConverterInt32.lower(level),uniffiCallStatus
-    )
-})
-}
-    
-open func lopaceDecompress(payload: Data, method: LopaceMethod)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
-        uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_lopace_decompress(
-            self.uniffiCloneHandle(),
-        FfiConverterData.lower(payload),
-        FfiConverterTypeLopaceMethod_lower(method),uniffiCallStatus
     )
 })
 }
@@ -1203,7 +1339,7 @@ open func lopaceDecompress(payload: Data, method: LopaceMethod)throws  -> String
 open func lopaceStats(text: String, method: LopaceMethod?, zstdLevel: Int32)throws  -> Stats  {
     return try  FfiConverterTypeStats_lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_lopace_stats(
+    uniffi_tacc_uniffi_fn_method_codec_lopace_stats(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(text),
         FfiConverterOptionTypeLopaceMethod.lower(method),
@@ -1212,20 +1348,26 @@ open func lopaceStats(text: String, method: LopaceMethod?, zstdLevel: Int32)thro
 })
 }
     
+    /**
+     * tacc's mapped IDs to token IDs.
+     */
 open func mappedIdToTokenId(mapped: [Int32])throws  -> [UInt32]  {
     return try  FfiConverterSequenceUInt32.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_mapped_id_to_token_id(
+    uniffi_tacc_uniffi_fn_method_codec_mapped_id_to_token_id(
             self.uniffiCloneHandle(),
         FfiConverterSequenceInt32.lower(mapped),uniffiCallStatus
     )
 })
 }
     
+    /**
+     * [`Codec::mapped_id_to_token_id`] over packed buffers.
+     */
 open func mappedIdToTokenIdPacked(mapped: Data)throws  -> Data  {
     return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_mapped_id_to_token_id_packed(
+    uniffi_tacc_uniffi_fn_method_codec_mapped_id_to_token_id_packed(
             self.uniffiCloneHandle(),
         FfiConverterData.lower(mapped),uniffiCallStatus
     )
@@ -1235,10 +1377,10 @@ open func mappedIdToTokenIdPacked(mapped: Data)throws  -> Data  {
     /**
      * Order-0 Shannon entropy figures of `text` (LoPace's `get_theoretical_compression_limit`).
      */
-open func order0Estimate(text: String, unit: EntropyUnit) -> Order0Estimate  {
-    return try!  FfiConverterTypeOrder0Estimate_lift(try! rustCall() {
+open func order0Estimate(text: String, unit: EntropyUnit)throws  -> Order0Estimate  {
+    return try  FfiConverterTypeOrder0Estimate_lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_order0_estimate(
+    uniffi_tacc_uniffi_fn_method_codec_order0_estimate(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(text),
         FfiConverterTypeEntropyUnit_lower(unit),uniffiCallStatus
@@ -1247,12 +1389,12 @@ open func order0Estimate(text: String, unit: EntropyUnit) -> Order0Estimate  {
 }
     
     /**
-     * Every frame method on `text`, timed once each and checked to restore it.
+     * Every frame method on `text`, each timed (median of several runs) and checked to restore it.
      */
 open func stats(text: String, options: Options)throws  -> Stats  {
     return try  FfiConverterTypeStats_lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_stats(
+    uniffi_tacc_uniffi_fn_method_codec_stats(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(text),
         FfiConverterTypeOptions_lower(options),uniffiCallStatus
@@ -1267,7 +1409,7 @@ open func stats(text: String, options: Options)throws  -> Stats  {
 open func streamDecoder() -> StreamDecoder  {
     return try!  FfiConverterTypeStreamDecoder_lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_stream_decoder(
+    uniffi_tacc_uniffi_fn_method_codec_stream_decoder(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -1279,7 +1421,7 @@ open func streamDecoder() -> StreamDecoder  {
 open func streamEncoder()throws  -> StreamEncoder  {
     return try  FfiConverterTypeStreamEncoder_lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_stream_encoder(
+    uniffi_tacc_uniffi_fn_method_codec_stream_encoder(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -1292,26 +1434,32 @@ open func streamEncoder()throws  -> StreamEncoder  {
 open func streamEncoderWithChunkCheck()throws  -> StreamEncoder  {
     return try  FfiConverterTypeStreamEncoder_lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_stream_encoder_with_chunk_check(
+    uniffi_tacc_uniffi_fn_method_codec_stream_encoder_with_chunk_check(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
     
+    /**
+     * Token IDs to tacc's mapped IDs (the mapping's frequency ranks).
+     */
 open func tokenIdToMappedId(ids: [UInt32])throws  -> [Int32]  {
     return try  FfiConverterSequenceInt32.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_token_id_to_mapped_id(
+    uniffi_tacc_uniffi_fn_method_codec_token_id_to_mapped_id(
             self.uniffiCloneHandle(),
         FfiConverterSequenceUInt32.lower(ids),uniffiCallStatus
     )
 })
 }
     
+    /**
+     * [`Codec::token_id_to_mapped_id`] over packed buffers.
+     */
 open func tokenIdToMappedIdPacked(ids: Data)throws  -> Data  {
     return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_token_id_to_mapped_id_packed(
+    uniffi_tacc_uniffi_fn_method_codec_token_id_to_mapped_id_packed(
             self.uniffiCloneHandle(),
         FfiConverterData.lower(ids),uniffiCallStatus
     )
@@ -1321,30 +1469,36 @@ open func tokenIdToMappedIdPacked(ids: Data)throws  -> Data  {
     /**
      * Text to token IDs (special-token strings are ordinary text).
      */
-open func tokenize(text: String) -> [UInt32]  {
-    return try!  FfiConverterSequenceUInt32.lift(try! rustCall() {
+open func tokenize(text: String)throws  -> [UInt32]  {
+    return try  FfiConverterSequenceUInt32.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_tokenize(
+    uniffi_tacc_uniffi_fn_method_codec_tokenize(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(text),uniffiCallStatus
     )
 })
 }
     
-open func tokenizePacked(text: String) -> Data  {
-    return try!  FfiConverterData.lift(try! rustCall() {
+    /**
+     * [`Codec::tokenize`] into a packed buffer.
+     */
+open func tokenizePacked(text: String)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_tokenize_packed(
+    uniffi_tacc_uniffi_fn_method_codec_tokenize_packed(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(text),uniffiCallStatus
     )
 })
 }
     
+    /**
+     * The tokenizer's name ("cl100k_base", or the custom rank file's).
+     */
 open func tokenizerName() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_tokenizer_name(
+    uniffi_tacc_uniffi_fn_method_codec_tokenizer_name(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -1356,7 +1510,7 @@ open func tokenizerName() -> String  {
 open func vocabSize() -> UInt32  {
     return try!  FfiConverterUInt32.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_vocab_size(
+    uniffi_tacc_uniffi_fn_method_codec_vocab_size(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -1369,7 +1523,7 @@ open func vocabSize() -> UInt32  {
 open func withLimits(limits: Limits) -> Codec  {
     return try!  FfiConverterTypeCodec_lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_codec_with_limits(
+    uniffi_tacc_uniffi_fn_method_codec_with_limits(
             self.uniffiCloneHandle(),
         FfiConverterTypeLimits_lower(limits),uniffiCallStatus
     )
@@ -1494,7 +1648,7 @@ open class StreamDecoder: StreamDecoderProtocol, @unchecked Sendable {
     @_documentation(visibility: private)
 #endif
     public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_tacc_fn_clone_streamdecoder(self.handle, $0) }
+        return try! rustCall { uniffi_tacc_uniffi_fn_clone_streamdecoder(self.handle, $0) }
     }
     /**
      * A decoder for streams made with a built-in tokenizer (see also [`Codec::stream_decoder`]).
@@ -1503,7 +1657,7 @@ public convenience init() {
     let handle =
         try! rustCall() {
         uniffiCallStatus in
-    uniffi_tacc_fn_constructor_streamdecoder_new(uniffiCallStatus
+    uniffi_tacc_uniffi_fn_constructor_streamdecoder_new(uniffiCallStatus
     )
 }
     self.init(unsafeFromHandle: handle)
@@ -1515,7 +1669,7 @@ public convenience init() {
             return
         }
 
-        try! rustCall { uniffi_tacc_fn_free_streamdecoder(handle, $0) }
+        try! rustCall { uniffi_tacc_uniffi_fn_free_streamdecoder(handle, $0) }
     }
 
     
@@ -1526,7 +1680,7 @@ public convenience init() {
 public static func withLimits(limits: Limits) -> StreamDecoder  {
     return try!  FfiConverterTypeStreamDecoder_lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_tacc_fn_constructor_streamdecoder_with_limits(
+    uniffi_tacc_uniffi_fn_constructor_streamdecoder_with_limits(
         FfiConverterTypeLimits_lower(limits),uniffiCallStatus
     )
 })
@@ -1540,7 +1694,7 @@ public static func withLimits(limits: Limits) -> StreamDecoder  {
 open func isFailed() -> Bool  {
     return try!  FfiConverterBool.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_streamdecoder_is_failed(
+    uniffi_tacc_uniffi_fn_method_streamdecoder_is_failed(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -1552,7 +1706,7 @@ open func isFailed() -> Bool  {
 open func isFinished() -> Bool  {
     return try!  FfiConverterBool.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_streamdecoder_is_finished(
+    uniffi_tacc_uniffi_fn_method_streamdecoder_is_finished(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -1564,7 +1718,7 @@ open func isFinished() -> Bool  {
 open func push(chunk: Data)throws  -> StreamUpdate  {
     return try  FfiConverterTypeStreamUpdate_lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_streamdecoder_push(
+    uniffi_tacc_uniffi_fn_method_streamdecoder_push(
             self.uniffiCloneHandle(),
         FfiConverterData.lower(chunk),uniffiCallStatus
     )
@@ -1577,7 +1731,7 @@ open func push(chunk: Data)throws  -> StreamUpdate  {
 open func tokenCount() -> UInt64  {
     return try!  FfiConverterUInt64.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_streamdecoder_token_count(
+    uniffi_tacc_uniffi_fn_method_streamdecoder_token_count(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -1664,6 +1818,9 @@ public protocol StreamEncoderProtocol: AnyObject, Sendable {
      */
     func pushTokenIds(ids: [UInt32]) throws 
     
+    /**
+     * [`StreamEncoder::push_token_ids`] from a packed buffer.
+     */
     func pushTokenIdsPacked(ids: Data) throws 
     
 }
@@ -1708,7 +1865,7 @@ open class StreamEncoder: StreamEncoderProtocol, @unchecked Sendable {
     @_documentation(visibility: private)
 #endif
     public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_tacc_fn_clone_streamencoder(self.handle, $0) }
+        return try! rustCall { uniffi_tacc_uniffi_fn_clone_streamencoder(self.handle, $0) }
     }
     /**
      * Same as [`Codec::stream_encoder`].
@@ -1717,7 +1874,7 @@ public convenience init(codec: Codec)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_constructor_streamencoder_new(
+    uniffi_tacc_uniffi_fn_constructor_streamencoder_new(
         FfiConverterTypeCodec_lower(codec),uniffiCallStatus
     )
 }
@@ -1730,7 +1887,7 @@ public convenience init(codec: Codec)throws  {
             return
         }
 
-        try! rustCall { uniffi_tacc_fn_free_streamencoder(handle, $0) }
+        try! rustCall { uniffi_tacc_uniffi_fn_free_streamencoder(handle, $0) }
     }
 
     
@@ -1742,7 +1899,7 @@ public convenience init(codec: Codec)throws  {
 open func finish()throws  -> Data  {
     return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_streamencoder_finish(
+    uniffi_tacc_uniffi_fn_method_streamencoder_finish(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -1754,7 +1911,7 @@ open func finish()throws  -> Data  {
 open func flush()throws  -> Data  {
     return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_streamencoder_flush(
+    uniffi_tacc_uniffi_fn_method_streamencoder_flush(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -1766,7 +1923,7 @@ open func flush()throws  -> Data  {
 open func pendingTokens() -> UInt64  {
     return try!  FfiConverterUInt64.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_streamencoder_pending_tokens(
+    uniffi_tacc_uniffi_fn_method_streamencoder_pending_tokens(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -1777,7 +1934,7 @@ open func pendingTokens() -> UInt64  {
      */
 open func pushText(text: String)throws   {try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_streamencoder_push_text(
+    uniffi_tacc_uniffi_fn_method_streamencoder_push_text(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(text),uniffiCallStatus
     )
@@ -1789,16 +1946,19 @@ open func pushText(text: String)throws   {try rustCallWithError(FfiConverterType
      */
 open func pushTokenIds(ids: [UInt32])throws   {try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_streamencoder_push_token_ids(
+    uniffi_tacc_uniffi_fn_method_streamencoder_push_token_ids(
             self.uniffiCloneHandle(),
         FfiConverterSequenceUInt32.lower(ids),uniffiCallStatus
     )
 }
 }
     
+    /**
+     * [`StreamEncoder::push_token_ids`] from a packed buffer.
+     */
 open func pushTokenIdsPacked(ids: Data)throws   {try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_method_streamencoder_push_token_ids_packed(
+    uniffi_tacc_uniffi_fn_method_streamencoder_push_token_ids_packed(
             self.uniffiCloneHandle(),
         FfiConverterData.lower(ids),uniffiCallStatus
     )
@@ -1930,10 +2090,16 @@ public func FfiConverterTypeLimits_lower(_ value: Limits) -> RustBuffer {
 
 
 /**
- * One method's result on one input (see `crate::stats::MethodStats`).
+ * One method's result on one input (see `tacc::stats::MethodStats`).
  */
 public struct MethodStats: Equatable, Hashable {
+    /**
+     * The method's name ([`method_name`], or LoPace's "zstd"/"token"/"hybrid").
+     */
     public var name: String
+    /**
+     * Size of the method's output.
+     */
     public var compressedBytes: UInt64
     /**
      * original / compressed (higher is better); 0 for empty input.
@@ -1943,26 +2109,50 @@ public struct MethodStats: Equatable, Hashable {
      * compressed / original (LoPace's `compression_ratio`).
      */
     public var sizeFraction: Double
+    /**
+     * (1 - size_fraction) × 100.
+     */
     public var spaceSavedPercent: Double
+    /**
+     * original - compressed (negative when the output is larger).
+     */
     public var bytesSaved: Int64
     /**
-     * Seconds for one compress / one decompress call (0 when not timed).
+     * Seconds for one compress call (0 when not timed).
      */
     public var encodeSeconds: Double
+    /**
+     * Seconds for one decompress call (0 when not timed).
+     */
     public var decodeSeconds: Double
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(name: String, compressedBytes: UInt64, 
+    public init(
+        /**
+         * The method's name ([`method_name`], or LoPace's "zstd"/"token"/"hybrid").
+         */name: String, 
+        /**
+         * Size of the method's output.
+         */compressedBytes: UInt64, 
         /**
          * original / compressed (higher is better); 0 for empty input.
          */ratio: Double, 
         /**
          * compressed / original (LoPace's `compression_ratio`).
-         */sizeFraction: Double, spaceSavedPercent: Double, bytesSaved: Int64, 
+         */sizeFraction: Double, 
         /**
-         * Seconds for one compress / one decompress call (0 when not timed).
-         */encodeSeconds: Double, decodeSeconds: Double) {
+         * (1 - size_fraction) × 100.
+         */spaceSavedPercent: Double, 
+        /**
+         * original - compressed (negative when the output is larger).
+         */bytesSaved: Int64, 
+        /**
+         * Seconds for one compress call (0 when not timed).
+         */encodeSeconds: Double, 
+        /**
+         * Seconds for one decompress call (0 when not timed).
+         */decodeSeconds: Double) {
         self.name = name
         self.compressedBytes = compressedBytes
         self.ratio = ratio
@@ -2029,10 +2219,14 @@ public func FfiConverterTypeMethodStats_lower(_ value: MethodStats) -> RustBuffe
 
 
 /**
- * Options of the framed calls. `method = null/nil/None` tries every method that fits the content
- * and keeps the smallest; [`default_options`] gives the library's defaults (model).
+ * Options of the frame calls (`compress_text`, ...). `method = null/nil` tries every method that
+ * fits the content and keeps the smallest; [`default_options`] gives the library's defaults.
+ * Frames only: the raw peer payloads have calls of their own (`compress_tacc_payload`, ...).
  */
 public struct Options: Equatable, Hashable {
+    /**
+     * The method; null/nil tries every method that fits the content and keeps the smallest.
+     */
     public var method: Method?
     /**
      * zstd level 1-22 (zstd, LoPace hybrid).
@@ -2049,7 +2243,10 @@ public struct Options: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(method: Method?, 
+    public init(
+        /**
+         * The method; null/nil tries every method that fits the content and keeps the smallest.
+         */method: Method?, 
         /**
          * zstd level 1-22 (zstd, LoPace hybrid).
          */zstdLevel: Int32 = 15, 
@@ -2116,17 +2313,59 @@ public func FfiConverterTypeOptions_lower(_ value: Options) -> RustBuffer {
  * What an order-0 coder over a unit would need (LoPace's "theoretical limit"; not a real limit).
  */
 public struct Order0Estimate: Equatable, Hashable {
+    /**
+     * Shannon entropy of the unit's frequencies in this text, bits per unit.
+     */
     public var entropyBitsPerUnit: Double
+    /**
+     * Units counted.
+     */
     public var units: UInt64
+    /**
+     * entropy × units.
+     */
     public var minBits: Double
+    /**
+     * min_bits / 8.
+     */
     public var minBytes: Double
+    /**
+     * UTF-8 bytes of the text.
+     */
     public var originalBytes: UInt64
+    /**
+     * min_bytes / original_bytes (LoPace's `theoretical_compression_ratio`).
+     */
     public var sizeFraction: Double
+    /**
+     * (1 - size_fraction) × 100.
+     */
     public var spaceSavedPercent: Double
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(entropyBitsPerUnit: Double, units: UInt64, minBits: Double, minBytes: Double, originalBytes: UInt64, sizeFraction: Double, spaceSavedPercent: Double) {
+    public init(
+        /**
+         * Shannon entropy of the unit's frequencies in this text, bits per unit.
+         */entropyBitsPerUnit: Double, 
+        /**
+         * Units counted.
+         */units: UInt64, 
+        /**
+         * entropy × units.
+         */minBits: Double, 
+        /**
+         * min_bits / 8.
+         */minBytes: Double, 
+        /**
+         * UTF-8 bytes of the text.
+         */originalBytes: UInt64, 
+        /**
+         * min_bytes / original_bytes (LoPace's `theoretical_compression_ratio`).
+         */sizeFraction: Double, 
+        /**
+         * (1 - size_fraction) × 100.
+         */spaceSavedPercent: Double) {
         self.entropyBitsPerUnit = entropyBitsPerUnit
         self.units = units
         self.minBits = minBits
@@ -2193,14 +2432,38 @@ public func FfiConverterTypeOrder0Estimate_lower(_ value: Order0Estimate) -> Rus
  * Sizes of several methods on one text.
  */
 public struct Stats: Equatable, Hashable {
+    /**
+     * UTF-8 bytes of the text.
+     */
     public var originalBytes: UInt64
+    /**
+     * Tokens of the text.
+     */
     public var originalTokens: UInt64
+    /**
+     * Unicode scalar values of the text.
+     */
     public var characters: UInt64
+    /**
+     * One entry per method.
+     */
     public var methods: [MethodStats]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(originalBytes: UInt64, originalTokens: UInt64, characters: UInt64, methods: [MethodStats]) {
+    public init(
+        /**
+         * UTF-8 bytes of the text.
+         */originalBytes: UInt64, 
+        /**
+         * Tokens of the text.
+         */originalTokens: UInt64, 
+        /**
+         * Unicode scalar values of the text.
+         */characters: UInt64, 
+        /**
+         * One entry per method.
+         */methods: [MethodStats]) {
         self.originalBytes = originalBytes
         self.originalTokens = originalTokens
         self.characters = characters
@@ -2255,7 +2518,7 @@ public func FfiConverterTypeStats_lower(_ value: Stats) -> RustBuffer {
 
 
 /**
- * What one stream chunk made available (see `crate::StreamUpdate`).
+ * What one stream chunk made available (see `tacc::StreamUpdate`).
  */
 public struct StreamUpdate: Equatable, Hashable {
     /**
@@ -2339,11 +2602,29 @@ public func FfiConverterTypeStreamUpdate_lower(_ value: StreamUpdate) -> RustBuf
 
 public enum Content: Equatable, Hashable {
     
-    case text(text: String
+    /**
+     * UTF-8 text.
+     */
+    case text(
+        /**
+         * The text.
+         */text: String
     )
-    case tokenIds(ids: [UInt32]
+    /**
+     * Token IDs of the frame's tokenizer.
+     */
+    case tokenIds(
+        /**
+         * The IDs.
+         */ids: [UInt32]
     )
-    case bytes(bytes: Data
+    /**
+     * Arbitrary bytes.
+     */
+    case bytes(
+        /**
+         * The bytes.
+         */bytes: Data
     )
 
 
@@ -2504,13 +2785,22 @@ public func FfiConverterTypeEntropyUnit_lower(_ value: EntropyUnit) -> RustBuffe
 
 
 /**
- * LoPace's three methods (its `CompressionMethod`).
+ * LoPace's three methods (its `CompressionMethod`): the raw LoPace payloads.
  */
 
 public enum LopaceMethod: Equatable, Hashable {
     
+    /**
+     * zstd over the text bytes.
+     */
     case zstd
+    /**
+     * Packed token IDs.
+     */
     case token
+    /**
+     * Packed token IDs, zstd'd.
+     */
     case hybrid
 
 
@@ -2580,7 +2870,7 @@ public func FfiConverterTypeLopaceMethod_lower(_ value: LopaceMethod) -> RustBuf
 
 
 /**
- * How a frame's payload is made (the frame's method byte).
+ * How a frame's payload is made (the frame's method byte). Names: [`method_name`].
  */
 
 public enum Method: Equatable, Hashable {
@@ -2725,9 +3015,12 @@ public func FfiConverterTypeMethod_lower(_ value: Method) -> RustBuffer {
 
 
 /**
- * Every failure of the bindings' calls. The message is the library's own; the variant says
- * what kind of failure it is, so callers can branch without parsing text.
- * Kotlin: `TaccException.Corrupt` etc.; Swift: `TaccError.Corrupt`; Python: `TaccError.Corrupt`.
+ * Every failure of the bindings' calls: one variant per [`tacc::ErrorKind`], named as the kind
+ * (`kind.name()`). The message is the library's own; the variant says what kind of failure it
+ * is, so callers can branch without parsing text. Kotlin: `TaccException.Corrupt` etc.; Swift:
+ * `TaccError.Corrupt`.
+ *
+ * `NullArgument` has no variant: it is the C ABI's alone (no call here takes a pointer).
  */
 public 
 enum TaccError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
@@ -2735,27 +3028,23 @@ enum TaccError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     
     
     /**
-     * The tokenizer name is not a built-in one.
+     * An argument out of its documented range (level, method for this content, packed buffer
+     * length...).
+     */
+    case InvalidArgument(message: String)
+    
+    /**
+     * The tokenizer name is not built in (or was left out of this build).
      */
     case UnknownTokenizer(message: String)
     
     /**
-     * A token ID that the tokenizer or the tacc mapping does not know.
+     * A token ID, mapped ID or string token the tokenizer or the tacc mapping does not know.
      */
-    case UnknownTokenId(message: String)
+    case UnknownId(message: String)
     
     /**
-     * A mapped ID that the tacc mapping does not contain.
-     */
-    case UnknownMappedId(message: String)
-    
-    /**
-     * A string that is not exactly one token of the vocabulary (tacc's `encode_tokens`).
-     */
-    case UnknownToken(message: String)
-    
-    /**
-     * Input that cannot be what the named format produces (corrupt or truncated payload/frame).
+     * Input that is not what the named format produces (corrupt or truncated payload/frame).
      */
     case Corrupt(message: String)
     
@@ -2765,22 +3054,17 @@ enum TaccError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case ChecksumMismatch(message: String)
     
     /**
-     * Input or output beyond a documented size limit.
+     * Input or output beyond a limit (the caller's [`Limits`] or a format's hard cap).
      */
     case TooLarge(message: String)
     
     /**
-     * Decoded bytes are not valid UTF-8 where text was expected.
+     * Text that is not valid UTF-8 (decoded content where text was expected).
      */
     case InvalidUtf8(message: String)
     
     /**
-     * An argument out of range (level, method for this content, packed buffer length...).
-     */
-    case InvalidArgument(message: String)
-    
-    /**
-     * A frame made with a tokenizer or mapping other than the one supplied.
+     * A frame made with a tokenizer, mapping or model other than the one supplied.
      */
     case Mismatch(message: String)
     
@@ -2788,6 +3072,11 @@ enum TaccError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      * A file could not be read.
      */
     case Io(message: String)
+    
+    /**
+     * A bug in tacc (a caught panic): please report it.
+     */
+    case Internal(message: String)
     
 
     
@@ -2818,47 +3107,43 @@ public struct FfiConverterTypeTaccError: FfiConverterRustBuffer {
         
 
         
-        case 1: return .UnknownTokenizer(
+        case 1: return .InvalidArgument(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 2: return .UnknownTokenId(
+        case 2: return .UnknownTokenizer(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 3: return .UnknownMappedId(
+        case 3: return .UnknownId(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 4: return .UnknownToken(
+        case 4: return .Corrupt(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 5: return .Corrupt(
+        case 5: return .ChecksumMismatch(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 6: return .ChecksumMismatch(
+        case 6: return .TooLarge(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 7: return .TooLarge(
+        case 7: return .InvalidUtf8(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 8: return .InvalidUtf8(
+        case 8: return .Mismatch(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 9: return .InvalidArgument(
+        case 9: return .Io(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 10: return .Mismatch(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 11: return .Io(
+        case 10: return .Internal(
             message: try FfiConverterString.read(from: &buf)
         )
         
@@ -2873,28 +3158,26 @@ public struct FfiConverterTypeTaccError: FfiConverterRustBuffer {
         
 
         
-        case .UnknownTokenizer(_ /* message is ignored*/):
-            writeInt(&buf, Int32(1))
-        case .UnknownTokenId(_ /* message is ignored*/):
-            writeInt(&buf, Int32(2))
-        case .UnknownMappedId(_ /* message is ignored*/):
-            writeInt(&buf, Int32(3))
-        case .UnknownToken(_ /* message is ignored*/):
-            writeInt(&buf, Int32(4))
-        case .Corrupt(_ /* message is ignored*/):
-            writeInt(&buf, Int32(5))
-        case .ChecksumMismatch(_ /* message is ignored*/):
-            writeInt(&buf, Int32(6))
-        case .TooLarge(_ /* message is ignored*/):
-            writeInt(&buf, Int32(7))
-        case .InvalidUtf8(_ /* message is ignored*/):
-            writeInt(&buf, Int32(8))
         case .InvalidArgument(_ /* message is ignored*/):
-            writeInt(&buf, Int32(9))
+            writeInt(&buf, Int32(1))
+        case .UnknownTokenizer(_ /* message is ignored*/):
+            writeInt(&buf, Int32(2))
+        case .UnknownId(_ /* message is ignored*/):
+            writeInt(&buf, Int32(3))
+        case .Corrupt(_ /* message is ignored*/):
+            writeInt(&buf, Int32(4))
+        case .ChecksumMismatch(_ /* message is ignored*/):
+            writeInt(&buf, Int32(5))
+        case .TooLarge(_ /* message is ignored*/):
+            writeInt(&buf, Int32(6))
+        case .InvalidUtf8(_ /* message is ignored*/):
+            writeInt(&buf, Int32(7))
         case .Mismatch(_ /* message is ignored*/):
-            writeInt(&buf, Int32(10))
+            writeInt(&buf, Int32(8))
         case .Io(_ /* message is ignored*/):
-            writeInt(&buf, Int32(11))
+            writeInt(&buf, Int32(9))
+        case .Internal(_ /* message is ignored*/):
+            writeInt(&buf, Int32(10))
 
         
         }
@@ -3069,7 +3352,7 @@ fileprivate struct FfiConverterSequenceTypeMethodStats: FfiConverterRustBuffer {
 public func decompress(frame: Data)throws  -> Content  {
     return try  FfiConverterTypeContent_lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_func_decompress(
+    uniffi_tacc_uniffi_fn_func_decompress(
         FfiConverterData.lower(frame),uniffiCallStatus
     )
 })
@@ -3080,7 +3363,7 @@ public func decompress(frame: Data)throws  -> Content  {
 public func decompressWithLimits(frame: Data, limits: Limits)throws  -> Content  {
     return try  FfiConverterTypeContent_lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_func_decompress_with_limits(
+    uniffi_tacc_uniffi_fn_func_decompress_with_limits(
         FfiConverterData.lower(frame),
         FfiConverterTypeLimits_lower(limits),uniffiCallStatus
     )
@@ -3092,17 +3375,17 @@ public func decompressWithLimits(frame: Data, limits: Limits)throws  -> Content 
 public func defaultLimits() -> Limits  {
     return try!  FfiConverterTypeLimits_lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_tacc_fn_func_default_limits(uniffiCallStatus
+    uniffi_tacc_uniffi_fn_func_default_limits(uniffiCallStatus
     )
 })
 }
 /**
- * The library's default options: method model, zstd level 15, gzip level 9, checksum on.
+ * The library's default options (`tacc::Options::default()`: the one place they are defined).
  */
 public func defaultOptions() -> Options  {
     return try!  FfiConverterTypeOptions_lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_tacc_fn_func_default_options(uniffiCallStatus
+    uniffi_tacc_uniffi_fn_func_default_options(uniffiCallStatus
     )
 })
 }
@@ -3112,7 +3395,7 @@ public func defaultOptions() -> Options  {
 public func listAvailableTokenizers() -> [String]  {
     return try!  FfiConverterSequenceString.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_tacc_fn_func_list_available_tokenizers(uniffiCallStatus
+    uniffi_tacc_uniffi_fn_func_list_available_tokenizers(uniffiCallStatus
     )
 })
 }
@@ -3122,7 +3405,7 @@ public func listAvailableTokenizers() -> [String]  {
 public func methodFromName(name: String)throws  -> Method  {
     return try  FfiConverterTypeMethod_lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
         uniffiCallStatus in
-    uniffi_tacc_fn_func_method_from_name(
+    uniffi_tacc_uniffi_fn_func_method_from_name(
         FfiConverterString.lower(name),uniffiCallStatus
     )
 })
@@ -3133,7 +3416,7 @@ public func methodFromName(name: String)throws  -> Method  {
 public func methodName(method: Method) -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_tacc_fn_func_method_name(
+    uniffi_tacc_uniffi_fn_func_method_name(
         FfiConverterTypeMethod_lower(method),uniffiCallStatus
     )
 })
@@ -3144,7 +3427,7 @@ public func methodName(method: Method) -> String  {
 public func version() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_tacc_fn_func_version(uniffiCallStatus
+    uniffi_tacc_uniffi_fn_func_version(uniffiCallStatus
     )
 })
 }
@@ -3160,206 +3443,206 @@ private let initializationResult: InitializationResult = {
     // Get the bindings contract version from our ComponentInterface
     let bindings_contract_version = 30
     // Get the scaffolding contract version by calling the into the dylib
-    let scaffolding_contract_version = ffi_tacc_uniffi_contract_version()
+    let scaffolding_contract_version = ffi_tacc_uniffi_uniffi_contract_version()
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_tacc_checksum_func_decompress() != 31170) {
+    if (uniffi_tacc_uniffi_checksum_func_decompress() != 18741) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_func_decompress_with_limits() != 35428) {
+    if (uniffi_tacc_uniffi_checksum_func_decompress_with_limits() != 23836) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_func_default_limits() != 17226) {
+    if (uniffi_tacc_uniffi_checksum_func_default_limits() != 14541) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_func_default_options() != 18092) {
+    if (uniffi_tacc_uniffi_checksum_func_default_options() != 13648) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_func_list_available_tokenizers() != 4664) {
+    if (uniffi_tacc_uniffi_checksum_func_list_available_tokenizers() != 51628) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_func_method_from_name() != 9960) {
+    if (uniffi_tacc_uniffi_checksum_func_method_from_name() != 3027) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_func_method_name() != 15290) {
+    if (uniffi_tacc_uniffi_checksum_func_method_name() != 12066) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_func_version() != 58355) {
+    if (uniffi_tacc_uniffi_checksum_func_version() != 14087) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_compress_bytes() != 57979) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_compress_bytes() != 1937) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_compress_text() != 20398) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_compress_lopace_payload() != 7298) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_compress_token_ids() != 32252) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_compress_tacc_payload() != 27964) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_compress_token_ids_packed() != 60613) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_compress_tacc_payload_mapped() != 8574) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_decode_mapped_ids() != 24858) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_compress_tacc_payload_mapped_packed() != 8211) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_decode_mapped_ids_packed() != 11055) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_compress_tacc_payload_packed() != 55251) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_decode_raw_token_ids() != 23362) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_compress_tacc_payload_tokens() != 64324) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_decode_raw_token_ids_packed() != 45747) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_compress_tacc_payload_unmapped() != 36368) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_decode_token_ids() != 22301) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_compress_tacc_payload_unmapped_packed() != 51028) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_decode_token_ids_packed() != 6528) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_compress_text() != 7655) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_decode_tokens() != 35351) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_compress_token_ids() != 16881) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_decompress() != 24369) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_compress_token_ids_packed() != 34645) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_decompress_text() != 65041) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_decompress() != 5975) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_decompress_token_ids() != 56597) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_decompress_lopace_payload() != 51343) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_decompress_token_ids_packed() != 38731) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_decompress_tacc_payload() != 63021) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_detokenize() != 4852) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_decompress_tacc_payload_mapped() != 55754) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_detokenize_packed() != 36950) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_decompress_tacc_payload_mapped_packed() != 52183) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_encode_mapped_ids() != 33339) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_decompress_tacc_payload_packed() != 14015) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_encode_mapped_ids_packed() != 29989) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_decompress_tacc_payload_tokens() != 19010) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_encode_raw_token_ids() != 47954) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_decompress_tacc_payload_unmapped() != 10915) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_encode_raw_token_ids_packed() != 60452) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_decompress_tacc_payload_unmapped_packed() != 16216) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_encode_token_ids() != 13070) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_decompress_text() != 12830) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_encode_token_ids_packed() != 51897) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_decompress_token_ids() != 36653) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_encode_tokens() != 40632) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_decompress_token_ids_packed() != 61067) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_limits() != 34629) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_detokenize() != 46143) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_lopace_compress() != 57081) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_detokenize_packed() != 62627) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_lopace_decompress() != 12876) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_limits() != 27321) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_lopace_stats() != 34603) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_lopace_stats() != 57251) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_mapped_id_to_token_id() != 3142) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_mapped_id_to_token_id() != 42907) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_mapped_id_to_token_id_packed() != 30474) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_mapped_id_to_token_id_packed() != 56987) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_order0_estimate() != 37820) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_order0_estimate() != 63454) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_stats() != 25532) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_stats() != 2283) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_stream_decoder() != 49415) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_stream_decoder() != 11921) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_stream_encoder() != 44903) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_stream_encoder() != 2215) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_stream_encoder_with_chunk_check() != 3432) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_stream_encoder_with_chunk_check() != 30844) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_token_id_to_mapped_id() != 37561) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_token_id_to_mapped_id() != 17863) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_token_id_to_mapped_id_packed() != 11407) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_token_id_to_mapped_id_packed() != 55202) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_tokenize() != 35149) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_tokenize() != 24620) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_tokenize_packed() != 53869) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_tokenize_packed() != 41622) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_tokenizer_name() != 9055) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_tokenizer_name() != 25666) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_vocab_size() != 14286) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_vocab_size() != 42529) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_codec_with_limits() != 36358) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_with_limits() != 36738) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_streamdecoder_is_failed() != 56169) {
+    if (uniffi_tacc_uniffi_checksum_method_streamdecoder_is_failed() != 32659) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_streamdecoder_is_finished() != 27091) {
+    if (uniffi_tacc_uniffi_checksum_method_streamdecoder_is_finished() != 54932) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_streamdecoder_push() != 4608) {
+    if (uniffi_tacc_uniffi_checksum_method_streamdecoder_push() != 7718) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_streamdecoder_token_count() != 41794) {
+    if (uniffi_tacc_uniffi_checksum_method_streamdecoder_token_count() != 43357) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_streamencoder_finish() != 26032) {
+    if (uniffi_tacc_uniffi_checksum_method_streamencoder_finish() != 21755) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_streamencoder_flush() != 27971) {
+    if (uniffi_tacc_uniffi_checksum_method_streamencoder_flush() != 61257) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_streamencoder_pending_tokens() != 40730) {
+    if (uniffi_tacc_uniffi_checksum_method_streamencoder_pending_tokens() != 17842) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_streamencoder_push_text() != 59541) {
+    if (uniffi_tacc_uniffi_checksum_method_streamencoder_push_text() != 15469) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_streamencoder_push_token_ids() != 59959) {
+    if (uniffi_tacc_uniffi_checksum_method_streamencoder_push_token_ids() != 51058) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_method_streamencoder_push_token_ids_packed() != 20012) {
+    if (uniffi_tacc_uniffi_checksum_method_streamencoder_push_token_ids_packed() != 43598) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_constructor_codec_from_tiktoken_file() != 7469) {
+    if (uniffi_tacc_uniffi_checksum_constructor_codec_from_tiktoken_file() != 30946) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_constructor_codec_new() != 43128) {
+    if (uniffi_tacc_uniffi_checksum_constructor_codec_new() != 64531) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_constructor_codec_with_mapping_file() != 56673) {
+    if (uniffi_tacc_uniffi_checksum_constructor_codec_with_mapping_file() != 40563) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_constructor_streamdecoder_new() != 16245) {
+    if (uniffi_tacc_uniffi_checksum_constructor_streamdecoder_new() != 9367) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_constructor_streamdecoder_with_limits() != 58100) {
+    if (uniffi_tacc_uniffi_checksum_constructor_streamdecoder_with_limits() != 11991) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_checksum_constructor_streamencoder_new() != 44969) {
+    if (uniffi_tacc_uniffi_checksum_constructor_streamencoder_new() != 58192) {
         return InitializationResult.apiChecksumMismatch
     }
 
@@ -3368,7 +3651,7 @@ private let initializationResult: InitializationResult = {
 
 // Make the ensure init function public so that other modules which have external type references to
 // our types can call it.
-public func uniffiEnsureTaccInitialized() {
+public func uniffiEnsureTaccUniffiInitialized() {
     switch initializationResult {
     case .ok:
         break

@@ -245,7 +245,7 @@
 
   function renderSummary(data) {
     const inp = data.input;
-    if (inp.kind === 'ids') {
+    if (inp.kind === 'token_ids') {
       $('sum-input').textContent = `${fmtInt(inp.tokens)} token IDs`;
       $('sum-input-sub').textContent = `${data.tokenizer}: ${fmtInt(inp.bytes)} bytes, ${fmtInt(inp.chars)} characters of text`;
     } else {
@@ -283,7 +283,7 @@
     const frag = document.createDocumentFragment();
     const groups = [
       { title: 'Frames: self-describing, with header and CRC-32; tacc decompress reads them with no flags', rows: data.results.filter((r) => r.kind === 'frame') },
-      { title: data.input.kind === 'ids' ? "Raw payloads: tacc 0.1.0's token-ID payloads; the reader must know the layout" : 'Raw payloads: what tacc 0.1.0, LoPace 0.1.5 and brotli write; the reader must know the layout', rows: data.results.filter((r) => r.kind !== 'frame') },
+      { title: data.input.kind === 'token_ids' ? "Raw payloads: tacc 0.1.0's token-ID payloads; the reader must know the layout" : 'Raw payloads: what tacc 0.1.0, LoPace 0.1.5 and brotli write; the reader must know the layout', rows: data.results.filter((r) => r.kind !== 'frame') },
     ];
     for (const g of groups) {
       if (!g.rows.length) continue;

@@ -83,11 +83,11 @@ private fun decodeCase(case: JSONObject, limits: Limits, via: Int): Long {
             }
             "raw-tacc", "raw-tacc-gzip" -> {
                 val gzip = decode.endsWith("gzip")
-                if (via == 0) c.decodeTokenIdsPacked(data, gzip).size.toLong() else 4L * c.decodeMappedIds(data, gzip).size
+                if (via == 0) c.decompressTaccPayloadPacked(data, gzip).size.toLong() else 4L * c.decompressTaccPayloadMapped(data, gzip).size
             }
             else -> {
                 val m = LopaceMethod.valueOf(decode.removePrefix("raw-lopace-").uppercase())
-                c.lopaceDecompress(data, m).toByteArray().size.toLong()
+                c.decompressLopacePayload(data, m).toByteArray().size.toLong()
             }
         }
     }
@@ -167,15 +167,15 @@ class HostileTest {
         assertThrows<TaccException.TooLarge> { fewer.decompressTokenIds(idFrame) }
         assertThrows<TaccException.TooLarge> { fewer.decompressTokenIdsPacked(idFrame) }
         for (gzip in listOf(false, true)) {
-            val payload = cl100k.encodeTokenIds(ids, gzip)
-            assertThrows<TaccException.TooLarge>("gzip=$gzip") { fewer.decodeTokenIds(payload, gzip) }
-            assertThrows<TaccException.TooLarge>("gzip=$gzip") { fewer.decodeTokenIdsPacked(payload, gzip) }
-            assertThrows<TaccException.TooLarge>("gzip=$gzip") { fewer.decodeMappedIds(payload, gzip) }
-            assertThrows<TaccException.TooLarge>("gzip=$gzip") { fewer.decodeTokens(payload, gzip) }
+            val payload = cl100k.compressTaccPayload(ids, gzip)
+            assertThrows<TaccException.TooLarge>("gzip=$gzip") { fewer.decompressTaccPayload(payload, gzip) }
+            assertThrows<TaccException.TooLarge>("gzip=$gzip") { fewer.decompressTaccPayloadPacked(payload, gzip) }
+            assertThrows<TaccException.TooLarge>("gzip=$gzip") { fewer.decompressTaccPayloadMapped(payload, gzip) }
+            assertThrows<TaccException.TooLarge>("gzip=$gzip") { fewer.decompressTaccPayloadTokens(payload, gzip) }
         }
         for (m in LopaceMethod.entries) {
-            val payload = cl100k.lopaceCompress(text, m, 15)
-            assertThrows<TaccException.TooLarge>("$m") { small.lopaceDecompress(payload, m) }
+            val payload = cl100k.compressLopacePayload(text, m, 15)
+            assertThrows<TaccException.TooLarge>("$m") { small.decompressLopacePayload(payload, m) }
         }
     }
 
@@ -229,9 +229,9 @@ class HostileTest {
 
     @Test
     fun `tacc-gzip payload of 4 Mi tokens`() {
-        val payload = cl100k.encodeTokenIdsPacked(packed(SPACES_128, 4 shl 20), true)
+        val payload = cl100k.compressTaccPayloadPacked(packed(SPACES_128, 4 shl 20), true)
         cl100k.withLimits(Limits(maxTokens = 1000uL)).use { c ->
-            hostile("tacc-gzip 4 Mi IDs, 1000 tokens", MIB) { c.decodeTokenIdsPacked(payload, true) }
+            hostile("tacc-gzip 4 Mi IDs, 1000 tokens", MIB) { c.decompressTaccPayloadPacked(payload, true) }
         }
     }
 }

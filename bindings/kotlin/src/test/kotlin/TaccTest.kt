@@ -85,6 +85,8 @@ class TaccTest {
         val o = defaultOptions()
         assertEquals(Method.MODEL, o.method)
         assertEquals(15, o.zstdLevel); assertEquals(9, o.gzipLevel); assertTrue(o.checksum)
+        // the record's literal field defaults are the library's (tacc::Options::default())
+        assertEquals(o, Options(method = o.method))
         assertEquals("lopace-hybrid", methodName(Method.LOPACE_HYBRID))
         assertEquals(Method.TACC, methodFromName("tacc"))
     }
@@ -97,21 +99,21 @@ class TaccTest {
         val ids = c.tokenize(TEXT)
         assertEquals(TEXT, c.detokenize(ids))
         for (gzip in listOf(false, true)) {
-            val payload = c.encodeTokenIds(ids, gzip)
-            assertEquals(ids, c.decodeTokenIds(payload, gzip))
+            val payload = c.compressTaccPayload(ids, gzip)
+            assertEquals(ids, c.decompressTaccPayload(payload, gzip))
             val mapped = c.tokenIdToMappedId(ids)
             assertEquals(ids, c.mappedIdToTokenId(mapped))
-            assertArrayEquals(payload, c.encodeMappedIds(mapped, gzip))
-            assertEquals(mapped, c.decodeMappedIds(payload, gzip))
-            val raw = c.encodeRawTokenIds(ids, gzip)
-            assertEquals(ids, c.decodeRawTokenIds(raw, gzip))
-            val pieces = c.decodeTokens(c.encodeTokenIds(c.tokenize("The quick brown fox."), gzip), gzip)
+            assertArrayEquals(payload, c.compressTaccPayloadMapped(mapped, gzip))
+            assertEquals(mapped, c.decompressTaccPayloadMapped(payload, gzip))
+            val raw = c.compressTaccPayloadUnmapped(ids, gzip)
+            assertEquals(ids, c.decompressTaccPayloadUnmapped(raw, gzip))
+            val pieces = c.decompressTaccPayloadTokens(c.compressTaccPayload(c.tokenize("The quick brown fox."), gzip), gzip)
             assertEquals("The quick brown fox.", pieces.joinToString(""))
-            assertArrayEquals(c.encodeTokenIds(c.tokenize("The quick brown fox."), gzip), c.encodeTokens(pieces, gzip))
+            assertArrayEquals(c.compressTaccPayload(c.tokenize("The quick brown fox."), gzip), c.compressTaccPayloadTokens(pieces, gzip))
             // packed (IntArray) twins give the same bytes
             val arr = ids.map { it.toInt() }.toIntArray()
-            assertArrayEquals(payload, c.encodeTokenIds(arr, gzip))
-            assertArrayEquals(arr, c.decodeTokenIdArray(payload, gzip))
+            assertArrayEquals(payload, c.compressTaccPayload(arr, gzip))
+            assertArrayEquals(arr, c.decompressTaccPayloadArray(payload, gzip))
             assertArrayEquals(arr, c.tokenizeToArray(TEXT))
         }
     }
@@ -141,7 +143,7 @@ class TaccTest {
     fun `LoPace calls and stats`(tok: String) {
         val c = codec(tok)
         for (m in LopaceMethod.values()) {
-            assertEquals(TEXT, c.lopaceDecompress(c.lopaceCompress(TEXT, m, 15), m))
+            assertEquals(TEXT, c.decompressLopacePayload(c.compressLopacePayload(TEXT, m, 15), m))
         }
         val s = c.lopaceStats(TEXT, null, 15)
         assertEquals(listOf("zstd", "token", "hybrid"), s.methods.map { it.name })
@@ -164,11 +166,11 @@ class TaccTest {
             when (k.getString("call")) {
                 "encode_token_ids" -> {
                     val ids = k.getJSONArray("token_ids").uints()
-                    assertEquals(ids, c.decodeTokenIds(payload, gzip))
-                    if (!gzip) assertEquals(k.getString("payload_hex"), c.encodeTokenIds(ids, false).hex())
+                    assertEquals(ids, c.decompressTaccPayload(payload, gzip))
+                    if (!gzip) assertEquals(k.getString("payload_hex"), c.compressTaccPayload(ids, false).hex())
                 }
-                "encode_mapped_ids" -> assertEquals(k.getJSONArray("mapped_ids").ints(), c.decodeMappedIds(payload, gzip))
-                "encode_raw_token_ids" -> assertEquals(k.getJSONArray("payload_values").ints(), c.decodeMappedIds(payload, gzip))
+                "encode_mapped_ids" -> assertEquals(k.getJSONArray("mapped_ids").ints(), c.decompressTaccPayloadMapped(payload, gzip))
+                "encode_raw_token_ids" -> assertEquals(k.getJSONArray("payload_values").ints(), c.decompressTaccPayloadMapped(payload, gzip))
             }
             n++
         }
@@ -183,8 +185,8 @@ class TaccTest {
             val c = codec(k.getString("model"))
             val m = LopaceMethod.valueOf(k.getString("method").uppercase())
             val text = k.getString("text")
-            assertEquals(k.getString("payload_hex"), c.lopaceCompress(text, m, k.getInt("zstd_level")).hex(), k.getString("label"))
-            assertEquals(text, c.lopaceDecompress(hex(k.getString("payload_hex")), m))
+            assertEquals(k.getString("payload_hex"), c.compressLopacePayload(text, m, k.getInt("zstd_level")).hex(), k.getString("label"))
+            assertEquals(text, c.decompressLopacePayload(hex(k.getString("payload_hex")), m))
         }
     }
 
@@ -193,26 +195,27 @@ class TaccTest {
         val e1 = assertThrows<TaccException.UnknownTokenizer> { Codec("nope") }
         assertTrue(e1.message!!.contains("unknown tokenizer 'nope'"))
         val c = codec("cl100k_base")
-        val e2 = assertThrows<TaccException.Corrupt> { c.decodeTokenIds(hex("ffffffff"), false) }
+        val e2 = assertThrows<TaccException.Corrupt> { c.decompressTaccPayload(hex("ffffffff"), false) }
         assertTrue(e2.message!!.startsWith("corrupt"))
         assertThrows<TaccException.Corrupt> { c.decompressText(byteArrayOf(1, 2, 3)) }
-        assertThrows<TaccException.UnknownTokenId> { c.encodeTokenIds(listOf(100277u), false) }
-        assertThrows<TaccException.UnknownMappedId> { c.mappedIdToTokenId(listOf(50139)) }
-        assertThrows<TaccException.UnknownToken> { c.encodeTokens(listOf("notatokenxyzzy"), false) }
-        assertThrows<TaccException.InvalidArgument> { c.encodeTokenIdsPacked(byteArrayOf(1, 2, 3), false) }
+        assertThrows<TaccException.UnknownId> { c.compressTaccPayload(listOf(100277u), false) }
+        assertThrows<TaccException.UnknownId> { c.mappedIdToTokenId(listOf(50139)) }
+        assertThrows<TaccException.UnknownId> { c.compressTaccPayloadTokens(listOf("notatokenxyzzy"), false) }
+        val e3 = assertThrows<TaccException.InvalidArgument> { c.compressTaccPayloadPacked(byteArrayOf(1, 2, 3), false) }
+        assertEquals("invalid argument: packed token IDs must be a multiple of 4 bytes (u32 little-endian), got 3", e3.message)
         assertThrows<TaccException.Io> { Codec.withMappingFile("gpt2", "/nonexistent/mapping.tmap") }
         val frame = c.compressText(TEXT, defaultOptions())
         frame[frame.size - 1] = (frame[frame.size - 1].toInt() xor 0xFF).toByte()
         assertThrows<TaccException.ChecksumMismatch> { c.decompressText(frame) }
         // the base class catches them all
-        assertThrows<TaccException> { c.decodeTokenIds(byteArrayOf(), true) }
+        assertThrows<TaccException> { c.decompressTaccPayload(byteArrayOf(), true) }
     }
 
     @Test
     fun `custom mapping file gives tacc's bytes`() {
         Codec.withMappingFile("cl100k_base", File(ROOT, "mappings/cl100k_base.tmap.zst").path).use { custom ->
             val ids = custom.tokenize(TEXT)
-            assertArrayEquals(codec("cl100k_base").encodeTokenIds(ids, false), custom.encodeTokenIds(ids, false))
+            assertArrayEquals(codec("cl100k_base").compressTaccPayload(ids, false), custom.compressTaccPayload(ids, false))
         }
     }
 
@@ -225,7 +228,7 @@ class TaccTest {
                 val text = "thread $i: " + TEXT.repeat(i % 4 + 1)
                 (0 until 20).all {
                     val ids = c.tokenizeToArray(text)
-                    c.decodeTokenIdArray(c.encodeTokenIds(ids, true), true).contentEquals(ids) &&
+                    c.decompressTaccPayloadArray(c.compressTaccPayload(ids, true), true).contentEquals(ids) &&
                         c.decompressText(c.compressText(text)) == text
                 }
             }
@@ -327,7 +330,7 @@ class TaccTest {
         StreamDecoder().use { dec -> assertThrows<TaccException.Corrupt> { dec.push(c.compressText("x")) } }
         // encoder: unknown ID refused (nothing added), push/flush/finish after finish are errors, not panics
         c.streamEncoder().use { enc ->
-            assertThrows<TaccException.UnknownTokenId> { enc.pushTokenIds(listOf(100277u)) }
+            assertThrows<TaccException.UnknownId> { enc.pushTokenIds(listOf(100277u)) }
             assertEquals(0uL, enc.pendingTokens())
             enc.pushText("hi")
             enc.finish()
@@ -347,7 +350,7 @@ class TaccTest {
             val server = codec("o200k_base")
             val reply = "Sure! The capital of France is Paris."
             assertEquals(reply, d.frameToText(server.compressText(reply)))
-            assertEquals(reply, d.taccPayloadToText(server.encodeTokenIds(server.tokenize(reply), true)))
+            assertEquals(reply, d.taccPayloadToText(server.compressTaccPayload(server.tokenize(reply), true)))
             assertTrue(d.frameToTextOrError(byteArrayOf(9, 9)).startsWith("[could not decode"))
             assertNotEquals("", d.frameToText(server.compressText("")).ifEmpty { "ok" })
         }

@@ -30,10 +30,10 @@ fun Codec.tokenizeToArray(text: String): IntArray = tokenizePacked(text).toIdArr
 fun Codec.detokenize(ids: IntArray): String = detokenizePacked(ids.toPackedIds())
 
 /** tacc 0.1.0 payload of token IDs (byte-identical to tacc's). */
-fun Codec.encodeTokenIds(ids: IntArray, gzip: Boolean = false): ByteArray = encodeTokenIdsPacked(ids.toPackedIds(), gzip)
+fun Codec.compressTaccPayload(ids: IntArray, gzip: Boolean = false): ByteArray = compressTaccPayloadPacked(ids.toPackedIds(), gzip)
 
 /** Token IDs from a tacc 0.1.0 payload. */
-fun Codec.decodeTokenIdArray(payload: ByteArray, gzip: Boolean = false): IntArray = decodeTokenIdsPacked(payload, gzip).toIdArray()
+fun Codec.decompressTaccPayloadArray(payload: ByteArray, gzip: Boolean = false): IntArray = decompressTaccPayloadPacked(payload, gzip).toIdArray()
 
 /** A frame of token IDs, with [options] (default: [defaultOptions]). */
 fun Codec.compressTokenIds(ids: IntArray, options: Options = defaultOptions()): ByteArray =

@@ -59,7 +59,7 @@ open class RustBuffer : Structure() {
     companion object {
         internal fun alloc(size: ULong = 0UL) = uniffiRustCall() { status ->
             // Note: need to convert the size to a `Long` value to make this work with JVM.
-            UniffiLib.ffi_tacc_rustbuffer_alloc(size.toLong(), status)
+            UniffiLib.ffi_tacc_uniffi_rustbuffer_alloc(size.toLong(), status)
         }.also {
             if(it.data == null) {
                throw RuntimeException("RustBuffer.alloc() returned null data pointer (size=${size})")
@@ -75,7 +75,7 @@ open class RustBuffer : Structure() {
         }
 
         internal fun free(buf: RustBuffer.ByValue) = uniffiRustCall() { status ->
-            UniffiLib.ffi_tacc_rustbuffer_free(buf, status)
+            UniffiLib.ffi_tacc_uniffi_rustbuffer_free(buf, status)
         }
     }
 
@@ -392,7 +392,7 @@ private fun findLibraryName(componentName: String): String {
     if (libOverride != null) {
         return libOverride
     }
-    return "tacc"
+    return "tacc_uniffi"
 }
 
 // Define FFI callback types
@@ -675,139 +675,139 @@ internal object IntegrityCheckingUniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
-    external fun uniffi_tacc_checksum_func_decompress(
+    external fun uniffi_tacc_uniffi_checksum_func_decompress(
     ): Int
-    external fun uniffi_tacc_checksum_func_decompress_with_limits(
+    external fun uniffi_tacc_uniffi_checksum_func_decompress_with_limits(
     ): Int
-    external fun uniffi_tacc_checksum_func_default_limits(
+    external fun uniffi_tacc_uniffi_checksum_func_default_limits(
     ): Int
-    external fun uniffi_tacc_checksum_func_default_options(
+    external fun uniffi_tacc_uniffi_checksum_func_default_options(
     ): Int
-    external fun uniffi_tacc_checksum_func_list_available_tokenizers(
+    external fun uniffi_tacc_uniffi_checksum_func_list_available_tokenizers(
     ): Int
-    external fun uniffi_tacc_checksum_func_method_from_name(
+    external fun uniffi_tacc_uniffi_checksum_func_method_from_name(
     ): Int
-    external fun uniffi_tacc_checksum_func_method_name(
+    external fun uniffi_tacc_uniffi_checksum_func_method_name(
     ): Int
-    external fun uniffi_tacc_checksum_func_version(
+    external fun uniffi_tacc_uniffi_checksum_func_version(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_compress_bytes(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_compress_bytes(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_compress_text(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_compress_lopace_payload(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_compress_token_ids(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_compress_tacc_payload(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_compress_token_ids_packed(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_compress_tacc_payload_mapped(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_decode_mapped_ids(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_compress_tacc_payload_mapped_packed(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_decode_mapped_ids_packed(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_compress_tacc_payload_packed(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_decode_raw_token_ids(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_compress_tacc_payload_tokens(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_decode_raw_token_ids_packed(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_compress_tacc_payload_unmapped(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_decode_token_ids(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_compress_tacc_payload_unmapped_packed(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_decode_token_ids_packed(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_compress_text(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_decode_tokens(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_compress_token_ids(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_decompress(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_compress_token_ids_packed(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_decompress_text(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_decompress(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_decompress_token_ids(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_decompress_lopace_payload(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_decompress_token_ids_packed(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_decompress_tacc_payload(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_detokenize(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_decompress_tacc_payload_mapped(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_detokenize_packed(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_decompress_tacc_payload_mapped_packed(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_encode_mapped_ids(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_decompress_tacc_payload_packed(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_encode_mapped_ids_packed(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_decompress_tacc_payload_tokens(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_encode_raw_token_ids(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_decompress_tacc_payload_unmapped(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_encode_raw_token_ids_packed(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_decompress_tacc_payload_unmapped_packed(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_encode_token_ids(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_decompress_text(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_encode_token_ids_packed(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_decompress_token_ids(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_encode_tokens(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_decompress_token_ids_packed(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_limits(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_detokenize(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_lopace_compress(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_detokenize_packed(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_lopace_decompress(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_limits(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_lopace_stats(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_lopace_stats(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_mapped_id_to_token_id(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_mapped_id_to_token_id(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_mapped_id_to_token_id_packed(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_mapped_id_to_token_id_packed(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_order0_estimate(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_order0_estimate(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_stats(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_stats(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_stream_decoder(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_stream_decoder(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_stream_encoder(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_stream_encoder(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_stream_encoder_with_chunk_check(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_stream_encoder_with_chunk_check(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_token_id_to_mapped_id(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_token_id_to_mapped_id(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_token_id_to_mapped_id_packed(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_token_id_to_mapped_id_packed(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_tokenize(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_tokenize(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_tokenize_packed(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_tokenize_packed(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_tokenizer_name(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_tokenizer_name(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_vocab_size(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_vocab_size(
     ): Int
-    external fun uniffi_tacc_checksum_method_codec_with_limits(
+    external fun uniffi_tacc_uniffi_checksum_method_codec_with_limits(
     ): Int
-    external fun uniffi_tacc_checksum_method_streamdecoder_is_failed(
+    external fun uniffi_tacc_uniffi_checksum_method_streamdecoder_is_failed(
     ): Int
-    external fun uniffi_tacc_checksum_method_streamdecoder_is_finished(
+    external fun uniffi_tacc_uniffi_checksum_method_streamdecoder_is_finished(
     ): Int
-    external fun uniffi_tacc_checksum_method_streamdecoder_push(
+    external fun uniffi_tacc_uniffi_checksum_method_streamdecoder_push(
     ): Int
-    external fun uniffi_tacc_checksum_method_streamdecoder_token_count(
+    external fun uniffi_tacc_uniffi_checksum_method_streamdecoder_token_count(
     ): Int
-    external fun uniffi_tacc_checksum_method_streamencoder_finish(
+    external fun uniffi_tacc_uniffi_checksum_method_streamencoder_finish(
     ): Int
-    external fun uniffi_tacc_checksum_method_streamencoder_flush(
+    external fun uniffi_tacc_uniffi_checksum_method_streamencoder_flush(
     ): Int
-    external fun uniffi_tacc_checksum_method_streamencoder_pending_tokens(
+    external fun uniffi_tacc_uniffi_checksum_method_streamencoder_pending_tokens(
     ): Int
-    external fun uniffi_tacc_checksum_method_streamencoder_push_text(
+    external fun uniffi_tacc_uniffi_checksum_method_streamencoder_push_text(
     ): Int
-    external fun uniffi_tacc_checksum_method_streamencoder_push_token_ids(
+    external fun uniffi_tacc_uniffi_checksum_method_streamencoder_push_token_ids(
     ): Int
-    external fun uniffi_tacc_checksum_method_streamencoder_push_token_ids_packed(
+    external fun uniffi_tacc_uniffi_checksum_method_streamencoder_push_token_ids_packed(
     ): Int
-    external fun uniffi_tacc_checksum_constructor_codec_from_tiktoken_file(
+    external fun uniffi_tacc_uniffi_checksum_constructor_codec_from_tiktoken_file(
     ): Int
-    external fun uniffi_tacc_checksum_constructor_codec_new(
+    external fun uniffi_tacc_uniffi_checksum_constructor_codec_new(
     ): Int
-    external fun uniffi_tacc_checksum_constructor_codec_with_mapping_file(
+    external fun uniffi_tacc_uniffi_checksum_constructor_codec_with_mapping_file(
     ): Int
-    external fun uniffi_tacc_checksum_constructor_streamdecoder_new(
+    external fun uniffi_tacc_uniffi_checksum_constructor_streamdecoder_new(
     ): Int
-    external fun uniffi_tacc_checksum_constructor_streamdecoder_with_limits(
+    external fun uniffi_tacc_uniffi_checksum_constructor_streamdecoder_with_limits(
     ): Int
-    external fun uniffi_tacc_checksum_constructor_streamencoder_new(
+    external fun uniffi_tacc_uniffi_checksum_constructor_streamencoder_new(
     ): Int
-    external fun ffi_tacc_uniffi_contract_version(
+    external fun ffi_tacc_uniffi_uniffi_contract_version(
     ): Int
 
         
@@ -827,253 +827,253 @@ internal object UniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
-    external fun uniffi_tacc_fn_clone_codec(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_clone_codec(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_tacc_fn_free_codec(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_free_codec(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_tacc_fn_constructor_codec_from_tiktoken_file(`path`: RustBuffer.ByValue,`pattern`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_constructor_codec_from_tiktoken_file(`path`: RustBuffer.ByValue,`pattern`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_tacc_fn_constructor_codec_new(`tokenizer`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_constructor_codec_new(`tokenizer`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_tacc_fn_constructor_codec_with_mapping_file(`tokenizer`: RustBuffer.ByValue,`mappingPath`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_constructor_codec_with_mapping_file(`tokenizer`: RustBuffer.ByValue,`mappingPath`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_tacc_fn_method_codec_compress_bytes(`ptr`: Long,`bytes`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_compress_bytes(`ptr`: Long,`bytes`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_compress_text(`ptr`: Long,`text`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_compress_lopace_payload(`ptr`: Long,`text`: RustBuffer.ByValue,`method`: RustBuffer.ByValue,`level`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_compress_token_ids(`ptr`: Long,`ids`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_compress_tacc_payload(`ptr`: Long,`ids`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_compress_token_ids_packed(`ptr`: Long,`ids`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_compress_tacc_payload_mapped(`ptr`: Long,`mapped`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_decode_mapped_ids(`ptr`: Long,`payload`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_compress_tacc_payload_mapped_packed(`ptr`: Long,`mapped`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_decode_mapped_ids_packed(`ptr`: Long,`payload`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_compress_tacc_payload_packed(`ptr`: Long,`ids`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_decode_raw_token_ids(`ptr`: Long,`payload`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_compress_tacc_payload_tokens(`ptr`: Long,`tokens`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_decode_raw_token_ids_packed(`ptr`: Long,`payload`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_compress_tacc_payload_unmapped(`ptr`: Long,`ids`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_decode_token_ids(`ptr`: Long,`payload`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_compress_tacc_payload_unmapped_packed(`ptr`: Long,`ids`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_decode_token_ids_packed(`ptr`: Long,`payload`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_compress_text(`ptr`: Long,`text`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_decode_tokens(`ptr`: Long,`payload`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_compress_token_ids(`ptr`: Long,`ids`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_decompress(`ptr`: Long,`frame`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_compress_token_ids_packed(`ptr`: Long,`ids`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_decompress_text(`ptr`: Long,`frame`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_decompress(`ptr`: Long,`frame`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_decompress_token_ids(`ptr`: Long,`frame`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_decompress_lopace_payload(`ptr`: Long,`payload`: RustBuffer.ByValue,`method`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_decompress_token_ids_packed(`ptr`: Long,`frame`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_decompress_tacc_payload(`ptr`: Long,`payload`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_detokenize(`ptr`: Long,`ids`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_decompress_tacc_payload_mapped(`ptr`: Long,`payload`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_detokenize_packed(`ptr`: Long,`ids`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_decompress_tacc_payload_mapped_packed(`ptr`: Long,`payload`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_encode_mapped_ids(`ptr`: Long,`mapped`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_decompress_tacc_payload_packed(`ptr`: Long,`payload`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_encode_mapped_ids_packed(`ptr`: Long,`mapped`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_decompress_tacc_payload_tokens(`ptr`: Long,`payload`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_encode_raw_token_ids(`ptr`: Long,`ids`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_decompress_tacc_payload_unmapped(`ptr`: Long,`payload`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_encode_raw_token_ids_packed(`ptr`: Long,`ids`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_decompress_tacc_payload_unmapped_packed(`ptr`: Long,`payload`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_encode_token_ids(`ptr`: Long,`ids`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_decompress_text(`ptr`: Long,`frame`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_encode_token_ids_packed(`ptr`: Long,`ids`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_decompress_token_ids(`ptr`: Long,`frame`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_encode_tokens(`ptr`: Long,`tokens`: RustBuffer.ByValue,`gzip`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_decompress_token_ids_packed(`ptr`: Long,`frame`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_limits(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_detokenize(`ptr`: Long,`ids`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_lopace_compress(`ptr`: Long,`text`: RustBuffer.ByValue,`method`: RustBuffer.ByValue,`level`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_detokenize_packed(`ptr`: Long,`ids`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_lopace_decompress(`ptr`: Long,`payload`: RustBuffer.ByValue,`method`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_limits(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_lopace_stats(`ptr`: Long,`text`: RustBuffer.ByValue,`method`: RustBuffer.ByValue,`zstdLevel`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_lopace_stats(`ptr`: Long,`text`: RustBuffer.ByValue,`method`: RustBuffer.ByValue,`zstdLevel`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_mapped_id_to_token_id(`ptr`: Long,`mapped`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_mapped_id_to_token_id(`ptr`: Long,`mapped`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_mapped_id_to_token_id_packed(`ptr`: Long,`mapped`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_mapped_id_to_token_id_packed(`ptr`: Long,`mapped`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_order0_estimate(`ptr`: Long,`text`: RustBuffer.ByValue,`unit`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_order0_estimate(`ptr`: Long,`text`: RustBuffer.ByValue,`unit`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_stats(`ptr`: Long,`text`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_stats(`ptr`: Long,`text`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_stream_decoder(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_stream_decoder(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_tacc_fn_method_codec_stream_encoder(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_stream_encoder(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_tacc_fn_method_codec_stream_encoder_with_chunk_check(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_stream_encoder_with_chunk_check(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_tacc_fn_method_codec_token_id_to_mapped_id(`ptr`: Long,`ids`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_token_id_to_mapped_id(`ptr`: Long,`ids`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_token_id_to_mapped_id_packed(`ptr`: Long,`ids`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_token_id_to_mapped_id_packed(`ptr`: Long,`ids`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_tokenize(`ptr`: Long,`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_tokenize(`ptr`: Long,`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_tokenize_packed(`ptr`: Long,`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_tokenize_packed(`ptr`: Long,`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_tokenizer_name(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_tokenizer_name(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_codec_vocab_size(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_vocab_size(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Int
-    external fun uniffi_tacc_fn_method_codec_with_limits(`ptr`: Long,`limits`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_codec_with_limits(`ptr`: Long,`limits`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_tacc_fn_clone_streamdecoder(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_clone_streamdecoder(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_tacc_fn_free_streamdecoder(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_free_streamdecoder(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_tacc_fn_constructor_streamdecoder_new(uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_constructor_streamdecoder_new(uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_tacc_fn_constructor_streamdecoder_with_limits(`limits`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_constructor_streamdecoder_with_limits(`limits`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_tacc_fn_method_streamdecoder_is_failed(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_streamdecoder_is_failed(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
-    external fun uniffi_tacc_fn_method_streamdecoder_is_finished(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_streamdecoder_is_finished(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
-    external fun uniffi_tacc_fn_method_streamdecoder_push(`ptr`: Long,`chunk`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_streamdecoder_push(`ptr`: Long,`chunk`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_streamdecoder_token_count(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_streamdecoder_token_count(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_tacc_fn_clone_streamencoder(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_clone_streamencoder(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_tacc_fn_free_streamencoder(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_free_streamencoder(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_tacc_fn_constructor_streamencoder_new(`codec`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_constructor_streamencoder_new(`codec`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_tacc_fn_method_streamencoder_finish(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_streamencoder_finish(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_streamencoder_flush(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_streamencoder_flush(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_method_streamencoder_pending_tokens(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_streamencoder_pending_tokens(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_tacc_fn_method_streamencoder_push_text(`ptr`: Long,`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_streamencoder_push_text(`ptr`: Long,`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_tacc_fn_method_streamencoder_push_token_ids(`ptr`: Long,`ids`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_streamencoder_push_token_ids(`ptr`: Long,`ids`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_tacc_fn_method_streamencoder_push_token_ids_packed(`ptr`: Long,`ids`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_method_streamencoder_push_token_ids_packed(`ptr`: Long,`ids`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_tacc_fn_func_decompress(`frame`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_func_decompress(`frame`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_func_decompress_with_limits(`frame`: RustBuffer.ByValue,`limits`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_func_decompress_with_limits(`frame`: RustBuffer.ByValue,`limits`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_func_default_limits(uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_func_default_limits(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_func_default_options(uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_func_default_options(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_func_list_available_tokenizers(uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_func_list_available_tokenizers(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_func_method_from_name(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_func_method_from_name(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_func_method_name(`method`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_func_method_name(`method`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_tacc_fn_func_version(uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tacc_uniffi_fn_func_version(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun ffi_tacc_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_tacc_uniffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun ffi_tacc_rustbuffer_from_bytes(`bytes`: ForeignBytes.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_tacc_uniffi_rustbuffer_from_bytes(`bytes`: ForeignBytes.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun ffi_tacc_rustbuffer_free(`buf`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_tacc_uniffi_rustbuffer_free(`buf`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun ffi_tacc_rustbuffer_reserve(`buf`: RustBuffer.ByValue,`additional`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_tacc_uniffi_rustbuffer_reserve(`buf`: RustBuffer.ByValue,`additional`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun ffi_tacc_rust_future_poll_u8(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_tacc_uniffi_rust_future_poll_u8(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_cancel_u8(`handle`: Long,
+    external fun ffi_tacc_uniffi_rust_future_cancel_u8(`handle`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_free_u8(`handle`: Long,
+    external fun ffi_tacc_uniffi_rust_future_free_u8(`handle`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_complete_u8(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_tacc_uniffi_rust_future_complete_u8(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Int
-    external fun ffi_tacc_rust_future_poll_i8(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_tacc_uniffi_rust_future_poll_i8(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_cancel_i8(`handle`: Long,
+    external fun ffi_tacc_uniffi_rust_future_cancel_i8(`handle`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_free_i8(`handle`: Long,
+    external fun ffi_tacc_uniffi_rust_future_free_i8(`handle`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_complete_i8(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_tacc_uniffi_rust_future_complete_i8(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
-    external fun ffi_tacc_rust_future_poll_u16(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_tacc_uniffi_rust_future_poll_u16(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_cancel_u16(`handle`: Long,
+    external fun ffi_tacc_uniffi_rust_future_cancel_u16(`handle`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_free_u16(`handle`: Long,
+    external fun ffi_tacc_uniffi_rust_future_free_u16(`handle`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_complete_u16(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_tacc_uniffi_rust_future_complete_u16(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Int
-    external fun ffi_tacc_rust_future_poll_i16(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_tacc_uniffi_rust_future_poll_i16(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_cancel_i16(`handle`: Long,
+    external fun ffi_tacc_uniffi_rust_future_cancel_i16(`handle`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_free_i16(`handle`: Long,
+    external fun ffi_tacc_uniffi_rust_future_free_i16(`handle`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_complete_i16(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_tacc_uniffi_rust_future_complete_i16(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Short
-    external fun ffi_tacc_rust_future_poll_u32(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_tacc_uniffi_rust_future_poll_u32(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_cancel_u32(`handle`: Long,
+    external fun ffi_tacc_uniffi_rust_future_cancel_u32(`handle`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_free_u32(`handle`: Long,
+    external fun ffi_tacc_uniffi_rust_future_free_u32(`handle`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_complete_u32(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_tacc_uniffi_rust_future_complete_u32(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Int
-    external fun ffi_tacc_rust_future_poll_i32(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_tacc_uniffi_rust_future_poll_i32(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_cancel_i32(`handle`: Long,
+    external fun ffi_tacc_uniffi_rust_future_cancel_i32(`handle`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_free_i32(`handle`: Long,
+    external fun ffi_tacc_uniffi_rust_future_free_i32(`handle`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_complete_i32(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_tacc_uniffi_rust_future_complete_i32(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Int
-    external fun ffi_tacc_rust_future_poll_u64(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_tacc_uniffi_rust_future_poll_u64(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_cancel_u64(`handle`: Long,
+    external fun ffi_tacc_uniffi_rust_future_cancel_u64(`handle`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_free_u64(`handle`: Long,
+    external fun ffi_tacc_uniffi_rust_future_free_u64(`handle`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_complete_u64(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_tacc_uniffi_rust_future_complete_u64(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun ffi_tacc_rust_future_poll_i64(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_tacc_uniffi_rust_future_poll_i64(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_cancel_i64(`handle`: Long,
+    external fun ffi_tacc_uniffi_rust_future_cancel_i64(`handle`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_free_i64(`handle`: Long,
+    external fun ffi_tacc_uniffi_rust_future_free_i64(`handle`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_complete_i64(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_tacc_uniffi_rust_future_complete_i64(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun ffi_tacc_rust_future_poll_f32(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_tacc_uniffi_rust_future_poll_f32(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_cancel_f32(`handle`: Long,
+    external fun ffi_tacc_uniffi_rust_future_cancel_f32(`handle`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_free_f32(`handle`: Long,
+    external fun ffi_tacc_uniffi_rust_future_free_f32(`handle`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_complete_f32(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_tacc_uniffi_rust_future_complete_f32(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Float
-    external fun ffi_tacc_rust_future_poll_f64(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_tacc_uniffi_rust_future_poll_f64(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_cancel_f64(`handle`: Long,
+    external fun ffi_tacc_uniffi_rust_future_cancel_f64(`handle`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_free_f64(`handle`: Long,
+    external fun ffi_tacc_uniffi_rust_future_free_f64(`handle`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_complete_f64(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_tacc_uniffi_rust_future_complete_f64(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Double
-    external fun ffi_tacc_rust_future_poll_rust_buffer(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_tacc_uniffi_rust_future_poll_rust_buffer(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_cancel_rust_buffer(`handle`: Long,
+    external fun ffi_tacc_uniffi_rust_future_cancel_rust_buffer(`handle`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_free_rust_buffer(`handle`: Long,
+    external fun ffi_tacc_uniffi_rust_future_free_rust_buffer(`handle`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_complete_rust_buffer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_tacc_uniffi_rust_future_complete_rust_buffer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun ffi_tacc_rust_future_poll_void(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_tacc_uniffi_rust_future_poll_void(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_cancel_void(`handle`: Long,
+    external fun ffi_tacc_uniffi_rust_future_cancel_void(`handle`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_free_void(`handle`: Long,
+    external fun ffi_tacc_uniffi_rust_future_free_void(`handle`: Long,
     ): Unit
-    external fun ffi_tacc_rust_future_complete_void(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_tacc_uniffi_rust_future_complete_void(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
 
         
@@ -1083,209 +1083,209 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
     // Get the bindings contract version from our ComponentInterface
     val bindings_contract_version = 30
     // Get the scaffolding contract version by calling the into the dylib
-    val scaffolding_contract_version = lib.ffi_tacc_uniffi_contract_version()
+    val scaffolding_contract_version = lib.ffi_tacc_uniffi_uniffi_contract_version()
     if (bindings_contract_version != scaffolding_contract_version) {
         throw RuntimeException("UniFFI contract version mismatch: try cleaning and rebuilding your project")
     }
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
-    if ((lib.uniffi_tacc_checksum_func_decompress() and 0xFFFF) != 31170) {
+    if ((lib.uniffi_tacc_uniffi_checksum_func_decompress() and 0xFFFF) != 18741) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_func_decompress_with_limits() and 0xFFFF) != 35428) {
+    if ((lib.uniffi_tacc_uniffi_checksum_func_decompress_with_limits() and 0xFFFF) != 23836) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_func_default_limits() and 0xFFFF) != 17226) {
+    if ((lib.uniffi_tacc_uniffi_checksum_func_default_limits() and 0xFFFF) != 14541) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_func_default_options() and 0xFFFF) != 18092) {
+    if ((lib.uniffi_tacc_uniffi_checksum_func_default_options() and 0xFFFF) != 13648) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_func_list_available_tokenizers() and 0xFFFF) != 4664) {
+    if ((lib.uniffi_tacc_uniffi_checksum_func_list_available_tokenizers() and 0xFFFF) != 51628) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_func_method_from_name() and 0xFFFF) != 9960) {
+    if ((lib.uniffi_tacc_uniffi_checksum_func_method_from_name() and 0xFFFF) != 3027) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_func_method_name() and 0xFFFF) != 15290) {
+    if ((lib.uniffi_tacc_uniffi_checksum_func_method_name() and 0xFFFF) != 12066) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_func_version() and 0xFFFF) != 58355) {
+    if ((lib.uniffi_tacc_uniffi_checksum_func_version() and 0xFFFF) != 14087) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_compress_bytes() and 0xFFFF) != 57979) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_compress_bytes() and 0xFFFF) != 1937) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_compress_text() and 0xFFFF) != 20398) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_compress_lopace_payload() and 0xFFFF) != 7298) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_compress_token_ids() and 0xFFFF) != 32252) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_compress_tacc_payload() and 0xFFFF) != 27964) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_compress_token_ids_packed() and 0xFFFF) != 60613) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_compress_tacc_payload_mapped() and 0xFFFF) != 8574) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_decode_mapped_ids() and 0xFFFF) != 24858) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_compress_tacc_payload_mapped_packed() and 0xFFFF) != 8211) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_decode_mapped_ids_packed() and 0xFFFF) != 11055) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_compress_tacc_payload_packed() and 0xFFFF) != 55251) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_decode_raw_token_ids() and 0xFFFF) != 23362) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_compress_tacc_payload_tokens() and 0xFFFF) != 64324) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_decode_raw_token_ids_packed() and 0xFFFF) != 45747) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_compress_tacc_payload_unmapped() and 0xFFFF) != 36368) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_decode_token_ids() and 0xFFFF) != 22301) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_compress_tacc_payload_unmapped_packed() and 0xFFFF) != 51028) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_decode_token_ids_packed() and 0xFFFF) != 6528) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_compress_text() and 0xFFFF) != 7655) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_decode_tokens() and 0xFFFF) != 35351) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_compress_token_ids() and 0xFFFF) != 16881) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_decompress() and 0xFFFF) != 24369) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_compress_token_ids_packed() and 0xFFFF) != 34645) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_decompress_text() and 0xFFFF) != 65041) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_decompress() and 0xFFFF) != 5975) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_decompress_token_ids() and 0xFFFF) != 56597) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_decompress_lopace_payload() and 0xFFFF) != 51343) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_decompress_token_ids_packed() and 0xFFFF) != 38731) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_decompress_tacc_payload() and 0xFFFF) != 63021) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_detokenize() and 0xFFFF) != 4852) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_decompress_tacc_payload_mapped() and 0xFFFF) != 55754) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_detokenize_packed() and 0xFFFF) != 36950) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_decompress_tacc_payload_mapped_packed() and 0xFFFF) != 52183) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_encode_mapped_ids() and 0xFFFF) != 33339) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_decompress_tacc_payload_packed() and 0xFFFF) != 14015) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_encode_mapped_ids_packed() and 0xFFFF) != 29989) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_decompress_tacc_payload_tokens() and 0xFFFF) != 19010) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_encode_raw_token_ids() and 0xFFFF) != 47954) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_decompress_tacc_payload_unmapped() and 0xFFFF) != 10915) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_encode_raw_token_ids_packed() and 0xFFFF) != 60452) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_decompress_tacc_payload_unmapped_packed() and 0xFFFF) != 16216) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_encode_token_ids() and 0xFFFF) != 13070) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_decompress_text() and 0xFFFF) != 12830) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_encode_token_ids_packed() and 0xFFFF) != 51897) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_decompress_token_ids() and 0xFFFF) != 36653) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_encode_tokens() and 0xFFFF) != 40632) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_decompress_token_ids_packed() and 0xFFFF) != 61067) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_limits() and 0xFFFF) != 34629) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_detokenize() and 0xFFFF) != 46143) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_lopace_compress() and 0xFFFF) != 57081) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_detokenize_packed() and 0xFFFF) != 62627) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_lopace_decompress() and 0xFFFF) != 12876) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_limits() and 0xFFFF) != 27321) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_lopace_stats() and 0xFFFF) != 34603) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_lopace_stats() and 0xFFFF) != 57251) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_mapped_id_to_token_id() and 0xFFFF) != 3142) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_mapped_id_to_token_id() and 0xFFFF) != 42907) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_mapped_id_to_token_id_packed() and 0xFFFF) != 30474) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_mapped_id_to_token_id_packed() and 0xFFFF) != 56987) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_order0_estimate() and 0xFFFF) != 37820) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_order0_estimate() and 0xFFFF) != 63454) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_stats() and 0xFFFF) != 25532) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_stats() and 0xFFFF) != 2283) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_stream_decoder() and 0xFFFF) != 49415) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_stream_decoder() and 0xFFFF) != 11921) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_stream_encoder() and 0xFFFF) != 44903) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_stream_encoder() and 0xFFFF) != 2215) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_stream_encoder_with_chunk_check() and 0xFFFF) != 3432) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_stream_encoder_with_chunk_check() and 0xFFFF) != 30844) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_token_id_to_mapped_id() and 0xFFFF) != 37561) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_token_id_to_mapped_id() and 0xFFFF) != 17863) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_token_id_to_mapped_id_packed() and 0xFFFF) != 11407) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_token_id_to_mapped_id_packed() and 0xFFFF) != 55202) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_tokenize() and 0xFFFF) != 35149) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_tokenize() and 0xFFFF) != 24620) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_tokenize_packed() and 0xFFFF) != 53869) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_tokenize_packed() and 0xFFFF) != 41622) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_tokenizer_name() and 0xFFFF) != 9055) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_tokenizer_name() and 0xFFFF) != 25666) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_vocab_size() and 0xFFFF) != 14286) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_vocab_size() and 0xFFFF) != 42529) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_codec_with_limits() and 0xFFFF) != 36358) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_with_limits() and 0xFFFF) != 36738) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_streamdecoder_is_failed() and 0xFFFF) != 56169) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_streamdecoder_is_failed() and 0xFFFF) != 32659) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_streamdecoder_is_finished() and 0xFFFF) != 27091) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_streamdecoder_is_finished() and 0xFFFF) != 54932) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_streamdecoder_push() and 0xFFFF) != 4608) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_streamdecoder_push() and 0xFFFF) != 7718) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_streamdecoder_token_count() and 0xFFFF) != 41794) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_streamdecoder_token_count() and 0xFFFF) != 43357) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_streamencoder_finish() and 0xFFFF) != 26032) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_streamencoder_finish() and 0xFFFF) != 21755) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_streamencoder_flush() and 0xFFFF) != 27971) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_streamencoder_flush() and 0xFFFF) != 61257) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_streamencoder_pending_tokens() and 0xFFFF) != 40730) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_streamencoder_pending_tokens() and 0xFFFF) != 17842) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_streamencoder_push_text() and 0xFFFF) != 59541) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_streamencoder_push_text() and 0xFFFF) != 15469) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_streamencoder_push_token_ids() and 0xFFFF) != 59959) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_streamencoder_push_token_ids() and 0xFFFF) != 51058) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_method_streamencoder_push_token_ids_packed() and 0xFFFF) != 20012) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_streamencoder_push_token_ids_packed() and 0xFFFF) != 43598) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_constructor_codec_from_tiktoken_file() and 0xFFFF) != 7469) {
+    if ((lib.uniffi_tacc_uniffi_checksum_constructor_codec_from_tiktoken_file() and 0xFFFF) != 30946) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_constructor_codec_new() and 0xFFFF) != 43128) {
+    if ((lib.uniffi_tacc_uniffi_checksum_constructor_codec_new() and 0xFFFF) != 64531) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_constructor_codec_with_mapping_file() and 0xFFFF) != 56673) {
+    if ((lib.uniffi_tacc_uniffi_checksum_constructor_codec_with_mapping_file() and 0xFFFF) != 40563) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_constructor_streamdecoder_new() and 0xFFFF) != 16245) {
+    if ((lib.uniffi_tacc_uniffi_checksum_constructor_streamdecoder_new() and 0xFFFF) != 9367) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_constructor_streamdecoder_with_limits() and 0xFFFF) != 58100) {
+    if ((lib.uniffi_tacc_uniffi_checksum_constructor_streamdecoder_with_limits() and 0xFFFF) != 11991) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_checksum_constructor_streamencoder_new() and 0xFFFF) != 44969) {
+    if ((lib.uniffi_tacc_uniffi_checksum_constructor_streamencoder_new() and 0xFFFF) != 58192) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -1763,42 +1763,128 @@ public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
 public interface CodecInterface {
     
     /**
-     * Compresses bytes: as text when they are UTF-8, else with a byte-level method.
+     * A frame of bytes: as text when they are UTF-8, else with a byte-level method.
      */
     fun `compressBytes`(`bytes`: kotlin.ByteArray, `options`: Options): kotlin.ByteArray
     
-    fun `compressText`(`text`: kotlin.String, `options`: Options): kotlin.ByteArray
-    
-    fun `compressTokenIds`(`ids`: List<kotlin.UInt>, `options`: Options): kotlin.ByteArray
-    
-    fun `compressTokenIdsPacked`(`ids`: kotlin.ByteArray, `options`: Options): kotlin.ByteArray
-    
-    fun `decodeMappedIds`(`payload`: kotlin.ByteArray, `gzip`: kotlin.Boolean): List<kotlin.Int>
-    
-    fun `decodeMappedIdsPacked`(`payload`: kotlin.ByteArray, `gzip`: kotlin.Boolean): kotlin.ByteArray
-    
-    fun `decodeRawTokenIds`(`payload`: kotlin.ByteArray, `gzip`: kotlin.Boolean): List<kotlin.UInt>
-    
-    fun `decodeRawTokenIdsPacked`(`payload`: kotlin.ByteArray, `gzip`: kotlin.Boolean): kotlin.ByteArray
-    
-    fun `decodeTokenIds`(`payload`: kotlin.ByteArray, `gzip`: kotlin.Boolean): List<kotlin.UInt>
-    
-    fun `decodeTokenIdsPacked`(`payload`: kotlin.ByteArray, `gzip`: kotlin.Boolean): kotlin.ByteArray
+    /**
+     * LoPace 0.1.5's payload for `text` at zstd `level` (1-22; LoPace's default is 15).
+     */
+    fun `compressLopacePayload`(`text`: kotlin.String, `method`: LopaceMethod, `level`: kotlin.Int): kotlin.ByteArray
     
     /**
-     * Each token's string (U+FFFD where a token is part of a UTF-8 character, as in tacc).
+     * tacc 0.1.0's payload of token IDs (mapped, Thrift, optionally gzip'd), byte-identical to
+     * tacc's `encode_token_ids`.
      */
-    fun `decodeTokens`(`payload`: kotlin.ByteArray, `gzip`: kotlin.Boolean): List<kotlin.String>
+    fun `compressTaccPayload`(`ids`: List<kotlin.UInt>, `gzip`: kotlin.Boolean): kotlin.ByteArray
+    
+    /**
+     * tacc 0.1.0's payload of mapped IDs (tacc's `encode_mapped_ids`).
+     */
+    fun `compressTaccPayloadMapped`(`mapped`: List<kotlin.Int>, `gzip`: kotlin.Boolean): kotlin.ByteArray
+    
+    /**
+     * [`Codec::compress_tacc_payload_mapped`] from a packed buffer.
+     */
+    fun `compressTaccPayloadMappedPacked`(`mapped`: kotlin.ByteArray, `gzip`: kotlin.Boolean): kotlin.ByteArray
+    
+    /**
+     * [`Codec::compress_tacc_payload`] from a packed buffer.
+     */
+    fun `compressTaccPayloadPacked`(`ids`: kotlin.ByteArray, `gzip`: kotlin.Boolean): kotlin.ByteArray
+    
+    /**
+     * tacc 0.1.0's payload of string tokens, each exactly one token of the vocabulary (tacc's
+     * `encode_tokens`).
+     */
+    fun `compressTaccPayloadTokens`(`tokens`: List<kotlin.String>, `gzip`: kotlin.Boolean): kotlin.ByteArray
+    
+    /**
+     * tacc 0.1.0's payload of token IDs written without the mapping (tacc's
+     * `encode_raw_token_ids`).
+     */
+    fun `compressTaccPayloadUnmapped`(`ids`: List<kotlin.UInt>, `gzip`: kotlin.Boolean): kotlin.ByteArray
+    
+    /**
+     * [`Codec::compress_tacc_payload_unmapped`] from a packed buffer.
+     */
+    fun `compressTaccPayloadUnmappedPacked`(`ids`: kotlin.ByteArray, `gzip`: kotlin.Boolean): kotlin.ByteArray
+    
+    /**
+     * A frame of `text` with `options`.
+     */
+    fun `compressText`(`text`: kotlin.String, `options`: Options): kotlin.ByteArray
+    
+    /**
+     * A frame of token IDs with `options`.
+     */
+    fun `compressTokenIds`(`ids`: List<kotlin.UInt>, `options`: Options): kotlin.ByteArray
+    
+    /**
+     * [`Codec::compress_token_ids`] from a packed buffer.
+     */
+    fun `compressTokenIdsPacked`(`ids`: kotlin.ByteArray, `options`: Options): kotlin.ByteArray
     
     /**
      * Decodes any frame (text, token IDs or bytes).
      */
     fun `decompress`(`frame`: kotlin.ByteArray): Content
     
+    /**
+     * The text of LoPace 0.1.5's payload made with `method`.
+     */
+    fun `decompressLopacePayload`(`payload`: kotlin.ByteArray, `method`: LopaceMethod): kotlin.String
+    
+    /**
+     * Token IDs from tacc 0.1.0's payload (tacc's `decode_token_ids`).
+     */
+    fun `decompressTaccPayload`(`payload`: kotlin.ByteArray, `gzip`: kotlin.Boolean): List<kotlin.UInt>
+    
+    /**
+     * Mapped IDs from tacc 0.1.0's payload (tacc's `decode_mapped_ids`).
+     */
+    fun `decompressTaccPayloadMapped`(`payload`: kotlin.ByteArray, `gzip`: kotlin.Boolean): List<kotlin.Int>
+    
+    /**
+     * [`Codec::decompress_tacc_payload_mapped`] into a packed buffer.
+     */
+    fun `decompressTaccPayloadMappedPacked`(`payload`: kotlin.ByteArray, `gzip`: kotlin.Boolean): kotlin.ByteArray
+    
+    /**
+     * [`Codec::decompress_tacc_payload`] into a packed buffer.
+     */
+    fun `decompressTaccPayloadPacked`(`payload`: kotlin.ByteArray, `gzip`: kotlin.Boolean): kotlin.ByteArray
+    
+    /**
+     * Each token's string from tacc 0.1.0's payload (U+FFFD where a token is part of a UTF-8
+     * character, as in tacc's `decode_tokens`).
+     */
+    fun `decompressTaccPayloadTokens`(`payload`: kotlin.ByteArray, `gzip`: kotlin.Boolean): List<kotlin.String>
+    
+    /**
+     * Token IDs from tacc 0.1.0's payload written without the mapping (tacc's
+     * `decode_raw_token_ids`).
+     */
+    fun `decompressTaccPayloadUnmapped`(`payload`: kotlin.ByteArray, `gzip`: kotlin.Boolean): List<kotlin.UInt>
+    
+    /**
+     * [`Codec::decompress_tacc_payload_unmapped`] into a packed buffer.
+     */
+    fun `decompressTaccPayloadUnmappedPacked`(`payload`: kotlin.ByteArray, `gzip`: kotlin.Boolean): kotlin.ByteArray
+    
+    /**
+     * Decodes a frame of text.
+     */
     fun `decompressText`(`frame`: kotlin.ByteArray): kotlin.String
     
+    /**
+     * Decodes a frame of token IDs.
+     */
     fun `decompressTokenIds`(`frame`: kotlin.ByteArray): List<kotlin.UInt>
     
+    /**
+     * [`Codec::decompress_token_ids`] into a packed buffer.
+     */
     fun `decompressTokenIdsPacked`(`frame`: kotlin.ByteArray): kotlin.ByteArray
     
     /**
@@ -1806,30 +1892,10 @@ public interface CodecInterface {
      */
     fun `detokenize`(`ids`: List<kotlin.UInt>): kotlin.String
     
+    /**
+     * [`Codec::detokenize`] from a packed buffer.
+     */
     fun `detokenizePacked`(`ids`: kotlin.ByteArray): kotlin.String
-    
-    fun `encodeMappedIds`(`mapped`: List<kotlin.Int>, `gzip`: kotlin.Boolean): kotlin.ByteArray
-    
-    fun `encodeMappedIdsPacked`(`mapped`: kotlin.ByteArray, `gzip`: kotlin.Boolean): kotlin.ByteArray
-    
-    /**
-     * tacc payload of token IDs written without the mapping.
-     */
-    fun `encodeRawTokenIds`(`ids`: List<kotlin.UInt>, `gzip`: kotlin.Boolean): kotlin.ByteArray
-    
-    fun `encodeRawTokenIdsPacked`(`ids`: kotlin.ByteArray, `gzip`: kotlin.Boolean): kotlin.ByteArray
-    
-    /**
-     * tacc payload of token IDs (mapped, Thrift, optionally gzip'd): byte-identical to tacc 0.1.0.
-     */
-    fun `encodeTokenIds`(`ids`: List<kotlin.UInt>, `gzip`: kotlin.Boolean): kotlin.ByteArray
-    
-    fun `encodeTokenIdsPacked`(`ids`: kotlin.ByteArray, `gzip`: kotlin.Boolean): kotlin.ByteArray
-    
-    /**
-     * tacc payload of string tokens (each exactly one token of the vocabulary).
-     */
-    fun `encodeTokens`(`tokens`: List<kotlin.String>, `gzip`: kotlin.Boolean): kotlin.ByteArray
     
     /**
      * This codec's decode limits (the defaults unless set with [`Codec::with_limits`]).
@@ -1837,19 +1903,18 @@ public interface CodecInterface {
     fun `limits`(): Limits
     
     /**
-     * LoPace's payload for `text` at zstd `level` (1-22; LoPace's default is 15).
-     */
-    fun `lopaceCompress`(`text`: kotlin.String, `method`: LopaceMethod, `level`: kotlin.Int): kotlin.ByteArray
-    
-    fun `lopaceDecompress`(`payload`: kotlin.ByteArray, `method`: LopaceMethod): kotlin.String
-    
-    /**
      * LoPace's `get_compression_stats`: one method, or all three when `method` is null.
      */
     fun `lopaceStats`(`text`: kotlin.String, `method`: LopaceMethod?, `zstdLevel`: kotlin.Int): Stats
     
+    /**
+     * tacc's mapped IDs to token IDs.
+     */
     fun `mappedIdToTokenId`(`mapped`: List<kotlin.Int>): List<kotlin.UInt>
     
+    /**
+     * [`Codec::mapped_id_to_token_id`] over packed buffers.
+     */
     fun `mappedIdToTokenIdPacked`(`mapped`: kotlin.ByteArray): kotlin.ByteArray
     
     /**
@@ -1858,7 +1923,7 @@ public interface CodecInterface {
     fun `order0Estimate`(`text`: kotlin.String, `unit`: EntropyUnit): Order0Estimate
     
     /**
-     * Every frame method on `text`, timed once each and checked to restore it.
+     * Every frame method on `text`, each timed (median of several runs) and checked to restore it.
      */
     fun `stats`(`text`: kotlin.String, `options`: Options): Stats
     
@@ -1879,8 +1944,14 @@ public interface CodecInterface {
      */
     fun `streamEncoderWithChunkCheck`(): StreamEncoder
     
+    /**
+     * Token IDs to tacc's mapped IDs (the mapping's frequency ranks).
+     */
     fun `tokenIdToMappedId`(`ids`: List<kotlin.UInt>): List<kotlin.Int>
     
+    /**
+     * [`Codec::token_id_to_mapped_id`] over packed buffers.
+     */
     fun `tokenIdToMappedIdPacked`(`ids`: kotlin.ByteArray): kotlin.ByteArray
     
     /**
@@ -1888,8 +1959,14 @@ public interface CodecInterface {
      */
     fun `tokenize`(`text`: kotlin.String): List<kotlin.UInt>
     
+    /**
+     * [`Codec::tokenize`] into a packed buffer.
+     */
     fun `tokenizePacked`(`text`: kotlin.String): kotlin.ByteArray
     
+    /**
+     * The tokenizer's name ("cl100k_base", or the custom rank file's).
+     */
     fun `tokenizerName`(): kotlin.String
     
     /**
@@ -1941,7 +2018,7 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
     constructor(`tokenizer`: kotlin.String) :
         this(UniffiWithHandle, 
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_constructor_codec_new(
+    UniffiLib.uniffi_tacc_uniffi_fn_constructor_codec_new(
     
         
         FfiConverterString.lower(`tokenizer`),_status)
@@ -2007,7 +2084,7 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
                 return;
             }
             uniffiRustCall { status ->
-                UniffiLib.uniffi_tacc_fn_free_codec(handle, status)
+                UniffiLib.uniffi_tacc_uniffi_fn_free_codec(handle, status)
             }
         }
     }
@@ -2020,19 +2097,19 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
             throw InternalException("uniffiCloneHandle() called on NoHandle object");
         }
         return uniffiRustCall() { status ->
-            UniffiLib.uniffi_tacc_fn_clone_codec(handle, status)
+            UniffiLib.uniffi_tacc_uniffi_fn_clone_codec(handle, status)
         }
     }
 
     
     /**
-     * Compresses bytes: as text when they are UTF-8, else with a byte-level method.
+     * A frame of bytes: as text when they are UTF-8, else with a byte-level method.
      */
     @Throws(TaccException::class)override fun `compressBytes`(`bytes`: kotlin.ByteArray, `options`: Options): kotlin.ByteArray {
             return FfiConverterByteArray.lift(
     callWithHandle {
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_compress_bytes(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_compress_bytes(
         it,
         
         FfiConverterByteArray.lower(`bytes`),
@@ -2044,11 +2121,170 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
     
 
     
+    /**
+     * LoPace 0.1.5's payload for `text` at zstd `level` (1-22; LoPace's default is 15).
+     */
+    @Throws(TaccException::class)override fun `compressLopacePayload`(`text`: kotlin.String, `method`: LopaceMethod, `level`: kotlin.Int): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_compress_lopace_payload(
+        it,
+        
+        FfiConverterString.lower(`text`),
+        FfiConverterTypeLopaceMethod.lower(`method`),
+        FfiConverterInt.lower(`level`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * tacc 0.1.0's payload of token IDs (mapped, Thrift, optionally gzip'd), byte-identical to
+     * tacc's `encode_token_ids`.
+     */
+    @Throws(TaccException::class)override fun `compressTaccPayload`(`ids`: List<kotlin.UInt>, `gzip`: kotlin.Boolean): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_compress_tacc_payload(
+        it,
+        
+        FfiConverterSequenceUInt.lower(`ids`),
+        FfiConverterBoolean.lower(`gzip`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * tacc 0.1.0's payload of mapped IDs (tacc's `encode_mapped_ids`).
+     */
+    @Throws(TaccException::class)override fun `compressTaccPayloadMapped`(`mapped`: List<kotlin.Int>, `gzip`: kotlin.Boolean): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_compress_tacc_payload_mapped(
+        it,
+        
+        FfiConverterSequenceInt.lower(`mapped`),
+        FfiConverterBoolean.lower(`gzip`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * [`Codec::compress_tacc_payload_mapped`] from a packed buffer.
+     */
+    @Throws(TaccException::class)override fun `compressTaccPayloadMappedPacked`(`mapped`: kotlin.ByteArray, `gzip`: kotlin.Boolean): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_compress_tacc_payload_mapped_packed(
+        it,
+        
+        FfiConverterByteArray.lower(`mapped`),
+        FfiConverterBoolean.lower(`gzip`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * [`Codec::compress_tacc_payload`] from a packed buffer.
+     */
+    @Throws(TaccException::class)override fun `compressTaccPayloadPacked`(`ids`: kotlin.ByteArray, `gzip`: kotlin.Boolean): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_compress_tacc_payload_packed(
+        it,
+        
+        FfiConverterByteArray.lower(`ids`),
+        FfiConverterBoolean.lower(`gzip`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * tacc 0.1.0's payload of string tokens, each exactly one token of the vocabulary (tacc's
+     * `encode_tokens`).
+     */
+    @Throws(TaccException::class)override fun `compressTaccPayloadTokens`(`tokens`: List<kotlin.String>, `gzip`: kotlin.Boolean): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_compress_tacc_payload_tokens(
+        it,
+        
+        FfiConverterSequenceString.lower(`tokens`),
+        FfiConverterBoolean.lower(`gzip`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * tacc 0.1.0's payload of token IDs written without the mapping (tacc's
+     * `encode_raw_token_ids`).
+     */
+    @Throws(TaccException::class)override fun `compressTaccPayloadUnmapped`(`ids`: List<kotlin.UInt>, `gzip`: kotlin.Boolean): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_compress_tacc_payload_unmapped(
+        it,
+        
+        FfiConverterSequenceUInt.lower(`ids`),
+        FfiConverterBoolean.lower(`gzip`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * [`Codec::compress_tacc_payload_unmapped`] from a packed buffer.
+     */
+    @Throws(TaccException::class)override fun `compressTaccPayloadUnmappedPacked`(`ids`: kotlin.ByteArray, `gzip`: kotlin.Boolean): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_compress_tacc_payload_unmapped_packed(
+        it,
+        
+        FfiConverterByteArray.lower(`ids`),
+        FfiConverterBoolean.lower(`gzip`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * A frame of `text` with `options`.
+     */
     @Throws(TaccException::class)override fun `compressText`(`text`: kotlin.String, `options`: Options): kotlin.ByteArray {
             return FfiConverterByteArray.lift(
     callWithHandle {
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_compress_text(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_compress_text(
         it,
         
         FfiConverterString.lower(`text`),
@@ -2060,11 +2296,14 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
     
 
     
+    /**
+     * A frame of token IDs with `options`.
+     */
     @Throws(TaccException::class)override fun `compressTokenIds`(`ids`: List<kotlin.UInt>, `options`: Options): kotlin.ByteArray {
             return FfiConverterByteArray.lift(
     callWithHandle {
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_compress_token_ids(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_compress_token_ids(
         it,
         
         FfiConverterSequenceUInt.lower(`ids`),
@@ -2076,130 +2315,18 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
     
 
     
+    /**
+     * [`Codec::compress_token_ids`] from a packed buffer.
+     */
     @Throws(TaccException::class)override fun `compressTokenIdsPacked`(`ids`: kotlin.ByteArray, `options`: Options): kotlin.ByteArray {
             return FfiConverterByteArray.lift(
     callWithHandle {
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_compress_token_ids_packed(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_compress_token_ids_packed(
         it,
         
         FfiConverterByteArray.lower(`ids`),
         FfiConverterTypeOptions.lower(`options`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    @Throws(TaccException::class)override fun `decodeMappedIds`(`payload`: kotlin.ByteArray, `gzip`: kotlin.Boolean): List<kotlin.Int> {
-            return FfiConverterSequenceInt.lift(
-    callWithHandle {
-    uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_decode_mapped_ids(
-        it,
-        
-        FfiConverterByteArray.lower(`payload`),
-        FfiConverterBoolean.lower(`gzip`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    @Throws(TaccException::class)override fun `decodeMappedIdsPacked`(`payload`: kotlin.ByteArray, `gzip`: kotlin.Boolean): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
-    callWithHandle {
-    uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_decode_mapped_ids_packed(
-        it,
-        
-        FfiConverterByteArray.lower(`payload`),
-        FfiConverterBoolean.lower(`gzip`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    @Throws(TaccException::class)override fun `decodeRawTokenIds`(`payload`: kotlin.ByteArray, `gzip`: kotlin.Boolean): List<kotlin.UInt> {
-            return FfiConverterSequenceUInt.lift(
-    callWithHandle {
-    uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_decode_raw_token_ids(
-        it,
-        
-        FfiConverterByteArray.lower(`payload`),
-        FfiConverterBoolean.lower(`gzip`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    @Throws(TaccException::class)override fun `decodeRawTokenIdsPacked`(`payload`: kotlin.ByteArray, `gzip`: kotlin.Boolean): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
-    callWithHandle {
-    uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_decode_raw_token_ids_packed(
-        it,
-        
-        FfiConverterByteArray.lower(`payload`),
-        FfiConverterBoolean.lower(`gzip`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    @Throws(TaccException::class)override fun `decodeTokenIds`(`payload`: kotlin.ByteArray, `gzip`: kotlin.Boolean): List<kotlin.UInt> {
-            return FfiConverterSequenceUInt.lift(
-    callWithHandle {
-    uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_decode_token_ids(
-        it,
-        
-        FfiConverterByteArray.lower(`payload`),
-        FfiConverterBoolean.lower(`gzip`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    @Throws(TaccException::class)override fun `decodeTokenIdsPacked`(`payload`: kotlin.ByteArray, `gzip`: kotlin.Boolean): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
-    callWithHandle {
-    uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_decode_token_ids_packed(
-        it,
-        
-        FfiConverterByteArray.lower(`payload`),
-        FfiConverterBoolean.lower(`gzip`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Each token's string (U+FFFD where a token is part of a UTF-8 character, as in tacc).
-     */
-    @Throws(TaccException::class)override fun `decodeTokens`(`payload`: kotlin.ByteArray, `gzip`: kotlin.Boolean): List<kotlin.String> {
-            return FfiConverterSequenceString.lift(
-    callWithHandle {
-    uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_decode_tokens(
-        it,
-        
-        FfiConverterByteArray.lower(`payload`),
-        FfiConverterBoolean.lower(`gzip`),_status)
 }
     }
     )
@@ -2214,7 +2341,7 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
             return FfiConverterTypeContent.lift(
     callWithHandle {
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_decompress(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_decompress(
         it,
         
         FfiConverterByteArray.lower(`frame`),_status)
@@ -2225,11 +2352,168 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
     
 
     
+    /**
+     * The text of LoPace 0.1.5's payload made with `method`.
+     */
+    @Throws(TaccException::class)override fun `decompressLopacePayload`(`payload`: kotlin.ByteArray, `method`: LopaceMethod): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_decompress_lopace_payload(
+        it,
+        
+        FfiConverterByteArray.lower(`payload`),
+        FfiConverterTypeLopaceMethod.lower(`method`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Token IDs from tacc 0.1.0's payload (tacc's `decode_token_ids`).
+     */
+    @Throws(TaccException::class)override fun `decompressTaccPayload`(`payload`: kotlin.ByteArray, `gzip`: kotlin.Boolean): List<kotlin.UInt> {
+            return FfiConverterSequenceUInt.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_decompress_tacc_payload(
+        it,
+        
+        FfiConverterByteArray.lower(`payload`),
+        FfiConverterBoolean.lower(`gzip`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Mapped IDs from tacc 0.1.0's payload (tacc's `decode_mapped_ids`).
+     */
+    @Throws(TaccException::class)override fun `decompressTaccPayloadMapped`(`payload`: kotlin.ByteArray, `gzip`: kotlin.Boolean): List<kotlin.Int> {
+            return FfiConverterSequenceInt.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_decompress_tacc_payload_mapped(
+        it,
+        
+        FfiConverterByteArray.lower(`payload`),
+        FfiConverterBoolean.lower(`gzip`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * [`Codec::decompress_tacc_payload_mapped`] into a packed buffer.
+     */
+    @Throws(TaccException::class)override fun `decompressTaccPayloadMappedPacked`(`payload`: kotlin.ByteArray, `gzip`: kotlin.Boolean): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_decompress_tacc_payload_mapped_packed(
+        it,
+        
+        FfiConverterByteArray.lower(`payload`),
+        FfiConverterBoolean.lower(`gzip`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * [`Codec::decompress_tacc_payload`] into a packed buffer.
+     */
+    @Throws(TaccException::class)override fun `decompressTaccPayloadPacked`(`payload`: kotlin.ByteArray, `gzip`: kotlin.Boolean): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_decompress_tacc_payload_packed(
+        it,
+        
+        FfiConverterByteArray.lower(`payload`),
+        FfiConverterBoolean.lower(`gzip`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Each token's string from tacc 0.1.0's payload (U+FFFD where a token is part of a UTF-8
+     * character, as in tacc's `decode_tokens`).
+     */
+    @Throws(TaccException::class)override fun `decompressTaccPayloadTokens`(`payload`: kotlin.ByteArray, `gzip`: kotlin.Boolean): List<kotlin.String> {
+            return FfiConverterSequenceString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_decompress_tacc_payload_tokens(
+        it,
+        
+        FfiConverterByteArray.lower(`payload`),
+        FfiConverterBoolean.lower(`gzip`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Token IDs from tacc 0.1.0's payload written without the mapping (tacc's
+     * `decode_raw_token_ids`).
+     */
+    @Throws(TaccException::class)override fun `decompressTaccPayloadUnmapped`(`payload`: kotlin.ByteArray, `gzip`: kotlin.Boolean): List<kotlin.UInt> {
+            return FfiConverterSequenceUInt.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_decompress_tacc_payload_unmapped(
+        it,
+        
+        FfiConverterByteArray.lower(`payload`),
+        FfiConverterBoolean.lower(`gzip`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * [`Codec::decompress_tacc_payload_unmapped`] into a packed buffer.
+     */
+    @Throws(TaccException::class)override fun `decompressTaccPayloadUnmappedPacked`(`payload`: kotlin.ByteArray, `gzip`: kotlin.Boolean): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_decompress_tacc_payload_unmapped_packed(
+        it,
+        
+        FfiConverterByteArray.lower(`payload`),
+        FfiConverterBoolean.lower(`gzip`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Decodes a frame of text.
+     */
     @Throws(TaccException::class)override fun `decompressText`(`frame`: kotlin.ByteArray): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_decompress_text(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_decompress_text(
         it,
         
         FfiConverterByteArray.lower(`frame`),_status)
@@ -2240,11 +2524,14 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
     
 
     
+    /**
+     * Decodes a frame of token IDs.
+     */
     @Throws(TaccException::class)override fun `decompressTokenIds`(`frame`: kotlin.ByteArray): List<kotlin.UInt> {
             return FfiConverterSequenceUInt.lift(
     callWithHandle {
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_decompress_token_ids(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_decompress_token_ids(
         it,
         
         FfiConverterByteArray.lower(`frame`),_status)
@@ -2255,11 +2542,14 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
     
 
     
+    /**
+     * [`Codec::decompress_token_ids`] into a packed buffer.
+     */
     @Throws(TaccException::class)override fun `decompressTokenIdsPacked`(`frame`: kotlin.ByteArray): kotlin.ByteArray {
             return FfiConverterByteArray.lift(
     callWithHandle {
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_decompress_token_ids_packed(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_decompress_token_ids_packed(
         it,
         
         FfiConverterByteArray.lower(`frame`),_status)
@@ -2277,7 +2567,7 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_detokenize(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_detokenize(
         it,
         
         FfiConverterSequenceUInt.lower(`ids`),_status)
@@ -2288,135 +2578,17 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
     
 
     
+    /**
+     * [`Codec::detokenize`] from a packed buffer.
+     */
     @Throws(TaccException::class)override fun `detokenizePacked`(`ids`: kotlin.ByteArray): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_detokenize_packed(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_detokenize_packed(
         it,
         
         FfiConverterByteArray.lower(`ids`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    @Throws(TaccException::class)override fun `encodeMappedIds`(`mapped`: List<kotlin.Int>, `gzip`: kotlin.Boolean): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
-    callWithHandle {
-    uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_encode_mapped_ids(
-        it,
-        
-        FfiConverterSequenceInt.lower(`mapped`),
-        FfiConverterBoolean.lower(`gzip`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    @Throws(TaccException::class)override fun `encodeMappedIdsPacked`(`mapped`: kotlin.ByteArray, `gzip`: kotlin.Boolean): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
-    callWithHandle {
-    uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_encode_mapped_ids_packed(
-        it,
-        
-        FfiConverterByteArray.lower(`mapped`),
-        FfiConverterBoolean.lower(`gzip`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * tacc payload of token IDs written without the mapping.
-     */
-    @Throws(TaccException::class)override fun `encodeRawTokenIds`(`ids`: List<kotlin.UInt>, `gzip`: kotlin.Boolean): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
-    callWithHandle {
-    uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_encode_raw_token_ids(
-        it,
-        
-        FfiConverterSequenceUInt.lower(`ids`),
-        FfiConverterBoolean.lower(`gzip`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    @Throws(TaccException::class)override fun `encodeRawTokenIdsPacked`(`ids`: kotlin.ByteArray, `gzip`: kotlin.Boolean): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
-    callWithHandle {
-    uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_encode_raw_token_ids_packed(
-        it,
-        
-        FfiConverterByteArray.lower(`ids`),
-        FfiConverterBoolean.lower(`gzip`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * tacc payload of token IDs (mapped, Thrift, optionally gzip'd): byte-identical to tacc 0.1.0.
-     */
-    @Throws(TaccException::class)override fun `encodeTokenIds`(`ids`: List<kotlin.UInt>, `gzip`: kotlin.Boolean): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
-    callWithHandle {
-    uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_encode_token_ids(
-        it,
-        
-        FfiConverterSequenceUInt.lower(`ids`),
-        FfiConverterBoolean.lower(`gzip`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    @Throws(TaccException::class)override fun `encodeTokenIdsPacked`(`ids`: kotlin.ByteArray, `gzip`: kotlin.Boolean): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
-    callWithHandle {
-    uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_encode_token_ids_packed(
-        it,
-        
-        FfiConverterByteArray.lower(`ids`),
-        FfiConverterBoolean.lower(`gzip`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * tacc payload of string tokens (each exactly one token of the vocabulary).
-     */
-    @Throws(TaccException::class)override fun `encodeTokens`(`tokens`: List<kotlin.String>, `gzip`: kotlin.Boolean): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
-    callWithHandle {
-    uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_encode_tokens(
-        it,
-        
-        FfiConverterSequenceString.lower(`tokens`),
-        FfiConverterBoolean.lower(`gzip`),_status)
 }
     }
     )
@@ -2430,45 +2602,9 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
             return FfiConverterTypeLimits.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_limits(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_limits(
         it,
         _status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * LoPace's payload for `text` at zstd `level` (1-22; LoPace's default is 15).
-     */
-    @Throws(TaccException::class)override fun `lopaceCompress`(`text`: kotlin.String, `method`: LopaceMethod, `level`: kotlin.Int): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
-    callWithHandle {
-    uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_lopace_compress(
-        it,
-        
-        FfiConverterString.lower(`text`),
-        FfiConverterTypeLopaceMethod.lower(`method`),
-        FfiConverterInt.lower(`level`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    @Throws(TaccException::class)override fun `lopaceDecompress`(`payload`: kotlin.ByteArray, `method`: LopaceMethod): kotlin.String {
-            return FfiConverterString.lift(
-    callWithHandle {
-    uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_lopace_decompress(
-        it,
-        
-        FfiConverterByteArray.lower(`payload`),
-        FfiConverterTypeLopaceMethod.lower(`method`),_status)
 }
     }
     )
@@ -2483,7 +2619,7 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
             return FfiConverterTypeStats.lift(
     callWithHandle {
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_lopace_stats(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_lopace_stats(
         it,
         
         FfiConverterString.lower(`text`),
@@ -2496,11 +2632,14 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
     
 
     
+    /**
+     * tacc's mapped IDs to token IDs.
+     */
     @Throws(TaccException::class)override fun `mappedIdToTokenId`(`mapped`: List<kotlin.Int>): List<kotlin.UInt> {
             return FfiConverterSequenceUInt.lift(
     callWithHandle {
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_mapped_id_to_token_id(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_mapped_id_to_token_id(
         it,
         
         FfiConverterSequenceInt.lower(`mapped`),_status)
@@ -2511,11 +2650,14 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
     
 
     
+    /**
+     * [`Codec::mapped_id_to_token_id`] over packed buffers.
+     */
     @Throws(TaccException::class)override fun `mappedIdToTokenIdPacked`(`mapped`: kotlin.ByteArray): kotlin.ByteArray {
             return FfiConverterByteArray.lift(
     callWithHandle {
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_mapped_id_to_token_id_packed(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_mapped_id_to_token_id_packed(
         it,
         
         FfiConverterByteArray.lower(`mapped`),_status)
@@ -2528,11 +2670,12 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
     
     /**
      * Order-0 Shannon entropy figures of `text` (LoPace's `get_theoretical_compression_limit`).
-     */override fun `order0Estimate`(`text`: kotlin.String, `unit`: EntropyUnit): Order0Estimate {
+     */
+    @Throws(TaccException::class)override fun `order0Estimate`(`text`: kotlin.String, `unit`: EntropyUnit): Order0Estimate {
             return FfiConverterTypeOrder0Estimate.lift(
     callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_order0_estimate(
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_order0_estimate(
         it,
         
         FfiConverterString.lower(`text`),
@@ -2545,13 +2688,13 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
 
     
     /**
-     * Every frame method on `text`, timed once each and checked to restore it.
+     * Every frame method on `text`, each timed (median of several runs) and checked to restore it.
      */
     @Throws(TaccException::class)override fun `stats`(`text`: kotlin.String, `options`: Options): Stats {
             return FfiConverterTypeStats.lift(
     callWithHandle {
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_stats(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_stats(
         it,
         
         FfiConverterString.lower(`text`),
@@ -2570,7 +2713,7 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
             return FfiConverterTypeStreamDecoder.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_stream_decoder(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_stream_decoder(
         it,
         _status)
 }
@@ -2587,7 +2730,7 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
             return FfiConverterTypeStreamEncoder.lift(
     callWithHandle {
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_stream_encoder(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_stream_encoder(
         it,
         _status)
 }
@@ -2605,7 +2748,7 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
             return FfiConverterTypeStreamEncoder.lift(
     callWithHandle {
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_stream_encoder_with_chunk_check(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_stream_encoder_with_chunk_check(
         it,
         _status)
 }
@@ -2615,11 +2758,14 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
     
 
     
+    /**
+     * Token IDs to tacc's mapped IDs (the mapping's frequency ranks).
+     */
     @Throws(TaccException::class)override fun `tokenIdToMappedId`(`ids`: List<kotlin.UInt>): List<kotlin.Int> {
             return FfiConverterSequenceInt.lift(
     callWithHandle {
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_token_id_to_mapped_id(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_token_id_to_mapped_id(
         it,
         
         FfiConverterSequenceUInt.lower(`ids`),_status)
@@ -2630,11 +2776,14 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
     
 
     
+    /**
+     * [`Codec::token_id_to_mapped_id`] over packed buffers.
+     */
     @Throws(TaccException::class)override fun `tokenIdToMappedIdPacked`(`ids`: kotlin.ByteArray): kotlin.ByteArray {
             return FfiConverterByteArray.lift(
     callWithHandle {
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_token_id_to_mapped_id_packed(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_token_id_to_mapped_id_packed(
         it,
         
         FfiConverterByteArray.lower(`ids`),_status)
@@ -2647,11 +2796,12 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
     
     /**
      * Text to token IDs (special-token strings are ordinary text).
-     */override fun `tokenize`(`text`: kotlin.String): List<kotlin.UInt> {
+     */
+    @Throws(TaccException::class)override fun `tokenize`(`text`: kotlin.String): List<kotlin.UInt> {
             return FfiConverterSequenceUInt.lift(
     callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_tokenize(
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_tokenize(
         it,
         
         FfiConverterString.lower(`text`),_status)
@@ -2661,11 +2811,15 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
     }
     
 
-    override fun `tokenizePacked`(`text`: kotlin.String): kotlin.ByteArray {
+    
+    /**
+     * [`Codec::tokenize`] into a packed buffer.
+     */
+    @Throws(TaccException::class)override fun `tokenizePacked`(`text`: kotlin.String): kotlin.ByteArray {
             return FfiConverterByteArray.lift(
     callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_tokenize_packed(
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_tokenize_packed(
         it,
         
         FfiConverterString.lower(`text`),_status)
@@ -2675,11 +2829,14 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
     }
     
 
-    override fun `tokenizerName`(): kotlin.String {
+    
+    /**
+     * The tokenizer's name ("cl100k_base", or the custom rank file's).
+     */override fun `tokenizerName`(): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_tokenizer_name(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_tokenizer_name(
         it,
         _status)
 }
@@ -2695,7 +2852,7 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
             return FfiConverterUInt.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_vocab_size(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_vocab_size(
         it,
         _status)
 }
@@ -2712,7 +2869,7 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
             return FfiConverterTypeCodec.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
-    UniffiLib.uniffi_tacc_fn_method_codec_with_limits(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_with_limits(
         it,
         
         FfiConverterTypeLimits.lower(`limits`),_status)
@@ -2738,7 +2895,7 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
     @Throws(TaccException::class) fun `fromTiktokenFile`(`path`: kotlin.String, `pattern`: kotlin.String): Codec {
             return FfiConverterTypeCodec.lift(
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_constructor_codec_from_tiktoken_file(
+    UniffiLib.uniffi_tacc_uniffi_fn_constructor_codec_from_tiktoken_file(
     
         
         FfiConverterString.lower(`path`),
@@ -2755,7 +2912,7 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
     @Throws(TaccException::class) fun `withMappingFile`(`tokenizer`: kotlin.String, `mappingPath`: kotlin.String): Codec {
             return FfiConverterTypeCodec.lift(
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_constructor_codec_with_mapping_file(
+    UniffiLib.uniffi_tacc_uniffi_fn_constructor_codec_with_mapping_file(
     
         
         FfiConverterString.lower(`tokenizer`),
@@ -2953,7 +3110,7 @@ open class StreamDecoder: Disposable, AutoCloseable, StreamDecoderInterface
     constructor() :
         this(UniffiWithHandle, 
     uniffiRustCall() { _status ->
-    UniffiLib.uniffi_tacc_fn_constructor_streamdecoder_new(
+    UniffiLib.uniffi_tacc_uniffi_fn_constructor_streamdecoder_new(
     
         _status)
 }
@@ -3018,7 +3175,7 @@ open class StreamDecoder: Disposable, AutoCloseable, StreamDecoderInterface
                 return;
             }
             uniffiRustCall { status ->
-                UniffiLib.uniffi_tacc_fn_free_streamdecoder(handle, status)
+                UniffiLib.uniffi_tacc_uniffi_fn_free_streamdecoder(handle, status)
             }
         }
     }
@@ -3031,7 +3188,7 @@ open class StreamDecoder: Disposable, AutoCloseable, StreamDecoderInterface
             throw InternalException("uniffiCloneHandle() called on NoHandle object");
         }
         return uniffiRustCall() { status ->
-            UniffiLib.uniffi_tacc_fn_clone_streamdecoder(handle, status)
+            UniffiLib.uniffi_tacc_uniffi_fn_clone_streamdecoder(handle, status)
         }
     }
 
@@ -3042,7 +3199,7 @@ open class StreamDecoder: Disposable, AutoCloseable, StreamDecoderInterface
             return FfiConverterBoolean.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
-    UniffiLib.uniffi_tacc_fn_method_streamdecoder_is_failed(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_streamdecoder_is_failed(
         it,
         _status)
 }
@@ -3058,7 +3215,7 @@ open class StreamDecoder: Disposable, AutoCloseable, StreamDecoderInterface
             return FfiConverterBoolean.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
-    UniffiLib.uniffi_tacc_fn_method_streamdecoder_is_finished(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_streamdecoder_is_finished(
         it,
         _status)
 }
@@ -3075,7 +3232,7 @@ open class StreamDecoder: Disposable, AutoCloseable, StreamDecoderInterface
             return FfiConverterTypeStreamUpdate.lift(
     callWithHandle {
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_streamdecoder_push(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_streamdecoder_push(
         it,
         
         FfiConverterByteArray.lower(`chunk`),_status)
@@ -3092,7 +3249,7 @@ open class StreamDecoder: Disposable, AutoCloseable, StreamDecoderInterface
             return FfiConverterULong.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
-    UniffiLib.uniffi_tacc_fn_method_streamdecoder_token_count(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_streamdecoder_token_count(
         it,
         _status)
 }
@@ -3115,7 +3272,7 @@ open class StreamDecoder: Disposable, AutoCloseable, StreamDecoderInterface
      */ fun `withLimits`(`limits`: Limits): StreamDecoder {
             return FfiConverterTypeStreamDecoder.lift(
     uniffiRustCall() { _status ->
-    UniffiLib.uniffi_tacc_fn_constructor_streamdecoder_with_limits(
+    UniffiLib.uniffi_tacc_uniffi_fn_constructor_streamdecoder_with_limits(
     
         
         FfiConverterTypeLimits.lower(`limits`),_status)
@@ -3280,6 +3437,9 @@ public interface StreamEncoderInterface {
      */
     fun `pushTokenIds`(`ids`: List<kotlin.UInt>)
     
+    /**
+     * [`StreamEncoder::push_token_ids`] from a packed buffer.
+     */
     fun `pushTokenIdsPacked`(`ids`: kotlin.ByteArray)
     
     companion object
@@ -3319,7 +3479,7 @@ open class StreamEncoder: Disposable, AutoCloseable, StreamEncoderInterface
     constructor(`codec`: Codec) :
         this(UniffiWithHandle, 
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_constructor_streamencoder_new(
+    UniffiLib.uniffi_tacc_uniffi_fn_constructor_streamencoder_new(
     
         
         FfiConverterTypeCodec.lower(`codec`),_status)
@@ -3385,7 +3545,7 @@ open class StreamEncoder: Disposable, AutoCloseable, StreamEncoderInterface
                 return;
             }
             uniffiRustCall { status ->
-                UniffiLib.uniffi_tacc_fn_free_streamencoder(handle, status)
+                UniffiLib.uniffi_tacc_uniffi_fn_free_streamencoder(handle, status)
             }
         }
     }
@@ -3398,7 +3558,7 @@ open class StreamEncoder: Disposable, AutoCloseable, StreamEncoderInterface
             throw InternalException("uniffiCloneHandle() called on NoHandle object");
         }
         return uniffiRustCall() { status ->
-            UniffiLib.uniffi_tacc_fn_clone_streamencoder(handle, status)
+            UniffiLib.uniffi_tacc_uniffi_fn_clone_streamencoder(handle, status)
         }
     }
 
@@ -3410,7 +3570,7 @@ open class StreamEncoder: Disposable, AutoCloseable, StreamEncoderInterface
             return FfiConverterByteArray.lift(
     callWithHandle {
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_streamencoder_finish(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_streamencoder_finish(
         it,
         _status)
 }
@@ -3427,7 +3587,7 @@ open class StreamEncoder: Disposable, AutoCloseable, StreamEncoderInterface
             return FfiConverterByteArray.lift(
     callWithHandle {
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_streamencoder_flush(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_streamencoder_flush(
         it,
         _status)
 }
@@ -3443,7 +3603,7 @@ open class StreamEncoder: Disposable, AutoCloseable, StreamEncoderInterface
             return FfiConverterULong.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
-    UniffiLib.uniffi_tacc_fn_method_streamencoder_pending_tokens(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_streamencoder_pending_tokens(
         it,
         _status)
 }
@@ -3460,7 +3620,7 @@ open class StreamEncoder: Disposable, AutoCloseable, StreamEncoderInterface
         = 
     callWithHandle {
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_streamencoder_push_text(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_streamencoder_push_text(
         it,
         
         FfiConverterString.lower(`text`),_status)
@@ -3477,7 +3637,7 @@ open class StreamEncoder: Disposable, AutoCloseable, StreamEncoderInterface
         = 
     callWithHandle {
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_streamencoder_push_token_ids(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_streamencoder_push_token_ids(
         it,
         
         FfiConverterSequenceUInt.lower(`ids`),_status)
@@ -3487,11 +3647,14 @@ open class StreamEncoder: Disposable, AutoCloseable, StreamEncoderInterface
     
 
     
+    /**
+     * [`StreamEncoder::push_token_ids`] from a packed buffer.
+     */
     @Throws(TaccException::class)override fun `pushTokenIdsPacked`(`ids`: kotlin.ByteArray)
         = 
     callWithHandle {
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_method_streamencoder_push_token_ids_packed(
+    UniffiLib.uniffi_tacc_uniffi_fn_method_streamencoder_push_token_ids_packed(
         it,
         
         FfiConverterByteArray.lower(`ids`),_status)
@@ -3593,11 +3756,17 @@ public object FfiConverterTypeLimits: FfiConverterRustBuffer<Limits> {
 
 
 /**
- * One method's result on one input (see `crate::stats::MethodStats`).
+ * One method's result on one input (see `tacc::stats::MethodStats`).
  */
 data class MethodStats (
+    /**
+     * The method's name ([`method_name`], or LoPace's "zstd"/"token"/"hybrid").
+     */
     var `name`: kotlin.String
     , 
+    /**
+     * Size of the method's output.
+     */
     var `compressedBytes`: kotlin.ULong
     , 
     /**
@@ -3610,15 +3779,24 @@ data class MethodStats (
      */
     var `sizeFraction`: kotlin.Double
     , 
+    /**
+     * (1 - size_fraction) × 100.
+     */
     var `spaceSavedPercent`: kotlin.Double
     , 
+    /**
+     * original - compressed (negative when the output is larger).
+     */
     var `bytesSaved`: kotlin.Long
     , 
     /**
-     * Seconds for one compress / one decompress call (0 when not timed).
+     * Seconds for one compress call (0 when not timed).
      */
     var `encodeSeconds`: kotlin.Double
     , 
+    /**
+     * Seconds for one decompress call (0 when not timed).
+     */
     var `decodeSeconds`: kotlin.Double
     
 ){
@@ -3673,10 +3851,14 @@ public object FfiConverterTypeMethodStats: FfiConverterRustBuffer<MethodStats> {
 
 
 /**
- * Options of the framed calls. `method = null/nil/None` tries every method that fits the content
- * and keeps the smallest; [`default_options`] gives the library's defaults (model).
+ * Options of the frame calls (`compress_text`, ...). `method = null/nil` tries every method that
+ * fits the content and keeps the smallest; [`default_options`] gives the library's defaults.
+ * Frames only: the raw peer payloads have calls of their own (`compress_tacc_payload`, ...).
  */
 data class Options (
+    /**
+     * The method; null/nil tries every method that fits the content and keeps the smallest.
+     */
     var `method`: Method?
     , 
     /**
@@ -3737,18 +3919,39 @@ public object FfiConverterTypeOptions: FfiConverterRustBuffer<Options> {
  * What an order-0 coder over a unit would need (LoPace's "theoretical limit"; not a real limit).
  */
 data class Order0Estimate (
+    /**
+     * Shannon entropy of the unit's frequencies in this text, bits per unit.
+     */
     var `entropyBitsPerUnit`: kotlin.Double
     , 
+    /**
+     * Units counted.
+     */
     var `units`: kotlin.ULong
     , 
+    /**
+     * entropy × units.
+     */
     var `minBits`: kotlin.Double
     , 
+    /**
+     * min_bits / 8.
+     */
     var `minBytes`: kotlin.Double
     , 
+    /**
+     * UTF-8 bytes of the text.
+     */
     var `originalBytes`: kotlin.ULong
     , 
+    /**
+     * min_bytes / original_bytes (LoPace's `theoretical_compression_ratio`).
+     */
     var `sizeFraction`: kotlin.Double
     , 
+    /**
+     * (1 - size_fraction) × 100.
+     */
     var `spaceSavedPercent`: kotlin.Double
     
 ){
@@ -3803,12 +4006,24 @@ public object FfiConverterTypeOrder0Estimate: FfiConverterRustBuffer<Order0Estim
  * Sizes of several methods on one text.
  */
 data class Stats (
+    /**
+     * UTF-8 bytes of the text.
+     */
     var `originalBytes`: kotlin.ULong
     , 
+    /**
+     * Tokens of the text.
+     */
     var `originalTokens`: kotlin.ULong
     , 
+    /**
+     * Unicode scalar values of the text.
+     */
     var `characters`: kotlin.ULong
     , 
+    /**
+     * One entry per method.
+     */
     var `methods`: List<MethodStats>
     
 ){
@@ -3851,7 +4066,7 @@ public object FfiConverterTypeStats: FfiConverterRustBuffer<Stats> {
 
 
 /**
- * What one stream chunk made available (see `crate::StreamUpdate`).
+ * What one stream chunk made available (see `tacc::StreamUpdate`).
  */
 data class StreamUpdate (
     /**
@@ -3910,7 +4125,13 @@ public object FfiConverterTypeStreamUpdate: FfiConverterRustBuffer<StreamUpdate>
  */
 sealed class Content {
     
+    /**
+     * UTF-8 text.
+     */
     data class Text(
+        /**
+         * The text.
+         */
         val `text`: kotlin.String) : Content()
         
     {
@@ -3919,7 +4140,13 @@ sealed class Content {
         companion object
     }
     
+    /**
+     * Token IDs of the frame's tokenizer.
+     */
     data class TokenIds(
+        /**
+         * The IDs.
+         */
         val `ids`: List<kotlin.UInt>) : Content()
         
     {
@@ -3928,7 +4155,13 @@ sealed class Content {
         companion object
     }
     
+    /**
+     * Arbitrary bytes.
+     */
     data class Bytes(
+        /**
+         * The bytes.
+         */
         val `bytes`: kotlin.ByteArray) : Content()
         
     {
@@ -4063,13 +4296,22 @@ public object FfiConverterTypeEntropyUnit: FfiConverterRustBuffer<EntropyUnit> {
 
 
 /**
- * LoPace's three methods (its `CompressionMethod`).
+ * LoPace's three methods (its `CompressionMethod`): the raw LoPace payloads.
  */
 
 enum class LopaceMethod {
     
+    /**
+     * zstd over the text bytes.
+     */
     ZSTD,
+    /**
+     * Packed token IDs.
+     */
     TOKEN,
+    /**
+     * Packed token IDs, zstd'd.
+     */
     HYBRID;
 
     
@@ -4101,7 +4343,7 @@ public object FfiConverterTypeLopaceMethod: FfiConverterRustBuffer<LopaceMethod>
 
 
 /**
- * How a frame's payload is made (the frame's method byte).
+ * How a frame's payload is made (the frame's method byte). Names: [`method_name`].
  */
 
 enum class Method {
@@ -4174,34 +4416,33 @@ public object FfiConverterTypeMethod: FfiConverterRustBuffer<Method> {
 
 
 /**
- * Every failure of the bindings' calls. The message is the library's own; the variant says
- * what kind of failure it is, so callers can branch without parsing text.
- * Kotlin: `TaccException.Corrupt` etc.; Swift: `TaccError.Corrupt`; Python: `TaccError.Corrupt`.
+ * Every failure of the bindings' calls: one variant per [`tacc::ErrorKind`], named as the kind
+ * (`kind.name()`). The message is the library's own; the variant says what kind of failure it
+ * is, so callers can branch without parsing text. Kotlin: `TaccException.Corrupt` etc.; Swift:
+ * `TaccError.Corrupt`.
+ *
+ * `NullArgument` has no variant: it is the C ABI's alone (no call here takes a pointer).
  */
 sealed class TaccException(message: String): kotlin.Exception(message) {
         
     /**
-     * The tokenizer name is not a built-in one.
+     * An argument out of its documented range (level, method for this content, packed buffer
+     * length...).
+     */
+        class InvalidArgument(message: String) : TaccException(message)
+        
+    /**
+     * The tokenizer name is not built in (or was left out of this build).
      */
         class UnknownTokenizer(message: String) : TaccException(message)
         
     /**
-     * A token ID that the tokenizer or the tacc mapping does not know.
+     * A token ID, mapped ID or string token the tokenizer or the tacc mapping does not know.
      */
-        class UnknownTokenId(message: String) : TaccException(message)
+        class UnknownId(message: String) : TaccException(message)
         
     /**
-     * A mapped ID that the tacc mapping does not contain.
-     */
-        class UnknownMappedId(message: String) : TaccException(message)
-        
-    /**
-     * A string that is not exactly one token of the vocabulary (tacc's `encode_tokens`).
-     */
-        class UnknownToken(message: String) : TaccException(message)
-        
-    /**
-     * Input that cannot be what the named format produces (corrupt or truncated payload/frame).
+     * Input that is not what the named format produces (corrupt or truncated payload/frame).
      */
         class Corrupt(message: String) : TaccException(message)
         
@@ -4211,22 +4452,17 @@ sealed class TaccException(message: String): kotlin.Exception(message) {
         class ChecksumMismatch(message: String) : TaccException(message)
         
     /**
-     * Input or output beyond a documented size limit.
+     * Input or output beyond a limit (the caller's [`Limits`] or a format's hard cap).
      */
         class TooLarge(message: String) : TaccException(message)
         
     /**
-     * Decoded bytes are not valid UTF-8 where text was expected.
+     * Text that is not valid UTF-8 (decoded content where text was expected).
      */
         class InvalidUtf8(message: String) : TaccException(message)
         
     /**
-     * An argument out of range (level, method for this content, packed buffer length...).
-     */
-        class InvalidArgument(message: String) : TaccException(message)
-        
-    /**
-     * A frame made with a tokenizer or mapping other than the one supplied.
+     * A frame made with a tokenizer, mapping or model other than the one supplied.
      */
         class Mismatch(message: String) : TaccException(message)
         
@@ -4234,6 +4470,11 @@ sealed class TaccException(message: String): kotlin.Exception(message) {
      * A file could not be read.
      */
         class Io(message: String) : TaccException(message)
+        
+    /**
+     * A bug in tacc (a caught panic): please report it.
+     */
+        class Internal(message: String) : TaccException(message)
         
 
     companion object ErrorHandler : UniffiRustCallStatusErrorHandler<TaccException> {
@@ -4248,17 +4489,16 @@ public object FfiConverterTypeTaccError : FfiConverterRustBuffer<TaccException> 
     override fun read(buf: ByteBuffer): TaccException {
         
             return when(buf.getInt()) {
-            1 -> TaccException.UnknownTokenizer(FfiConverterString.read(buf))
-            2 -> TaccException.UnknownTokenId(FfiConverterString.read(buf))
-            3 -> TaccException.UnknownMappedId(FfiConverterString.read(buf))
-            4 -> TaccException.UnknownToken(FfiConverterString.read(buf))
-            5 -> TaccException.Corrupt(FfiConverterString.read(buf))
-            6 -> TaccException.ChecksumMismatch(FfiConverterString.read(buf))
-            7 -> TaccException.TooLarge(FfiConverterString.read(buf))
-            8 -> TaccException.InvalidUtf8(FfiConverterString.read(buf))
-            9 -> TaccException.InvalidArgument(FfiConverterString.read(buf))
-            10 -> TaccException.Mismatch(FfiConverterString.read(buf))
-            11 -> TaccException.Io(FfiConverterString.read(buf))
+            1 -> TaccException.InvalidArgument(FfiConverterString.read(buf))
+            2 -> TaccException.UnknownTokenizer(FfiConverterString.read(buf))
+            3 -> TaccException.UnknownId(FfiConverterString.read(buf))
+            4 -> TaccException.Corrupt(FfiConverterString.read(buf))
+            5 -> TaccException.ChecksumMismatch(FfiConverterString.read(buf))
+            6 -> TaccException.TooLarge(FfiConverterString.read(buf))
+            7 -> TaccException.InvalidUtf8(FfiConverterString.read(buf))
+            8 -> TaccException.Mismatch(FfiConverterString.read(buf))
+            9 -> TaccException.Io(FfiConverterString.read(buf))
+            10 -> TaccException.Internal(FfiConverterString.read(buf))
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
         
@@ -4270,48 +4510,44 @@ public object FfiConverterTypeTaccError : FfiConverterRustBuffer<TaccException> 
 
     override fun write(value: TaccException, buf: ByteBuffer) {
         when(value) {
-            is TaccException.UnknownTokenizer -> {
+            is TaccException.InvalidArgument -> {
                 buf.putInt(1)
                 Unit
             }
-            is TaccException.UnknownTokenId -> {
+            is TaccException.UnknownTokenizer -> {
                 buf.putInt(2)
                 Unit
             }
-            is TaccException.UnknownMappedId -> {
+            is TaccException.UnknownId -> {
                 buf.putInt(3)
                 Unit
             }
-            is TaccException.UnknownToken -> {
+            is TaccException.Corrupt -> {
                 buf.putInt(4)
                 Unit
             }
-            is TaccException.Corrupt -> {
+            is TaccException.ChecksumMismatch -> {
                 buf.putInt(5)
                 Unit
             }
-            is TaccException.ChecksumMismatch -> {
+            is TaccException.TooLarge -> {
                 buf.putInt(6)
                 Unit
             }
-            is TaccException.TooLarge -> {
+            is TaccException.InvalidUtf8 -> {
                 buf.putInt(7)
                 Unit
             }
-            is TaccException.InvalidUtf8 -> {
+            is TaccException.Mismatch -> {
                 buf.putInt(8)
                 Unit
             }
-            is TaccException.InvalidArgument -> {
+            is TaccException.Io -> {
                 buf.putInt(9)
                 Unit
             }
-            is TaccException.Mismatch -> {
+            is TaccException.Internal -> {
                 buf.putInt(10)
-                Unit
-            }
-            is TaccException.Io -> {
-                buf.putInt(11)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
@@ -4500,7 +4736,7 @@ public object FfiConverterSequenceTypeMethodStats: FfiConverterRustBuffer<List<M
     @Throws(TaccException::class) fun `decompress`(`frame`: kotlin.ByteArray): Content {
             return FfiConverterTypeContent.lift(
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_func_decompress(
+    UniffiLib.uniffi_tacc_uniffi_fn_func_decompress(
     
         
         FfiConverterByteArray.lower(`frame`),_status)
@@ -4515,7 +4751,7 @@ public object FfiConverterSequenceTypeMethodStats: FfiConverterRustBuffer<List<M
     @Throws(TaccException::class) fun `decompressWithLimits`(`frame`: kotlin.ByteArray, `limits`: Limits): Content {
             return FfiConverterTypeContent.lift(
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_func_decompress_with_limits(
+    UniffiLib.uniffi_tacc_uniffi_fn_func_decompress_with_limits(
     
         
         FfiConverterByteArray.lower(`frame`),
@@ -4530,7 +4766,7 @@ public object FfiConverterSequenceTypeMethodStats: FfiConverterRustBuffer<List<M
          */ fun `defaultLimits`(): Limits {
             return FfiConverterTypeLimits.lift(
     uniffiRustCall() { _status ->
-    UniffiLib.uniffi_tacc_fn_func_default_limits(
+    UniffiLib.uniffi_tacc_uniffi_fn_func_default_limits(
     
         _status)
 }
@@ -4539,11 +4775,11 @@ public object FfiConverterSequenceTypeMethodStats: FfiConverterRustBuffer<List<M
     
 
         /**
-         * The library's default options: method model, zstd level 15, gzip level 9, checksum on.
+         * The library's default options (`tacc::Options::default()`: the one place they are defined).
          */ fun `defaultOptions`(): Options {
             return FfiConverterTypeOptions.lift(
     uniffiRustCall() { _status ->
-    UniffiLib.uniffi_tacc_fn_func_default_options(
+    UniffiLib.uniffi_tacc_uniffi_fn_func_default_options(
     
         _status)
 }
@@ -4556,7 +4792,7 @@ public object FfiConverterSequenceTypeMethodStats: FfiConverterRustBuffer<List<M
          */ fun `listAvailableTokenizers`(): List<kotlin.String> {
             return FfiConverterSequenceString.lift(
     uniffiRustCall() { _status ->
-    UniffiLib.uniffi_tacc_fn_func_list_available_tokenizers(
+    UniffiLib.uniffi_tacc_uniffi_fn_func_list_available_tokenizers(
     
         _status)
 }
@@ -4570,7 +4806,7 @@ public object FfiConverterSequenceTypeMethodStats: FfiConverterRustBuffer<List<M
     @Throws(TaccException::class) fun `methodFromName`(`name`: kotlin.String): Method {
             return FfiConverterTypeMethod.lift(
     uniffiRustCallWithError(TaccException) { _status ->
-    UniffiLib.uniffi_tacc_fn_func_method_from_name(
+    UniffiLib.uniffi_tacc_uniffi_fn_func_method_from_name(
     
         
         FfiConverterString.lower(`name`),_status)
@@ -4584,7 +4820,7 @@ public object FfiConverterSequenceTypeMethodStats: FfiConverterRustBuffer<List<M
          */ fun `methodName`(`method`: Method): kotlin.String {
             return FfiConverterString.lift(
     uniffiRustCall() { _status ->
-    UniffiLib.uniffi_tacc_fn_func_method_name(
+    UniffiLib.uniffi_tacc_uniffi_fn_func_method_name(
     
         
         FfiConverterTypeMethod.lower(`method`),_status)
@@ -4598,7 +4834,7 @@ public object FfiConverterSequenceTypeMethodStats: FfiConverterRustBuffer<List<M
          */ fun `version`(): kotlin.String {
             return FfiConverterString.lift(
     uniffiRustCall() { _status ->
-    UniffiLib.uniffi_tacc_fn_func_version(
+    UniffiLib.uniffi_tacc_uniffi_fn_func_version(
     
         _status)
 }
