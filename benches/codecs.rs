@@ -1,30 +1,17 @@
-//! Throughput of the codecs on real chat completions (`../shared/corpus/chat-dev.jsonl.gz`,
-//! the first 300 records, each coded alone). Run: `cargo bench --bench codecs`.
+//! Throughput of the codecs on real chat completions (the first 300 records of chat-dev,
+//! `tests/data/chat-dev-300.jsonl.gz`, each coded alone). Run: `cargo bench --bench codecs`.
 //! Compare with the peers' figures from `bench/peers_speed.py` measured on the same records.
 
-use std::io::{BufRead, BufReader};
+#[path = "../tests/common/corpus.rs"]
+mod corpus;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use tacc::{Codec, LopaceMethod, Method, Options};
 
-const RECORDS: usize = 300;
-
+/// The first 300 records of chat-dev, vendored in tests/data (the same records the shared
+/// corpus starts with).
 fn records() -> Vec<String> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/corpus/chat-dev.jsonl.gz"
-    );
-    let file = std::fs::File::open(path).expect("the shared corpus beside the repository");
-    BufReader::new(flate2::read::MultiGzDecoder::new(file))
-        .lines()
-        .take(RECORDS)
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(&l.unwrap()).unwrap()["text"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect()
+    corpus::chat_dev()
 }
 
 fn bench(c: &mut Criterion) {

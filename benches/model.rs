@@ -1,32 +1,19 @@
 //! Speed of the context-model coders, token IDs in and out, one core, on real chat completions
-//! (`../shared/corpus/chat-dev.jsonl.gz`, the first 300 records, each coded alone with a fresh
-//! model, as the `model` method does), beside the tokenizer on the same text and the first
+//! (the first 300 records of chat-dev, `tests/data/chat-dev-300.jsonl.gz`, each coded alone with
+//! a fresh model, as the `model` method does), beside the tokenizer on the same text and the first
 //! coder (`model-v1`). Run: `cargo bench --bench model`. Throughput is in tokens.
 
-use std::io::{BufRead, BufReader};
+#[path = "../tests/common/corpus.rs"]
+mod corpus;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use tacc::codecs::{model, model_v1};
 use tacc::{Builtin, Tokenizer};
 
-const RECORDS: usize = 300;
-
+/// The first 300 records of chat-dev, vendored in tests/data (the same records the shared
+/// corpus starts with).
 fn records() -> Vec<String> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/corpus/chat-dev.jsonl.gz"
-    );
-    let file = std::fs::File::open(path).expect("the shared corpus beside the repository");
-    BufReader::new(flate2::read::MultiGzDecoder::new(file))
-        .lines()
-        .take(RECORDS)
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(&l.unwrap()).unwrap()["text"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect()
+    corpus::chat_dev()
 }
 
 fn bench(c: &mut Criterion) {

@@ -12,7 +12,7 @@ use std::sync::{Arc, OnceLock};
 use crate::codecs::{gzip, lopace, model as model_codec, thrift, zstd};
 use crate::error::{Error, Result};
 use crate::format::{self, v1, ContentKind, Header, Method};
-use crate::limits::{Limits, MAX_TOKENS};
+use crate::limits::Limits;
 use crate::mapping::Mapping;
 use crate::model::Priors;
 use crate::tokenizer::{Builtin, Tokenizer};
@@ -29,7 +29,7 @@ pub enum Layout {
     #[default]
     Frame = 0,
     /// The method's payload alone, byte-identical to the peer package that defined it (see
-    /// [`Method::peer`]); the decoder must be given the same method and tokenizer.
+    /// [`Peer::of`]); the decoder must be given the same method and tokenizer.
     Raw = 1,
 }
 
@@ -174,12 +174,16 @@ impl Options {
 /// LoPace's three methods (its `CompressionMethod`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LopaceMethod {
+    /// The text's UTF-8 bytes, zstd-compressed.
     Zstd,
+    /// The token IDs packed in 16 or 32 bits each.
     Token,
+    /// The packed token IDs, zstd-compressed.
     Hybrid,
 }
 
 impl LopaceMethod {
+    /// Every LoPace method, in LoPace's order.
     pub const ALL: [LopaceMethod; 3] = [
         LopaceMethod::Zstd,
         LopaceMethod::Token,
@@ -195,6 +199,7 @@ impl LopaceMethod {
         }
     }
 
+    /// The method of a LoPace name ([`LopaceMethod::name`]); `InvalidArgument` for any other.
     pub fn from_name(name: &str) -> Result<LopaceMethod> {
         LopaceMethod::ALL
             .into_iter()
@@ -418,6 +423,7 @@ impl Codec {
         Ok(self.tokenizer.get_or_init(|| t))
     }
 
+    /// The tokenizer's name: a built-in's (`cl100k_base`, ...) or the custom tokenizer's.
     pub fn tokenizer_name(&self) -> &str {
         match self.builtin {
             Some(b) => b.name(),
@@ -477,10 +483,12 @@ impl Codec {
 
     // ---- tacc 0.1.0's API ---------------------------------------------------------------
 
+    /// tacc 0.1.0's frequency-mapped IDs of token IDs (this codec's mapping).
     pub fn token_id_to_mapped_id(&self, ids: &[u32]) -> Result<Vec<i32>> {
         self.mapping()?.map_ids(ids)
     }
 
+    /// The token IDs of tacc 0.1.0's mapped IDs (inverse of [`Codec::token_id_to_mapped_id`]).
     pub fn mapped_id_to_token_id(&self, mapped: &[i32]) -> Result<Vec<u32>> {
         self.mapping()?.unmap_ids(mapped)
     }
@@ -495,13 +503,18 @@ impl Codec {
     /// tacc's mapped IDs from its payload (optionally gzip'd), at most `limits().max_tokens`
     /// of them and 4 bytes of output each.
     pub fn decompress_tacc_payload_mapped(&self, payload: &[u8], gzip: bool) -> Result<Vec<i32>> {
-        self.decode_mapped_ids_max(payload, gzip, self.limits.id_tokens())
+        self.decompress_tacc_payload_mapped_max(payload, gzip, self.limits.id_tokens())
     }
 
     #[cfg(feature = "decode")]
     /// At most `max` IDs: the count the list header declares is checked before inflating
     /// further or allocating.
-    fn decode_mapped_ids_max(&self, payload: &[u8], gzip: bool, max: usize) -> Result<Vec<i32>> {
+    fn decompress_tacc_payload_mapped_max(
+        &self,
+        payload: &[u8],
+        gzip: bool,
+        max: usize,
+    ) -> Result<Vec<i32>> {
         if !gzip {
             return thrift::decode_limited(payload, max);
         }
@@ -509,9 +522,7 @@ impl Codec {
         let mut head = [0u8; 8];
         let got = gzip::decompress_prefix(payload, &mut head);
         if let Some(n) = thrift::declared_len(&head[..got]) {
-            if n > max as u64 {
-                return Err(Limits::tokens_error(n, max));
-            }
+            Limits::check_tokens(n, max)?;
         }
         thrift::decode_limited(&gzip::decompress(payload, thrift_bytes_for(max))?, max)
     }
@@ -540,12 +551,17 @@ impl Codec {
     #[cfg(feature = "decode")]
     /// Token IDs from a tacc payload (at most `limits().max_tokens`, 4 bytes of output each).
     pub fn decompress_tacc_payload(&self, payload: &[u8], gzip: bool) -> Result<Vec<u32>> {
-        self.decode_token_ids_max(payload, gzip, self.limits.id_tokens())
+        self.decompress_tacc_payload_max(payload, gzip, self.limits.id_tokens())
     }
 
     #[cfg(feature = "decode")]
-    fn decode_token_ids_max(&self, payload: &[u8], gzip: bool, max: usize) -> Result<Vec<u32>> {
-        let mapped = self.decode_mapped_ids_max(payload, gzip, max)?;
+    fn decompress_tacc_payload_max(
+        &self,
+        payload: &[u8],
+        gzip: bool,
+        max: usize,
+    ) -> Result<Vec<u32>> {
+        let mapped = self.decompress_tacc_payload_mapped_max(payload, gzip, max)?;
         self.mapping()?.unmap_ids(&mapped)
     }
 
@@ -594,7 +610,7 @@ impl Codec {
         payload: &[u8],
         gzip: bool,
     ) -> Result<Vec<String>> {
-        let ids = self.decode_token_ids_max(payload, gzip, self.limits.text_tokens())?;
+        let ids = self.decompress_tacc_payload_max(payload, gzip, self.limits.text_tokens())?;
         let tokenizer = self.try_tokenizer()?;
         // Each string costs its bytes and a String: counted against max_output_bytes.
         let mut size = 0usize;
@@ -731,7 +747,8 @@ impl Codec {
                 Content::TokenIds(self.decompress_tacc_payload(data, gzip)?)
             }
             (Peer::Tacc { gzip }, _) => {
-                let ids = self.decode_token_ids_max(data, gzip, self.limits.text_tokens())?;
+                let ids =
+                    self.decompress_tacc_payload_max(data, gzip, self.limits.text_tokens())?;
                 let mut out = LimitedBytes::new(self.limits, "text (max_output_bytes)");
                 self.detokenize_into(&ids, &mut out)?;
                 Content::Text(
@@ -765,13 +782,7 @@ impl Codec {
     /// Compresses token IDs into a frame. IDs outside the tokenizer are fine for methods
     /// that do not need the vocabulary (stored, LoPace layouts).
     pub fn compress_token_ids(&self, ids: &[u32], opts: &Options) -> Result<Vec<u8>> {
-        if ids.len() > MAX_TOKENS {
-            return Err(Error::TooLarge {
-                what: "token count",
-                size: ids.len() as u64,
-                limit: MAX_TOKENS as u64,
-            });
-        }
+        Limits::check_encode_tokens("token count", ids.len() as u64)?;
         self.build_frame(
             ContentKind::TokenIds,
             ContentRef::Ids(ids),
@@ -964,24 +975,46 @@ impl Codec {
     }
 
     #[cfg(feature = "decode")]
-    /// The codec that decodes a token-method frame: this one, or the built-in the frame names.
-    pub(crate) fn codec_for(&self, h: &Header) -> Result<Codec> {
+    /// The codec that decodes a frame or stream (`what`) with header `h`: `codec` when the
+    /// caller has one (the custom tokenizer, mapping and priors the header names must be its
+    /// own), else the built-in the header names, within `limits`. The one place a header picks
+    /// its tokenizer, mapping and priors.
+    pub(crate) fn for_header(
+        codec: Option<&Codec>,
+        h: &Header,
+        limits: Limits,
+        what: &'static str,
+    ) -> Result<Codec> {
+        match codec {
+            Some(c) => c.codec_for(h, what),
+            None if h.tokenizer_id == 0 => Err(Error::Mismatch(format!(
+                "the {what} was made with a custom tokenizer: decode it with a codec built from it"
+            ))),
+            None => Codec::from_builtin(builtin_of(h, what)?)?
+                .with_limits(limits)
+                .codec_for(h, what),
+        }
+    }
+
+    #[cfg(feature = "decode")]
+    /// The codec that decodes a token-method frame or stream: this one, or the built-in it names.
+    fn codec_for(&self, h: &Header, what: &'static str) -> Result<Codec> {
         let mut codec = match (h.tokenizer_id, h.tokenizer_fingerprint) {
             (0, Some(fp)) if self.builtin.is_none() && fp == self.tokenizer().fingerprint() => self.clone(),
             (0, Some(fp)) => {
                 return Err(Error::Mismatch(format!(
-                    "the frame was made with a custom tokenizer (fingerprint {fp:016x}); decode it with a codec built from that tokenizer"
+                    "the {what} was made with a custom tokenizer (fingerprint {fp:016x}); decode it with a codec built from that tokenizer"
                 )))
             }
-            (id, None) => {
-                let b = Builtin::from_id(id).ok_or_else(|| Error::corrupt("frame", format!("unknown tokenizer ID {id}")))?;
+            (_, None) => {
+                let b = builtin_of(h, what)?;
                 if self.builtin == Some(b) {
                     self.clone()
                 } else {
                     Codec::from_builtin(b)?.with_limits(self.limits)
                 }
             }
-            (_, Some(_)) => return Err(Error::corrupt("frame", "both a built-in tokenizer and a fingerprint")),
+            (_, Some(_)) => return Err(Error::corrupt(what, "both a built-in tokenizer and a fingerprint")),
         };
         // The frame says which mapping made it: the built-in one, or a custom one this codec must hold.
         codec.custom_mapping = match h.mapping_fingerprint {
@@ -990,7 +1023,7 @@ impl Codec {
                 Some(m) if m.fingerprint() == fp => Some(m.clone()),
                 _ => {
                     return Err(Error::Mismatch(format!(
-                        "the frame was made with a custom tacc mapping (fingerprint {fp:016x}); decode it with a codec that has it"
+                        "the {what} was made with a custom tacc mapping (fingerprint {fp:016x}); decode it with a codec that has it"
                     )))
                 }
             },
@@ -1002,7 +1035,7 @@ impl Codec {
                 Some(p) if p.fingerprint() == fp => Some(p.clone()),
                 _ => {
                     return Err(Error::Mismatch(format!(
-                        "the frame was made with custom model priors (fingerprint {fp:016x}); decode it with a codec that has them"
+                        "the {what} was made with custom model priors (fingerprint {fp:016x}); decode it with a codec that has them"
                     )))
                 }
             },
@@ -1031,8 +1064,8 @@ impl Codec {
         on_token: &mut dyn FnMut(u32) -> Result<()>,
     ) -> Result<Vec<u32>> {
         match h.method {
-            Method::Tacc => self.decode_token_ids_max(payload, false, max_tokens),
-            Method::TaccGzip => self.decode_token_ids_max(payload, true, max_tokens),
+            Method::Tacc => self.decompress_tacc_payload_max(payload, false, max_tokens),
+            Method::TaccGzip => self.decompress_tacc_payload_max(payload, true, max_tokens),
             Method::ModelV1 => v1::decode_with(
                 payload,
                 self.vocab_size(),
@@ -1160,19 +1193,7 @@ fn decode_frame(frame: &[u8], codec: Option<&Codec>, limits: Limits) -> Result<C
         None => None,
     };
     let limit = declared.unwrap_or(max);
-    let resolve = || -> Result<Codec> {
-        match codec {
-            Some(c) => c.codec_for(h),
-            None if h.tokenizer_id == 0 => Err(Error::Mismatch(
-                "the frame was made with a custom tokenizer: decode it with Codec::decompress on a codec built from it".into(),
-            )),
-            None => {
-                let b = Builtin::from_id(h.tokenizer_id)
-                    .ok_or_else(|| Error::corrupt("frame", format!("unknown tokenizer ID {}", h.tokenizer_id)))?;
-                Codec::from_builtin(b)?.with_limits(limits).codec_for(h)
-            }
-        }
-    };
+    let resolve = || Codec::for_header(codec, h, limits, "frame");
     let content = match (h.kind, h.method.uses_tokens()) {
         (ContentKind::Bytes, true) => {
             return Err(Error::corrupt(
@@ -1190,9 +1211,7 @@ fn decode_frame(frame: &[u8], codec: Option<&Codec>, limits: Limits) -> Result<C
             } else {
                 decode_plain_ids(p.payload, h.method, limit)?
             };
-            if ids.len() > limit {
-                return Err(Limits::tokens_error(ids.len() as u64, limit));
-            }
+            Limits::check_tokens(ids.len() as u64, limit)?;
             Content::TokenIds(ids)
         }
         (ContentKind::Text, tokens) => {
@@ -1273,6 +1292,13 @@ fn decode_frame(frame: &[u8], codec: Option<&Codec>, limits: Limits) -> Result<C
 }
 
 #[cfg(feature = "decode")]
+/// The built-in tokenizer a header names by ID.
+fn builtin_of(h: &Header, what: &'static str) -> Result<Builtin> {
+    Builtin::from_id(h.tokenizer_id)
+        .ok_or_else(|| Error::corrupt(what, format!("unknown tokenizer ID {}", h.tokenizer_id)))
+}
+
+#[cfg(feature = "decode")]
 /// Token IDs from the methods that need no vocabulary, at most `max` of them.
 fn decode_plain_ids(payload: &[u8], method: Method, max: usize) -> Result<Vec<u32>> {
     match method {
@@ -1283,9 +1309,7 @@ fn decode_plain_ids(payload: &[u8], method: Method, max: usize) -> Result<Vec<u3
                     "stored token IDs are not a multiple of 4 bytes",
                 ));
             }
-            if payload.len() / 4 > max {
-                return Err(Limits::tokens_error((payload.len() / 4) as u64, max));
-            }
+            Limits::check_tokens((payload.len() / 4) as u64, max)?;
             Ok(payload
                 .chunks_exact(4)
                 .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))

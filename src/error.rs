@@ -7,13 +7,16 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// The tokenizer name is not one of the built-in ones.
-    #[error("unknown tokenizer '{0}' (available: {available})", available = crate::tokenizer::BUILTIN_NAMES.join(", "))]
+    #[error("unknown tokenizer '{0}' (available: {available})", available = crate::builtin_names::BUILTIN_NAMES.join(", "))]
     UnknownTokenizer(String),
     /// A token ID the tokenizer (or the mapping) does not know.
     #[error("token ID {id} is not in the {table} (size {size})")]
     UnknownTokenId {
+        /// The ID as given.
         id: i64,
+        /// What it was looked up in ("vocabulary", "mapping table", ...).
         table: &'static str,
+        /// How many IDs that holds.
         size: u32,
     },
     /// A mapped ID that the mapping table does not contain.
@@ -25,19 +28,29 @@ pub enum Error {
     /// Input bytes that cannot be what the named format produces.
     #[error("corrupt {format} payload: {detail}")]
     Corrupt {
+        /// The format that was being read ("frame", "stream", "zstd", ...).
         format: &'static str,
+        /// What is wrong with it.
         detail: String,
     },
     /// The decoded content does not match the checksum stored in the frame.
     #[error(
         "checksum mismatch: stored {stored:08x}, computed {computed:08x} (the frame is corrupt)"
     )]
-    ChecksumMismatch { stored: u32, computed: u32 },
+    ChecksumMismatch {
+        /// The CRC-32 the frame carries.
+        stored: u32,
+        /// The CRC-32 of what was decoded.
+        computed: u32,
+    },
     /// Input or output larger than a documented limit (see `limits`).
     #[error("{what} of {size} exceeds the limit of {limit}")]
     TooLarge {
+        /// What was too large, naming the limit that refused it.
         what: &'static str,
+        /// Its size (as much as is known, at least).
         size: u64,
+        /// The limit.
         limit: u64,
     },
     /// Decoded bytes are not valid UTF-8 where text was expected.

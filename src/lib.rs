@@ -18,20 +18,36 @@
 //! # Ok::<(), tacc::Error>(())
 //! ```
 
+#![deny(missing_docs)]
+
+mod builtin_names;
 pub mod codec;
+// The raw coders under the frames. Hidden, not a stable API: the CLI's `train` and `bench`, the
+// benches, examples and fuzz targets call them directly; Rust users go through `Codec`.
+#[doc(hidden)]
 pub mod codecs;
 pub mod error;
 pub mod ffi;
 pub mod format;
+mod hash;
 pub mod limits;
 pub mod mapping;
+// The context model's coder and trainer. Hidden, not a stable API: the CLI's `train`, the
+// benches and fuzz targets use it; frames and streams reach it through `Codec`, and custom
+// priors are a `Priors` (re-exported below).
+#[doc(hidden)]
 pub mod model;
+// Panics caught without the default hook's message: for the bindings' boundaries only.
 #[doc(hidden)]
 pub mod quiet_panic;
 #[cfg(feature = "encode")]
 pub mod stats;
 pub mod stream;
 pub mod tokenizer;
+// The corpus samples of tests/data, shared with the integration tests.
+#[cfg(test)]
+#[path = "../tests/common/corpus.rs"]
+mod test_corpus;
 
 #[cfg(feature = "decode")]
 pub use codec::{decompress, decompress_with_limits};
@@ -40,6 +56,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use format::{ContentKind, Method};
 pub use limits::Limits;
 pub use mapping::Mapping;
+pub use model::Priors;
 #[cfg(feature = "decode")]
 pub use stream::StreamDecoder;
 #[cfg(feature = "encode")]

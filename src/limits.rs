@@ -76,24 +76,51 @@ impl Limits {
     }
 
     /// Most token IDs a decode of text may produce: each token is at least one byte.
+    #[cfg_attr(not(feature = "decode"), allow(dead_code))] // decoders only
     pub(crate) fn text_tokens(self) -> usize {
         let l = self.clamped();
         l.max_tokens.min(l.max_output_bytes)
     }
 
     /// Most token IDs a decode of token IDs may produce: 4 bytes of output each.
+    #[cfg_attr(not(feature = "decode"), allow(dead_code))] // decoders only
     pub(crate) fn id_tokens(self) -> usize {
         let l = self.clamped();
         l.max_tokens.min(l.max_output_bytes / 4)
     }
 
     /// The error for output past `max_output_bytes` (`size`: as much as is known, at least).
+    #[cfg_attr(not(feature = "decode"), allow(dead_code))] // decoders only
     pub(crate) fn output_error(self, what: &'static str, size: u64) -> crate::Error {
         crate::Error::TooLarge {
             what,
             size,
             limit: self.clamped().max_output_bytes as u64,
         }
+    }
+
+    /// The one decode-side token count check: `n` token IDs where at most `max` (within the
+    /// hard cap [`MAX_TOKENS`]) may come out.
+    pub(crate) fn check_tokens(n: u64, max: usize) -> crate::Result<()> {
+        let max = max.min(MAX_TOKENS);
+        if n > max as u64 {
+            return Err(Limits::tokens_error(n, max));
+        }
+        Ok(())
+    }
+
+    #[cfg(feature = "encode")]
+    /// The one encode-side token count check: a frame or a stream holds at most
+    /// [`MAX_TOKENS`] token IDs (`what` names the count in the error).
+    pub(crate) fn check_encode_tokens(what: &'static str, n: u64) -> crate::Result<()> {
+        if n > MAX_TOKENS as u64 {
+            return Err(crate::Error::TooLarge {
+                what,
+                size: n,
+                limit: MAX_TOKENS as u64,
+            });
+        }
+        Ok(())
     }
 
     /// The error for more token IDs than allowed (`limit`: the effective token cap).

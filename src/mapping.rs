@@ -208,6 +208,7 @@ impl Mapping {
         self.forward.len()
     }
 
+    /// The table covers no token ID.
     pub fn is_empty(&self) -> bool {
         self.forward.is_empty()
     }
@@ -215,14 +216,13 @@ impl Mapping {
     /// FNV-1a 64 of the table (its entries as i32 LE), to name a custom mapping in frames.
     pub fn fingerprint(&self) -> u64 {
         *self.fingerprint.get_or_init(|| {
-            self.forward
-                .iter()
-                .fold(crate::tokenizer::fnv1a64(&[]), |h, m| {
-                    crate::tokenizer::fnv1a64_update(h, &m.to_le_bytes())
-                })
+            self.forward.iter().fold(crate::hash::fnv1a64(&[]), |h, m| {
+                crate::hash::fnv1a64_update(h, &m.to_le_bytes())
+            })
         })
     }
 
+    /// The mapped ID of a token ID; `UnknownTokenId` if the table does not have it.
     #[inline]
     pub fn to_mapped(&self, id: u32) -> Result<i32> {
         match self.forward.get(id as usize) {
@@ -235,6 +235,7 @@ impl Mapping {
         }
     }
 
+    /// The token ID of a mapped ID; `UnknownMappedId` if the table does not have it.
     #[inline]
     pub fn to_token(&self, mapped: i32) -> Result<u32> {
         match self.reverse.get(zigzag(mapped) as usize) {
@@ -243,10 +244,12 @@ impl Mapping {
         }
     }
 
+    /// [`Mapping::to_mapped`] of every ID.
     pub fn map_ids(&self, ids: &[u32]) -> Result<Vec<i32>> {
         ids.iter().map(|&id| self.to_mapped(id)).collect()
     }
 
+    /// [`Mapping::to_token`] of every mapped ID.
     pub fn unmap_ids(&self, mapped: &[i32]) -> Result<Vec<u32>> {
         mapped.iter().map(|&m| self.to_token(m)).collect()
     }
@@ -344,7 +347,7 @@ mod tests {
         for v in [0i32, 1, -1, 2] {
             bytes.extend_from_slice(&v.to_le_bytes());
         }
-        assert_eq!(m.fingerprint(), crate::tokenizer::fnv1a64(&bytes));
+        assert_eq!(m.fingerprint(), crate::hash::fnv1a64(&bytes));
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub enum Unit {
 }
 
 impl Unit {
+    /// The unit of a name: "character" (or "char"), "byte", "token".
     pub fn from_name(name: &str) -> Result<Unit> {
         match name {
             "character" | "char" => Ok(Unit::Character),
@@ -52,12 +53,17 @@ fn entropy_of_counts<I: IntoIterator<Item = u64>>(counts: I, total: u64) -> f64 
 pub struct Order0Estimate {
     /// Shannon entropy of the unit's frequencies in this text, bits per unit.
     pub entropy_bits_per_unit: f64,
+    /// How many units the text has.
     pub units: u64,
+    /// entropy × units: the order-0 coder's size in bits.
     pub min_bits: f64,
+    /// `min_bits` / 8.
     pub min_bytes: f64,
+    /// The text's UTF-8 size.
     pub original_bytes: u64,
     /// min_bytes / original_bytes (LoPace calls this `theoretical_compression_ratio`).
     pub size_fraction: f64,
+    /// (1 - size_fraction) × 100.
     pub space_saved_percent: f64,
 }
 
@@ -66,6 +72,8 @@ pub fn order0_entropy(codec: &Codec, text: &str, unit: Unit) -> f64 {
     order0_estimate(codec, text, unit).entropy_bits_per_unit
 }
 
+/// What an order-0 coder over `unit` would need for `text` (`codec` tokenizes for
+/// [`Unit::Token`]).
 pub fn order0_estimate(codec: &Codec, text: &str, unit: Unit) -> Order0Estimate {
     let (entropy, units) = match unit {
         Unit::Byte => {
@@ -122,16 +130,21 @@ pub fn order0_estimate(codec: &Codec, text: &str, unit: Unit) -> Order0Estimate 
 /// One method's result on one input.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MethodStats {
+    /// The method's name ([`Method::name`], or LoPace's method name).
     pub name: String,
+    /// Size of the frame (or raw LoPace payload).
     pub compressed_bytes: u64,
     /// original / compressed (higher is better); 0 for empty input.
     pub ratio: f64,
     /// compressed / original (what LoPace calls `compression_ratio`).
     pub size_fraction: f64,
+    /// (1 - size_fraction) × 100.
     pub space_saved_percent: f64,
+    /// original - compressed (negative when the frame is larger).
     pub bytes_saved: i64,
-    /// Median wall time of one compress and one decompress call, in seconds (0 when not timed).
+    /// Median wall time of one compress call, in seconds (0 when not timed).
     pub encode_seconds: f64,
+    /// Median wall time of one decompress call, in seconds (0 when not timed).
     pub decode_seconds: f64,
 }
 
@@ -162,9 +175,13 @@ impl MethodStats {
 /// Sizes of every method on one text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stats {
+    /// The text's UTF-8 size.
     pub original_bytes: u64,
+    /// Its token count with the codec's tokenizer.
     pub original_tokens: u64,
+    /// Its Unicode scalar values.
     pub characters: u64,
+    /// One row per method.
     pub methods: Vec<MethodStats>,
 }
 
@@ -194,7 +211,8 @@ impl Codec {
     }
 
     /// Every frame method on `text`, each checked to restore the text and timed: the median of
-    /// up to 15 runs (at most ~50 ms per method) after one warm-up run.
+    /// 3 to 15 runs (more while a method has taken under ~50 ms), after the run that made the
+    /// frame and the one that checked it.
     pub fn stats(&self, text: &str, opts: &Options) -> Result<Stats> {
         let original = text.len() as u64;
         let mut out = Vec::new();
@@ -233,6 +251,7 @@ impl Codec {
     }
 }
 
+/// The median wall time of `f`: at least 3 runs, at most 15, stopping past ~50 ms.
 fn median_time(mut f: impl FnMut() -> Result<()>) -> Result<f64> {
     let budget = Instant::now();
     let mut times = Vec::new();

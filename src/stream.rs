@@ -48,13 +48,12 @@
 
 use crate::codec::Codec;
 use crate::error::{Error, Result};
-use crate::format::{self, v1, v2, ContentKind, Method, Version};
-use crate::limits::{Limits, MAX_TOKENS};
+use crate::format::{self, v1, v2, ContentKind, Method};
+use crate::limits::Limits;
 use crate::model::{TokenDecoder, TokenEncoder};
-use crate::tokenizer::Builtin;
 
 /// The method number of a stream header (reserved for streams in docs/FORMAT.md).
-pub const STREAM_METHOD: u8 = format::STREAM_METHOD;
+pub use crate::format::STREAM_METHOD;
 
 const F: &str = "stream";
 const SEQ_BITS: u32 = 4;
@@ -164,7 +163,7 @@ impl StreamEncoder {
         let h = codec.header_for(Method::Model, ContentKind::TokenIds, true)?;
         let priors = codec.priors_named(&h)?;
         let mut header = Vec::with_capacity(24);
-        v2::write_stream(&h, options.chunk_check, &mut header)?;
+        format::write_stream_header(&h, options.chunk_check, &mut header)?;
         // The end check covers the header as well as every token, as frames' CRC does.
         let mut crc = libdeflater::Crc::new();
         crc.update(&header);
@@ -190,13 +189,7 @@ impl StreamEncoder {
         if ids.is_empty() {
             return Ok(());
         }
-        if self.total + ids.len() as u64 > MAX_TOKENS as u64 {
-            return Err(Error::TooLarge {
-                what: "stream token count",
-                size: self.total + ids.len() as u64,
-                limit: MAX_TOKENS as u64,
-            });
-        }
+        Limits::check_encode_tokens("stream token count", self.total + ids.len() as u64)?;
         // Checked before coding anything: the decoder must be able to turn every ID into bytes.
         self.codec.tokenizer().decode_bytes(ids)?;
         let mut buf = [0u8; 4];
@@ -523,40 +516,17 @@ impl StreamDecoder {
     }
 
     fn parse_header(&mut self, chunk: &[u8], pos: &mut usize) -> Result<(Codec, StreamModel)> {
-        let (h, with_priors, len) = match format::sniff(chunk) {
-            Some(Version::V2) => {
-                let (h, len, check) = v2::parse_stream_header(chunk)?;
-                if check {
-                    self.check = Some(libdeflater::crc32(&chunk[..len]));
-                }
-                let named = h.priors_id.is_some() || h.priors_fingerprint.is_some();
-                (h, named, len)
-            }
-            Some(Version::V1) => v1::parse_stream_header(chunk)?,
-            None => {
-                return Err(Error::corrupt(
-                    F,
-                    "the first chunk does not start with a stream header (bad magic bytes)",
-                ))
-            }
-        };
+        let format::StreamHeader {
+            header: h,
+            len,
+            chunk_check,
+            with_priors,
+        } = format::parse_stream_header(chunk)?;
+        if chunk_check {
+            self.check = Some(libdeflater::crc32(&chunk[..len]));
+        }
         *pos = len;
-        let codec = match &self.codec {
-            Some(c) => c.codec_for(&h)?,
-            None if h.tokenizer_id == 0 => {
-                return Err(Error::Mismatch(
-                    "the stream was made with a custom tokenizer: decode it with Codec::stream_decoder on a codec built from it".into(),
-                ))
-            }
-            None => {
-                let b = Builtin::from_id(h.tokenizer_id).ok_or_else(|| {
-                    Error::corrupt(F, format!("unknown tokenizer ID {}", h.tokenizer_id))
-                })?;
-                Codec::from_builtin(b)?
-                    .with_limits(self.limits)
-                    .codec_for(&h)?
-            }
-        };
+        let codec = Codec::for_header(self.codec.as_ref(), &h, self.limits, F)?;
         let vocab = codec.tokenizer().vocab_size();
         let model = if h.version == v2::VERSION {
             // v2's end check starts with the header bytes.

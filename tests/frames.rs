@@ -1,6 +1,9 @@
 //! Frames: round trips for every method and content kind, corruption detection, and
 //! property tests that no decoder panics on any bytes.
 
+#[path = "common/corpus.rs"]
+mod corpus;
+
 use proptest::prelude::*;
 use tacc::{Codec, Content, Method, Options};
 
@@ -257,31 +260,13 @@ proptest! {
     }
 }
 
-/// Chat completions from the dev corpus (none when ../shared is absent: CI always has it).
-fn chat_dev(limit: usize) -> Vec<String> {
-    use std::io::{BufRead, BufReader};
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/corpus/chat-dev.jsonl.gz"
-    );
-    let file = std::fs::File::open(path).expect("../shared/corpus/chat-dev.jsonl.gz");
-    BufReader::new(flate2::read::MultiGzDecoder::new(file))
-        .lines()
-        .take(limit)
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(&l.unwrap()).unwrap();
-            v["text"].as_str().unwrap().to_string()
-        })
-        .collect()
-}
-
 /// v2's checksum flag is two bits that must agree, so a single flipped bit never drops the
 /// checksum. Clearing both turns the CRC into 4 trailing payload bytes: the model decoder's end
 /// check must still refuse those frames.
 #[test]
 fn a_frame_that_lost_its_checksum_bits_is_refused_not_misread() {
     let c = codec();
-    let texts = chat_dev(300);
+    let texts = corpus::chat_dev();
     assert_eq!(texts.len(), 300);
     let (mut refused, mut same) = (0, 0);
     for text in &texts {

@@ -1,7 +1,11 @@
 //! The built-in tokenizers (our flat tables in `vocab/` and our encoder) must give exactly
 //! tiktoken-rs's token IDs (`encode_ordinary`) and bytes (`decode_bytes`): on every record of the
-//! shared corpora (when ../shared/corpus is present), on bench/data, on hostile strings and on
-//! random strings. Also: the committed `vocab/` files are what the generator makes.
+//! shared corpora (when ../shared/corpus is present, else on their samples in tests/data), on
+//! bench/data, on hostile strings and on random strings. Also: the committed `vocab/` files are
+//! what the generator makes.
+
+#[path = "common/corpus.rs"]
+mod corpus;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -27,32 +31,13 @@ fn enabled() -> Vec<Builtin> {
         .collect()
 }
 
-fn jsonl(path: &str) -> Vec<String> {
-    use std::io::{BufRead, BufReader, Read};
-    let Ok(file) = std::fs::File::open(path) else {
-        return Vec::new();
-    };
-    let reader: Box<dyn Read> = if path.ends_with(".gz") {
-        Box::new(flate2::read::MultiGzDecoder::new(file))
-    } else {
-        Box::new(file)
-    };
-    BufReader::new(reader)
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(&l.unwrap()).unwrap()["text"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect()
-}
-
-fn corpus(name: &str) -> Vec<String> {
-    jsonl(&format!(
-        "{}/../shared/corpus/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
+/// A whole shared corpus when it is beside the repository, else its vendored sample.
+fn texts_of(name: &str) -> Vec<String> {
+    corpus::shared(name).unwrap_or_else(|| match name {
+        "chat-dev.jsonl.gz" => corpus::chat_dev(),
+        "prompts-dev.jsonl.gz" => corpus::prompts_dev(),
+        _ => panic!("no sample of {name}"),
+    })
 }
 
 /// Strings that stress the pretokenizer's edge cases.
@@ -131,13 +116,13 @@ fn check(b: Builtin, t: &Tokenizer, text: &str, what: &str) -> bool {
 #[test]
 fn identical_ids_on_corpora_and_hostile_strings() {
     let mut sets: Vec<(String, Vec<String>)> = vec![
-        ("chat-dev".into(), corpus("chat-dev.jsonl.gz")),
-        ("prompts-dev".into(), corpus("prompts-dev.jsonl.gz")),
+        ("chat-dev".into(), texts_of("chat-dev.jsonl.gz")),
+        ("prompts-dev".into(), texts_of("prompts-dev.jsonl.gz")),
         ("hostile".into(), hostile()),
     ];
     for f in ["code", "json", "multilingual"] {
         let path = format!("{}/bench/data/{f}.jsonl", env!("CARGO_MANIFEST_DIR"));
-        let texts = jsonl(&path);
+        let texts = corpus::jsonl(&path).unwrap_or_default();
         assert!(!texts.is_empty(), "{path}");
         sets.push((f.into(), texts));
     }
@@ -212,9 +197,9 @@ fn assets() -> std::path::PathBuf {
 fn custom_rank_files_match_the_reference() {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let mut texts = corpus("chat-dev.jsonl.gz");
+    let mut texts = texts_of("chat-dev.jsonl.gz");
     texts.truncate(400);
-    texts.extend(corpus("prompts-dev.jsonl.gz").into_iter().take(40));
+    texts.extend(texts_of("prompts-dev.jsonl.gz").into_iter().take(40));
     texts.extend(hostile());
     for (file, pattern, b) in [
         ("cl100k_base", "llama3", Builtin::Cl100kBase),
@@ -397,9 +382,9 @@ fn spread(file: &[u8], k: u32) -> (Vec<u8>, rustc_hash::FxHashMap<Vec<u8>, u32>)
 fn custom_patterns_match_the_reference() {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let mut texts = corpus("chat-dev.jsonl.gz");
+    let mut texts = texts_of("chat-dev.jsonl.gz");
     texts.truncate(150);
-    texts.extend(corpus("prompts-dev.jsonl.gz").into_iter().take(20));
+    texts.extend(texts_of("prompts-dev.jsonl.gz").into_iter().take(20));
     texts.extend(hostile());
     let patterns = [
         tacc::tokenizer::patterns::QWEN2,

@@ -74,9 +74,7 @@ pub fn unpack_ids_limited(bytes: &[u8], max_tokens: usize) -> Result<Vec<u32>> {
         ));
     }
     let n = body.len() / width;
-    if n > max_tokens.min(MAX_TOKENS) {
-        return Err(Limits::tokens_error(n as u64, max_tokens.min(MAX_TOKENS)));
-    }
+    Limits::check_tokens(n as u64, max_tokens)?;
     let mut out = Vec::with_capacity(n);
     unpack_into(body, width, &mut out);
     Ok(out)

@@ -13,7 +13,7 @@
 use std::sync::{Arc, OnceLock};
 
 use crate::error::{Error, Result};
-use crate::limits::{Limits, MAX_TOKENS};
+use crate::limits::Limits;
 #[cfg(feature = "encode")]
 use crate::model::coder::Encoder;
 use crate::model::coder::RangeIo;
@@ -199,13 +199,7 @@ pub fn encode(ids: &[u32], vocab_size: u32, priors: Option<Arc<Priors>>) -> Resu
         code_number(&mut enc, vocab - 1, false);
         (vocab, None)
     };
-    if ids.len() > MAX_TOKENS {
-        return Err(Error::TooLarge {
-            what: "token count",
-            size: ids.len() as u64,
-            limit: MAX_TOKENS as u64,
-        });
-    }
+    Limits::check_encode_tokens("token count", ids.len() as u64)?;
     check_setup(vocab, &priors)?;
     code_number(&mut enc, ids.len() as u32, true);
     let mut m = Model::new(vocab, priors);
@@ -270,8 +264,8 @@ pub fn decode_with(
     let n = code_number(&mut dec, 0, true) as usize;
     // Every token costs at least -log2(1 - 427/65536) > 1/107 bit (the escape's floor).
     let plausible = (payload.len() + 4) * 8 * 107;
-    if n > max_tokens.min(MAX_TOKENS) && !dec.bad {
-        return Err(Limits::tokens_error(n as u64, max_tokens.min(MAX_TOKENS)));
+    if !dec.bad {
+        Limits::check_tokens(n as u64, max_tokens)?;
     }
     if n > plausible || dec.bad {
         return Err(bad(&format!(

@@ -133,9 +133,7 @@ pub fn decode_with(
             body.len()
         )));
     }
-    if n > max_tokens as u64 {
-        return Err(crate::limits::Limits::tokens_error(n, max_tokens));
-    }
+    crate::limits::Limits::check_tokens(n, max_tokens)?;
     let mut max = 0;
     let out = model::TokenDecoder::new(vocab, priors)
         .map_err(Error::from)?

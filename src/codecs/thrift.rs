@@ -81,9 +81,7 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<i32>> {
 /// [`decode`], refusing a list of more than `max_items` values before allocating it.
 pub fn decode_limited(bytes: &[u8], max_items: usize) -> Result<Vec<i32>> {
     if let Some(n) = declared_len(bytes) {
-        if n > max_items as u64 {
-            return Err(crate::limits::Limits::tokens_error(n, max_items));
-        }
+        crate::limits::Limits::check_tokens(n, max_items)?;
     }
     match decode_fast(bytes) {
         Some(v) => Ok(v),
@@ -91,7 +89,7 @@ pub fn decode_limited(bytes: &[u8], max_items: usize) -> Result<Vec<i32>> {
     }
 }
 
-/// The length a tacc-shaped payload's list header declares (field 1, list<i32>, first).
+/// The length a tacc-shaped payload's list header declares (field 1, `list<i32>`, first).
 pub fn declared_len(bytes: &[u8]) -> Option<u64> {
     if bytes.len() < 2 || bytes[0] != FIELD_1_LIST || bytes[1] & 0x0F != I32 {
         return None;
@@ -252,7 +250,7 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// The general reader: the top-level struct, field 1 as list<i32>, other fields skipped.
+/// The general reader: the top-level struct, field 1 as `list<i32>`, other fields skipped.
 fn decode_general(bytes: &[u8], max_items: usize) -> Result<Vec<i32>> {
     let mut r = Reader { bytes, pos: 0 };
     let mut last_id: i64 = 0;
@@ -276,9 +274,7 @@ fn decode_general(bytes: &[u8], max_items: usize) -> Result<Vec<i32>> {
             if elem != ty::I32 {
                 return Err(r.err("field 1 is not a list<i32>"));
             }
-            if n > max_items {
-                return Err(crate::limits::Limits::tokens_error(n as u64, max_items));
-            }
+            crate::limits::Limits::check_tokens(n as u64, max_items)?;
             let mut v = Vec::with_capacity(n);
             for _ in 0..n {
                 v.push(r.i32()?);
@@ -335,8 +331,8 @@ pub fn reference_encode(values: &[i32]) -> Vec<u8> {
     buf
 }
 
-/// Decodes through the `thrift` crate: reads field 1 as list<i32>, skips unknown fields.
-/// For tests and benchmarks on trusted payloads only (see [`Reader`] for why).
+/// Decodes through the `thrift` crate: reads field 1 as `list<i32>`, skips unknown fields.
+/// For tests and benchmarks on trusted payloads only (see `Reader` for why).
 pub fn reference_decode(bytes: &[u8]) -> Result<Vec<i32>> {
     use thrift::protocol::*;
     let input_len = bytes.len();

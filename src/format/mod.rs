@@ -16,17 +16,23 @@
 // An encode-only build never parses frames or stream headers.
 #![cfg_attr(not(feature = "decode"), allow(dead_code))]
 
+// The version 1 layout (read only). Hidden: the byte layout is docs/FORMAT.md.
 #[cfg(feature = "v1")]
+#[doc(hidden)]
 pub mod v1;
 /// Without the `v1` feature: the same entry points, each refusing v1 frames with one clear error.
 #[cfg(not(feature = "v1"))]
 #[path = "v1_off.rs"]
+#[doc(hidden)]
 pub mod v1;
 /// `v1.rs`'s stand-in, also compiled by the tests of builds with `v1`, so it stays in step.
 #[cfg(all(test, feature = "v1"))]
 #[path = "v1_off.rs"]
 #[allow(dead_code, unused_imports)]
 mod v1_off;
+// The version 2 layout. Hidden: the byte layout is docs/FORMAT.md; the hostile-input tests
+// build frames with its length check.
+#[doc(hidden)]
 pub mod v2;
 
 use crate::error::{Error, Result};
@@ -252,16 +258,21 @@ pub fn sniff(bytes: &[u8]) -> Option<Version> {
 pub struct Header {
     /// Wire-format version: 1 or 2.
     pub version: u8,
+    /// How the payload is coded.
     pub method: Method,
+    /// What the frame holds.
     pub kind: ContentKind,
     /// A CRC-32 ends the frame (v1: of the content; v2: of the header and the content).
     pub checksum: bool,
     /// Built-in tokenizer ID, 0 for none or custom.
     pub tokenizer_id: u8,
+    /// A custom tokenizer's fingerprint ([`Tokenizer::fingerprint`](crate::Tokenizer::fingerprint)).
     pub tokenizer_fingerprint: Option<u64>,
+    /// A custom tacc mapping's fingerprint ([`Mapping::fingerprint`](crate::Mapping::fingerprint)).
     pub mapping_fingerprint: Option<u64>,
     /// v2 `model` frames: the built-in model priors used, by ID (`codecs::model`'s table).
     pub priors_id: Option<u8>,
+    /// Custom model priors' fingerprint ([`Priors::fingerprint`](crate::Priors::fingerprint)).
     pub priors_fingerprint: Option<u64>,
     /// v1 only: text/bytes byte length, token ID count. v2 frames do not store it.
     pub content_len: Option<u64>,
@@ -309,6 +320,54 @@ pub(crate) fn parse_frame(frame: &[u8]) -> Result<Parsed<'_>> {
     }
 }
 
+/// A parsed stream header (either version): what the first chunk of a stream starts with.
+pub(crate) struct StreamHeader {
+    /// As a frame header: method `model` (v2) or `model-v1` (v1), token IDs, checksum on.
+    pub header: Header,
+    /// The header's length in bytes (the first chunk's coded bytes follow).
+    pub len: usize,
+    /// v2: every chunk carries a check (`StreamOptions::chunk_check`).
+    pub chunk_check: bool,
+    /// The model codes with priors (v2: the header names them; v1: the mode byte asks for them).
+    pub with_priors: bool,
+}
+
+/// Parses the stream header at the start of a stream's first chunk: the one place the stream
+/// header's versions are told apart (the layouts are in `v1` and `v2`).
+pub(crate) fn parse_stream_header(chunk: &[u8]) -> Result<StreamHeader> {
+    match sniff(chunk) {
+        Some(Version::V2) => {
+            let (header, len, chunk_check) = v2::parse_stream_header(chunk)?;
+            let with_priors = header.priors_id.is_some() || header.priors_fingerprint.is_some();
+            Ok(StreamHeader {
+                header,
+                len,
+                chunk_check,
+                with_priors,
+            })
+        }
+        Some(Version::V1) => {
+            let (header, with_priors, len) = v1::parse_stream_header(chunk)?;
+            Ok(StreamHeader {
+                header,
+                len,
+                chunk_check: false,
+                with_priors,
+            })
+        }
+        None => Err(Error::corrupt(
+            "stream",
+            "the first chunk does not start with a stream header (bad magic bytes)",
+        )),
+    }
+}
+
+#[cfg(feature = "encode")]
+/// Writes a stream header (always the current version, v2) for a `model` header `h`.
+pub(crate) fn write_stream_header(h: &Header, chunk_check: bool, out: &mut Vec<u8>) -> Result<()> {
+    v2::write_stream(h, chunk_check, out)
+}
+
 /// Splits the 4-byte CRC off the end, if the header says there is one.
 pub(crate) fn split_crc(rest: &[u8], checksum: bool) -> Result<(&[u8], Option<u32>)> {
     if !checksum {
@@ -325,11 +384,14 @@ pub(crate) fn split_crc(rest: &[u8], checksum: bool) -> Result<(&[u8], Option<u3
     ))
 }
 
-pub fn crc32_bytes(bytes: &[u8]) -> u32 {
+#[cfg(test)]
+fn crc32_bytes(bytes: &[u8]) -> u32 {
     libdeflater::crc32(bytes)
 }
 
-pub fn crc32_ids(ids: &[u32]) -> u32 {
+#[cfg(test)]
+/// The CRC-32 of token IDs as u32 LE (what a frame's checksum covers).
+fn crc32_ids(ids: &[u32]) -> u32 {
     let mut crc = libdeflater::Crc::new();
     update_crc_ids(&mut crc, ids);
     crc.sum()
@@ -346,7 +408,9 @@ pub(crate) fn update_crc_ids(crc: &mut libdeflater::Crc, ids: &[u32]) {
     }
 }
 
-pub fn put_uvarint(out: &mut Vec<u8>, mut v: u64) {
+/// Appends `v` as an unsigned LEB128 varint (v1 lengths, model-v1 payloads).
+#[cfg_attr(not(feature = "v1"), allow(dead_code))]
+pub(crate) fn put_uvarint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
@@ -354,7 +418,9 @@ pub fn put_uvarint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-pub fn get_uvarint(bytes: &[u8], pos: &mut usize) -> Option<u64> {
+/// Reads an unsigned LEB128 varint at `*pos` and moves past it; `None` if cut or over 64 bits.
+#[cfg_attr(not(feature = "v1"), allow(dead_code))]
+pub(crate) fn get_uvarint(bytes: &[u8], pos: &mut usize) -> Option<u64> {
     let mut v = 0u64;
     for shift in (0..64).step_by(7) {
         let b = *bytes.get(*pos)?;

@@ -254,3 +254,44 @@ const fn build_log2frac() -> [u32; 4096] {
     t
 }
 const LOG2FRAC: [u32; 4096] = build_log2frac();
+
+/// Codes a binary decision with P(1) = p1/4096.
+#[inline]
+pub(crate) fn code_flag<C: RangeIo>(io: &mut C, bit: bool, p1: u32) -> bool {
+    let p1 = p1.clamp(1, 4095);
+    let b = if C::DECODE {
+        io.target(4096) < p1
+    } else {
+        io.target(4096);
+        bit
+    };
+    if b {
+        io.code(0, p1, 4096);
+    } else {
+        io.code(p1, 4096 - p1, 4096);
+    }
+    b
+}
+
+/// Codes the low `nbits` (<= 32) bits of `value`, uniformly, 16 bits per step.
+#[inline]
+pub(crate) fn code_bits<C: RangeIo>(io: &mut C, value: u32, nbits: u32) -> u32 {
+    let nbits = nbits.min(32);
+    let mut out = 0u32;
+    let mut left = nbits;
+    while left > 0 {
+        let n = left.min(16);
+        left -= n;
+        let part = (value >> left) & ((1u32 << n) - 1);
+        let total = 1u32 << n;
+        let v = if C::DECODE {
+            io.target(total)
+        } else {
+            io.target(total);
+            part
+        };
+        io.code(v, 1, total);
+        out = (out << n) | v;
+    }
+    out
+}

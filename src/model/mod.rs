@@ -9,6 +9,7 @@
 //! platform. See docs/MODEL.md. The first coder (binary decomposition) lives on as [`v1`].
 
 pub(crate) mod coder;
+mod params;
 mod predictor;
 mod priors;
 #[cfg(test)]
@@ -21,66 +22,12 @@ pub mod v1;
 pub use priors::Priors;
 pub use train::TrainConfig;
 
-use coder::{CostMeter, Decoder, Encoder, RangeIo};
+pub(crate) use coder::{code_bits, code_flag};
+use coder::{CostMeter, Decoder, Encoder};
+pub(crate) use params::*;
+pub use params::{ModelError, MAX_VOCAB_SIZE};
 pub(crate) use predictor::Model;
 use std::sync::Arc;
-
-/// Largest supported vocabulary (token IDs are < 2^24).
-pub const MAX_VOCAB_SIZE: u32 = 1 << 24;
-
-/// Escape path: static frequency-rank buckets (8 single ranks, then 4 per octave).
-pub(crate) const NBUCKETS: usize = 92;
-/// Mixing weights per set: static successors of the previous token, in-message successors of
-/// it, the match model, static successors of the previous two tokens, in-message successors of
-/// the previous two.
-pub(crate) const NW: usize = 5;
-/// Weight sets: recent escapes (3) x static confidence (5) x in-message confidence (4) x match state (4) x static
-/// pair confidence (3) x in-message pair confidence (3).
-pub(crate) const NSB: usize = 5;
-pub(crate) const NAB: usize = 4;
-pub(crate) const NMB: usize = 4;
-pub(crate) const NTB: usize = 3;
-pub(crate) const NA2B: usize = 3;
-/// Escapes among the last 8 tokens: none, 1-2, more (how well the statistics fit this text).
-pub(crate) const NEB: usize = 3;
-/// Coarse sets (escape history x static x in-message x match) that stand in for rare fine sets
-/// in training.
-pub(crate) const NCOARSE: usize = NEB * NSB * NAB * NMB;
-pub(crate) const NSETS: usize = NCOARSE * NTB * NA2B;
-/// Frequency total of the candidate step.
-pub(crate) const TOT: u32 = 1 << 16;
-/// Mass always left to the escape symbol: keeps every token's cost above ~0.01 bit, which the
-/// plausibility checks on token counts rely on.
-pub(crate) const ESC_MIN: u32 = 480;
-pub(crate) const WEIGHT_SUM: u32 = TOT - ESC_MIN;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ModelError {
-    /// Invalid coded data or arguments (also: vocab_size 0 or above 2^24).
-    Corrupt(String),
-    InvalidToken {
-        id: u32,
-        vocab_size: u32,
-    },
-    BadPriors(String),
-}
-
-impl std::fmt::Display for ModelError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ModelError::Corrupt(s) => write!(f, "corrupt token model data: {s}"),
-            ModelError::InvalidToken { id, vocab_size } => {
-                write!(
-                    f,
-                    "token id {id} out of range for vocabulary of {vocab_size}"
-                )
-            }
-            ModelError::BadPriors(s) => write!(f, "bad model priors: {s}"),
-        }
-    }
-}
-
-impl std::error::Error for ModelError {}
 
 pub(crate) fn check_setup(vocab_size: u32, priors: &Option<Arc<Priors>>) -> Result<(), ModelError> {
     if vocab_size == 0 || vocab_size > MAX_VOCAB_SIZE {
@@ -95,47 +42,6 @@ pub(crate) fn check_setup(vocab_size: u32, priors: &Option<Arc<Priors>>) -> Resu
         )));
     }
     Ok(())
-}
-
-/// Codes a binary decision with P(1) = p1/4096.
-#[inline]
-pub(crate) fn code_flag<C: RangeIo>(io: &mut C, bit: bool, p1: u32) -> bool {
-    let p1 = p1.clamp(1, 4095);
-    let b = if C::DECODE {
-        io.target(4096) < p1
-    } else {
-        io.target(4096);
-        bit
-    };
-    if b {
-        io.code(0, p1, 4096);
-    } else {
-        io.code(p1, 4096 - p1, 4096);
-    }
-    b
-}
-
-/// Codes the low `nbits` (<= 32) bits of `value`, uniformly, 16 bits per step.
-#[inline]
-pub(crate) fn code_bits<C: RangeIo>(io: &mut C, value: u32, nbits: u32) -> u32 {
-    let nbits = nbits.min(32);
-    let mut out = 0u32;
-    let mut left = nbits;
-    while left > 0 {
-        let n = left.min(16);
-        left -= n;
-        let part = (value >> left) & ((1u32 << n) - 1);
-        let total = 1u32 << n;
-        let v = if C::DECODE {
-            io.target(total)
-        } else {
-            io.target(total);
-            part
-        };
-        io.code(v, 1, total);
-        out = (out << n) | v;
-    }
-    out
 }
 
 /// Stateful encoder: tokens go in one at a time; `flush()` ends the current chunk on a byte

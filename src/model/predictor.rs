@@ -2,12 +2,10 @@
 // Loops over parallel fixed-size arrays (ids, counts, sources) index them side by side.
 #![allow(clippy::needless_range_loop)]
 
-use super::coder::RangeIo;
+use super::coder::{code_bits, code_flag, RangeIo};
+use super::params::{ESC_MIN, NA2B, NAB, NBUCKETS, NMB, NSB, NSETS, NTB, NW, TOT, WEIGHT_SUM};
 use super::priors::{
     Priors, S_BUCKETS, S_CTX, S_IDRANK, S_RANK, S_SUCC, S_TRI, S_TSUCC, S_WEIGHTS,
-};
-use super::{
-    code_bits, code_flag, ESC_MIN, NA2B, NAB, NBUCKETS, NMB, NSB, NSETS, NTB, NW, TOT, WEIGHT_SUM,
 };
 use std::sync::Arc;
 

@@ -21,7 +21,7 @@
 //! a power of two of slots, some empty) and `TSUCC` (their successor entries, as `SUCC`).
 //! Loading checks bounds, monotonic offsets, the rank permutation and the checksum, in O(size).
 
-use super::{ModelError, MAX_VOCAB_SIZE, NBUCKETS, NSETS, NW};
+use super::params::{ModelError, MAX_VOCAB_SIZE, NBUCKETS, NSETS, NW, WEIGHT_SUM};
 
 pub(crate) const MAGIC: &[u8; 8] = b"TACCPRF\x02";
 pub(crate) const VERSION: u32 = 1;
@@ -305,7 +305,7 @@ impl Priors {
         }
         let w = self.section(S_WEIGHTS);
         for s in w.chunks_exact(NW) {
-            if s.iter().map(|&x| le(x) as u64).sum::<u64>() > super::WEIGHT_SUM as u64 {
+            if s.iter().map(|&x| le(x) as u64).sum::<u64>() > WEIGHT_SUM as u64 {
                 return bad("mixing weights out of range");
             }
         }

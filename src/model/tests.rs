@@ -54,14 +54,7 @@ fn roundtrip(ids: &[u32], vocab: u32, priors: Option<Arc<Priors>>) -> Vec<u8> {
     enc
 }
 
-fn fnv(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
+use crate::hash::fnv1a64;
 
 #[test]
 fn empty_single_and_vocab_edges() {
@@ -322,7 +315,7 @@ fn pinned_vectors() {
     let p = small_priors(3000);
     let a = encode(&ids, 3000, None).unwrap();
     let b = encode(&ids, 3000, Some(p.clone())).unwrap();
-    let got = (fnv(&a), a.len(), fnv(&b), b.len(), p.fingerprint());
+    let got = (fnv1a64(&a), a.len(), fnv1a64(&b), b.len(), p.fingerprint());
     assert_eq!(got, PINNED, "format drifted: {got:x?}");
 }
 
@@ -381,7 +374,7 @@ fn many_distinct_tokens_pinned_and_cheap() {
     ids.extend(texty(&mut rng, 30_000, vocab));
     let a = encode(&ids, vocab, None).unwrap();
     assert_eq!(decode(&a, ids.len(), vocab, None).unwrap(), ids);
-    let got = (fnv(&a), a.len());
+    let got = (fnv1a64(&a), a.len());
     assert_eq!(got, PINNED_DISTINCT, "format drifted: {got:x?}");
 }
 

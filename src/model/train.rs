@@ -5,6 +5,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::coder::{log2_fixed, CostMeter};
+use super::params::{MAX_VOCAB_SIZE, NA2B, NBUCKETS, NCOARSE, NSETS, NTB, NW, WEIGHT_SUM};
 use super::predictor::{
     bucket_base, bucket_of, default_weights, Model, MAX_PAIR, MAX_STATIC, MAX_TAIL,
 };
@@ -12,7 +13,6 @@ use super::priors::{
     assemble, pair_hash, Priors, S_BUCKETS, S_CTX, S_IDRANK, S_RANK, S_SUCC, S_TRI, S_TSUCC,
     S_WEIGHTS, TRI_PROBES,
 };
-use super::{MAX_VOCAB_SIZE, NA2B, NBUCKETS, NCOARSE, NSETS, NTB, NW, WEIGHT_SUM};
 use std::sync::Arc;
 
 /// The knobs that trade priors size against ratio (see docs/MODEL.md for the curve).

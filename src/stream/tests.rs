@@ -1,4 +1,5 @@
 use super::*;
+use crate::test_corpus as corpus;
 use proptest::prelude::*;
 
 fn codec() -> Codec {
@@ -693,12 +694,12 @@ fn expanding_chunk_stays_within_the_limit_in_memory() {
 
 /// The figures of docs/STREAM.md "Corruption detected at the chunk":
 /// `cargo test --release --lib stream::tests::measure_chunk_check -- --ignored --nocapture`
-/// (TACC_MEASURE_RECORDS records of ../shared/corpus/chat-dev.jsonl.gz, default 200;
+/// (TACC_MEASURE_RECORDS records of chat-dev, default 200: tests/data's sample, or
+/// ../shared/corpus/chat-dev.jsonl.gz past its 300;
 /// TACC_MEASURE_TRIALS random chunks per record, each flipped once and cut once, default 4).
 #[test]
 #[ignore]
 fn measure_chunk_check() {
-    use std::io::BufRead;
     let n: usize = std::env::var("TACC_MEASURE_RECORDS")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -707,20 +708,14 @@ fn measure_chunk_check() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(4);
-    let path = format!(
-        "{}/../shared/corpus/chat-dev.jsonl.gz",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let file = std::fs::File::open(&path).unwrap();
+    // The vendored sample holds 300 records; more come from the whole corpus in ../shared.
+    let mut texts = corpus::chat_dev();
+    if n > texts.len() {
+        texts = corpus::shared("chat-dev.jsonl.gz").expect("../shared/corpus/chat-dev.jsonl.gz");
+    }
+    texts.truncate(n);
     let c = codec();
-    let records: Vec<Vec<u32>> = std::io::BufReader::new(flate2::read::MultiGzDecoder::new(file))
-        .lines()
-        .take(n)
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(&l.unwrap()).unwrap();
-            c.tokenize(v["text"].as_str().unwrap_or_default())
-        })
-        .collect();
+    let records: Vec<Vec<u32>> = texts.iter().map(|t| c.tokenize(t)).collect();
     let tokens: usize = records.iter().map(Vec::len).sum();
     println!("{} records, {tokens} tokens", records.len());
     let mut rng = 0x9E37_79B9_7F4A_7C15u64;

@@ -3,12 +3,12 @@
 //! Text is always encoded as tiktoken's `encode_ordinary` does, so strings such as
 //! `<|endoftext|>` are ordinary text and every valid UTF-8 string round-trips exactly.
 //!
-//! The built-ins use our own flat tables (`vocab/`, see [`vocab`]) and encoder ([`encode`]),
+//! The built-ins use our own flat tables (`vocab/`, see [`vocab`]) and encoder (`encode`),
 //! loaded lazily and per direction: creating a tokenizer costs nothing, decoding loads only the
 //! token bytes, encoding adds the rank table and the pretokenizer regex on first use. Custom rank
 //! files are read into the same tables (or a hash map when their ranks are far apart) and split
 //! with the built-in pretokenizer when their pattern is a built-in one, else with fancy-regex
-//! (see [`custom`]); tiktoken-rs is the reference the tests hold both to.
+//! (see `custom`); tiktoken-rs is the reference the tests hold both to.
 
 use std::sync::{Arc, OnceLock};
 
@@ -18,12 +18,17 @@ use base64::Engine as _;
 use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result};
+use crate::hash::fnv1a64;
+#[cfg(feature = "encode")]
+use crate::hash::fnv1a64_update;
 
 // The encoder (pretokenizer regexes, byte-pair merges, rank tables): left out of decode-only builds.
 #[cfg(feature = "encode")]
 mod custom;
 #[cfg(feature = "encode")]
 mod encode;
+// The flat vocabulary tables. Hidden: for the CLI's `vocab` command, which generates `vocab/`.
+#[doc(hidden)]
 pub mod vocab;
 
 #[cfg(feature = "encode")]
@@ -34,31 +39,30 @@ use encode::{Flat, Pattern};
 use vocab::RankTable;
 use vocab::{Blob, TokenTable};
 
-/// The names accepted by [`Tokenizer::builtin`], in tacc 0.1.0's order.
-pub const BUILTIN_NAMES: [&str; 7] = [
-    "cl100k_base",
-    "gpt2",
-    "o200k_base",
-    "o200k_harmony",
-    "p50k_base",
-    "p50k_edit",
-    "r50k_base",
-];
+pub use crate::builtin_names::BUILTIN_NAMES;
 
 /// A built-in vocabulary. The discriminant is its ID in the frame header: never renumber.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(u8)]
 pub enum Builtin {
+    /// `cl100k_base` (GPT-4, GPT-3.5).
     Cl100kBase = 1,
+    /// `gpt2` (GPT-2: r50k_base's ranks with GPT-2's name).
     Gpt2 = 2,
+    /// `o200k_base` (GPT-4o and later).
     O200kBase = 3,
+    /// `o200k_harmony` (gpt-oss: o200k_base with the harmony format's special tokens).
     O200kHarmony = 4,
+    /// `p50k_base` (Codex, text-davinci-002/003).
     P50kBase = 5,
+    /// `p50k_edit` (p50k_base with the edit models' special tokens).
     P50kEdit = 6,
+    /// `r50k_base` (GPT-3).
     R50kBase = 7,
 }
 
 impl Builtin {
+    /// Every built-in, in ID order.
     pub const ALL: [Builtin; 7] = [
         Builtin::Cl100kBase,
         Builtin::Gpt2,
@@ -69,10 +73,12 @@ impl Builtin {
         Builtin::R50kBase,
     ];
 
+    /// The built-in's name (one of [`BUILTIN_NAMES`]).
     pub fn name(self) -> &'static str {
         BUILTIN_NAMES[self as usize - 1]
     }
 
+    /// The built-in of a name; `UnknownTokenizer` for any other.
     pub fn from_name(name: &str) -> Result<Builtin> {
         Builtin::ALL
             .into_iter()
@@ -80,6 +86,7 @@ impl Builtin {
             .ok_or_else(|| Error::UnknownTokenizer(name.to_string()))
     }
 
+    /// The built-in with a frame header ID (the enum's discriminant).
     pub fn from_id(id: u8) -> Option<Builtin> {
         Builtin::ALL.into_iter().find(|b| *b as u8 == id)
     }
@@ -578,10 +585,12 @@ impl Tokenizer {
         Self::from_tiktoken_bytes(name, &bytes, pattern, &[])
     }
 
+    /// The tokenizer's name (a built-in's, or the one a custom tokenizer was given).
     pub fn name(&self) -> &str {
         &self.name
     }
 
+    /// The built-in this is, `None` for a custom tokenizer.
     pub fn builtin_id(&self) -> Option<Builtin> {
         match self.inner {
             Inner::Builtin(b) => Some(b),
@@ -706,21 +715,6 @@ fn contains_special(b: Builtin, text: &str) -> bool {
             .find("|>")
             .is_some_and(|end| b.special_of(&text[at..at + end + 2]).is_some())
     })
-}
-
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-
-/// FNV-1a 64: a stable, dependency-free fingerprint (not a security hash).
-pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
-    fnv1a64_update(FNV_OFFSET, bytes)
-}
-
-pub(crate) fn fnv1a64_update(mut h: u64, bytes: &[u8]) -> u64 {
-    for &b in bytes {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
 }
 
 #[cfg(all(test, feature = "encode"))]

@@ -18,7 +18,7 @@
 //! | 12 | 4 | `n`: number of ranks (holes included) |
 //! | 16 | 4 | tokens: total token bytes; ranks: log2 of the slot count |
 //! | 20 | 4 | tokens: 0; ranks: `rank_bits`, the low bits of a slot that hold the rank |
-//! | 24 | 8 | [`checksum`] of everything after the header |
+//! | 24 | 8 | `checksum` of everything after the header |
 //!
 //! Tokens body (at 32): offsets `u32[n + 1]`, zero padding to a multiple of 8, the bytes, zero
 //! padding to a multiple of 8.
@@ -27,7 +27,7 @@
 //! of word `i / 64` set if slot `i` holds a token); `u32[S / 64]` running counts (occupied slots
 //! before each word), padded to 8; then one `u32` value per occupied slot, in slot order, padded
 //! to 8. A value is `(tag << rank_bits) | rank`, with `tag` the top `32 - rank_bits` bits of
-//! [`hash`] of the token bytes, so most probes that miss are decided without touching the token
+//! `hash` of the token bytes, so most probes that miss are decided without touching the token
 //! bytes. The home slot of a token is `hash & (S - 1)`, then the next ones (wrapping) until an
 //! empty one. The value of occupied slot `i` is at index `count[i / 64] + popcount(bits below
 //! i in its word)`.
@@ -333,7 +333,7 @@ impl RankTable {
 pub struct Built {
     pub tokens: Vec<u8>,
     pub ranks: Vec<u8>,
-    /// Longest probe sequence in the rank table (a quality figure of [`hash`]).
+    /// Longest probe sequence in the rank table (a quality figure of `hash`).
     pub max_probe: usize,
 }
 

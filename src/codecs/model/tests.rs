@@ -1,4 +1,6 @@
 use super::*;
+use crate::limits::MAX_TOKENS;
+use crate::test_corpus as corpus;
 
 fn lcg(seed: &mut u64) -> u64 {
     *seed = seed
@@ -198,24 +200,15 @@ fn hostile(mode: usize, vocab: u32, len: usize, seed: u64) -> Vec<u8> {
     e.flush()
 }
 
-/// Texts of the dev corpus (empty when ../shared is absent).
+/// The first `max` records of chat-dev: from the vendored sample (300 records) when that is
+/// enough, else from the whole corpus in ../shared (the measurements ask for more).
 fn chat_dev(max: usize) -> Vec<String> {
-    use std::io::BufRead;
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/corpus/chat-dev.jsonl.gz"
-    );
-    let Ok(file) = std::fs::File::open(path) else {
-        return Vec::new();
-    };
-    std::io::BufReader::new(flate2::read::MultiGzDecoder::new(file))
-        .lines()
-        .take(max)
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(&l.unwrap()).unwrap();
-            v["text"].as_str().unwrap_or_default().to_string()
-        })
-        .collect()
+    let mut texts = corpus::chat_dev();
+    if max > texts.len() {
+        texts = corpus::shared("chat-dev.jsonl.gz").expect("../shared/corpus/chat-dev.jsonl.gz");
+    }
+    texts.truncate(max);
+    texts
 }
 
 fn priors_for(vocab: u32) -> Option<Arc<Priors>> {

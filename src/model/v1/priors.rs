@@ -72,14 +72,7 @@ pub(crate) fn dequantize(q: u8) -> u64 {
     ((8 + m) << (e - 3)) + ((1u64 << (e - 3)) >> 1)
 }
 
-pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
+use crate::hash::fnv1a64;
 
 /// Field kinds of the entropy-coded priors body; each has its own byte models.
 const K_UNI: usize = 0; // unigram quantized counts (context: previous one)
@@ -258,7 +251,7 @@ impl Priors {
             weights,
             fingerprint: 0,
         };
-        p.fingerprint = fingerprint.unwrap_or_else(|| fnv1a(&p.to_bytes()));
+        p.fingerprint = fingerprint.unwrap_or_else(|| fnv1a64(&p.to_bytes()));
         p
     }
 
@@ -414,7 +407,7 @@ impl Priors {
             w.u32(x as u32);
         }
         out.extend_from_slice(&w.enc.flush());
-        let h = fnv1a(&out);
+        let h = fnv1a64(&out);
         out.extend_from_slice(&h.to_le_bytes());
         out
     }
@@ -429,7 +422,7 @@ impl Priors {
             return Err(bad("bad magic"));
         }
         let (body, tail) = bytes.split_at(bytes.len() - 8);
-        if fnv1a(body) != u64::from_le_bytes(tail.try_into().unwrap()) {
+        if fnv1a64(body) != u64::from_le_bytes(tail.try_into().unwrap()) {
             return Err(bad("checksum mismatch"));
         }
         let version = u32::from_le_bytes(body[8..12].try_into().unwrap());
@@ -518,7 +511,7 @@ impl Priors {
             }
             weights.push(w);
         }
-        // fingerprint of the bytes as given (equal to fnv1a(to_bytes()) for canonical files)
+        // fingerprint of the bytes as given (equal to fnv1a64(to_bytes()) for canonical files)
         Ok(Priors::build(
             vocab_size,
             uni_q,
@@ -526,7 +519,7 @@ impl Priors {
             bg_next,
             bg_q,
             weights,
-            Some(fnv1a(bytes)),
+            Some(fnv1a64(bytes)),
         ))
     }
 

@@ -271,7 +271,7 @@ fn priors_serialization() {
         c.extend_from_slice(&1u32.to_le_bytes());
         c.extend_from_slice(&(1 + rng.below(300) as u32).to_le_bytes());
         c.extend((0..rng.below(2000)).map(|_| (rng.next() % 7) as u8));
-        let h = priors::fnv1a(&c);
+        let h = crate::hash::fnv1a64(&c);
         c.extend_from_slice(&h.to_le_bytes());
         let _ = Priors::from_bytes(&c);
     }
@@ -301,9 +301,9 @@ fn pinned_vectors() {
     let b = encode(&ids, 100_277, Some(p.clone())).unwrap();
     let got = (
         a.len(),
-        priors::fnv1a(&a),
+        crate::hash::fnv1a64(&a),
         b.len(),
-        priors::fnv1a(&b),
+        crate::hash::fnv1a64(&b),
         p.fingerprint(),
     );
     eprintln!("pinned: {got:?}");
