@@ -13,7 +13,11 @@ use super::boundary::{
     self, call, check_sized, cstr, invalid, null_arg, out, read_sized, slice, text, value,
     write_sized, Extensible, FfiResult,
 };
-use super::entry::{codec_ref, compress, decompress};
+use super::entry::codec_ref;
+#[cfg(feature = "encode")]
+use super::entry::compress;
+#[cfg(feature = "decode")]
+use super::entry::decompress;
 use super::{
     tacc_buf, tacc_codec, tacc_frame_info, tacc_ids, tacc_limits, tacc_options, tacc_status,
     TACC_FORMAT_VERSION, TACC_METHOD_AUTO, TACC_VERSION_NUMBER,
