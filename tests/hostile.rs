@@ -312,7 +312,7 @@ mod writer {
             cases.push(
                 json!({"name": name, "file": format!("{name}.bin"), "decode": "frame",
                 "tokenizer": "cl100k_base", "limits": null,
-                "expect": ["Corrupt", "TooLarge", "UnknownTokenId", "InvalidUtf8", "Mismatch"],
+                "expect": ["Corrupt", "TooLarge", "UnknownId", "InvalidUtf8", "Mismatch"],
                 "row": "a model frame of 11.5 KB of random bytes (21 s of CPU and 1.1 GB before)"}),
             );
         }
@@ -365,7 +365,7 @@ mod writer {
             let name = format!("model_nocrc_cut{cut}");
             write(&format!("{name}.bin"), &f[..f.len() - cut]);
             cases.push(json!({"name": name, "file": format!("{name}.bin"), "decode": "frame",
-                "tokenizer": "cl100k_base", "limits": null, "expect": ["Corrupt", "TooLarge", "UnknownTokenId", "InvalidUtf8"],
+                "tokenizer": "cl100k_base", "limits": null, "expect": ["Corrupt", "TooLarge", "UnknownId", "InvalidUtf8"],
                 "row": "a model frame made with --no-checksum, cut by 1-8 bytes"}));
         }
 
