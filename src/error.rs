@@ -70,96 +70,87 @@ pub enum Error {
     Internal(String),
 }
 
-/// The class of an [`Error`]: the one classification every layer maps from (C status codes,
-/// Python exception classes, Go sentinels, Kotlin/Swift exceptions, the playground's HTTP
-/// statuses). See docs/ARCHITECTURE.md.
-///
-/// `code()` is the C ABI's `tacc_status` value and is never renumbered; a retired kind keeps its
-/// code reserved. `name()` is the stable name the bindings show (`e.kind` in Python, the
-/// exception class of Kotlin and Swift, `Error.Kind()` in Go).
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(i32)]
-pub enum ErrorKind {
-    /// An argument out of its documented range (level, method for this content, options...).
-    InvalidArgument = 1,
-    /// A required pointer was NULL: raised by the C ABI only (other languages have no NULL).
-    NullArgument = 2,
-    /// The tokenizer name is not built in (or was left out of this build).
-    UnknownTokenizer = 3,
-    /// A token ID, mapped ID or string token the tokenizer or mapping does not know.
-    UnknownId = 4,
-    /// The input is not what the named format produces (bad magic, truncated, ...).
-    Corrupt = 5,
-    /// The decoded content does not match the frame's CRC-32.
-    ChecksumMismatch = 6,
-    /// Input or output over a limit (the caller's [`crate::Limits`] or a format's hard cap).
-    TooLarge = 7,
-    /// Text that is not valid UTF-8 (input text, or decoded content where text was expected).
-    InvalidUtf8 = 8,
-    /// A frame made with a tokenizer, mapping or model other than the one supplied.
-    Mismatch = 9,
-    /// A file could not be read or written.
-    Io = 10,
-    /// A bug in tacc: a panic caught at a language boundary. Please report it.
-    Internal = 100,
+/// Calls the macro `$m` with the table of error kinds, one `(Variant, code, "description",
+/// "doc")` per kind in code order. [`ErrorKind`] is made from it, and so is every binding's
+/// declaration that needs one item per kind (uniffi's `TaccError`), so a new kind is added here
+/// and nowhere else. Codes are never renumbered; a retired kind keeps its code reserved.
+#[macro_export]
+macro_rules! for_each_error_kind {
+    ($m:ident) => {
+        $m! {
+            (InvalidArgument, 1, "invalid argument",
+             "An argument out of its documented range (level, method for this content, options...)."),
+            (NullArgument, 2, "NULL argument",
+             "A required pointer was NULL: raised by the C ABI only (other languages have no NULL)."),
+            (UnknownTokenizer, 3, "unknown tokenizer",
+             "The tokenizer name is not built in (or was left out of this build)."),
+            (UnknownId, 4, "unknown token ID",
+             "A token ID, mapped ID or string token the tokenizer or mapping does not know."),
+            (Corrupt, 5, "corrupt input",
+             "The input is not what the named format produces (bad magic, truncated, ...)."),
+            (ChecksumMismatch, 6, "checksum mismatch",
+             "The decoded content does not match the frame's CRC-32."),
+            (TooLarge, 7, "too large",
+             "Input or output over a limit (the caller's decode limits or a format's hard cap)."),
+            (InvalidUtf8, 8, "invalid UTF-8",
+             "Text that is not valid UTF-8 (input text, or decoded content where text was expected)."),
+            (Mismatch, 9, "tokenizer or mapping mismatch",
+             "A frame made with a tokenizer, mapping or model other than the one supplied."),
+            (Io, 10, "I/O error", "A file could not be read or written."),
+            (Internal, 100, "internal error (caught panic)",
+             "A bug in tacc: a panic caught at a language boundary. Please report it."),
+        }
+    };
 }
 
+macro_rules! define_error_kind {
+    ($(($kind:ident, $code:literal, $description:literal, $doc:literal)),* $(,)?) => {
+        /// The class of an [`Error`]: the one classification every layer maps from (C status
+        /// codes, Python exception classes, Go sentinels, Kotlin/Swift exceptions, the
+        /// playground's HTTP statuses). See docs/ARCHITECTURE.md; the table is
+        /// [`for_each_error_kind!`](crate::for_each_error_kind).
+        ///
+        /// `code()` is the C ABI's `tacc_status` value and is never renumbered; a retired kind
+        /// keeps its code reserved. `name()` is the stable name the bindings show (`e.kind` in
+        /// Python, the exception class of Kotlin and Swift, `Error.Kind()` in Go).
+        #[non_exhaustive]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[repr(i32)]
+        pub enum ErrorKind {
+            $(#[doc = $doc] $kind = $code,)*
+        }
+
+        const KIND_COUNT: usize = [$($code),*].len();
+
+        impl ErrorKind {
+            /// Every kind, in code order.
+            pub const ALL: [ErrorKind; KIND_COUNT] = [$(ErrorKind::$kind),*];
+
+            /// The stable numeric code (the C ABI's `tacc_status`); 0 is success and never a kind.
+            pub const fn code(self) -> i32 {
+                self as i32
+            }
+
+            /// The stable name, as the bindings show it (the variant's name).
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(ErrorKind::$kind => stringify!($kind),)*
+                }
+            }
+
+            /// A short description without details (the C ABI's `tacc_status_str`).
+            pub const fn description(self) -> &'static str {
+                match self {
+                    $(ErrorKind::$kind => $description,)*
+                }
+            }
+        }
+    };
+}
+
+for_each_error_kind!(define_error_kind);
+
 impl ErrorKind {
-    /// Every kind, in code order.
-    pub const ALL: [ErrorKind; 11] = [
-        ErrorKind::InvalidArgument,
-        ErrorKind::NullArgument,
-        ErrorKind::UnknownTokenizer,
-        ErrorKind::UnknownId,
-        ErrorKind::Corrupt,
-        ErrorKind::ChecksumMismatch,
-        ErrorKind::TooLarge,
-        ErrorKind::InvalidUtf8,
-        ErrorKind::Mismatch,
-        ErrorKind::Io,
-        ErrorKind::Internal,
-    ];
-
-    /// The stable numeric code (the C ABI's `tacc_status`); 0 is success and never a kind.
-    pub const fn code(self) -> i32 {
-        self as i32
-    }
-
-    /// The stable name, as the bindings show it.
-    pub const fn name(self) -> &'static str {
-        match self {
-            ErrorKind::InvalidArgument => "InvalidArgument",
-            ErrorKind::NullArgument => "NullArgument",
-            ErrorKind::UnknownTokenizer => "UnknownTokenizer",
-            ErrorKind::UnknownId => "UnknownId",
-            ErrorKind::Corrupt => "Corrupt",
-            ErrorKind::ChecksumMismatch => "ChecksumMismatch",
-            ErrorKind::TooLarge => "TooLarge",
-            ErrorKind::InvalidUtf8 => "InvalidUtf8",
-            ErrorKind::Mismatch => "Mismatch",
-            ErrorKind::Io => "Io",
-            ErrorKind::Internal => "Internal",
-        }
-    }
-
-    /// A short description without details (the C ABI's `tacc_status_str`).
-    pub const fn description(self) -> &'static str {
-        match self {
-            ErrorKind::InvalidArgument => "invalid argument",
-            ErrorKind::NullArgument => "NULL argument",
-            ErrorKind::UnknownTokenizer => "unknown tokenizer",
-            ErrorKind::UnknownId => "unknown token ID",
-            ErrorKind::Corrupt => "corrupt input",
-            ErrorKind::ChecksumMismatch => "checksum mismatch",
-            ErrorKind::TooLarge => "too large",
-            ErrorKind::InvalidUtf8 => "invalid UTF-8",
-            ErrorKind::Mismatch => "tokenizer or mapping mismatch",
-            ErrorKind::Io => "I/O error",
-            ErrorKind::Internal => "internal error (caught panic)",
-        }
-    }
-
     /// The kind with this code, if any.
     pub fn from_code(code: i32) -> Option<ErrorKind> {
         ErrorKind::ALL.into_iter().find(|k| k.code() == code)

@@ -42,48 +42,62 @@ pub const MAGIC: [u8; 2] = v1::MAGIC;
 /// The wire-format version this library writes: independent of the library version.
 pub const FORMAT_VERSION: u8 = 2;
 
-/// How the payload of a frame was made. Discriminants are on the wire: never renumber.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(u8)]
-pub enum Method {
-    /// The content as is (text/bytes; token IDs as u32 LE).
-    Stored = 0,
-    /// zstd over the text bytes (LoPace's ZSTD payload).
-    Zstd = 1,
-    /// gzip over the text bytes.
-    Gzip = 2,
-    /// LoPace's TOKEN payload (format byte + u16/u32 IDs).
-    LopaceToken = 3,
-    /// LoPace's HYBRID payload (zstd over the TOKEN payload).
-    LopaceHybrid = 4,
-    /// tacc's Thrift payload of mapped IDs.
-    Tacc = 5,
-    /// tacc's Thrift payload, gzip-compressed.
-    TaccGzip = 6,
-    /// The first context-model coder (`model-v1`): v1 frames' method 7, kept for reading them
-    /// and for comparisons. Its priors are the v1 built-ins, frozen, so frames name none.
-    ModelV1 = 7,
-    /// The context-model coder (`model`, docs/MODEL.md): the default. Frames name its priors by ID.
-    Model = 9,
+/// Calls the macro `$m` with the table of frame methods, one `(Variant, wire ID, "name", "doc")`
+/// per method in ID order. [`Method`] is made from it, and so is every binding's declaration
+/// that needs one item per method (uniffi's `Method`), so a new method is listed here only.
+/// IDs are on the wire: never renumber or reuse one (8 is the stream header).
+#[macro_export]
+macro_rules! for_each_method {
+    ($m:ident) => {
+        $m! {
+            (Stored, 0, "stored", "The content as is (text/bytes; token IDs as u32 LE)."),
+            (Zstd, 1, "zstd", "zstd over the text bytes (LoPace's ZSTD payload)."),
+            (Gzip, 2, "gzip", "gzip over the text bytes."),
+            (LopaceToken, 3, "lopace-token", "LoPace's TOKEN payload (format byte + u16/u32 IDs)."),
+            (LopaceHybrid, 4, "lopace-hybrid", "LoPace's HYBRID payload (zstd over the TOKEN payload)."),
+            (Tacc, 5, "tacc", "tacc 0.1.0's Thrift payload of mapped IDs."),
+            (TaccGzip, 6, "tacc-gzip", "tacc 0.1.0's Thrift payload, gzip-compressed."),
+            (ModelV1, 7, "model-v1",
+             "The first context-model coder: v1 frames' method 7, kept for reading them and for comparisons. Its priors are the v1 built-ins, frozen, so frames name none."),
+            (Model, 9, "model",
+             "The context-model coder (docs/MODEL.md): the default. Frames name its priors by ID."),
+        }
+    };
 }
+
+macro_rules! define_method {
+    ($(($method:ident, $id:literal, $name:literal, $doc:literal)),* $(,)?) => {
+        /// How the payload of a frame was made. Discriminants are on the wire: never renumber.
+        /// The table is [`for_each_method!`](crate::for_each_method).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[repr(u8)]
+        pub enum Method {
+            $(#[doc = $doc] $method = $id,)*
+        }
+
+        const METHOD_COUNT: usize = [$($id),*].len();
+
+        impl Method {
+            /// Every method, in ID order.
+            pub const ALL: [Method; METHOD_COUNT] = [$(Method::$method),*];
+
+            /// The method's stable name: the one spelling of every layer (CLI, C, bindings,
+            /// vectors).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Method::$method => $name,)*
+                }
+            }
+        }
+    };
+}
+
+for_each_method!(define_method);
 
 /// Method 8 is the stream header (docs/STREAM.md), never a frame's method.
 pub const STREAM_METHOD: u8 = 8;
 
 impl Method {
-    /// Every method, in ID order.
-    pub const ALL: [Method; 9] = [
-        Method::Stored,
-        Method::Zstd,
-        Method::Gzip,
-        Method::LopaceToken,
-        Method::LopaceHybrid,
-        Method::Tacc,
-        Method::TaccGzip,
-        Method::ModelV1,
-        Method::Model,
-    ];
-
     /// The methods `Options::auto()` tries: all but `model-v1`, which `model` supersedes (the old
     /// coder is slower and its priors cost a few hundred milliseconds to load).
     pub const AUTO: [Method; 8] = [
@@ -96,21 +110,6 @@ impl Method {
         Method::TaccGzip,
         Method::Model,
     ];
-
-    /// The method's stable name: the one spelling of every layer (CLI, C, bindings, vectors).
-    pub fn name(self) -> &'static str {
-        match self {
-            Method::Stored => "stored",
-            Method::Zstd => "zstd",
-            Method::Gzip => "gzip",
-            Method::LopaceToken => "lopace-token",
-            Method::LopaceHybrid => "lopace-hybrid",
-            Method::Tacc => "tacc",
-            Method::TaccGzip => "tacc-gzip",
-            Method::ModelV1 => "model-v1",
-            Method::Model => "model",
-        }
-    }
 
     /// The method with this name ([`Method::name`]).
     pub fn from_name(name: &str) -> Result<Method> {
