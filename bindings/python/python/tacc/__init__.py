@@ -23,6 +23,7 @@ import os
 import threading
 
 from . import _native
+from ._errors import BY_KIND as _errors_by_kind
 from ._errors import (
     ChecksumMismatchError,
     CorruptPayloadError,
@@ -215,3 +216,10 @@ __all__ = [
     "TaccIOError",
     "InternalError",
 ]
+
+# The class of a kind the core added after the list above (made by tacc._errors at import).
+for _cls in _errors_by_kind.values():
+    if _cls.__name__ not in globals():
+        globals()[_cls.__name__] = _cls
+        __all__.append(_cls.__name__)
+del _cls
