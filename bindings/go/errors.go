@@ -14,21 +14,7 @@ import (
 // (tacc::ErrorKind). Codes are never renumbered.
 type Status int32
 
-// The status codes, one per error kind. The names follow the kinds' stable names
-// (Status.Name).
-const (
-	StatusInvalidArgument  Status = C.TACC_ERR_INVALID_ARGUMENT
-	StatusNullArgument     Status = C.TACC_ERR_NULL_ARGUMENT
-	StatusUnknownTokenizer Status = C.TACC_ERR_UNKNOWN_TOKENIZER
-	StatusUnknownID        Status = C.TACC_ERR_UNKNOWN_TOKEN
-	StatusCorrupt          Status = C.TACC_ERR_CORRUPT
-	StatusChecksumMismatch Status = C.TACC_ERR_CHECKSUM
-	StatusTooLarge         Status = C.TACC_ERR_TOO_LARGE
-	StatusInvalidUTF8      Status = C.TACC_ERR_INVALID_UTF8
-	StatusMismatch         Status = C.TACC_ERR_MISMATCH
-	StatusIO               Status = C.TACC_ERR_IO
-	StatusInternal         Status = C.TACC_ERR_PANIC
-)
+// The Status constants (StatusCorrupt, ...) are generated: tables_gen.go.
 
 // String returns the library's description of the status ("corrupt input", ...).
 func (s Status) String() string { return C.GoString(C.tacc_status_str(C.int32_t(s))) }
@@ -72,23 +58,10 @@ func (e *Error) Is(target error) bool {
 	return errors.As(target, &t) && t.Status == e.Status
 }
 
-// Sentinels for errors.Is, one per error kind; they match any *Error of their status.
-var (
-	ErrInvalidArgument  = &Error{Status: StatusInvalidArgument}
-	ErrNullArgument     = &Error{Status: StatusNullArgument}
-	ErrUnknownTokenizer = &Error{Status: StatusUnknownTokenizer}
-	ErrUnknownID        = &Error{Status: StatusUnknownID}
-	ErrCorrupt          = &Error{Status: StatusCorrupt}
-	ErrChecksumMismatch = &Error{Status: StatusChecksumMismatch}
-	ErrTooLarge         = &Error{Status: StatusTooLarge}
-	ErrInvalidUTF8      = &Error{Status: StatusInvalidUTF8}
-	ErrMismatch         = &Error{Status: StatusMismatch}
-	ErrIO               = &Error{Status: StatusIO}
-	// ErrInternal is a bug in tacc (a panic caught at the boundary): please report it.
-	ErrInternal = &Error{Status: StatusInternal}
-	// ErrClosed is returned by calls on a closed Codec.
-	ErrClosed = errors.New("tacc: codec is closed")
-)
+// The sentinels (ErrCorrupt, ...) are generated: tables_gen.go.
+
+// ErrClosed is returned by calls on a closed Codec.
+var ErrClosed = errors.New("tacc: codec is closed")
 
 func newError(st C.tacc_status, msg *C.char) error {
 	e := &Error{Status: Status(st)}

@@ -42,19 +42,10 @@ import (
 // Method is a frame method; the values are the IDs written in frames.
 type Method uint32
 
-// The methods. Auto tries every method that fits the content and keeps the smallest frame.
-const (
-	Stored       Method = C.TACC_METHOD_STORED
-	Zstd         Method = C.TACC_METHOD_ZSTD
-	Gzip         Method = C.TACC_METHOD_GZIP
-	LopaceToken  Method = C.TACC_METHOD_LOPACE_TOKEN
-	LopaceHybrid Method = C.TACC_METHOD_LOPACE_HYBRID
-	Tacc         Method = C.TACC_METHOD_TACC
-	TaccGzip     Method = C.TACC_METHOD_TACC_GZIP
-	Model        Method = C.TACC_METHOD_MODEL
-	ModelV1      Method = C.TACC_METHOD_MODEL_V1
-	Auto         Method = C.TACC_METHOD_AUTO
-)
+// The methods (Stored, Zstd, ..., Model) are generated: tables_gen.go.
+
+// Auto tries every method that fits the content and keeps the smallest frame.
+const Auto Method = C.TACC_METHOD_AUTO
 
 // String returns the method's name ("tacc-gzip", ...).
 func (m Method) String() string {

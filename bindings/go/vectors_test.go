@@ -15,12 +15,6 @@ import (
 	"testing"
 )
 
-// sentinels: one per error kind of the library (TestErrorVectors checks none is missing).
-var sentinels = []*Error{
-	ErrInvalidArgument, ErrNullArgument, ErrUnknownTokenizer, ErrUnknownID, ErrCorrupt,
-	ErrChecksumMismatch, ErrTooLarge, ErrInvalidUTF8, ErrMismatch, ErrIO, ErrInternal,
-}
-
 func sentinelOf(code int32) *Error {
 	for _, e := range sentinels {
 		if int32(e.Status) == code {
