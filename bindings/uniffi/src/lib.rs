@@ -11,7 +11,11 @@
 //!   are named by peer (`compress_tacc_payload`, `compress_lopace_payload`, ...);
 //! - errors cross the boundary as [`TaccError`], one variant per [`tacc::ErrorKind`], made from
 //!   `kind()` in one place ([`TaccError::of_kind`]); every call that does work runs inside
-//!   `call`, so a panic becomes `TaccError::Internal` (nothing printed, never an abort);
+//!   `call`, so a panic becomes `TaccError::Internal` (nothing printed, never an abort).
+//!   `TaccError::NullArgument` exists because every kind has its variant, but is never raised
+//!   here: it is the C ABI's alone (no call here takes a pointer);
+//! - [`TaccError`] and [`Method`] are expanded from the core's tables (`tacc::for_each_error_kind!`,
+//!   `tacc::for_each_method!`), so a new error kind or method needs no edit here;
 //! - option defaults come from `tacc::Options::default()` (see [`Options`]);
 //! - the binding types are separate from tacc's, so the core can change without breaking the
 //!   foreign API, and new methods or objects are added without touching existing signatures.
@@ -32,84 +36,50 @@ use tacc::ErrorKind;
 
 uniffi::setup_scaffolding!("tacc");
 
-/// Every failure of the bindings' calls: one variant per [`tacc::ErrorKind`], named as the kind
-/// (`kind.name()`). The message is the library's own; the variant says what kind of failure it
-/// is, so callers can branch without parsing text. Kotlin: `TaccException.Corrupt` etc.; Swift:
-/// `TaccError.Corrupt`.
-///
-/// `NullArgument` has no variant: it is the C ABI's alone (no call here takes a pointer).
-#[derive(Debug, PartialEq, Eq, thiserror::Error, uniffi::Error)]
-#[uniffi(flat_error)]
-pub enum TaccError {
-    /// An argument out of its documented range (level, method for this content, packed buffer
-    /// length...).
-    #[error("{0}")]
-    InvalidArgument(String),
-    /// The tokenizer name is not built in (or was left out of this build).
-    #[error("{0}")]
-    UnknownTokenizer(String),
-    /// A token ID, mapped ID or string token the tokenizer or the tacc mapping does not know.
-    #[error("{0}")]
-    UnknownId(String),
-    /// Input that is not what the named format produces (corrupt or truncated payload/frame).
-    #[error("{0}")]
-    Corrupt(String),
-    /// The decoded content does not match the frame's checksum.
-    #[error("{0}")]
-    ChecksumMismatch(String),
-    /// Input or output beyond a limit (the caller's [`Limits`] or a format's hard cap).
-    #[error("{0}")]
-    TooLarge(String),
-    /// Text that is not valid UTF-8 (decoded content where text was expected).
-    #[error("{0}")]
-    InvalidUtf8(String),
-    /// A frame made with a tokenizer, mapping or model other than the one supplied.
-    #[error("{0}")]
-    Mismatch(String),
-    /// A file could not be read.
-    #[error("{0}")]
-    Io(String),
-    /// A bug in tacc (a caught panic): please report it.
-    #[error("{0}")]
-    Internal(String),
+// The error kinds and the methods come from the core's tables (`tacc::for_each_error_kind!`,
+// `tacc::for_each_method!`): a kind or method added there appears here, and in the generated
+// Kotlin/Swift, with no edit to this file.
+macro_rules! define_tacc_error {
+    ($(($kind:ident, $code:literal, $description:literal, $doc:literal)),* $(,)?) => {
+        /// Every failure of the bindings' calls: one variant per [`tacc::ErrorKind`], named as the
+        /// kind (`kind.name()`) and documented by the core's table. The message is the library's
+        /// own; the variant says what kind of failure it is, so callers can branch without
+        /// parsing text. Kotlin: `TaccException.Corrupt` etc.; Swift: `TaccError.Corrupt`.
+        ///
+        /// `NullArgument` is a variant too (every kind has one) but no call here raises it: it is
+        /// the C ABI's alone, and no call here takes a pointer.
+        #[derive(Debug, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+        #[uniffi(flat_error)]
+        pub enum TaccError {
+            $(
+                #[doc = $doc]
+                #[error("{0}")]
+                $kind(String),
+            )*
+        }
+
+        impl TaccError {
+            /// The one place where an error kind becomes a binding error.
+            pub fn of_kind(kind: ErrorKind, message: String) -> TaccError {
+                match kind {
+                    $(ErrorKind::$kind => TaccError::$kind(message),)*
+                    // `ErrorKind` is non-exhaustive; the table lists every kind, so this arm is
+                    // only a compile-time requirement (a bug if ever taken).
+                    _ => TaccError::Internal(message),
+                }
+            }
+
+            /// The kind this error was made from (its variant's name is the kind's `name()`).
+            pub fn kind(&self) -> ErrorKind {
+                match self {
+                    $(TaccError::$kind(_) => ErrorKind::$kind,)*
+                }
+            }
+        }
+    };
 }
 
-impl TaccError {
-    /// The one place where an error kind becomes a binding error.
-    pub fn of_kind(kind: ErrorKind, message: String) -> TaccError {
-        match kind {
-            ErrorKind::InvalidArgument => TaccError::InvalidArgument(message),
-            ErrorKind::UnknownTokenizer => TaccError::UnknownTokenizer(message),
-            ErrorKind::UnknownId => TaccError::UnknownId(message),
-            ErrorKind::Corrupt => TaccError::Corrupt(message),
-            ErrorKind::ChecksumMismatch => TaccError::ChecksumMismatch(message),
-            ErrorKind::TooLarge => TaccError::TooLarge(message),
-            ErrorKind::InvalidUtf8 => TaccError::InvalidUtf8(message),
-            ErrorKind::Mismatch => TaccError::Mismatch(message),
-            ErrorKind::Io => TaccError::Io(message),
-            ErrorKind::Internal => TaccError::Internal(message),
-            // NullArgument cannot arise here (no call takes a pointer): if it did, it is a bug.
-            // A kind added to the core later is one too until it gets its variant here.
-            _ => TaccError::Internal(message),
-        }
-    }
-
-    /// The kind this error was made from (its variant's name is the kind's `name()`).
-    pub fn kind(&self) -> ErrorKind {
-        match self {
-            TaccError::InvalidArgument(_) => ErrorKind::InvalidArgument,
-            TaccError::UnknownTokenizer(_) => ErrorKind::UnknownTokenizer,
-            TaccError::UnknownId(_) => ErrorKind::UnknownId,
-            TaccError::Corrupt(_) => ErrorKind::Corrupt,
-            TaccError::ChecksumMismatch(_) => ErrorKind::ChecksumMismatch,
-            TaccError::TooLarge(_) => ErrorKind::TooLarge,
-            TaccError::InvalidUtf8(_) => ErrorKind::InvalidUtf8,
-            TaccError::Mismatch(_) => ErrorKind::Mismatch,
-            TaccError::Io(_) => ErrorKind::Io,
-            TaccError::Internal(_) => ErrorKind::Internal,
-        }
-    }
-}
+tacc::for_each_error_kind!(define_tacc_error);
 
 impl From<tacc::Error> for TaccError {
     fn from(e: tacc::Error) -> Self {
@@ -129,60 +99,34 @@ fn call<T>(body: impl FnOnce() -> Res<T>) -> Res<T> {
 
 // ---- Enums and records ---------------------------------------------------------------------
 
-/// How a frame's payload is made (the frame's method byte). Names: [`method_name`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum Method {
-    /// The content as is.
-    Stored,
-    /// zstd over the text bytes (LoPace's ZSTD payload).
-    Zstd,
-    /// gzip over the text bytes.
-    Gzip,
-    /// LoPace's TOKEN payload.
-    LopaceToken,
-    /// LoPace's HYBRID payload.
-    LopaceHybrid,
-    /// tacc's Thrift payload of mapped IDs.
-    Tacc,
-    /// tacc's Thrift payload, gzip'd.
-    TaccGzip,
-    /// The context-model entropy coder (the library's default).
-    Model,
-    /// The first context-model coder (reads v1 frames; for comparisons).
-    ModelV1,
+macro_rules! define_method {
+    ($(($method:ident, $id:literal, $name:literal, $doc:literal)),* $(,)?) => {
+        /// How a frame's payload is made (the frame's method byte), in wire-ID order. Names:
+        /// [`method_name`].
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+        pub enum Method {
+            $(#[doc = $doc] $method,)*
+        }
+
+        impl From<Method> for tacc::Method {
+            fn from(m: Method) -> Self {
+                match m {
+                    $(Method::$method => tacc::Method::$method,)*
+                }
+            }
+        }
+
+        impl From<tacc::Method> for Method {
+            fn from(m: tacc::Method) -> Self {
+                match m {
+                    $(tacc::Method::$method => Method::$method,)*
+                }
+            }
+        }
+    };
 }
 
-impl From<Method> for tacc::Method {
-    fn from(m: Method) -> Self {
-        match m {
-            Method::Stored => tacc::Method::Stored,
-            Method::Zstd => tacc::Method::Zstd,
-            Method::Gzip => tacc::Method::Gzip,
-            Method::LopaceToken => tacc::Method::LopaceToken,
-            Method::LopaceHybrid => tacc::Method::LopaceHybrid,
-            Method::Tacc => tacc::Method::Tacc,
-            Method::TaccGzip => tacc::Method::TaccGzip,
-            Method::Model => tacc::Method::Model,
-            Method::ModelV1 => tacc::Method::ModelV1,
-        }
-    }
-}
-
-impl From<tacc::Method> for Method {
-    fn from(m: tacc::Method) -> Self {
-        match m {
-            tacc::Method::Stored => Method::Stored,
-            tacc::Method::Zstd => Method::Zstd,
-            tacc::Method::Gzip => Method::Gzip,
-            tacc::Method::LopaceToken => Method::LopaceToken,
-            tacc::Method::LopaceHybrid => Method::LopaceHybrid,
-            tacc::Method::Tacc => Method::Tacc,
-            tacc::Method::TaccGzip => Method::TaccGzip,
-            tacc::Method::Model => Method::Model,
-            tacc::Method::ModelV1 => Method::ModelV1,
-        }
-    }
-}
+tacc::for_each_method!(define_method);
 
 /// LoPace's three methods (its `CompressionMethod`): the raw LoPace payloads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -1030,16 +974,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_kind_but_null_argument_has_the_variant_of_its_name() {
+    fn every_kind_has_the_variant_of_its_name() {
         for kind in ErrorKind::ALL {
             let e = TaccError::of_kind(kind, "m".into());
-            if kind == ErrorKind::NullArgument {
-                // The C ABI's alone: nothing here takes a pointer, so it would be a bug.
-                assert_eq!(e, TaccError::Internal("m".into()));
-                continue;
-            }
             assert_eq!(format!("{e:?}"), format!("{}(\"m\")", kind.name()));
             assert_eq!(e.kind(), kind);
+        }
+    }
+
+    #[test]
+    fn every_method_converts_both_ways() {
+        for m in tacc::Method::ALL {
+            let b = Method::from(m);
+            assert_eq!(format!("{b:?}"), format!("{m:?}"));
+            assert_eq!(tacc::Method::from(b), m);
         }
     }
 

@@ -2870,13 +2870,14 @@ public func FfiConverterTypeLopaceMethod_lower(_ value: LopaceMethod) -> RustBuf
 
 
 /**
- * How a frame's payload is made (the frame's method byte). Names: [`method_name`].
+ * How a frame's payload is made (the frame's method byte), in wire-ID order. Names:
+ * [`method_name`].
  */
 
 public enum Method: Equatable, Hashable {
     
     /**
-     * The content as is.
+     * The content as is (text/bytes; token IDs as u32 LE).
      */
     case stored
     /**
@@ -2888,29 +2889,29 @@ public enum Method: Equatable, Hashable {
      */
     case gzip
     /**
-     * LoPace's TOKEN payload.
+     * LoPace's TOKEN payload (format byte + u16/u32 IDs).
      */
     case lopaceToken
     /**
-     * LoPace's HYBRID payload.
+     * LoPace's HYBRID payload (zstd over the TOKEN payload).
      */
     case lopaceHybrid
     /**
-     * tacc's Thrift payload of mapped IDs.
+     * tacc 0.1.0's Thrift payload of mapped IDs.
      */
     case tacc
     /**
-     * tacc's Thrift payload, gzip'd.
+     * tacc 0.1.0's Thrift payload, gzip-compressed.
      */
     case taccGzip
     /**
-     * The context-model entropy coder (the library's default).
-     */
-    case model
-    /**
-     * The first context-model coder (reads v1 frames; for comparisons).
+     * The first context-model coder: v1 frames' method 7, kept for reading them and for comparisons. Its priors are the v1 built-ins, frozen, so frames name none.
      */
     case modelV1
+    /**
+     * The context-model coder (docs/MODEL.md): the default. Frames name its priors by ID.
+     */
+    case model
 
 
 
@@ -2946,9 +2947,9 @@ public struct FfiConverterTypeMethod: FfiConverterRustBuffer {
         
         case 7: return .taccGzip
         
-        case 8: return .model
+        case 8: return .modelV1
         
-        case 9: return .modelV1
+        case 9: return .model
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -2986,11 +2987,11 @@ public struct FfiConverterTypeMethod: FfiConverterRustBuffer {
             writeInt(&buf, Int32(7))
         
         
-        case .model:
+        case .modelV1:
             writeInt(&buf, Int32(8))
         
         
-        case .modelV1:
+        case .model:
             writeInt(&buf, Int32(9))
         
         }
@@ -3015,12 +3016,13 @@ public func FfiConverterTypeMethod_lower(_ value: Method) -> RustBuffer {
 
 
 /**
- * Every failure of the bindings' calls: one variant per [`tacc::ErrorKind`], named as the kind
- * (`kind.name()`). The message is the library's own; the variant says what kind of failure it
- * is, so callers can branch without parsing text. Kotlin: `TaccException.Corrupt` etc.; Swift:
- * `TaccError.Corrupt`.
+ * Every failure of the bindings' calls: one variant per [`tacc::ErrorKind`], named as the
+ * kind (`kind.name()`) and documented by the core's table. The message is the library's
+ * own; the variant says what kind of failure it is, so callers can branch without
+ * parsing text. Kotlin: `TaccException.Corrupt` etc.; Swift: `TaccError.Corrupt`.
  *
- * `NullArgument` has no variant: it is the C ABI's alone (no call here takes a pointer).
+ * `NullArgument` is a variant too (every kind has one) but no call here raises it: it is
+ * the C ABI's alone, and no call here takes a pointer.
  */
 public 
 enum TaccError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
@@ -3028,10 +3030,14 @@ enum TaccError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     
     
     /**
-     * An argument out of its documented range (level, method for this content, packed buffer
-     * length...).
+     * An argument out of its documented range (level, method for this content, options...).
      */
     case InvalidArgument(message: String)
+    
+    /**
+     * A required pointer was NULL: raised by the C ABI only (other languages have no NULL).
+     */
+    case NullArgument(message: String)
     
     /**
      * The tokenizer name is not built in (or was left out of this build).
@@ -3039,27 +3045,27 @@ enum TaccError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case UnknownTokenizer(message: String)
     
     /**
-     * A token ID, mapped ID or string token the tokenizer or the tacc mapping does not know.
+     * A token ID, mapped ID or string token the tokenizer or mapping does not know.
      */
     case UnknownId(message: String)
     
     /**
-     * Input that is not what the named format produces (corrupt or truncated payload/frame).
+     * The input is not what the named format produces (bad magic, truncated, ...).
      */
     case Corrupt(message: String)
     
     /**
-     * The decoded content does not match the frame's checksum.
+     * The decoded content does not match the frame's CRC-32.
      */
     case ChecksumMismatch(message: String)
     
     /**
-     * Input or output beyond a limit (the caller's [`Limits`] or a format's hard cap).
+     * Input or output over a limit (the caller's decode limits or a format's hard cap).
      */
     case TooLarge(message: String)
     
     /**
-     * Text that is not valid UTF-8 (decoded content where text was expected).
+     * Text that is not valid UTF-8 (input text, or decoded content where text was expected).
      */
     case InvalidUtf8(message: String)
     
@@ -3069,12 +3075,12 @@ enum TaccError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case Mismatch(message: String)
     
     /**
-     * A file could not be read.
+     * A file could not be read or written.
      */
     case Io(message: String)
     
     /**
-     * A bug in tacc (a caught panic): please report it.
+     * A bug in tacc: a panic caught at a language boundary. Please report it.
      */
     case Internal(message: String)
     
@@ -3111,39 +3117,43 @@ public struct FfiConverterTypeTaccError: FfiConverterRustBuffer {
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 2: return .UnknownTokenizer(
+        case 2: return .NullArgument(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 3: return .UnknownId(
+        case 3: return .UnknownTokenizer(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 4: return .Corrupt(
+        case 4: return .UnknownId(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 5: return .ChecksumMismatch(
+        case 5: return .Corrupt(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 6: return .TooLarge(
+        case 6: return .ChecksumMismatch(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 7: return .InvalidUtf8(
+        case 7: return .TooLarge(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 8: return .Mismatch(
+        case 8: return .InvalidUtf8(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 9: return .Io(
+        case 9: return .Mismatch(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 10: return .Internal(
+        case 10: return .Io(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 11: return .Internal(
             message: try FfiConverterString.read(from: &buf)
         )
         
@@ -3160,24 +3170,26 @@ public struct FfiConverterTypeTaccError: FfiConverterRustBuffer {
         
         case .InvalidArgument(_ /* message is ignored*/):
             writeInt(&buf, Int32(1))
-        case .UnknownTokenizer(_ /* message is ignored*/):
+        case .NullArgument(_ /* message is ignored*/):
             writeInt(&buf, Int32(2))
-        case .UnknownId(_ /* message is ignored*/):
+        case .UnknownTokenizer(_ /* message is ignored*/):
             writeInt(&buf, Int32(3))
-        case .Corrupt(_ /* message is ignored*/):
+        case .UnknownId(_ /* message is ignored*/):
             writeInt(&buf, Int32(4))
-        case .ChecksumMismatch(_ /* message is ignored*/):
+        case .Corrupt(_ /* message is ignored*/):
             writeInt(&buf, Int32(5))
-        case .TooLarge(_ /* message is ignored*/):
+        case .ChecksumMismatch(_ /* message is ignored*/):
             writeInt(&buf, Int32(6))
-        case .InvalidUtf8(_ /* message is ignored*/):
+        case .TooLarge(_ /* message is ignored*/):
             writeInt(&buf, Int32(7))
-        case .Mismatch(_ /* message is ignored*/):
+        case .InvalidUtf8(_ /* message is ignored*/):
             writeInt(&buf, Int32(8))
-        case .Io(_ /* message is ignored*/):
+        case .Mismatch(_ /* message is ignored*/):
             writeInt(&buf, Int32(9))
-        case .Internal(_ /* message is ignored*/):
+        case .Io(_ /* message is ignored*/):
             writeInt(&buf, Int32(10))
+        case .Internal(_ /* message is ignored*/):
+            writeInt(&buf, Int32(11))
 
         
         }

@@ -4343,13 +4343,14 @@ public object FfiConverterTypeLopaceMethod: FfiConverterRustBuffer<LopaceMethod>
 
 
 /**
- * How a frame's payload is made (the frame's method byte). Names: [`method_name`].
+ * How a frame's payload is made (the frame's method byte), in wire-ID order. Names:
+ * [`method_name`].
  */
 
 enum class Method {
     
     /**
-     * The content as is.
+     * The content as is (text/bytes; token IDs as u32 LE).
      */
     STORED,
     /**
@@ -4361,29 +4362,29 @@ enum class Method {
      */
     GZIP,
     /**
-     * LoPace's TOKEN payload.
+     * LoPace's TOKEN payload (format byte + u16/u32 IDs).
      */
     LOPACE_TOKEN,
     /**
-     * LoPace's HYBRID payload.
+     * LoPace's HYBRID payload (zstd over the TOKEN payload).
      */
     LOPACE_HYBRID,
     /**
-     * tacc's Thrift payload of mapped IDs.
+     * tacc 0.1.0's Thrift payload of mapped IDs.
      */
     TACC,
     /**
-     * tacc's Thrift payload, gzip'd.
+     * tacc 0.1.0's Thrift payload, gzip-compressed.
      */
     TACC_GZIP,
     /**
-     * The context-model entropy coder (the library's default).
+     * The first context-model coder: v1 frames' method 7, kept for reading them and for comparisons. Its priors are the v1 built-ins, frozen, so frames name none.
      */
-    MODEL,
+    MODEL_V1,
     /**
-     * The first context-model coder (reads v1 frames; for comparisons).
+     * The context-model coder (docs/MODEL.md): the default. Frames name its priors by ID.
      */
-    MODEL_V1;
+    MODEL;
 
     
 
@@ -4416,20 +4417,25 @@ public object FfiConverterTypeMethod: FfiConverterRustBuffer<Method> {
 
 
 /**
- * Every failure of the bindings' calls: one variant per [`tacc::ErrorKind`], named as the kind
- * (`kind.name()`). The message is the library's own; the variant says what kind of failure it
- * is, so callers can branch without parsing text. Kotlin: `TaccException.Corrupt` etc.; Swift:
- * `TaccError.Corrupt`.
+ * Every failure of the bindings' calls: one variant per [`tacc::ErrorKind`], named as the
+ * kind (`kind.name()`) and documented by the core's table. The message is the library's
+ * own; the variant says what kind of failure it is, so callers can branch without
+ * parsing text. Kotlin: `TaccException.Corrupt` etc.; Swift: `TaccError.Corrupt`.
  *
- * `NullArgument` has no variant: it is the C ABI's alone (no call here takes a pointer).
+ * `NullArgument` is a variant too (every kind has one) but no call here raises it: it is
+ * the C ABI's alone, and no call here takes a pointer.
  */
 sealed class TaccException(message: String): kotlin.Exception(message) {
         
     /**
-     * An argument out of its documented range (level, method for this content, packed buffer
-     * length...).
+     * An argument out of its documented range (level, method for this content, options...).
      */
         class InvalidArgument(message: String) : TaccException(message)
+        
+    /**
+     * A required pointer was NULL: raised by the C ABI only (other languages have no NULL).
+     */
+        class NullArgument(message: String) : TaccException(message)
         
     /**
      * The tokenizer name is not built in (or was left out of this build).
@@ -4437,27 +4443,27 @@ sealed class TaccException(message: String): kotlin.Exception(message) {
         class UnknownTokenizer(message: String) : TaccException(message)
         
     /**
-     * A token ID, mapped ID or string token the tokenizer or the tacc mapping does not know.
+     * A token ID, mapped ID or string token the tokenizer or mapping does not know.
      */
         class UnknownId(message: String) : TaccException(message)
         
     /**
-     * Input that is not what the named format produces (corrupt or truncated payload/frame).
+     * The input is not what the named format produces (bad magic, truncated, ...).
      */
         class Corrupt(message: String) : TaccException(message)
         
     /**
-     * The decoded content does not match the frame's checksum.
+     * The decoded content does not match the frame's CRC-32.
      */
         class ChecksumMismatch(message: String) : TaccException(message)
         
     /**
-     * Input or output beyond a limit (the caller's [`Limits`] or a format's hard cap).
+     * Input or output over a limit (the caller's decode limits or a format's hard cap).
      */
         class TooLarge(message: String) : TaccException(message)
         
     /**
-     * Text that is not valid UTF-8 (decoded content where text was expected).
+     * Text that is not valid UTF-8 (input text, or decoded content where text was expected).
      */
         class InvalidUtf8(message: String) : TaccException(message)
         
@@ -4467,12 +4473,12 @@ sealed class TaccException(message: String): kotlin.Exception(message) {
         class Mismatch(message: String) : TaccException(message)
         
     /**
-     * A file could not be read.
+     * A file could not be read or written.
      */
         class Io(message: String) : TaccException(message)
         
     /**
-     * A bug in tacc (a caught panic): please report it.
+     * A bug in tacc: a panic caught at a language boundary. Please report it.
      */
         class Internal(message: String) : TaccException(message)
         
@@ -4490,15 +4496,16 @@ public object FfiConverterTypeTaccError : FfiConverterRustBuffer<TaccException> 
         
             return when(buf.getInt()) {
             1 -> TaccException.InvalidArgument(FfiConverterString.read(buf))
-            2 -> TaccException.UnknownTokenizer(FfiConverterString.read(buf))
-            3 -> TaccException.UnknownId(FfiConverterString.read(buf))
-            4 -> TaccException.Corrupt(FfiConverterString.read(buf))
-            5 -> TaccException.ChecksumMismatch(FfiConverterString.read(buf))
-            6 -> TaccException.TooLarge(FfiConverterString.read(buf))
-            7 -> TaccException.InvalidUtf8(FfiConverterString.read(buf))
-            8 -> TaccException.Mismatch(FfiConverterString.read(buf))
-            9 -> TaccException.Io(FfiConverterString.read(buf))
-            10 -> TaccException.Internal(FfiConverterString.read(buf))
+            2 -> TaccException.NullArgument(FfiConverterString.read(buf))
+            3 -> TaccException.UnknownTokenizer(FfiConverterString.read(buf))
+            4 -> TaccException.UnknownId(FfiConverterString.read(buf))
+            5 -> TaccException.Corrupt(FfiConverterString.read(buf))
+            6 -> TaccException.ChecksumMismatch(FfiConverterString.read(buf))
+            7 -> TaccException.TooLarge(FfiConverterString.read(buf))
+            8 -> TaccException.InvalidUtf8(FfiConverterString.read(buf))
+            9 -> TaccException.Mismatch(FfiConverterString.read(buf))
+            10 -> TaccException.Io(FfiConverterString.read(buf))
+            11 -> TaccException.Internal(FfiConverterString.read(buf))
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
         
@@ -4514,40 +4521,44 @@ public object FfiConverterTypeTaccError : FfiConverterRustBuffer<TaccException> 
                 buf.putInt(1)
                 Unit
             }
-            is TaccException.UnknownTokenizer -> {
+            is TaccException.NullArgument -> {
                 buf.putInt(2)
                 Unit
             }
-            is TaccException.UnknownId -> {
+            is TaccException.UnknownTokenizer -> {
                 buf.putInt(3)
                 Unit
             }
-            is TaccException.Corrupt -> {
+            is TaccException.UnknownId -> {
                 buf.putInt(4)
                 Unit
             }
-            is TaccException.ChecksumMismatch -> {
+            is TaccException.Corrupt -> {
                 buf.putInt(5)
                 Unit
             }
-            is TaccException.TooLarge -> {
+            is TaccException.ChecksumMismatch -> {
                 buf.putInt(6)
                 Unit
             }
-            is TaccException.InvalidUtf8 -> {
+            is TaccException.TooLarge -> {
                 buf.putInt(7)
                 Unit
             }
-            is TaccException.Mismatch -> {
+            is TaccException.InvalidUtf8 -> {
                 buf.putInt(8)
                 Unit
             }
-            is TaccException.Io -> {
+            is TaccException.Mismatch -> {
                 buf.putInt(9)
                 Unit
             }
-            is TaccException.Internal -> {
+            is TaccException.Io -> {
                 buf.putInt(10)
+                Unit
+            }
+            is TaccException.Internal -> {
+                buf.putInt(11)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
