@@ -1,6 +1,7 @@
 import org.json.JSONObject
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
 import org.junit.jupiter.params.ParameterizedTest
@@ -108,6 +109,19 @@ class HostileTest {
         @JvmStatic fun committed(): List<Array<Any>> = cases().flatMap { c -> listOf(arrayOf<Any>(c.getString("name"), 0), arrayOf<Any>(c.getString("name"), 1)) }
         @JvmStatic fun legalButBig(): List<String> = cases().filter { it.has("ok_within") }.map { it.getString("name") }
         fun case(name: String): JSONObject = cases().first { it.getString("name") == name }
+
+        /** The first call in a JVM loads the native library, JNA's classes and the tokenizer's
+         *  tables (tens of MiB, once): pay that before any measurement, which is of the input. */
+        @BeforeAll @JvmStatic fun warmUp() {
+            for (t in cases().map { it.getString("tokenizer") }.distinct()) {
+                Codec(t).use { c ->
+                    val frame = c.compressText("warm up", defaultOptions())
+                    c.decompress(frame)
+                    c.detokenize(listOf(1u, 2u))
+                    c.streamDecoder().push(c.streamEncoder().use { e -> e.pushText("warm up"); e.finish() })
+                }
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0} via {1}")
