@@ -125,100 +125,84 @@ pub(crate) unsafe fn out<'a, T>(ptr: *mut T, name: &str) -> FfiResult<&'a mut T>
 // ---- The one allocator of what crosses the boundary ---------------------------------------------
 //
 // Every buffer the library hands to C (tacc_encode/tacc_decode outputs, tacc_buf.data,
-// tacc_ids.data, err_msg strings) is allocated here with a small hidden header before the data
-// that records the allocation's size: one pointer is then enough to free it (`tacc_free`),
-// whatever it holds, and the typed frees are the same release.
+// tacc_ids.data, err_msg strings) is the Rust vector that made it, handed over without a copy
+// (a decode's output is never held twice) and recorded in a table of live buffers by its address:
+// one pointer is then enough to free it (`tacc_free`), whatever it holds, and the typed frees are
+// the same release. A pointer the table does not hold (not returned by the library, or already
+// freed) is caught there instead of being handed to the allocator.
 
-/// Bytes before the data: the allocation size and a tag. 16 keeps the data aligned for u32 and
-/// u64 (and for 16-byte vector loads).
-const HEADER: usize = 16;
-const ALIGN: usize = 16;
-/// Tag in the header's second word: a pointer the library did not return (or one already freed)
-/// is caught by `release` instead of being handed to the allocator.
-const LIVE: usize = 0x7461_6363; // "tacc"
-
-/// A library allocation holding `bytes`, plus a NUL after them when `nul`. Empty data without a
-/// NUL is NULL (the documented zero-length output).
-fn alloc_copy(bytes: &[u8], nul: bool) -> *mut u8 {
-    if bytes.is_empty() && !nul {
-        return std::ptr::null_mut();
-    }
-    let size = HEADER + bytes.len() + usize::from(nul);
-    let Ok(layout) = std::alloc::Layout::from_size_align(size, ALIGN) else {
-        // Larger than isize::MAX: no input the library accepts produces it.
-        std::process::abort()
-    };
-    // SAFETY: layout has a non-zero size.
-    let base = unsafe { std::alloc::alloc(layout) };
-    if base.is_null() {
-        std::alloc::handle_alloc_error(layout);
-    }
-    // SAFETY: base has `size` writable bytes, aligned to ALIGN (>= align of usize).
-    unsafe {
-        base.cast::<usize>().write(size);
-        base.cast::<usize>().add(1).write(LIVE);
-        let data = base.add(HEADER);
-        std::ptr::copy_nonoverlapping(bytes.as_ptr(), data, bytes.len());
-        if nul {
-            data.add(bytes.len()).write(0);
-        }
-        data
-    }
+/// A buffer handed to C, kept here (only to be dropped) until it is freed.
+#[allow(dead_code)] // the vectors are held for their allocations, never read
+enum Owned {
+    Bytes(Vec<u8>),
+    Ids(Vec<u32>),
 }
 
-/// Frees what [`alloc_copy`] returned. NULL does nothing. A pointer without the library's tag
-/// (not returned by it, or freed twice) aborts, as C allocators do on an invalid free.
+fn live() -> std::sync::MutexGuard<'static, std::collections::HashMap<usize, Owned>> {
+    static LIVE: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<usize, Owned>>> =
+        std::sync::OnceLock::new();
+    // A panic while the lock was held cannot leave the map half-updated (insert/remove are
+    // single calls): keep using it.
+    LIVE.get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+}
+
+/// Frees what the `alloc_*` functions returned. NULL does nothing. A pointer the library did not
+/// return (or one already freed) aborts, as C allocators do on an invalid free.
 pub(crate) unsafe fn release(data: *mut u8) {
     if data.is_null() {
         return;
     }
-    // SAFETY: per the contract, data came from alloc_copy and is freed once: the header is there.
-    unsafe {
-        let base = data.sub(HEADER);
-        if base.cast::<usize>().add(1).read() != LIVE {
-            std::process::abort();
-        }
-        base.cast::<usize>().add(1).write(0);
-        let size = base.cast::<usize>().read();
-        std::alloc::dealloc(
-            base,
-            std::alloc::Layout::from_size_align_unchecked(size, ALIGN),
-        );
+    let owned = live().remove(&(data as usize));
+    match owned {
+        Some(owned) => drop(owned),
+        None => std::process::abort(),
     }
 }
 
 /// Bytes for C (NULL when empty), freed by `tacc_free`.
-pub(crate) fn alloc_bytes(bytes: &[u8]) -> *mut u8 {
-    alloc_copy(bytes, false)
+pub(crate) fn alloc_bytes(mut bytes: Vec<u8>) -> *mut u8 {
+    if bytes.is_empty() {
+        return std::ptr::null_mut();
+    }
+    let ptr = bytes.as_mut_ptr();
+    live().insert(ptr as usize, Owned::Bytes(bytes));
+    ptr
 }
 
 /// Token IDs for C (NULL when empty), freed by `tacc_free`.
-pub(crate) fn alloc_ids(ids: &[u32]) -> *mut u32 {
-    // SAFETY: any u32 slice is readable as its bytes.
-    let bytes = unsafe {
-        std::slice::from_raw_parts(ids.as_ptr().cast::<u8>(), std::mem::size_of_val(ids))
-    };
-    alloc_copy(bytes, false).cast::<u32>()
+pub(crate) fn alloc_ids(mut ids: Vec<u32>) -> *mut u32 {
+    if ids.is_empty() {
+        return std::ptr::null_mut();
+    }
+    let ptr = ids.as_mut_ptr();
+    live().insert(ptr as usize, Owned::Ids(ids));
+    ptr
 }
 
 /// A NUL-terminated string for C (never NULL), freed by `tacc_free`. Inner NULs are escaped.
 pub(crate) fn alloc_str(s: &str) -> *mut c_char {
-    alloc_copy(s.replace('\0', "\\0").as_bytes(), true).cast::<c_char>()
+    let mut bytes = s.replace('\0', "\\0").into_bytes();
+    bytes.push(0);
+    alloc_bytes(bytes).cast::<c_char>()
 }
 
 /// Hands a byte vector to C.
 pub(crate) fn into_buf(v: Vec<u8>) -> tacc_buf {
+    let len = v.len();
     tacc_buf {
-        data: alloc_bytes(&v),
-        len: v.len(),
+        data: alloc_bytes(v),
+        len,
     }
 }
 
 /// Hands a token-ID vector to C.
 pub(crate) fn into_ids(v: Vec<u32>) -> tacc_ids {
+    let len = v.len();
     tacc_ids {
-        data: alloc_ids(&v),
-        len: v.len(),
+        data: alloc_ids(v),
+        len,
     }
 }
 

@@ -173,8 +173,8 @@ pub unsafe extern "C" fn tacc_encode(
                 )?
             },
         };
-        *out = boundary::alloc_bytes(&bytes);
         *out_len = bytes.len();
+        *out = boundary::alloc_bytes(bytes);
         Ok(())
     })
 }
@@ -207,10 +207,10 @@ pub unsafe extern "C" fn tacc_decode(
         let data = unsafe { slice(data, len, "data")? };
         let out = unsafe { required(out, "out")? };
         let out_len = unsafe { required(out_len, "out_len")? };
-        let (ptr, n) = match unsafe { decompress(codec, data, kind, opts)? } {
-            Content::Text(t) => (boundary::alloc_bytes(t.as_bytes()), t.len()),
-            Content::Bytes(b) => (boundary::alloc_bytes(&b), b.len()),
-            Content::TokenIds(ids) => (boundary::alloc_ids(&ids).cast::<u8>(), ids.len()),
+        let (n, ptr) = match unsafe { decompress(codec, data, kind, opts)? } {
+            Content::Text(t) => (t.len(), boundary::alloc_bytes(t.into_bytes())),
+            Content::Bytes(b) => (b.len(), boundary::alloc_bytes(b)),
+            Content::TokenIds(ids) => (ids.len(), boundary::alloc_ids(ids).cast::<u8>()),
         };
         *out = ptr.cast::<c_void>();
         *out_len = n;

@@ -5,8 +5,8 @@
 //!   panics and turns them into `TACC_ERR_PANIC`; `panic = "unwind"` is kept in Cargo.toml for that;
 //! - fallible calls return a [`tacc_status`]; results go to out-parameters written only on success;
 //!   a message for the failure goes to the optional `err_msg` out-parameter, freed with `tacc_free`;
-//! - every buffer the library returns is allocated by `boundary`'s one allocator (a hidden size
-//!   header before the data), so `tacc_free(ptr)` releases any of them; `tacc_buf_free`,
+//! - every buffer the library returns is handed over by `boundary`'s one allocator (the Rust
+//!   vector itself, no copy, recorded in a table of live buffers), so `tacc_free(ptr)` releases any of them; `tacc_buf_free`,
 //!   `tacc_ids_free` and `tacc_str_free` are the equivalent typed forms;
 //! - extensible structs (`struct_size` first) are read and written only by `boundary::read_sized`
 //!   / `boundary::write_sized`, against sizes frozen at 0.1;
