@@ -11,7 +11,7 @@ in film and television. Here are a few notable examples: 😀 中文 and more te
 
 fn bench(c: &mut Criterion) {
     let codec = tacc::Codec::new("cl100k_base").unwrap();
-    let ids = codec.tokenize(TEXT);
+    let ids = codec.tokenize(TEXT).unwrap();
     let mut g = c.benchmark_group("stream");
 
     let mut enc = codec.stream_encoder().unwrap();
@@ -29,7 +29,7 @@ fn bench(c: &mut Criterion) {
     });
 
     let priors = codec.priors().unwrap();
-    let vocab = codec.tokenizer().vocab_size();
+    let vocab = codec.tokenizer().unwrap().vocab_size();
     let mut menc = TokenEncoder::new(vocab, priors.clone()).unwrap();
     let mut mdec = TokenDecoder::new(vocab, priors).unwrap();
     let mut j = 0;

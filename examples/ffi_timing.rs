@@ -62,7 +62,7 @@ fn time(name: &str, mut f: impl FnMut()) {
 
 fn main() {
     let codec = Codec::new("cl100k_base").expect("codec");
-    let ids: Vec<u32> = codec.tokenize(&BENCH_TEXT.repeat(40))[..1000].to_vec();
+    let ids: Vec<u32> = codec.tokenize(&BENCH_TEXT.repeat(40)).unwrap()[..1000].to_vec();
     let opts = Options::default();
     let frame = codec.compress_token_ids(&ids, &opts).expect("encode");
     assert_eq!(codec.decompress_token_ids(&frame).unwrap(), ids);

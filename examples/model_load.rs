@@ -5,7 +5,7 @@ use tacc::codecs::model::{builtin_priors_by_id, PRIORS_TABLE};
 use tacc::model::Priors;
 
 fn main() {
-    for &(id, name) in PRIORS_TABLE.iter() {
+    for &(id, name, _) in PRIORS_TABLE.iter() {
         let t = Instant::now();
         let p = builtin_priors_by_id(id).expect("priors");
         let first = t.elapsed();

@@ -26,7 +26,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .collect::<Result<_, _>>()?;
     let codec = tacc::Codec::new("cl100k_base")?;
-    let all_ids: Vec<Vec<u32>> = texts.iter().map(|t| codec.tokenize(t)).collect();
+    let all_ids: Vec<Vec<u32>> = texts.iter().map(|t| codec.tokenize(t).unwrap()).collect();
     let tokens: usize = all_ids.iter().map(Vec::len).sum();
     println!("{} records, {tokens} cl100k_base tokens", texts.len());
     for every in [1usize, 4, 16, 64] {

@@ -24,7 +24,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => DEFAULT_TEXT.to_string(),
     };
     let codec = tacc::Codec::new("cl100k_base")?;
-    let ids = codec.tokenize(&text);
+    let ids = codec.tokenize(&text).unwrap();
     let listener = TcpListener::bind("127.0.0.1:0")?;
     println!("listening on http://{}", listener.local_addr()?);
     std::io::stdout().flush()?;

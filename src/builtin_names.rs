@@ -13,3 +13,7 @@ pub const BUILTIN_NAMES: [&str; 7] = [
     "p50k_edit",
     "r50k_base",
 ];
+
+/// The names of the open models' vocabularies ([`OpenVocab`](crate::OpenVocab)), in frame ID
+/// order from 8: `OPEN_VOCAB_NAMES[id - 8]`.
+pub const OPEN_VOCAB_NAMES: [&str; 5] = ["llama3", "llama4", "qwen", "qwen3_6", "tekken_240911"];

@@ -6,8 +6,8 @@ use std::fmt;
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
-    /// The tokenizer name is not one of the built-in ones.
-    #[error("unknown tokenizer '{0}' (available: {available})", available = crate::builtin_names::BUILTIN_NAMES.join(", "))]
+    /// The tokenizer name is not one of the built-in or open vocabularies.
+    #[error("unknown tokenizer '{0}' (built-in: {builtin}; open models, from their file: {open})", builtin = crate::builtin_names::BUILTIN_NAMES.join(", "), open = crate::builtin_names::OPEN_VOCAB_NAMES.join(", "))]
     UnknownTokenizer(String),
     /// A token ID the tokenizer (or the mapping) does not know.
     #[error("token ID {id} is not in the {table} (size {size})")]

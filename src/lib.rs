@@ -40,6 +40,7 @@ pub mod model;
 // Panics caught without the default hook's message: for the bindings' boundaries only.
 #[doc(hidden)]
 pub mod quiet_panic;
+pub mod spec;
 #[cfg(feature = "encode")]
 pub mod stats;
 pub mod stream;
@@ -57,12 +58,13 @@ pub use format::{ContentKind, Method};
 pub use limits::Limits;
 pub use mapping::Mapping;
 pub use model::Priors;
+pub use spec::{CodecSpec, Source};
 #[cfg(feature = "decode")]
 pub use stream::StreamDecoder;
 #[cfg(feature = "encode")]
 pub use stream::StreamEncoder;
 pub use stream::{StreamOptions, StreamUpdate};
-pub use tokenizer::{Builtin, Tokenizer, BUILTIN_NAMES};
+pub use tokenizer::{Builtin, OpenVocab, Tokenizer, Vocab, BUILTIN_NAMES, OPEN_VOCAB_NAMES};
 
 /// The library version, from Cargo.toml.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -68,13 +68,13 @@ pub struct Order0Estimate {
 }
 
 /// Order-0 Shannon entropy of `text` in bits per unit.
-pub fn order0_entropy(codec: &Codec, text: &str, unit: Unit) -> f64 {
-    order0_estimate(codec, text, unit).entropy_bits_per_unit
+pub fn order0_entropy(codec: &Codec, text: &str, unit: Unit) -> Result<f64> {
+    Ok(order0_estimate(codec, text, unit)?.entropy_bits_per_unit)
 }
 
 /// What an order-0 coder over `unit` would need for `text` (`codec` tokenizes for
 /// [`Unit::Token`]).
-pub fn order0_estimate(codec: &Codec, text: &str, unit: Unit) -> Order0Estimate {
+pub fn order0_estimate(codec: &Codec, text: &str, unit: Unit) -> Result<Order0Estimate> {
     let (entropy, units) = match unit {
         Unit::Byte => {
             let mut counts = [0u64; 256];
@@ -94,7 +94,7 @@ pub fn order0_estimate(codec: &Codec, text: &str, unit: Unit) -> Order0Estimate 
             (entropy_of_counts(counts.into_values(), n), n)
         }
         Unit::Token => {
-            let ids = codec.tokenize(text);
+            let ids = codec.tokenize(text)?;
             let mut counts: HashMap<u32, u64> = HashMap::new();
             ids.iter()
                 .for_each(|&id| *counts.entry(id).or_default() += 1);
@@ -112,7 +112,7 @@ pub fn order0_estimate(codec: &Codec, text: &str, unit: Unit) -> Order0Estimate 
     } else {
         0.0
     };
-    Order0Estimate {
+    Ok(Order0Estimate {
         entropy_bits_per_unit: entropy,
         units,
         min_bits,
@@ -124,7 +124,7 @@ pub fn order0_estimate(codec: &Codec, text: &str, unit: Unit) -> Order0Estimate 
         } else {
             0.0
         },
-    }
+    })
 }
 
 /// One method's result on one input.
@@ -204,7 +204,7 @@ impl Codec {
         }
         Ok(Stats {
             original_bytes: original,
-            original_tokens: self.tokenize(text).len() as u64,
+            original_tokens: self.tokenize(text)?.len() as u64,
             characters: text.chars().count() as u64,
             methods: out,
         })
@@ -244,7 +244,7 @@ impl Codec {
         }
         Ok(Stats {
             original_bytes: original,
-            original_tokens: self.tokenize(text).len() as u64,
+            original_tokens: self.tokenize(text)?.len() as u64,
             characters: text.chars().count() as u64,
             methods: out,
         })
@@ -271,11 +271,11 @@ mod tests {
     #[test]
     fn entropy_of_simple_texts() {
         let c = Codec::new("cl100k_base").unwrap();
-        assert_eq!(order0_entropy(&c, "", Unit::Byte), 0.0);
-        assert_eq!(order0_entropy(&c, "aaaa", Unit::Character), 0.0);
-        assert!((order0_entropy(&c, "abab", Unit::Byte) - 1.0).abs() < 1e-12);
-        assert!((order0_entropy(&c, "abcd", Unit::Character) - 2.0).abs() < 1e-12);
-        let e = order0_estimate(&c, "héllo", Unit::Character);
+        assert_eq!(order0_entropy(&c, "", Unit::Byte).unwrap(), 0.0);
+        assert_eq!(order0_entropy(&c, "aaaa", Unit::Character).unwrap(), 0.0);
+        assert!((order0_entropy(&c, "abab", Unit::Byte).unwrap() - 1.0).abs() < 1e-12);
+        assert!((order0_entropy(&c, "abcd", Unit::Character).unwrap() - 2.0).abs() < 1e-12);
+        let e = order0_estimate(&c, "héllo", Unit::Character).unwrap();
         assert_eq!(e.units, 5);
         assert_eq!(e.original_bytes, 6);
     }

@@ -169,7 +169,7 @@ impl StreamEncoder {
         crc.update(&header);
         let check = options.chunk_check.then(|| (crc.sum(), crc.sum()));
         Ok(StreamEncoder {
-            model: TokenEncoder::new(codec.tokenizer().vocab_size(), priors)?,
+            model: TokenEncoder::new(codec.vocab_size(), priors)?,
             codec: codec.clone(),
             header: Some(header),
             seq: 0,
@@ -191,9 +191,9 @@ impl StreamEncoder {
         }
         Limits::check_encode_tokens("stream token count", self.total + ids.len() as u64)?;
         // Checked before coding anything: the decoder must be able to turn every ID into bytes.
-        self.codec.tokenizer().decode_bytes(ids)?;
+        self.codec.tokenizer()?.decode_bytes(ids)?;
         let mut buf = [0u8; 4];
-        let vocab = self.codec.tokenizer().vocab_size();
+        let vocab = self.codec.vocab_size();
         if let Some(&id) = ids.iter().find(|&&id| id >= vocab) {
             return Err(Error::UnknownTokenId {
                 id: id as i64,
@@ -227,7 +227,7 @@ impl StreamEncoder {
     /// Tokenizes `text` and adds its tokens. Pieces are tokenized one by one, so the IDs may
     /// differ from those of the whole text; the text the decoder restores is the same.
     pub fn push_text(&mut self, text: &str) -> Result<()> {
-        let ids = self.codec.tokenize(text);
+        let ids = self.codec.tokenize(text)?;
         self.push_token_ids(&ids)
     }
 
@@ -527,7 +527,7 @@ impl StreamDecoder {
         }
         *pos = len;
         let codec = Codec::for_header(self.codec.as_ref(), &h, self.limits, F)?;
-        let vocab = codec.tokenizer().vocab_size();
+        let vocab = codec.vocab_size();
         let model = if h.version == v2::VERSION {
             // v2's end check starts with the header bytes.
             self.crc.update(&chunk[..len]);
@@ -557,7 +557,7 @@ fn expand(held: &mut Vec<u8>, limits: Limits, codec: &Codec, ids: &[u32]) -> Res
     let budget = limit.saturating_sub(ids.len() * 4);
     let start = held.len();
     for batch in ids.chunks(EXPAND_BATCH) {
-        let bytes = codec.tokenizer().decode_bytes(batch)?;
+        let bytes = codec.tokenizer()?.decode_bytes(batch)?;
         let produced = held.len() - start + bytes.len();
         if produced > budget {
             return Err(Error::TooLarge {

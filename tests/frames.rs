@@ -58,7 +58,7 @@ fn auto_is_never_larger_than_any_method() {
 #[test]
 fn token_id_frames() {
     let c = codec();
-    let ids = c.tokenize(TEXTS[3]);
+    let ids = c.tokenize(TEXTS[3]).unwrap();
     for m in [
         Method::Stored,
         Method::LopaceToken,
@@ -139,7 +139,7 @@ fn model_token_bits_add_up_to_the_model_payload() {
         "/examples/data/system-prompt.md"
     ))
     .unwrap();
-    let ids = c.tokenize(&text);
+    let ids = c.tokenize(&text).unwrap();
     let bits = c.model_token_bits(&ids).unwrap();
     assert_eq!(bits.len(), ids.len());
     assert!(bits.iter().all(|&b| b > 0.0));
@@ -180,7 +180,9 @@ fn frames_embed_the_peer_payload_unchanged() {
     let frame = c
         .compress_text(text, &Options::method(Method::Tacc))
         .unwrap();
-    let raw = c.compress_tacc_payload(&c.tokenize(text), false).unwrap();
+    let raw = c
+        .compress_tacc_payload(&c.tokenize(text).unwrap(), false)
+        .unwrap();
     let (_, payload) = tacc::format::Header::parse(&frame).unwrap();
     assert_eq!(payload, raw.as_slice());
 }
@@ -188,8 +190,8 @@ fn frames_embed_the_peer_payload_unchanged() {
 #[test]
 fn custom_mapping_is_named_in_frames() {
     let c = codec();
-    let mut counts = vec![0u64; c.tokenizer().vocab_size() as usize];
-    for id in c.tokenize("the the the cat") {
+    let mut counts = vec![0u64; c.tokenizer().unwrap().vocab_size() as usize];
+    for id in c.tokenize("the the the cat").unwrap() {
         counts[id as usize] += 1;
     }
     let mapping = std::sync::Arc::new(tacc::Mapping::from_counts(&counts).unwrap());
@@ -301,7 +303,7 @@ fn sample_frames() -> Vec<(String, Vec<u8>, usize)> {
             let f = c.compress_text(TEXTS[2], &opts).unwrap();
             out.push((format!("text {m:?} crc={checksum}"), f, 2));
             if !matches!(m, Method::Zstd | Method::Gzip) {
-                let ids = c.tokenize(TEXTS[3]);
+                let ids = c.tokenize(TEXTS[3]).unwrap();
                 let f = c.compress_token_ids(&ids, &opts).unwrap();
                 out.push((format!("ids {m:?} crc={checksum}"), f, 2));
             }
@@ -314,8 +316,8 @@ fn sample_frames() -> Vec<(String, Vec<u8>, usize)> {
         out.push((format!("bytes {m:?}"), f, 2));
     }
     // Extension headers: a custom mapping (2 + flags + tokenizer ID + 8-byte fingerprint).
-    let mut counts = vec![0u64; c.tokenizer().vocab_size() as usize];
-    for id in c.tokenize("the the the cat") {
+    let mut counts = vec![0u64; c.tokenizer().unwrap().vocab_size() as usize];
+    for id in c.tokenize("the the the cat").unwrap() {
         counts[id as usize] += 1;
     }
     let custom = c.clone().with_mapping(std::sync::Arc::new(
@@ -476,7 +478,10 @@ fn custom_tokenizer_frames_and_streams() {
         let f = c.compress_text(text, &Options::method(m)).unwrap();
         let (h, payload) = tacc::format::Header::parse(&f).unwrap();
         if m.uses_tokens() {
-            assert_eq!(h.tokenizer_fingerprint, Some(c.tokenizer().fingerprint()));
+            assert_eq!(
+                h.tokenizer_fingerprint,
+                Some(c.tokenizer().unwrap().fingerprint())
+            );
             assert_eq!(f.len() - payload.len(), 15, "{m:?}");
             assert!(matches!(
                 tacc::decompress(&f),

@@ -122,7 +122,7 @@ fn write_error_vectors() {
     let text = "The quick brown fox jumps over the lazy dog. ".repeat(8);
     let c = Codec::new("cl100k_base").unwrap();
     let ids_frame = c
-        .compress_token_ids(&c.tokenize(&text), &Options::default())
+        .compress_token_ids(&c.tokenize(&text).unwrap(), &Options::default())
         .unwrap();
     let stored = frame("hello, world", Method::Stored, true);
     let mut flipped = stored.clone();

@@ -67,7 +67,10 @@ pub fn run(args: &BenchArgs) -> tacc::Result<()> {
     let codec = args.tok.codec()?;
     let texts = read_records_limit(&args.input, args.limit)?;
     let t0 = Instant::now();
-    let ids: Vec<Vec<u32>> = texts.iter().map(|t| codec.tokenize(t)).collect();
+    let ids: Vec<Vec<u32>> = texts
+        .iter()
+        .map(|t| codec.tokenize(t))
+        .collect::<tacc::Result<_>>()?;
     let tokenize_secs = t0.elapsed().as_secs_f64();
     let selected = select(args.only.as_deref())?;
 
@@ -141,10 +144,13 @@ fn run_child(args: &BenchArgs, row: &Row, records: usize) -> tacc::Result<RowRun
     };
     let mut cmd_args: Vec<OsString> = vec!["bench".into(), args.input.clone().into()];
     let tok = &args.tok;
-    cmd_args.extend(["--tokenizer".into(), tok.tokenizer.clone().into()]);
-    cmd_args.extend(["--pattern".into(), tok.pattern.clone().into()]);
+    for (flag, value) in [("--tokenizer", &tok.tokenizer), ("--pattern", &tok.pattern)] {
+        if let Some(v) = value {
+            cmd_args.extend([flag.into(), v.clone().into()]);
+        }
+    }
     for (flag, path) in [
-        ("--tiktoken-file", &tok.tiktoken_file),
+        ("--tokenizer-file", &tok.tokenizer_file),
         ("--mapping", &tok.mapping),
         ("--priors", &tok.priors),
     ] {
@@ -213,7 +219,10 @@ fn child(args: &BenchArgs) -> tacc::Result<()> {
     let texts = read_records_limit(&args.input, args.limit)?;
     let rss_records = mem::settle().map(|s| s.rss);
     let codec = args.tok.codec()?;
-    let ids: Vec<Vec<u32>> = texts.iter().map(|t| codec.tokenize(t)).collect();
+    let ids: Vec<Vec<u32>> = texts
+        .iter()
+        .map(|t| codec.tokenize(t))
+        .collect::<tacc::Result<_>>()?;
     let ids_bytes: u64 = ids.iter().map(|v| (v.capacity() * 4) as u64).sum();
     let rss_tokenized = mem::settle().map(|s| s.rss);
     let n = texts.len();

@@ -13,10 +13,9 @@ mod vocab;
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use clap::{CommandFactory, Parser, Subcommand};
-use tacc::{Codec, Content, ContentKind, Input, Limits, Mapping, Method, Options, Peer, Tokenizer};
+use tacc::{Codec, Content, ContentKind, Input, Limits, Mapping, Method, Options, Peer};
 
 #[derive(Parser)]
 #[command(
@@ -30,51 +29,48 @@ struct Cli {
     command: Command,
 }
 
-/// How to get the tokenizer (and tacc mapping) a command works with.
+/// How to get the tokenizer (and tacc mapping, priors) a command works with: the flags fill a
+/// `tacc::CodecSpec`, whose `build` holds the rules for combining them.
 #[derive(clap::Args, Clone)]
 struct TokenizerArgs {
-    /// Built-in tokenizer: cl100k_base, gpt2, o200k_base, o200k_harmony, p50k_base, p50k_edit, r50k_base.
-    #[arg(long, short = 't', default_value = "cl100k_base")]
-    tokenizer: String,
-    /// A custom `.tiktoken` rank file (Llama 3, Qwen...), used instead of --tokenizer.
-    #[arg(long, value_name = "FILE")]
-    tiktoken_file: Option<PathBuf>,
-    /// Split pattern for --tiktoken-file: cl100k, llama3, qwen2, gpt2, o200k, or a regex.
-    #[arg(long, default_value = "cl100k")]
-    pattern: String,
+    /// Vocabulary: built-in (cl100k_base, gpt2, o200k_base, o200k_harmony, p50k_base, p50k_edit,
+    /// r50k_base) or an open model's (llama3, llama4, qwen, qwen3_6, tekken_240911: text needs
+    /// --tokenizer-file, token IDs only --priors). Default: cl100k_base.
+    #[arg(long, short = 't')]
+    tokenizer: Option<String>,
+    /// A tokenizer file: a tiktoken rank file (.tiktoken, Llama's tokenizer.model) or a Tekken
+    /// JSON file. The open models' files are recognized by their contents.
+    #[arg(long, value_name = "FILE", alias = "tiktoken-file")]
+    tokenizer_file: Option<PathBuf>,
+    /// Split pattern for a custom --tokenizer-file: cl100k, qwen2, gpt2, o200k, or a regex
+    /// (default: the file's own, else cl100k).
+    #[arg(long)]
+    pattern: Option<String>,
     /// A custom tacc mapping file (see `tacc mapping`).
     #[arg(long, value_name = "FILE")]
     mapping: Option<PathBuf>,
-    /// Custom context-model priors (see `tacc train`).
+    /// Model priors: `tacc train`'s output, or an open model's models/<name>.tpf.zst.
     #[arg(long, value_name = "FILE")]
     priors: Option<PathBuf>,
 }
 
 impl TokenizerArgs {
+    fn spec(&self) -> tacc::CodecSpec {
+        let mut spec = tacc::CodecSpec::new();
+        spec.tokenizer = self.tokenizer.clone();
+        spec.tokenizer_file = self.tokenizer_file.clone().map(tacc::Source::Path);
+        spec.pattern = self.pattern.clone();
+        spec.mapping = self.mapping.clone().map(tacc::Source::Path);
+        spec.priors = self.priors.clone().map(tacc::Source::Path);
+        spec
+    }
+
     fn codec(&self) -> tacc::Result<Codec> {
-        let codec = match &self.tiktoken_file {
-            Some(path) => Codec::from_tokenizer(Arc::new(Tokenizer::from_tiktoken_file(
-                path,
-                &self.pattern,
-            )?)),
-            None => Codec::new(&self.tokenizer)?,
-        };
-        let codec = match &self.mapping {
-            Some(path) => codec.with_mapping(Arc::new(Mapping::from_file(path)?)),
-            None => codec,
-        };
-        Ok(match &self.priors {
-            Some(path) => {
-                let bytes = std::fs::read(path)
-                    .map_err(|e| tacc::Error::Io(format!("{}: {e}", path.display())))?;
-                codec.with_priors(Arc::new(tacc::model::Priors::from_bytes(&bytes)?))
-            }
-            None => codec,
-        })
+        self.spec().build()
     }
 
     fn is_custom(&self) -> bool {
-        self.tiktoken_file.is_some() || self.mapping.is_some() || self.priors.is_some()
+        self.tokenizer_file.is_some() || self.mapping.is_some() || self.priors.is_some()
     }
 }
 
@@ -271,9 +267,9 @@ fn run(command: Command) -> tacc::Result<()> {
             output,
         } => {
             let codec = tok.codec()?;
-            let mut counts = vec![0u64; codec.tokenizer().vocab_size() as usize];
+            let mut counts = vec![0u64; codec.vocab_size() as usize];
             for text in corpus::read_records(&corpus)? {
-                for id in codec.tokenize(&text) {
+                for id in codec.tokenize(&text)? {
                     counts[id as usize] += 1;
                 }
             }
@@ -498,7 +494,7 @@ fn print_stats(codec: &Codec, text: &str) -> tacc::Result<()> {
         tacc::stats::Unit::Byte,
         tacc::stats::Unit::Token,
     ] {
-        let e = tacc::stats::order0_estimate(codec, text, unit);
+        let e = tacc::stats::order0_estimate(codec, text, unit)?;
         println!(
             "order-0 entropy per {:<9} {:>6.3} bits -> {:>10.0} bytes for a context-free coder (not a limit for context-aware ones)",
             format!("{unit:?}").to_lowercase(),

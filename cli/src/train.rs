@@ -79,13 +79,16 @@ fn write_cache(path: &std::path::Path, seqs: &[Vec<u32>]) -> std::io::Result<()>
 
 pub fn run(a: TrainArgs) -> tacc::Result<()> {
     let codec = a.tok.codec()?;
-    let vocab = codec.tokenizer().vocab_size();
+    let vocab = codec.vocab_size();
     let started = Instant::now();
     let seqs = match a.token_cache.as_deref().and_then(read_cache) {
         Some(s) => s,
         None => {
             let texts = crate::corpus::read_records(&a.corpus)?;
-            let seqs: Vec<Vec<u32>> = texts.iter().map(|t| codec.tokenize(t)).collect();
+            let seqs: Vec<Vec<u32>> = texts
+                .iter()
+                .map(|t| codec.tokenize(t))
+                .collect::<tacc::Result<_>>()?;
             if let Some(c) = &a.token_cache {
                 write_cache(c, &seqs)?;
             }

@@ -20,7 +20,7 @@ use crate::model::coder::RangeIo;
 use crate::model::{check_setup, code_bits, Model, ModelError, Priors, MAX_VOCAB_SIZE};
 #[cfg(feature = "decode")]
 use crate::model::{coder::Decoder, decode_token};
-use crate::tokenizer::Builtin;
+use crate::tokenizer::{Builtin, Vocab};
 
 const FORMAT: &str = "model";
 
@@ -38,14 +38,47 @@ impl From<ModelError> for Error {
     }
 }
 
-/// The built-in priors: (ID, family name, slot). An ID is never reused: retrained priors get a
-/// new ID (and a new file), so a frame naming an old ID keeps decoding as it was coded.
-pub const PRIORS_TABLE: [(u8, &str); 4] = [
-    (1, "cl100k_base"),
-    (2, "o200k_base"),
-    (3, "p50k_base"),
-    (4, "r50k_base"),
+/// The named priors: (ID, vocabulary the frame names with them, fingerprint of the file). An ID
+/// is never reused: retrained priors get a new ID (and a new file), so a frame naming an old ID
+/// keeps decoding as it was coded. IDs 1-4 are embedded by the family features; the open
+/// vocabularies' (5-9) are files in `models/` that a build embeds with the `open-priors`
+/// feature, or that a caller loads ([`crate::Codec::with_priors`], [`crate::Codec::from_priors`]):
+/// loaded priors with a known ID and this fingerprint are named by ID in frames.
+pub const PRIORS_TABLE: [(u8, &str, u64); 9] = [
+    (1, "cl100k_base", 0x0b93_f190_a231_4de9),
+    (2, "o200k_base", 0xd698_b7d8_13b0_43f2),
+    (3, "p50k_base", 0x5554_950b_f62e_c400),
+    (4, "r50k_base", 0x418a_6808_561e_30dd),
+    (5, "llama3", 0xcef1_7903_da90_3d50),
+    (6, "llama4", 0xde9f_e740_2ccc_9969),
+    (7, "qwen", 0x56fe_ea7e_c204_0806),
+    (8, "qwen3_6", 0x0a67_e661_66d2_0e28),
+    (9, "tekken_240911", 0xc1f3_eda9_b2cb_6c33),
 ];
+
+/// The vocabulary priors with this ID are for.
+pub fn priors_vocab(id: u8) -> Result<Vocab> {
+    let (_, name, _) = PRIORS_TABLE
+        .iter()
+        .find(|r| r.0 == id)
+        .ok_or_else(|| Error::Mismatch(format!("unknown model priors ID {id}")))?;
+    Vocab::from_name(name)
+}
+
+/// The ID a frame names these priors by: theirs, if it is in [`PRIORS_TABLE`] with their
+/// fingerprint (None: custom priors, named by fingerprint).
+pub fn named_priors_id(p: &Priors) -> Option<u8> {
+    let id = p.id()?;
+    PRIORS_TABLE
+        .iter()
+        .any(|&(i, _, fp)| i == id && fp == p.fingerprint())
+        .then_some(id)
+}
+
+/// Whether this build embeds the priors with this ID.
+pub fn is_embedded(id: u8) -> bool {
+    embedded(id).is_some()
+}
 
 /// The compressed file of the priors with this ID, if this build embeds it.
 fn embedded(id: u8) -> Option<&'static [u8]> {
@@ -73,6 +106,11 @@ fn embedded(id: u8) -> Option<&'static [u8]> {
         2 => file!("o200k", "o200k_base"),
         3 => file!("p50k", "p50k_base"),
         4 => file!("r50k", "r50k_base"),
+        5 => file!("open-priors", "llama3"),
+        6 => file!("open-priors", "llama4"),
+        7 => file!("open-priors", "qwen"),
+        8 => file!("open-priors", "qwen3_6"),
+        9 => file!("open-priors", "tekken_240911"),
         _ => None,
     }
 }
@@ -94,15 +132,15 @@ pub fn builtin_priors_by_id(id: u8) -> Result<Arc<Priors>> {
         [const { OnceLock::new() }; PRIORS_TABLE.len()];
     let slot = PRIORS_TABLE
         .iter()
-        .position(|&(i, _)| i == id)
+        .position(|&(i, _, _)| i == id)
         .ok_or_else(|| Error::Mismatch(format!("unknown model priors ID {id}")))?;
     if let Some(p) = CACHE[slot].get() {
         return Ok(p.clone());
     }
     let bytes = embedded(id).ok_or_else(|| {
         Error::Mismatch(format!(
-            "the model priors {id} ({}) are not in this build",
-            PRIORS_TABLE[slot].1
+            "the model priors {id} ({name}) are not in this build: load models/{name}.tpf.zst (with_priors, or the priors file option of your language)",
+            name = PRIORS_TABLE[slot].1
         ))
     })?;
     let p = Arc::new(Priors::from_zstd(bytes)?);

@@ -323,7 +323,7 @@ pub unsafe extern "C" fn tacc_tokenize(
         let codec = unsafe { codec_ref(codec)? };
         let t = unsafe { text(text_ptr, len, "text")? };
         let out_ids = unsafe { out(out_ids, "out_ids")? };
-        *out_ids = boundary::into_ids(codec.tokenize(t));
+        *out_ids = boundary::into_ids(codec.tokenize(t)?);
         Ok(())
     })
 }

@@ -266,7 +266,10 @@ fn round_trip_raw_layouts() {
         unsafe { tacc_buf_free(&mut back) };
     }
     // Raw tacc payloads are tacc 0.1.0's encode_token_ids, byte for byte.
-    let ids = crate::Codec::new("cl100k_base").unwrap().tokenize(TEXT);
+    let ids = crate::Codec::new("cl100k_base")
+        .unwrap()
+        .tokenize(TEXT)
+        .unwrap();
     let expected = crate::Codec::new("cl100k_base")
         .unwrap()
         .compress_tacc_payload(&ids, false)

@@ -19,7 +19,7 @@
 
 use super::{get_u64, split_crc, ContentKind, Header, Method, Parsed, STREAM_METHOD};
 use crate::error::{Error, Result};
-use crate::tokenizer::Builtin;
+use crate::tokenizer::{Builtin, OpenVocab};
 
 pub const VERSION: u8 = 2;
 
@@ -38,21 +38,26 @@ const EXT_STREAM_CHUNK_CHECK: u8 = 1 << 4;
 
 const F: &str = "frame";
 
-/// Vocabulary profiles 8-63: a built-in tokenizer with built-in `model` priors named by their ID
-/// (`codecs::model`'s table). Profiles 1-7 are the tokenizer alone (IDs as `Builtin`), profile 0
-/// none or the extension. Frozen: entries are only appended (retrained priors get a new priors
-/// ID and a new profile here while there is room, else frames name them in the extension).
+/// Vocabulary profiles 8-63: a named vocabulary (by its tokenizer ID: built-ins 1-7, open
+/// models 8-12) with the `model` priors named by their ID (`codecs::model`'s table). Profiles
+/// 1-7 are a built-in tokenizer alone, profile 0 none or the extension. Frozen: entries are only
+/// appended (retrained priors get a new priors ID and a new profile here while there is room,
+/// else frames name them in the extension).
 ///
-/// The priors IDs are those of the model branch's table (1 cl100k, 2 o200k, 3 p50k, 4 r50k
-/// families); `tests` hold every default priors ID to having a profile.
-pub const PROFILES: [(u8, Builtin, u8); 7] = [
-    (8, Builtin::Cl100kBase, 1),
-    (9, Builtin::Gpt2, 4),
-    (10, Builtin::O200kBase, 2),
-    (11, Builtin::O200kHarmony, 2),
-    (12, Builtin::P50kBase, 3),
-    (13, Builtin::P50kEdit, 3),
-    (14, Builtin::R50kBase, 4),
+/// (profile, tokenizer ID, priors ID); `tests` hold every default priors ID to having a profile.
+pub const PROFILES: [(u8, u8, u8); 12] = [
+    (8, Builtin::Cl100kBase as u8, 1),
+    (9, Builtin::Gpt2 as u8, 4),
+    (10, Builtin::O200kBase as u8, 2),
+    (11, Builtin::O200kHarmony as u8, 2),
+    (12, Builtin::P50kBase as u8, 3),
+    (13, Builtin::P50kEdit as u8, 3),
+    (14, Builtin::R50kBase as u8, 4),
+    (15, OpenVocab::Llama3 as u8, 5),
+    (16, OpenVocab::Llama4 as u8, 6),
+    (17, OpenVocab::Qwen as u8, 7),
+    (18, OpenVocab::Qwen3_6 as u8, 8),
+    (19, OpenVocab::Tekken240911 as u8, 9),
 ];
 
 pub(crate) fn profile_of(tokenizer_id: u8, priors_id: Option<u8>) -> Option<u8> {
@@ -61,7 +66,7 @@ pub(crate) fn profile_of(tokenizer_id: u8, priors_id: Option<u8>) -> Option<u8> 
         None => None,
         Some(p) => PROFILES
             .iter()
-            .find(|&&(_, b, id)| b as u8 == tokenizer_id && id == p)
+            .find(|&&(_, t, id)| t == tokenizer_id && id == p)
             .map(|&(profile, _, _)| profile),
     }
 }
@@ -265,7 +270,7 @@ fn parse_common(bytes: &[u8], what: &'static str) -> Result<(Header, u8, usize, 
                         "unknown vocabulary profile {profile} (made by a newer tacc?)"
                     ))
                 })?;
-            h.tokenizer_id = b as u8;
+            h.tokenizer_id = b;
             h.priors_id = Some(id);
         }
     }

@@ -121,6 +121,16 @@ impl Priors {
         Priors::from_words(Buf::Owned(words_of(bytes)), bytes.len())
     }
 
+    /// A priors file as `tacc train` writes it: flat (`.tpf`) or compressed (`.tpf.zst`, told
+    /// apart by zstd's magic number).
+    pub fn from_file_bytes(bytes: &[u8]) -> Result<Priors, ModelError> {
+        if bytes.starts_with(&[0x28, 0xB5, 0x2F, 0xFD]) {
+            Priors::from_zstd(bytes)
+        } else {
+            Priors::from_bytes(bytes)
+        }
+    }
+
     /// A priors file as the built-ins are shipped (`to_zstd`: byte planes of 4-byte words, then
     /// zstd): expanded into a scratch buffer of the size the zstd frame names (at most 64 MiB,
     /// a multiple of 8), then un-shuffled in one pass into the aligned buffer, then validated.

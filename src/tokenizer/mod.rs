@@ -13,8 +13,6 @@
 use std::sync::{Arc, OnceLock};
 
 #[cfg(feature = "encode")]
-use base64::Engine as _;
-#[cfg(feature = "encode")]
 use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result};
@@ -27,6 +25,10 @@ use crate::hash::fnv1a64_update;
 mod custom;
 #[cfg(feature = "encode")]
 mod encode;
+// Tokenizer files by format (tiktoken rank files, Tekken JSON).
+#[cfg(feature = "encode")]
+mod load;
+mod open;
 // The flat vocabulary tables. Hidden: for the CLI's `vocab` command, which generates `vocab/`.
 #[doc(hidden)]
 pub mod vocab;
@@ -39,7 +41,58 @@ use encode::{Flat, Pattern};
 use vocab::RankTable;
 use vocab::{Blob, TokenTable};
 
-pub use crate::builtin_names::BUILTIN_NAMES;
+pub use crate::builtin_names::{BUILTIN_NAMES, OPEN_VOCAB_NAMES};
+pub use open::OpenVocab;
+
+/// A vocabulary a frame names by its one-byte ID: a built-in (embedded in the library) or an
+/// open model's (its file supplied by the user).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Vocab {
+    /// A built-in tiktoken vocabulary (IDs 1-7).
+    Builtin(Builtin),
+    /// An open-weight model's vocabulary (IDs 8-12).
+    Open(OpenVocab),
+}
+
+impl Vocab {
+    /// The vocabulary of a name: a built-in's or an open vocabulary's.
+    pub fn from_name(name: &str) -> Result<Vocab> {
+        Builtin::from_name(name)
+            .map(Vocab::Builtin)
+            .or_else(|_| OpenVocab::from_name(name).map(Vocab::Open))
+    }
+
+    /// The vocabulary with a frame header ID.
+    pub fn from_id(id: u8) -> Option<Vocab> {
+        Builtin::from_id(id)
+            .map(Vocab::Builtin)
+            .or_else(|| OpenVocab::from_id(id).map(Vocab::Open))
+    }
+
+    /// Its frame header ID.
+    pub fn id(self) -> u8 {
+        match self {
+            Vocab::Builtin(b) => b as u8,
+            Vocab::Open(v) => v as u8,
+        }
+    }
+
+    /// Its name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Vocab::Builtin(b) => b.name(),
+            Vocab::Open(v) => v.name(),
+        }
+    }
+
+    /// One more than the largest token ID, special tokens included.
+    pub fn vocab_size(self) -> u32 {
+        match self {
+            Vocab::Builtin(b) => b.vocab_size(),
+            Vocab::Open(v) => v.vocab_size(),
+        }
+    }
+}
 
 /// A built-in vocabulary. The discriminant is its ID in the frame header: never renumber.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -427,6 +480,8 @@ pub struct Tokenizer {
     inner: Inner,
     vocab_size: u32,
     fingerprint: u64,
+    /// The open vocabulary this is (recognized by its token table), if any.
+    open: Option<OpenVocab>,
 }
 
 impl std::fmt::Debug for Tokenizer {
@@ -456,14 +511,16 @@ impl Tokenizer {
                     inner: Inner::Builtin(b),
                     vocab_size: b.vocab_size(),
                     fingerprint: fnv1a64(b.name().as_bytes()),
+                    open: None,
                 })
             })
             .clone())
     }
 
-    /// Loads a `.tiktoken` rank file (with the `encode` feature: custom tokenizers use tiktoken-rs) (lines of `base64-token rank`, as shipped for Llama 3 and Qwen).
+    /// Loads a `.tiktoken` rank file (lines of `base64-token rank`) as a custom tokenizer.
     /// `pattern` is a preset name (see [`patterns::resolve`]) or a regex; `specials` are extra
-    /// special tokens (string, ID), which decode but are never produced from text.
+    /// special tokens (string, ID), which decode but are never produced from text. For the open
+    /// models' files, [`Tokenizer::from_bytes`] recognizes the vocabulary and needs neither.
     #[cfg(feature = "encode")]
     pub fn from_tiktoken_bytes(
         name: &str,
@@ -472,69 +529,158 @@ impl Tokenizer {
         specials: &[(String, u32)],
     ) -> Result<Tokenizer> {
         let pattern = patterns::resolve(pattern);
-        let text =
-            std::str::from_utf8(rank_file).map_err(|e| Error::corrupt("tiktoken rank file", e))?;
-        let mut encoder: FxHashMap<Vec<u8>, u32> = FxHashMap::default();
-        let mut seen_ranks = std::collections::HashSet::new();
-        let mut max_rank = 0u32;
-        for (lineno, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
+        let by_id = vocab::parse_rank_file(rank_file)
+            .map_err(|e| Error::corrupt("tiktoken rank file", e))?;
+        let specials: Vec<(u32, String)> =
+            specials.iter().map(|(s, id)| (*id, s.clone())).collect();
+        let fingerprint = custom_fingerprint(rank_file, pattern, &specials);
+        Self::from_table(name, by_id, pattern, specials, fingerprint, None)
+    }
+
+    /// Loads a tokenizer file of any supported format: a tiktoken rank file (OpenAI's
+    /// `.tiktoken`, Llama's `tokenizer.model`, Qwen's `.tiktoken`) or a Tekken JSON file
+    /// (Mistral). The open models' files ([`OpenVocab`]) are recognized by their token table
+    /// and get that model's name, split pattern and special tokens; frames then name the
+    /// vocabulary in one byte. Any other file is a custom tokenizer split by `pattern` (a preset
+    /// name or a regex; default: the file's own, else `cl100k`). Passing a `pattern` turns
+    /// recognition off.
+    #[cfg(feature = "encode")]
+    pub fn from_bytes(name: &str, file: &[u8], pattern: Option<&str>) -> Result<Tokenizer> {
+        let parsed = load::parse(file)?;
+        if pattern.is_none() {
+            if let Some(v) = open::recognize(&parsed.by_id) {
+                return Self::open_from(v, parsed);
             }
-            let bad = |what: &str| {
-                Error::corrupt("tiktoken rank file", format!("line {}: {what}", lineno + 1))
-            };
-            let mut parts = line.split(' ');
-            let (Some(tok), Some(rank), None) = (parts.next(), parts.next(), parts.next()) else {
-                return Err(bad("expected 'base64-token rank'"));
-            };
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(tok)
-                .map_err(|_| bad("token is not base64"))?;
-            let rank: u32 = rank
-                .trim()
-                .parse()
-                .map_err(|_| bad("rank is not an integer"))?;
-            if rank >= 1 << 24 {
-                return Err(bad("rank above 2^24"));
-            }
-            // CoreBPE::new panics on duplicates; refuse them here with a message instead.
-            if !seen_ranks.insert(rank) || encoder.insert(bytes, rank).is_some() {
-                return Err(bad("duplicate token or rank"));
-            }
-            max_rank = max_rank.max(rank);
         }
-        let max_ordinary = max_rank;
+        let pattern = patterns::resolve(match (pattern, &parsed.pattern) {
+            (Some(p), _) => p,
+            (None, Some(p)) => p.as_str(),
+            (None, None) => "cl100k",
+        })
+        .to_string();
+        let fingerprint = custom_fingerprint(file, &pattern, &parsed.specials);
+        Self::from_table(
+            name,
+            parsed.by_id,
+            &pattern,
+            parsed.specials,
+            fingerprint,
+            None,
+        )
+    }
+
+    /// Reads a tokenizer file from disk; see [`Tokenizer::from_bytes`]. The name of a file
+    /// that is not an open model's is its file stem.
+    #[cfg(feature = "encode")]
+    pub fn from_file(path: &std::path::Path, pattern: Option<&str>) -> Result<Tokenizer> {
+        let bytes =
+            std::fs::read(path).map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("custom");
+        Self::from_bytes(name, &bytes, pattern)
+    }
+
+    /// The tokenizer of an open model from its publisher's file (see [`OpenVocab::source`]);
+    /// `Mismatch` if the file holds another vocabulary.
+    #[cfg(feature = "encode")]
+    pub fn open(v: OpenVocab, file: &[u8]) -> Result<Tokenizer> {
+        let parsed = load::parse(file)?;
+        match open::recognize(&parsed.by_id) {
+            Some(found) if found == v => Self::open_from(v, parsed),
+            found => Err(Error::Mismatch(format!(
+                "this {} is not {}'s {} ({}){}",
+                parsed.format,
+                v.name(),
+                v.file_name(),
+                v.source(),
+                match found {
+                    Some(f) => format!(": it is {}'s", f.name()),
+                    None => String::new(),
+                }
+            ))),
+        }
+    }
+
+    #[cfg(feature = "encode")]
+    fn open_from(v: OpenVocab, parsed: load::Parsed) -> Result<Tokenizer> {
+        let fingerprint = v.table_fingerprint();
+        let mut t = Self::from_table(
+            v.name(),
+            parsed.by_id,
+            v.pattern(),
+            v.specials(),
+            fingerprint,
+            Some(v),
+        )?;
+        if t.vocab_size != v.vocab_size() {
+            return Err(Error::Internal(format!(
+                "{}: {} IDs, expected {}",
+                v.name(),
+                t.vocab_size,
+                v.vocab_size()
+            )));
+        }
+        t.open = Some(v);
+        Ok(t)
+    }
+
+    /// A tokenizer from its ordinary token table and special tokens (ID, string).
+    #[cfg(feature = "encode")]
+    fn from_table(
+        name: &str,
+        by_id: Vec<Option<Vec<u8>>>,
+        pattern: &str,
+        mut specials: Vec<(u32, String)>,
+        fingerprint: u64,
+        open: Option<OpenVocab>,
+    ) -> Result<Tokenizer> {
+        let bad = |what: String| Error::corrupt("tokenizer file", what);
+        let count = by_id.iter().filter(|t| t.is_some()).count();
+        if count == 0 {
+            return Err(bad("no tokens".into()));
+        }
+        let max_ordinary = by_id.len() as u32 - 1;
+        let mut encoder: FxHashMap<Vec<u8>, u32> = FxHashMap::default();
+        encoder.reserve(count);
+        for (id, t) in by_id.iter().enumerate() {
+            if let Some(t) = t {
+                // CoreBPE::new panics on duplicates; refuse them here with a message instead.
+                if encoder.insert(t.clone(), id as u32).is_some() {
+                    return Err(bad(format!("ID {id}: duplicate token")));
+                }
+            }
+        }
         // Byte-level BPE falls back to single bytes: without all 256 of them, some text cannot be encoded.
         if let Some(b) = (0..=255u8).find(|b| !encoder.contains_key(&[*b][..])) {
-            return Err(Error::corrupt(
-                "tiktoken rank file",
-                format!("byte {b:#04x} has no token (all 256 single bytes are required)"),
-            ));
+            return Err(bad(format!(
+                "byte {b:#04x} has no token (all 256 single bytes are required)"
+            )));
         }
-        let mut special_map: FxHashMap<String, u32> = FxHashMap::default();
-        for (s, id) in specials {
-            if seen_ranks.contains(id)
-                || special_map.insert(s.clone(), *id).is_some()
-                || *id >= 1 << 24
-            {
+        specials.sort();
+        let mut max_id = max_ordinary;
+        for w in specials.windows(2) {
+            if w[0].0 == w[1].0 || specials.iter().filter(|(_, s)| *s == w[0].1).count() > 1 {
+                return Err(Error::InvalidArgument(format!(
+                    "special token '{}' ({}) collides",
+                    w[0].1, w[0].0
+                )));
+            }
+        }
+        for (id, s) in &specials {
+            let taken = by_id.get(*id as usize).is_some_and(Option::is_some);
+            if taken || *id >= 1 << 24 {
                 return Err(Error::InvalidArgument(format!(
                     "special token '{s}' ({id}) collides or is out of range"
                 )));
             }
-            max_rank = max_rank.max(*id);
-        }
-        let mut h = fnv1a64(rank_file);
-        h = fnv1a64_update(h, b"\0pattern\0");
-        h = fnv1a64_update(h, pattern.as_bytes());
-        let mut sorted_specials: Vec<_> = specials.to_vec();
-        sorted_specials.sort();
-        for (s, id) in &sorted_specials {
-            h = fnv1a64_update(h, s.as_bytes());
-            h = fnv1a64_update(h, &id.to_le_bytes());
+            max_id = max_id.max(*id);
         }
         let splitter = match pattern {
-            p if p == patterns::CL100K => Splitter::Builtin(Pattern::Cl100k),
+            p if p == patterns::CL100K || p == open::LLAMA3_PATTERN => {
+                Splitter::Builtin(Pattern::Cl100k)
+            }
             p if p == patterns::GPT2 => Splitter::Builtin(Pattern::Gpt2),
             p if p == patterns::O200K => Splitter::Builtin(Pattern::O200k),
             p => Splitter::Fancy(
@@ -542,9 +688,9 @@ impl Tokenizer {
                     .map_err(|e| Error::InvalidArgument(format!("bad tokenizer pattern: {e}")))?,
             ),
         };
-        // The flat tables index ranks densely: a file with far-apart ranks gets a hash map.
-        let flat = if encoder.len() as u64 * 2 > max_ordinary as u64 {
-            vocab::build(rank_file).ok().and_then(|built| {
+        // The flat tables index IDs densely: a file with far-apart IDs gets a hash map.
+        let flat = if count as u64 * 2 > max_ordinary as u64 {
+            vocab::build_from_ranks(&by_id).ok().and_then(|built| {
                 let tokens = TokenTable::new(Blob::Owned(built.tokens)).ok()?;
                 let ranks = RankTable::new(Blob::Owned(built.ranks), &tokens).ok()?;
                 Some(Tables::Flat { tokens, ranks })
@@ -554,13 +700,10 @@ impl Tokenizer {
         };
         let tables = match flat {
             Some(t) => t,
-            None => Tables::Map(MapRanks::new(encoder).ok_or_else(|| {
-                Error::corrupt("tiktoken rank file", "a single byte has no token")
-            })?),
+            None => Tables::Map(
+                MapRanks::new(encoder).ok_or_else(|| bad("a single byte has no token".into()))?,
+            ),
         };
-        let mut specials: Vec<(u32, String)> =
-            specials.iter().map(|(s, id)| (*id, s.clone())).collect();
-        specials.sort();
         Ok(Tokenizer {
             name: name.to_string(),
             inner: Inner::Own(Box::new(OwnTables {
@@ -568,8 +711,9 @@ impl Tokenizer {
                 splitter,
                 specials,
             })),
-            vocab_size: max_rank + 1,
-            fingerprint: h,
+            vocab_size: max_id + 1,
+            fingerprint,
+            open,
         })
     }
 
@@ -596,6 +740,21 @@ impl Tokenizer {
             Inner::Builtin(b) => Some(b),
             #[cfg(feature = "encode")]
             Inner::Own(_) => None,
+        }
+    }
+
+    /// The open model's vocabulary this is (recognized from its file), if any.
+    pub fn open_vocab(&self) -> Option<OpenVocab> {
+        self.open
+    }
+
+    /// The vocabulary a frame names this tokenizer by (built-in or open), `None` for a custom
+    /// tokenizer (named by its fingerprint).
+    pub fn vocab(&self) -> Option<Vocab> {
+        match (self.builtin_id(), self.open) {
+            (Some(b), _) => Some(Vocab::Builtin(b)),
+            (None, Some(v)) => Some(Vocab::Open(v)),
+            (None, None) => None,
         }
     }
 
@@ -707,6 +866,22 @@ impl Tokenizer {
     }
 }
 
+/// The frame fingerprint of a custom tokenizer: FNV-1a 64 of its file, pattern and special
+/// tokens (kept as tacc has always computed it, so frames of custom tokenizers keep decoding).
+#[cfg(feature = "encode")]
+fn custom_fingerprint(file: &[u8], pattern: &str, specials: &[(u32, String)]) -> u64 {
+    let mut h = fnv1a64(file);
+    h = fnv1a64_update(h, b"\0pattern\0");
+    h = fnv1a64_update(h, pattern.as_bytes());
+    let mut sorted: Vec<(&str, u32)> = specials.iter().map(|(id, s)| (s.as_str(), *id)).collect();
+    sorted.sort();
+    for (s, id) in sorted {
+        h = fnv1a64_update(h, s.as_bytes());
+        h = fnv1a64_update(h, &id.to_le_bytes());
+    }
+    h
+}
+
 /// Whether `text` holds a special token string of `b` (rare; only for [`Tokenizer::token_of`]).
 #[cfg(feature = "encode")]
 fn contains_special(b: Builtin, text: &str) -> bool {
@@ -720,6 +895,7 @@ fn contains_special(b: Builtin, text: &str) -> bool {
 #[cfg(all(test, feature = "encode"))]
 mod tests {
     use super::*;
+    use base64::Engine as _;
 
     #[test]
     fn special_token_strings_are_plain_text() {

@@ -342,6 +342,13 @@ pub struct Built {
 /// input always gives the same bytes (tokens are inserted in rank order).
 #[doc(hidden)]
 pub fn build(rank_file: &[u8]) -> Result<Built> {
+    build_from_ranks(&parse_rank_file(rank_file)?)
+}
+
+#[cfg(feature = "encode")]
+/// The token bytes of each rank of a `.tiktoken` rank file (`base64-token rank` lines; ranks
+/// may leave holes, which are `None`).
+pub(crate) fn parse_rank_file(rank_file: &[u8]) -> Result<Vec<Option<Vec<u8>>>> {
     use base64::Engine as _;
     let text = std::str::from_utf8(rank_file).map_err(|e| bad(e.to_string()))?;
     let mut by_rank: Vec<Option<Vec<u8>>> = Vec::new();
@@ -362,19 +369,27 @@ pub fn build(rank_file: &[u8]) -> Result<Built> {
             return Err(err("rank above 2^24 or empty token"));
         }
         if by_rank.len() <= rank {
+            // Holes cost one pointer each; the rank is below 2^24, so this is bounded.
             by_rank.resize(rank + 1, None);
         }
         if by_rank[rank].replace(bytes).is_some() {
             return Err(err("duplicate rank"));
         }
     }
+    Ok(by_rank)
+}
+
+#[cfg(feature = "encode")]
+/// Builds the `.tokens` and `.ranks` files from the token bytes of each rank (holes allowed).
+/// Deterministic: tokens are inserted in rank order.
+pub(crate) fn build_from_ranks(by_rank: &[Option<Vec<u8>>]) -> Result<Built> {
     let n = by_rank.len();
 
     // Tokens file.
     let mut offsets = Vec::with_capacity(n + 1);
     let mut bytes = Vec::new();
     offsets.push(0u32);
-    for t in &by_rank {
+    for t in by_rank {
         if let Some(t) = t {
             bytes.extend_from_slice(t);
         }

@@ -42,7 +42,7 @@ impl Codec {
         let table = self
             .ints
             .get_or_try_init(py, || {
-                PyList::new(py, 0..self.inner.tokenizer().vocab_size()).map(Bound::unbind)
+                PyList::new(py, 0..self.inner.vocab_size()).map(Bound::unbind)
             })?
             .bind(py);
         let known = table.len();
@@ -151,7 +151,7 @@ impl Codec {
     /// One more than the largest token ID.
     #[getter]
     fn vocab_size(&self) -> PyResult<u32> {
-        guard(|| Ok(self.inner.tokenizer().vocab_size()))
+        guard(|| Ok(self.inner.vocab_size()))
     }
 
     /// The most bytes one decode call on this codec may produce (text, bytes, or token IDs x 4).
@@ -338,7 +338,7 @@ impl Codec {
     fn tokenize<'py>(&self, py: Python<'py>, text: PyBackedStr) -> PyResult<Bound<'py, PyList>> {
         guard(|| {
             let t: &str = &text;
-            let ids = run(py, HEAVY, || self.inner.tokenize(t));
+            let ids = run(py, HEAVY, || self.inner.tokenize(t)).map_err(crate::errors::py_err)?;
             self.id_list(py, &ids)
         })
     }
@@ -419,6 +419,7 @@ impl Codec {
             Ok(run(py, HEAVY, || {
                 tacc::stats::order0_estimate(&self.inner, t, unit.0)
             })
+            .map_err(crate::errors::py_err)?
             .into())
         })
     }

@@ -512,7 +512,7 @@ impl Codec {
 
     /// One more than the largest token ID.
     pub fn vocab_size(&self) -> u32 {
-        self.inner.tokenizer().vocab_size()
+        self.inner.vocab_size()
     }
 
     /// Token IDs to tacc's mapped IDs (the mapping's frequency ranks).
@@ -561,12 +561,12 @@ impl Codec {
 
     /// Text to token IDs (special-token strings are ordinary text).
     pub fn tokenize(&self, text: String) -> Res<Vec<u32>> {
-        call(|| Ok(self.inner.tokenize(&text)))
+        call(|| Ok(self.inner.tokenize(&text)?))
     }
 
     /// [`Codec::tokenize`] into a packed buffer.
     pub fn tokenize_packed(&self, text: String) -> Res<Vec<u8>> {
-        call(|| Ok(pack_u32(&self.inner.tokenize(&text))))
+        call(|| Ok(pack_u32(&self.inner.tokenize(&text)?)))
     }
 
     /// A frame of `text` with `options`.
@@ -670,7 +670,7 @@ impl Codec {
 
     /// Order-0 Shannon entropy figures of `text` (LoPace's `get_theoretical_compression_limit`).
     pub fn order0_estimate(&self, text: String, unit: EntropyUnit) -> Res<Order0Estimate> {
-        call(|| Ok(core_stats::order0_estimate(&self.inner, &text, unit.into()).into()))
+        call(|| Ok(core_stats::order0_estimate(&self.inner, &text, unit.into())?.into()))
     }
 
     /// Every frame method on `text`, each timed (median of several runs) and checked to restore it.

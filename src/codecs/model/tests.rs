@@ -666,3 +666,19 @@ fn truncated_payloads_decode_only_as_the_encoder_writes() {
     }
     assert!(refused * 10 >= cuts * 8, "{refused} of {cuts} cuts refused");
 }
+
+/// Every named priors file in `models/` has the ID and fingerprint `PRIORS_TABLE` gives it, so
+/// frames name it by ID whether it is embedded or loaded from its file.
+#[test]
+fn priors_table_matches_the_files() {
+    for &(id, name, fp) in PRIORS_TABLE.iter() {
+        let path = format!("{}/models/{name}.tpf.zst", env!("CARGO_MANIFEST_DIR"));
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let p = Priors::from_file_bytes(&bytes).unwrap();
+        eprintln!("{id} {name}: fingerprint {:#018x}", p.fingerprint());
+        assert_eq!(p.id(), Some(id), "{name}");
+        assert_eq!(p.fingerprint(), fp, "{name}");
+        assert_eq!(named_priors_id(&p), Some(id));
+        assert_eq!(priors_vocab(id).unwrap().name(), name);
+    }
+}
