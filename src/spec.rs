@@ -68,6 +68,10 @@ pub struct CodecSpec {
     pub mapping: Option<Source>,
     /// A priors file (`tacc train`, or an open model's `models/<name>.tpf.zst`).
     pub priors: Option<Source>,
+    /// Where to find a named vocabulary's priors this build does not embed (the open models'):
+    /// `<dir>/<name>.tpf.zst`, read when `priors` is not set. A missing file is no error (the
+    /// codec then codes adaptively); a file that is there must be that vocabulary's priors.
+    pub priors_dir: Option<PathBuf>,
     /// Decode limits ([`Limits::DEFAULT`] unless set).
     pub limits: Limits,
 }
@@ -108,6 +112,12 @@ impl CodecSpec {
         self
     }
 
+    /// Sets the directory of named priors files.
+    pub fn with_priors_dir(mut self, dir: impl Into<PathBuf>) -> CodecSpec {
+        self.priors_dir = Some(dir.into());
+        self
+    }
+
     /// Sets the decode limits.
     pub fn with_limits(mut self, limits: Limits) -> CodecSpec {
         self.limits = limits;
@@ -135,6 +145,30 @@ impl CodecSpec {
         let codec = match &self.mapping {
             Some(s) => codec.with_mapping(Arc::new(Mapping::from_bytes(&s.read()?)?)),
             None => codec,
+        };
+        let priors = match (priors, &self.priors_dir, codec.vocab()) {
+            (Some(p), _, _) => Some(p),
+            (None, Some(dir), Some(Vocab::Open(v)))
+                if !crate::codecs::model::is_embedded(v.priors_id()) =>
+            {
+                let path = dir.join(format!("{}.tpf.zst", v.name()));
+                match std::fs::read(&path) {
+                    Ok(bytes) => {
+                        let p = Priors::from_file_bytes(&bytes)?;
+                        if crate::codecs::model::named_priors_id(&p) != Some(v.priors_id()) {
+                            return Err(Error::Mismatch(format!(
+                                "{} holds other priors than {}'s",
+                                path.display(),
+                                v.name()
+                            )));
+                        }
+                        Some(Arc::new(p))
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                    Err(e) => return Err(Error::Io(format!("{}: {e}", path.display()))),
+                }
+            }
+            _ => None,
         };
         let codec = match priors {
             Some(p) => codec.with_priors(p),

@@ -52,6 +52,11 @@ struct TokenizerArgs {
     /// Model priors: `tacc train`'s output, or an open model's models/<name>.tpf.zst.
     #[arg(long, value_name = "FILE")]
     priors: Option<PathBuf>,
+    /// Where the open models' priors are (<DIR>/<name>.tpf.zst) when --priors is not given.
+    /// Default: $TACC_PRIORS_DIR, else the models/ directory of the repository this binary was
+    /// built from, if it is still there.
+    #[arg(long, value_name = "DIR")]
+    priors_dir: Option<PathBuf>,
 }
 
 impl TokenizerArgs {
@@ -62,6 +67,14 @@ impl TokenizerArgs {
         spec.pattern = self.pattern.clone();
         spec.mapping = self.mapping.clone().map(tacc::Source::Path);
         spec.priors = self.priors.clone().map(tacc::Source::Path);
+        spec.priors_dir = self
+            .priors_dir
+            .clone()
+            .or_else(|| std::env::var_os("TACC_PRIORS_DIR").map(PathBuf::from))
+            .or_else(|| {
+                let repo = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../models"));
+                repo.is_dir().then(|| repo.to_path_buf())
+            });
         spec
     }
 
