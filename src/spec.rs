@@ -137,7 +137,7 @@ impl CodecSpec {
             ));
         }
         let codec = match (&self.tokenizer_file, &self.tokenizer, &priors) {
-            (Some(file), name, _) => self.from_file(file, name.as_deref())?,
+            (Some(file), name, _) => self.codec_of_file(file, name.as_deref())?,
             (None, Some(name), _) => Codec::new(name)?,
             (None, None, Some(p)) => Codec::from_priors(p.clone())?,
             (None, None, None) => Codec::new("cl100k_base")?,
@@ -178,7 +178,7 @@ impl CodecSpec {
     }
 
     #[cfg(feature = "encode")]
-    fn from_file(&self, file: &Source, name: Option<&str>) -> Result<Codec> {
+    fn codec_of_file(&self, file: &Source, name: Option<&str>) -> Result<Codec> {
         let bytes = file.read()?;
         let tokenizer = match name.map(Vocab::from_name).transpose()? {
             Some(Vocab::Open(v)) if self.pattern.is_none() => Tokenizer::open(v, &bytes)?,
@@ -200,7 +200,7 @@ impl CodecSpec {
     }
 
     #[cfg(not(feature = "encode"))]
-    fn from_file(&self, _file: &Source, _name: Option<&str>) -> Result<Codec> {
+    fn codec_of_file(&self, _file: &Source, _name: Option<&str>) -> Result<Codec> {
         Err(Error::InvalidArgument(
             "this build reads no tokenizer files (cargo feature `encode`)".into(),
         ))
