@@ -1527,6 +1527,46 @@ mod tests {
                 assert_eq!(named.fingerprint(), used.fingerprint(), "{b:?}");
             }
         }
+        for v in OpenVocab::ALL {
+            assert!(
+                format::v2::profile_of(v as u8, Some(v.priors_id())).is_some(),
+                "{v:?}: add a profile to format::v2::PROFILES"
+            );
+            assert_eq!(
+                model_codec::priors_vocab(v.priors_id()).unwrap(),
+                Vocab::Open(v)
+            );
+        }
+    }
+
+    /// An open vocabulary's codec without its file codes token IDs and says what text needs;
+    /// given its priors file through a `CodecSpec` directory, frames name them by ID.
+    #[cfg(feature = "encode")]
+    #[test]
+    fn open_vocab_codec_without_its_file() {
+        let c = Codec::new("llama3").unwrap();
+        assert_eq!(c.vocab(), Some(Vocab::Open(OpenVocab::Llama3)));
+        assert_eq!(c.vocab_size(), 128_256);
+        let e = c.tokenize("hi").unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidArgument);
+        assert!(e.to_string().contains("tokenizer.model"), "{e}");
+        let ids = [128_000, 9906, 11, 1917, 0, 128_255];
+        let models = concat!(env!("CARGO_MANIFEST_DIR"), "/models");
+        let with = crate::CodecSpec::new()
+            .with_tokenizer("llama3")
+            .with_priors_dir(models)
+            .build()
+            .unwrap();
+        let frame = with.compress_token_ids(&ids, &Options::default()).unwrap();
+        assert_eq!(frame[1] & 0x3f, 15, "profile 15: llama3 with priors 5");
+        assert_eq!(with.decompress_token_ids(&frame).unwrap(), ids);
+        // Adaptive only without priors: a longer frame naming no priors, still decodable.
+        let bare = c.compress_token_ids(&ids, &Options::default()).unwrap();
+        assert_eq!(bare[1] & 0x3f, 0);
+        assert_eq!(c.decompress_token_ids(&bare).unwrap(), ids);
+        assert!(with
+            .compress_token_ids(&[128_256], &Options::default())
+            .is_err());
     }
 
     #[cfg(feature = "encode")]
