@@ -20,8 +20,7 @@ use super::entry::compress;
 use super::entry::decompress;
 use super::{
     tacc_buf, tacc_codec, tacc_codec_spec, tacc_frame_info, tacc_ids, tacc_limits, tacc_options,
-    tacc_status,
-    TACC_FORMAT_VERSION, TACC_METHOD_AUTO, TACC_VERSION_NUMBER,
+    tacc_status, TACC_FORMAT_VERSION, TACC_METHOD_AUTO, TACC_VERSION_NUMBER,
 };
 use crate::codec::{Codec, Content, Input};
 use crate::format::{ContentKind, Header, Method};
@@ -376,8 +375,14 @@ unsafe fn read_spec(p: *const tacc_codec_spec) -> FfiResult<crate::CodecSpec> {
     let s = unsafe { read_sized(p)? };
     let mut spec = crate::CodecSpec::new();
     spec.tokenizer = unsafe { opt_str(s.tokenizer, "tacc_codec_spec.tokenizer")? };
-    spec.tokenizer_file =
-        unsafe { source(s.tokenizer_file, s.tokenizer_bytes, s.tokenizer_len, "tokenizer")? };
+    spec.tokenizer_file = unsafe {
+        source(
+            s.tokenizer_file,
+            s.tokenizer_bytes,
+            s.tokenizer_len,
+            "tokenizer",
+        )?
+    };
     spec.pattern = unsafe { opt_str(s.pattern, "tacc_codec_spec.pattern")? };
     spec.mapping = unsafe { source(s.mapping_file, s.mapping_bytes, s.mapping_len, "mapping")? };
     spec.priors = unsafe { source(s.priors_file, s.priors_bytes, s.priors_len, "priors")? };
