@@ -38,6 +38,20 @@ cbindgen --version; cmake --version | sed -n 1p; go version
 step "header drift check (cbindgen $CBINDGEN_VERSION)"
 tools/gen-header.sh --check
 
+# ---- docs/SERVERS.md shows its two programs verbatim ----------------------------------------------
+step "docs/SERVERS.md: the C++ and Go server snippets are the tested files"
+# Each `<!-- verbatim: FILE -->` line is followed by a fenced block that must be FILE, byte for byte.
+grep -oE '<!-- verbatim: [^ ]+ -->' docs/SERVERS.md | sed -E 's/<!-- verbatim: ([^ ]+) -->/\1/' |
+while read -r f; do
+    awk -v f="$f" '
+        $0 == "<!-- verbatim: " f " -->" { want = 1; next }
+        want == 1 && /^```/ { want = 2; next }
+        want == 2 && /^```$/ { exit }
+        want == 2 { print }' docs/SERVERS.md | diff -u "$f" - || { echo "docs/SERVERS.md: $f differs" >&2; exit 1; }
+    echo "$f: verbatim"
+done
+[ "$(grep -c '<!-- verbatim:' docs/SERVERS.md)" = 2 ]
+
 # ---- CMake: build, CTest, install ----------------------------------------------------------------
 step "cmake configure + build (shared and static tests, examples)"
 cmake -S . -B "$WORK/build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
@@ -118,6 +132,8 @@ step "Go: vet, test -race (installed package via pkg-config, shared library)"
 export LD_LIBRARY_PATH="$PREFIX/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export CGO_ENABLED=1
 (cd bindings/go && go vet ./... && go vet -tags tacc_static ./... && go vet -tags tacc_local ./...)
+# TestOpenVocabs reads the publishers' files from TACC_VOCAB_DIR (default target/vocabs) and
+# skips without them unless TACC_REQUIRE_OPEN_VOCABS=1 (as ctest's test_open_vocabs does).
 (cd bindings/go && go test -race -count=1 ./...)
 step "Go: tests against the static library (-tags tacc_static)"
 (cd bindings/go && go test -tags tacc_static -count=1 -skip '^TestHostile$' ./...)

@@ -423,6 +423,93 @@ typedef struct tacc_limits {
 } tacc_limits;
 
 /**
+ * A codec described by names, files and bytes (`tacc_codec_new_from_spec`): the C form of the
+ * core's `CodecSpec`, whose `build` holds every rule for combining the fields (the library adds
+ * none). Always start from `tacc_codec_spec_init()`, which zeroes every field and sets
+ * `struct_size`; then set what you need. Every field is optional (NULL):
+ *
+ * | given | the codec |
+ * |---|---|
+ * | `tokenizer` only | that vocabulary: a built-in, or an open model's ("llama3", ...) for token IDs only |
+ * | a tokenizer file (and optionally an open model's name, checked against it) | the file's tokenizer: an open model's file is recognized by its token table and named; any other is custom, split by `pattern` |
+ * | a priors file only | token IDs, with the vocabulary the priors name |
+ * | nothing | cl100k_base |
+ *
+ * A mapping or priors file then replaces the default, and `limits` bounds every decode.
+ * Each file is given as a path (`*_file`, NUL-terminated) **or** as bytes (`*_bytes` + `*_len`),
+ * never both (TACC_ERR_INVALID_ARGUMENT). Bytes count as given when the pointer is not NULL
+ * (`len` may be 0); a NULL pointer with `len` > 0 is TACC_ERR_NULL_ARGUMENT. Names and the
+ * pattern are UTF-8 (else TACC_ERR_INVALID_UTF8); paths are the platform's bytes. Everything is
+ * read during the call and not kept.
+ *
+ * An extensible struct, as `tacc_options` (at least its first size: 112 bytes on 64-bit
+ * targets).
+ */
+typedef struct tacc_codec_spec {
+  /**
+   * `sizeof(tacc_codec_spec)` of the caller's header.
+   */
+  size_t struct_size;
+  /**
+   * A vocabulary name: built-in ("cl100k_base", ...) or open ("llama3", "llama4", "qwen",
+   * "qwen3_6", "tekken_240911"; `tacc_open_vocab_name`). NULL: none.
+   */
+  const char *tokenizer;
+  /**
+   * Path of a tokenizer file: a tiktoken rank file (`.tiktoken`, Llama's `tokenizer.model`)
+   * or Tekken JSON. NULL: none.
+   */
+  const char *tokenizer_file;
+  /**
+   * The tokenizer file's bytes instead of its path. NULL: none.
+   */
+  const uint8_t *tokenizer_bytes;
+  /**
+   * Length of `tokenizer_bytes`.
+   */
+  size_t tokenizer_len;
+  /**
+   * The split pattern of a custom tokenizer file: a preset ("cl100k", "o200k", "gpt2",
+   * "qwen2") or a regex. NULL: the file's own, else "cl100k".
+   */
+  const char *pattern;
+  /**
+   * Path of a tacc mapping file (`tacc mapping`). NULL: none.
+   */
+  const char *mapping_file;
+  /**
+   * The mapping file's bytes instead of its path. NULL: none.
+   */
+  const uint8_t *mapping_bytes;
+  /**
+   * Length of `mapping_bytes`.
+   */
+  size_t mapping_len;
+  /**
+   * Path of a priors file (`tacc train`, or an open model's `models/<name>.tpf.zst`).
+   */
+  const char *priors_file;
+  /**
+   * The priors file's bytes instead of its path. NULL: none.
+   */
+  const uint8_t *priors_bytes;
+  /**
+   * Length of `priors_bytes`.
+   */
+  size_t priors_len;
+  /**
+   * A folder of named priors files: an open vocabulary's priors are read from
+   * `<priors_dir>/<name>.tpf.zst` when no priors file is given (a missing file is no error:
+   * the codec then codes adaptively). NULL: none.
+   */
+  const char *priors_dir;
+  /**
+   * Decode limits (see `tacc_limits`; read during the call). NULL: the defaults.
+   */
+  const struct tacc_limits *limits;
+} tacc_codec_spec;
+
+/**
  * What a frame's header says (`tacc_frame_inspect`). An extensible struct: set `struct_size`
  * (at least its 0.1 size: 32 bytes on 64-bit targets) before the call; the library writes only the fields that
  * fit in it.
@@ -600,6 +687,9 @@ TACC_API void tacc_limits_init(struct tacc_limits *limits);
 /**
  * Creates a codec for a built-in tokenizer: "cl100k_base", "gpt2", "o200k_base",
  * "o200k_harmony", "p50k_base", "p50k_edit", "r50k_base". Vocabularies load once per process.
+ * An open model's name ("llama3", ...: `tacc_open_vocab_name`) gives a codec for its token IDs
+ * only (its tokenizer file is not built in; text calls fail with TACC_ERR_INVALID_ARGUMENT):
+ * `tacc_codec_new_from_spec` loads files.
  *
  * On success `*out_codec` receives a codec to release with `tacc_codec_free`; on failure it is
  * not written (TACC_ERR_UNKNOWN_TOKENIZER for an unknown name).
@@ -638,6 +728,36 @@ TACC_API tacc_status tacc_codec_limits(const struct tacc_codec *codec, struct ta
  * has returned.
  */
 TACC_API void tacc_codec_free(struct tacc_codec *codec);
+
+/**
+ * Fills `spec` with an empty spec (every pointer NULL, every length 0: a cl100k_base codec until
+ * something is set) and sets `struct_size` to `sizeof(tacc_codec_spec)` of this library. NULL
+ * does nothing. Thread rule: one thread per struct.
+ */
+TACC_API void tacc_codec_spec_init(struct tacc_codec_spec *spec);
+
+/**
+ * Creates a codec from a spec (see `tacc_codec_spec`): the core's `CodecSpec::build`, which
+ * reads and checks every file now, so a bad file fails here and not at the first message.
+ *
+ * On success `*out_codec` receives a codec to release with `tacc_codec_free`; on failure it is
+ * not written. Errors: TACC_ERR_NULL_ARGUMENT (`spec`, `out_codec`, bytes NULL with a length),
+ * TACC_ERR_INVALID_ARGUMENT (`struct_size`, a file given both ways, a pattern without a
+ * tokenizer file, ...), TACC_ERR_INVALID_UTF8 (a name or pattern), TACC_ERR_UNKNOWN_TOKENIZER,
+ * TACC_ERR_IO (a file that cannot be read), TACC_ERR_CORRUPT (a file that is not what it
+ * should be), TACC_ERR_MISMATCH (a file of another vocabulary than the one named).
+ * Thread rule: any thread, any time.
+ */
+TACC_API tacc_status tacc_codec_new_from_spec(const struct tacc_codec_spec *spec, struct tacc_codec **out_codec, char **err_msg);
+
+/**
+ * The name of open vocabulary `index` (0, 1, ...: "llama3", "llama4", "qwen", "qwen3_6",
+ * "tekken_240911", in frame-ID order), static and NUL-terminated; NULL past the last. These
+ * are the names `tacc_codec_spec.tokenizer` and `tacc_codec_new` take for the open models
+ * (whose tokenizer files are not built in: `tacc_codec_new` gives a token-ID-only codec).
+ * Thread rule: any thread, any time.
+ */
+TACC_API const char *tacc_open_vocab_name(size_t index);
 
 /**
  * The codec's tokenizer name, NUL-terminated, valid until `tacc_codec_free`; NULL if `codec`

@@ -10,6 +10,9 @@
 // message in what()).
 // Every buffer the library returns is copied into a std::vector/std::string and released at once.
 // Decode limits: codec.with_limits(tacc::Limits(1 << 20, 0)) decodes at most 1 MiB per call.
+// Codecs from files (tacc_codec_new_from_spec; an open model's tokenizer file or priors):
+//   tacc::Codec llama = tacc::CodecSpec().priors_file("models/llama3.tpf.zst").build();
+//   tacc::Codec qwen = tacc::Codec::from_spec(tacc::CodecSpec().tokenizer_file("qwen.tiktoken"));
 // A Codec is immutable: share one (by reference) between threads freely. It is move-only.
 #ifndef TACC_HPP
 #define TACC_HPP
@@ -17,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -121,9 +125,14 @@ struct Limits {
   uint64_t max_tokens() const noexcept { return raw.max_tokens; }
 };
 
+class CodecSpec;
+
 /// RAII owner of a tacc_codec. Immutable: const methods may run on many threads at once.
 class Codec {
  public:
+  /// A codec from names, files and bytes (tacc_codec_new_from_spec): see CodecSpec.
+  static Codec from_spec(const CodecSpec& spec);
+
   explicit Codec(const std::string& tokenizer) {
     char* msg = nullptr;
     detail::check(tacc_codec_new(tokenizer.c_str(), &codec_, &msg), &msg);
@@ -286,6 +295,87 @@ class Codec {
   Codec(Adopt, tacc_codec* c) noexcept : codec_(c) {}
   tacc_codec* codec_ = nullptr;
 };
+
+/// What a codec is made of (tacc_codec_spec; the rules for combining the fields are the
+/// library's CodecSpec::build, not this header's). Every field is optional:
+///   tokenizer("llama3")                      an open model's vocabulary, token IDs only
+///   tokenizer_file(path) / tokenizer_bytes   its file (tiktoken rank file, Llama's
+///                                            tokenizer.model, Tekken JSON): text too
+///   priors_file(path) / priors_bytes         priors (models/<name>.tpf.zst); alone, they name
+///                                            the vocabulary
+///   mapping_file / mapping_bytes, pattern, priors_dir, limits
+/// Give each file as a path or as bytes, not both (build() throws TACC_ERR_INVALID_ARGUMENT).
+/// Bytes are borrowed: they must outlive build(), which reads them (the codec keeps no pointer).
+class CodecSpec {
+ public:
+  CodecSpec() = default;
+  CodecSpec& tokenizer(std::string name) { tokenizer_ = std::move(name); return *this; }
+  CodecSpec& tokenizer_file(std::string path) { tokenizer_file_ = std::move(path); return *this; }
+  CodecSpec& tokenizer_bytes(const void* data, size_t len) { tokenizer_bytes_ = Bytes{data, len}; return *this; }
+  CodecSpec& tokenizer_bytes(const std::vector<uint8_t>& b) { return tokenizer_bytes(b.data(), b.size()); }
+  CodecSpec& pattern(std::string p) { pattern_ = std::move(p); return *this; }
+  CodecSpec& mapping_file(std::string path) { mapping_file_ = std::move(path); return *this; }
+  CodecSpec& mapping_bytes(const void* data, size_t len) { mapping_bytes_ = Bytes{data, len}; return *this; }
+  CodecSpec& mapping_bytes(const std::vector<uint8_t>& b) { return mapping_bytes(b.data(), b.size()); }
+  CodecSpec& priors_file(std::string path) { priors_file_ = std::move(path); return *this; }
+  CodecSpec& priors_bytes(const void* data, size_t len) { priors_bytes_ = Bytes{data, len}; return *this; }
+  CodecSpec& priors_bytes(const std::vector<uint8_t>& b) { return priors_bytes(b.data(), b.size()); }
+  CodecSpec& priors_dir(std::string dir) { priors_dir_ = std::move(dir); return *this; }
+  CodecSpec& limits(const Limits& l) { limits_ = l; return *this; }
+
+  /// Builds the codec: every file is read and checked now. Throws tacc::Error.
+  Codec build() const { return Codec::from_spec(*this); }
+
+  /// The C struct, pointing into this object (valid while it lives unchanged).
+  tacc_codec_spec raw() const {
+    tacc_codec_spec s;
+    tacc_codec_spec_init(&s);
+    s.tokenizer = c_str(tokenizer_);
+    s.tokenizer_file = c_str(tokenizer_file_);
+    set(tokenizer_bytes_, s.tokenizer_bytes, s.tokenizer_len);
+    s.pattern = c_str(pattern_);
+    s.mapping_file = c_str(mapping_file_);
+    set(mapping_bytes_, s.mapping_bytes, s.mapping_len);
+    s.priors_file = c_str(priors_file_);
+    set(priors_bytes_, s.priors_bytes, s.priors_len);
+    s.priors_dir = c_str(priors_dir_);
+    s.limits = limits_ ? &limits_->raw : nullptr;
+    return s;
+  }
+
+ private:
+  struct Bytes {
+    const void* data;
+    size_t len;
+  };
+  static const char* c_str(const std::optional<std::string>& s) { return s ? s->c_str() : nullptr; }
+  static void set(const std::optional<Bytes>& b, const uint8_t*& data, size_t& len) {
+    if (!b) return;
+    // A given but empty buffer still counts as given (an empty file): never a NULL pointer.
+    static const uint8_t empty = 0;
+    data = b->data != nullptr ? static_cast<const uint8_t*>(b->data) : &empty;
+    len = b->len;
+  }
+  std::optional<std::string> tokenizer_, tokenizer_file_, pattern_, mapping_file_, priors_file_, priors_dir_;
+  std::optional<Bytes> tokenizer_bytes_, mapping_bytes_, priors_bytes_;
+  std::optional<Limits> limits_;
+};
+
+inline Codec Codec::from_spec(const CodecSpec& spec) {
+  tacc_codec_spec raw = spec.raw();
+  tacc_codec* c = nullptr;
+  char* msg = nullptr;
+  detail::check(tacc_codec_new_from_spec(&raw, &c, &msg), &msg);
+  return Codec(Adopt{}, c);
+}
+
+/// The names of the open models' vocabularies ("llama3", "llama4", "qwen", "qwen3_6",
+/// "tekken_240911"), from the library.
+inline std::vector<std::string> open_vocab_names() {
+  std::vector<std::string> names;
+  for (size_t i = 0; const char* n = tacc_open_vocab_name(i); i++) names.emplace_back(n);
+  return names;
+}
 
 /// The loaded library's version ("0.1.0").
 inline std::string version() { return tacc_version_string(); }

@@ -19,8 +19,8 @@ use super::entry::compress;
 #[cfg(feature = "decode")]
 use super::entry::decompress;
 use super::{
-    tacc_buf, tacc_codec, tacc_frame_info, tacc_ids, tacc_limits, tacc_options, tacc_status,
-    TACC_FORMAT_VERSION, TACC_METHOD_AUTO, TACC_VERSION_NUMBER,
+    tacc_buf, tacc_codec, tacc_codec_spec, tacc_frame_info, tacc_ids, tacc_limits, tacc_options,
+    tacc_status, TACC_FORMAT_VERSION, TACC_METHOD_AUTO, TACC_VERSION_NUMBER,
 };
 use crate::codec::{Codec, Content, Input};
 use crate::format::{ContentKind, Header, Method};
@@ -199,6 +199,9 @@ unsafe fn read_limits(p: *const tacc_limits) -> FfiResult<Limits> {
 
 /// Creates a codec for a built-in tokenizer: "cl100k_base", "gpt2", "o200k_base",
 /// "o200k_harmony", "p50k_base", "p50k_edit", "r50k_base". Vocabularies load once per process.
+/// An open model's name ("llama3", ...: `tacc_open_vocab_name`) gives a codec for its token IDs
+/// only (its tokenizer file is not built in; text calls fail with TACC_ERR_INVALID_ARGUMENT):
+/// `tacc_codec_new_from_spec` loads files.
 ///
 /// On success `*out_codec` receives a codec to release with `tacc_codec_free`; on failure it is
 /// not written (TACC_ERR_UNKNOWN_TOKENIZER for an unknown name).
@@ -294,6 +297,147 @@ pub unsafe extern "C" fn tacc_codec_free(codec: *mut tacc_codec) {
             // SAFETY: per the contract, codec came from tacc_codec_new/_with_limits, freed once.
             drop(unsafe { Box::from_raw(codec) });
         }
+    })
+}
+
+// ---- Codec from a spec ------------------------------------------------------------------------
+
+/// Fills `spec` with an empty spec (every pointer NULL, every length 0: a cl100k_base codec until
+/// something is set) and sets `struct_size` to `sizeof(tacc_codec_spec)` of this library. NULL
+/// does nothing. Thread rule: one thread per struct.
+#[no_mangle]
+pub unsafe extern "C" fn tacc_codec_spec_init(spec: *mut tacc_codec_spec) {
+    value((), || {
+        if let Some(s) = unsafe { spec.as_mut() } {
+            *s = tacc_codec_spec::defaults();
+        }
+    })
+}
+
+/// An optional path argument: NULL is None; on Unix any bytes (paths need not be UTF-8),
+/// elsewhere UTF-8.
+unsafe fn opt_path(p: *const c_char, name: &str) -> FfiResult<Option<std::path::PathBuf>> {
+    if p.is_null() {
+        return Ok(None);
+    }
+    #[cfg(unix)]
+    {
+        let _ = name; // any bytes are a path: nothing to report
+        use std::os::unix::ffi::OsStrExt;
+        // SAFETY: non-NULL; the caller promises a NUL-terminated string.
+        let bytes = unsafe { CStr::from_ptr(p) }.to_bytes();
+        Ok(Some(std::ffi::OsStr::from_bytes(bytes).into()))
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(Some(unsafe { cstr(p, name)? }.into()))
+    }
+}
+
+/// An optional UTF-8 string argument: NULL is None.
+unsafe fn opt_str(p: *const c_char, name: &str) -> FfiResult<Option<String>> {
+    if p.is_null() {
+        return Ok(None);
+    }
+    Ok(Some(unsafe { cstr(p, name)? }.to_owned()))
+}
+
+/// One file of a spec: a path or bytes (copied), never both.
+unsafe fn source(
+    path: *const c_char,
+    bytes: *const u8,
+    len: usize,
+    name: &str,
+) -> FfiResult<Option<crate::Source>> {
+    let path = unsafe { opt_path(path, &format!("tacc_codec_spec.{name}_file"))? };
+    if bytes.is_null() {
+        if len != 0 {
+            return Err(null_arg(&format!(
+                "tacc_codec_spec.{name}_bytes (with {name}_len {len})"
+            )));
+        }
+        return Ok(path.map(crate::Source::Path));
+    }
+    if path.is_some() {
+        return Err(invalid(format!(
+            "tacc_codec_spec: both {name}_file and {name}_bytes are set; give one"
+        )));
+    }
+    let b = unsafe { slice(bytes, len, &format!("tacc_codec_spec.{name}_bytes"))? };
+    Ok(Some(crate::Source::Bytes(b.to_vec())))
+}
+
+/// The core's `CodecSpec` of a caller's `tacc_codec_spec` (read with `read_sized`; NULL refused).
+unsafe fn read_spec(p: *const tacc_codec_spec) -> FfiResult<crate::CodecSpec> {
+    if p.is_null() {
+        return Err(null_arg("spec"));
+    }
+    let s = unsafe { read_sized(p)? };
+    let mut spec = crate::CodecSpec::new();
+    spec.tokenizer = unsafe { opt_str(s.tokenizer, "tacc_codec_spec.tokenizer")? };
+    spec.tokenizer_file = unsafe {
+        source(
+            s.tokenizer_file,
+            s.tokenizer_bytes,
+            s.tokenizer_len,
+            "tokenizer",
+        )?
+    };
+    spec.pattern = unsafe { opt_str(s.pattern, "tacc_codec_spec.pattern")? };
+    spec.mapping = unsafe { source(s.mapping_file, s.mapping_bytes, s.mapping_len, "mapping")? };
+    spec.priors = unsafe { source(s.priors_file, s.priors_bytes, s.priors_len, "priors")? };
+    spec.priors_dir = unsafe { opt_path(s.priors_dir, "tacc_codec_spec.priors_dir")? };
+    if !s.limits.is_null() {
+        spec.limits = unsafe { read_limits(s.limits)? };
+    }
+    Ok(spec)
+}
+
+/// Creates a codec from a spec (see `tacc_codec_spec`): the core's `CodecSpec::build`, which
+/// reads and checks every file now, so a bad file fails here and not at the first message.
+///
+/// On success `*out_codec` receives a codec to release with `tacc_codec_free`; on failure it is
+/// not written. Errors: TACC_ERR_NULL_ARGUMENT (`spec`, `out_codec`, bytes NULL with a length),
+/// TACC_ERR_INVALID_ARGUMENT (`struct_size`, a file given both ways, a pattern without a
+/// tokenizer file, ...), TACC_ERR_INVALID_UTF8 (a name or pattern), TACC_ERR_UNKNOWN_TOKENIZER,
+/// TACC_ERR_IO (a file that cannot be read), TACC_ERR_CORRUPT (a file that is not what it
+/// should be), TACC_ERR_MISMATCH (a file of another vocabulary than the one named).
+/// Thread rule: any thread, any time.
+#[no_mangle]
+pub unsafe extern "C" fn tacc_codec_new_from_spec(
+    spec: *const tacc_codec_spec,
+    out_codec: *mut *mut tacc_codec,
+    err_msg: *mut *mut c_char,
+) -> tacc_status {
+    call(err_msg, || {
+        let spec = unsafe { read_spec(spec)? };
+        let out_codec = unsafe { out(out_codec, "out_codec")? };
+        let codec = spec.build()?;
+        let name = CString::new(codec.tokenizer_name())
+            .map_err(|_| invalid("tokenizer name contains NUL"))?;
+        *out_codec = Box::into_raw(Box::new(tacc_codec { codec, name }));
+        Ok(())
+    })
+}
+
+/// The name of open vocabulary `index` (0, 1, ...: "llama3", "llama4", "qwen", "qwen3_6",
+/// "tekken_240911", in frame-ID order), static and NUL-terminated; NULL past the last. These
+/// are the names `tacc_codec_spec.tokenizer` and `tacc_codec_new` take for the open models
+/// (whose tokenizer files are not built in: `tacc_codec_new` gives a token-ID-only codec).
+/// Thread rule: any thread, any time.
+#[no_mangle]
+pub extern "C" fn tacc_open_vocab_name(index: usize) -> *const c_char {
+    value(std::ptr::null(), || {
+        static NAMES: OnceLock<Vec<CString>> = OnceLock::new();
+        NAMES
+            .get_or_init(|| {
+                crate::OPEN_VOCAB_NAMES
+                    .iter()
+                    .map(|n| CString::new(*n).unwrap_or_default())
+                    .collect()
+            })
+            .get(index)
+            .map_or(std::ptr::null(), |n| n.as_ptr())
     })
 }
 

@@ -451,6 +451,93 @@ impl tacc_limits {
     }
 }
 
+/// A codec described by names, files and bytes (`tacc_codec_new_from_spec`): the C form of the
+/// core's `CodecSpec`, whose `build` holds every rule for combining the fields (the library adds
+/// none). Always start from `tacc_codec_spec_init()`, which zeroes every field and sets
+/// `struct_size`; then set what you need. Every field is optional (NULL):
+///
+/// | given | the codec |
+/// |---|---|
+/// | `tokenizer` only | that vocabulary: a built-in, or an open model's ("llama3", ...) for token IDs only |
+/// | a tokenizer file (and optionally an open model's name, checked against it) | the file's tokenizer: an open model's file is recognized by its token table and named; any other is custom, split by `pattern` |
+/// | a priors file only | token IDs, with the vocabulary the priors name |
+/// | nothing | cl100k_base |
+///
+/// A mapping or priors file then replaces the default, and `limits` bounds every decode.
+/// Each file is given as a path (`*_file`, NUL-terminated) **or** as bytes (`*_bytes` + `*_len`),
+/// never both (TACC_ERR_INVALID_ARGUMENT). Bytes count as given when the pointer is not NULL
+/// (`len` may be 0); a NULL pointer with `len` > 0 is TACC_ERR_NULL_ARGUMENT. Names and the
+/// pattern are UTF-8 (else TACC_ERR_INVALID_UTF8); paths are the platform's bytes. Everything is
+/// read during the call and not kept.
+///
+/// An extensible struct, as `tacc_options` (at least its first size: 112 bytes on 64-bit
+/// targets).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct tacc_codec_spec {
+    /// `sizeof(tacc_codec_spec)` of the caller's header.
+    pub struct_size: usize,
+    /// A vocabulary name: built-in ("cl100k_base", ...) or open ("llama3", "llama4", "qwen",
+    /// "qwen3_6", "tekken_240911"; `tacc_open_vocab_name`). NULL: none.
+    pub tokenizer: *const std::ffi::c_char,
+    /// Path of a tokenizer file: a tiktoken rank file (`.tiktoken`, Llama's `tokenizer.model`)
+    /// or Tekken JSON. NULL: none.
+    pub tokenizer_file: *const std::ffi::c_char,
+    /// The tokenizer file's bytes instead of its path. NULL: none.
+    pub tokenizer_bytes: *const u8,
+    /// Length of `tokenizer_bytes`.
+    pub tokenizer_len: usize,
+    /// The split pattern of a custom tokenizer file: a preset ("cl100k", "o200k", "gpt2",
+    /// "qwen2") or a regex. NULL: the file's own, else "cl100k".
+    pub pattern: *const std::ffi::c_char,
+    /// Path of a tacc mapping file (`tacc mapping`). NULL: none.
+    pub mapping_file: *const std::ffi::c_char,
+    /// The mapping file's bytes instead of its path. NULL: none.
+    pub mapping_bytes: *const u8,
+    /// Length of `mapping_bytes`.
+    pub mapping_len: usize,
+    /// Path of a priors file (`tacc train`, or an open model's `models/<name>.tpf.zst`).
+    pub priors_file: *const std::ffi::c_char,
+    /// The priors file's bytes instead of its path. NULL: none.
+    pub priors_bytes: *const u8,
+    /// Length of `priors_bytes`.
+    pub priors_len: usize,
+    /// A folder of named priors files: an open vocabulary's priors are read from
+    /// `<priors_dir>/<name>.tpf.zst` when no priors file is given (a missing file is no error:
+    /// the codec then codes adaptively). NULL: none.
+    pub priors_dir: *const std::ffi::c_char,
+    /// Decode limits (see `tacc_limits`; read during the call). NULL: the defaults.
+    pub limits: *const tacc_limits,
+}
+
+/// The first `sizeof(tacc_codec_spec)` (64-bit targets), frozen: the smallest `struct_size`
+/// accepted. The struct came after 0.1.0's others, so this is its size when it was added.
+pub(crate) const TACC_CODEC_SPEC_SIZE_0_1: usize = size_0_1!(112, tacc_codec_spec);
+const _: () = assert!(std::mem::size_of::<tacc_codec_spec>() >= TACC_CODEC_SPEC_SIZE_0_1);
+
+impl Extensible for tacc_codec_spec {
+    const NAME: &'static str = "tacc_codec_spec";
+    const SIZE_0_1: usize = TACC_CODEC_SPEC_SIZE_0_1;
+    fn defaults() -> tacc_codec_spec {
+        tacc_codec_spec {
+            struct_size: std::mem::size_of::<tacc_codec_spec>(),
+            tokenizer: std::ptr::null(),
+            tokenizer_file: std::ptr::null(),
+            tokenizer_bytes: std::ptr::null(),
+            tokenizer_len: 0,
+            pattern: std::ptr::null(),
+            mapping_file: std::ptr::null(),
+            mapping_bytes: std::ptr::null(),
+            mapping_len: 0,
+            priors_file: std::ptr::null(),
+            priors_bytes: std::ptr::null(),
+            priors_len: 0,
+            priors_dir: std::ptr::null(),
+            limits: std::ptr::null(),
+        }
+    }
+}
+
 /// A byte buffer allocated by the library. Release it with `tacc_buf_free` or `tacc_free(data)`,
 /// never with `free`.
 /// `data` is NULL when `len` is 0. Text results are UTF-8 and not NUL-terminated.

@@ -1261,3 +1261,103 @@ fn extensible_structs_written_only_up_to_struct_size() {
     unsafe { tacc_buf_free(&mut frame) };
     unsafe { tacc_codec_free(c) };
 }
+
+// ---- tacc_codec_spec (issue 14) -----------------------------------------------------------------
+
+fn spec() -> tacc_codec_spec {
+    let mut s = std::mem::MaybeUninit::<tacc_codec_spec>::zeroed();
+    unsafe { tacc_codec_spec_init(s.as_mut_ptr()) };
+    unsafe { s.assume_init() }
+}
+
+fn from_spec(s: &tacc_codec_spec) -> Result<*mut tacc_codec, (tacc_status, String)> {
+    let mut c = null_mut();
+    let mut err: *mut c_char = null_mut();
+    let st = unsafe { tacc_codec_new_from_spec(s, &mut c, &mut err) };
+    if st == tacc_status::TACC_OK {
+        assert!(err.is_null() && !c.is_null());
+        return Ok(c);
+    }
+    assert!(c.is_null());
+    let msg = unsafe { CStr::from_ptr(err) }
+        .to_string_lossy()
+        .into_owned();
+    unsafe { tacc_free(err.cast()) };
+    Err((st, msg))
+}
+
+#[test]
+fn codec_spec_is_codec_spec_build() {
+    let priors_path = concat!(env!("CARGO_MANIFEST_DIR"), "/models/qwen.tpf.zst\0");
+    let bytes = std::fs::read(priors_path.trim_end_matches('\0')).unwrap();
+    let ids: Vec<u32> = (0..200).map(|i| (i * 7919 + 13) % 50_000).collect();
+    let want = crate::CodecSpec::new()
+        .with_priors(crate::Source::Bytes(bytes.clone()))
+        .build()
+        .unwrap()
+        .compress_token_ids(&ids, &crate::codec::Options::default())
+        .unwrap();
+    // By path and by bytes: the core's codec, the core's frame.
+    let mut s = spec();
+    s.priors_file = priors_path.as_ptr().cast();
+    let by_path = from_spec(&s).unwrap();
+    let mut s = spec();
+    s.priors_bytes = bytes.as_ptr();
+    s.priors_len = bytes.len();
+    let by_bytes = from_spec(&s).unwrap();
+    for c in [by_path, by_bytes] {
+        let name = unsafe { CStr::from_ptr(tacc_codec_tokenizer(c)) };
+        assert_eq!(name.to_str().unwrap(), "qwen");
+        let mut b = empty_buf();
+        let st = unsafe {
+            tacc_compress_token_ids(c, ids.as_ptr(), ids.len(), null(), &mut b, null_mut())
+        };
+        assert_eq!(st, tacc_status::TACC_OK);
+        assert_eq!(buf_bytes(&b), want);
+        unsafe { tacc_buf_free(&mut b) };
+        unsafe { tacc_codec_free(c) };
+    }
+    // Both a path and bytes; bytes NULL with a length; NULLs; small struct_size.
+    s.priors_file = priors_path.as_ptr().cast();
+    assert_eq!(
+        from_spec(&s).unwrap_err().0,
+        tacc_status::TACC_ERR_INVALID_ARGUMENT
+    );
+    let mut s = spec();
+    s.mapping_len = 3;
+    assert_eq!(
+        from_spec(&s).unwrap_err().0,
+        tacc_status::TACC_ERR_NULL_ARGUMENT
+    );
+    let mut c = null_mut();
+    let st = unsafe { tacc_codec_new_from_spec(null(), &mut c, null_mut()) };
+    assert_eq!(st, tacc_status::TACC_ERR_NULL_ARGUMENT);
+    let st = unsafe { tacc_codec_new_from_spec(&spec(), null_mut(), null_mut()) };
+    assert_eq!(st, tacc_status::TACC_ERR_NULL_ARGUMENT);
+    let mut s = spec();
+    s.struct_size = 8;
+    let (st, msg) = from_spec(&s).unwrap_err();
+    assert_eq!(st, tacc_status::TACC_ERR_INVALID_ARGUMENT);
+    assert!(msg.contains("tacc_codec_spec.struct_size"), "{msg}");
+    let mut s = spec();
+    s.tokenizer = c"q\xffwen".as_ptr();
+    assert_eq!(
+        from_spec(&s).unwrap_err().0,
+        tacc_status::TACC_ERR_INVALID_UTF8
+    );
+    // The empty spec is the core's empty spec: cl100k_base.
+    let c = from_spec(&spec()).unwrap();
+    let name = unsafe { CStr::from_ptr(tacc_codec_tokenizer(c)) };
+    assert_eq!(name.to_str().unwrap(), "cl100k_base");
+    unsafe { tacc_codec_free(c) };
+}
+
+#[test]
+fn open_vocab_names_are_the_cores() {
+    let names: Vec<String> = (0usize..)
+        .map(|i| tacc_open_vocab_name(i))
+        .take_while(|p| !p.is_null())
+        .map(|p| unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, crate::OPEN_VOCAB_NAMES);
+}

@@ -3,8 +3,14 @@
 #include "tacc.hpp"
 
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
+
+#ifndef TACC_DEFAULT_PRIORS_DIR
+#define TACC_DEFAULT_PRIORS_DIR "models"
+#endif
 
 static int passed = 0, failed = 0;
 #define CHECK(cond)                                                            \
@@ -94,6 +100,44 @@ int main() {
   tacc::Codec any = tacc::Codec::builtin_decoder(tacc::Limits(5000, 0));
   CHECK(any.decompress_text(big_frame) == big);
   CHECK(any.limits().max_output_bytes() == 5000);
+
+  // tacc::CodecSpec (tacc_codec_new_from_spec): an open vocabulary from its priors file alone,
+  // by path and by (borrowed) bytes; the library's rules, thrown as tacc::Error.
+  const std::string priors = std::string(TACC_DEFAULT_PRIORS_DIR) + "/llama3.tpf.zst";
+  std::ifstream in(priors, std::ios::binary);
+  const std::vector<uint8_t> priors_bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(!priors_bytes.empty());
+  tacc::Codec llama = tacc::CodecSpec().priors_file(priors).build();
+  tacc::Codec llama2 = tacc::Codec::from_spec(tacc::CodecSpec().priors_bytes(priors_bytes).limits(tacc::Limits(0, 1000)));
+  CHECK(llama.tokenizer() == "llama3" && llama2.tokenizer() == "llama3");
+  CHECK(llama2.limits().max_tokens() == 1000);
+  const std::vector<uint32_t> llama_ids = {791, 6864, 315, 9822, 374, 12366, 13, 128000, 0, 128255};
+  auto llama_frame = llama.compress_token_ids(llama_ids);
+  CHECK(llama2.decompress_token_ids(llama_frame) == llama_ids);
+  CHECK(llama2.compress_token_ids(llama_ids) == llama_frame);
+  auto kind_of = [](const tacc::CodecSpec& spec) -> std::string {
+    try {
+      spec.build();
+    } catch (const tacc::Error& e) {
+      return e.kind();
+    }
+    return "Ok";
+  };
+  CHECK(kind_of(tacc::CodecSpec().priors_file(priors).priors_bytes(priors_bytes)) == "InvalidArgument");
+  CHECK(kind_of(tacc::CodecSpec().tokenizer("llama99")) == "UnknownTokenizer");
+  CHECK(kind_of(tacc::CodecSpec().pattern("cl100k")) == "InvalidArgument");
+  CHECK(kind_of(tacc::CodecSpec().priors_file("/nonexistent.tpf.zst")) == "Io");
+  CHECK(kind_of(tacc::CodecSpec().mapping_bytes(nullptr, 0)) != "Ok");  // given, empty: not a mapping
+  CHECK(kind_of(tacc::CodecSpec().tokenizer("qwen")) == "Ok");
+  CHECK(tacc::CodecSpec().build().tokenizer() == "cl100k_base");
+  threw = false;
+  try {
+    tacc::Codec("qwen").decompress_token_ids(llama_frame);
+  } catch (const tacc::Error& e) {
+    threw = e.status() == TACC_ERR_MISMATCH || e.status() == TACC_ERR_UNKNOWN_TOKENIZER;
+  }
+  CHECK(threw);
+  CHECK(tacc::open_vocab_names() == (std::vector<std::string>{"llama3", "llama4", "qwen", "qwen3_6", "tekken_240911"}));
 
   std::printf("test_cpp: %d checks passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;

@@ -51,6 +51,22 @@ typedef struct {
   double encode_seconds, decode_seconds;
 } method_stats_0_1;
 
+/* tacc_codec_spec came later (issue 14): its first layout, frozen likewise. */
+typedef struct {
+  size_t struct_size;
+  const char *tokenizer, *tokenizer_file;
+  const uint8_t *tokenizer_bytes;
+  size_t tokenizer_len;
+  const char *pattern, *mapping_file;
+  const uint8_t *mapping_bytes;
+  size_t mapping_len;
+  const char *priors_file;
+  const uint8_t *priors_bytes;
+  size_t priors_len;
+  const char *priors_dir;
+  const tacc_limits *limits;
+} codec_spec_first;
+
 /* The 0.1 sizes on 64-bit targets (what src/ffi freezes); today's structs are at least that. */
 #if SIZE_MAX > 0xffffffffu
 typedef char options_is_32[sizeof(options_0_1) == 32 ? 1 : -1];
@@ -58,11 +74,13 @@ typedef char limits_is_24[sizeof(limits_0_1) == 24 ? 1 : -1];
 typedef char stream_options_is_16[sizeof(stream_options_0_1) == 16 ? 1 : -1];
 typedef char frame_info_is_32[sizeof(frame_info_0_1) == 32 ? 1 : -1];
 typedef char method_stats_is_72[sizeof(method_stats_0_1) == 72 ? 1 : -1];
+typedef char codec_spec_is_112[sizeof(codec_spec_first) == 112 ? 1 : -1];
 #endif
 typedef char options_grows[sizeof(tacc_options) >= sizeof(options_0_1) ? 1 : -1];
 typedef char limits_grows[sizeof(tacc_limits) >= sizeof(limits_0_1) ? 1 : -1];
 typedef char stream_options_grows[sizeof(tacc_stream_options) >= sizeof(stream_options_0_1) ? 1 : -1];
 typedef char frame_info_grows[sizeof(tacc_frame_info) >= sizeof(frame_info_0_1) ? 1 : -1];
+typedef char codec_spec_grows[sizeof(tacc_codec_spec) >= sizeof(codec_spec_first) ? 1 : -1];
 typedef char method_stats_grows[sizeof(tacc_method_stats) >= sizeof(method_stats_0_1) ? 1 : -1];
 
 #define CANARY 0xA5
@@ -307,6 +325,52 @@ static void frame_info(tacc_codec *codec) {
   tacc_buf_free(&frame);
 }
 
+static void codec_spec(void) {
+  /* Its first layout, in a heap block of exactly that size: read, and no further. */
+  codec_spec_first s0;
+  memset(&s0, 0, sizeof s0);
+  s0.struct_size = sizeof s0;
+  s0.tokenizer = "o200k_base";
+  tacc_limits lim;
+  tacc_limits_init(&lim);
+  lim.max_tokens = 5;
+  s0.limits = &lim;
+  codec_spec_first *s = (codec_spec_first *)exact(&s0, sizeof s0);
+  tacc_codec *c = NULL;
+  CHECK_STATUS(tacc_codec_new_from_spec((const tacc_codec_spec *)(void *)s, &c, NULL), TACC_OK);
+  CHECK(c && strcmp(tacc_codec_tokenizer(c), "o200k_base") == 0);
+  if (c) {
+    tacc_limits got;
+    tacc_limits_init(&got);
+    CHECK_STATUS(tacc_codec_limits(c, &got, NULL), TACC_OK);
+    CHECK(got.max_tokens == 5);
+  }
+  tacc_codec_free(c);
+  /* Smaller than its first size: refused, nothing made. */
+  size_t smalls[] = {0, sizeof(size_t), sizeof s0 - 1};
+  for (size_t i = 0; i < sizeof smalls / sizeof smalls[0]; i++) {
+    c = NULL;
+    s->struct_size = smalls[i];
+    CHECK_STATUS(tacc_codec_new_from_spec((const tacc_codec_spec *)(void *)s, &c, NULL), TACC_ERR_INVALID_ARGUMENT);
+    CHECK(c == NULL);
+  }
+  free(s);
+  /* A newer, larger struct: its unknown tail is not read. */
+  unsigned char *big = block(sizeof(tacc_codec_spec) + 16);
+  tacc_codec_spec full;
+  tacc_codec_spec_init(&full);
+  CHECK(full.struct_size == sizeof(tacc_codec_spec) && full.tokenizer == NULL && full.limits == NULL);
+  full.tokenizer = "p50k_base";
+  memcpy(big, &full, sizeof full);
+  ((tacc_codec_spec *)(void *)big)->struct_size = sizeof(tacc_codec_spec) + 16;
+  memset(big + sizeof full, 0xEE, 16);
+  c = NULL;
+  CHECK_STATUS(tacc_codec_new_from_spec((const tacc_codec_spec *)(void *)big, &c, NULL), TACC_OK);
+  CHECK(c && strcmp(tacc_codec_tokenizer(c), "p50k_base") == 0);
+  tacc_codec_free(c);
+  free(big);
+}
+
 int main(void) {
   tacc_codec *codec = NULL;
   CHECK_STATUS(tacc_codec_new("cl100k_base", &codec, NULL), TACC_OK);
@@ -315,6 +379,7 @@ int main(void) {
   limits(codec);
   stream_options(codec);
   frame_info(codec);
+  codec_spec();
   tacc_codec_free(codec);
   return check_summary("test_sizes");
 }
