@@ -141,8 +141,11 @@ impl Codec {
                 given(mapping_path),
                 given(priors),
             );
-            let mut spec = tacc::CodecSpec::new()
-                .with_limits(limits(tacc::Limits::DEFAULT, max_output, max_tokens)?);
+            let mut spec = tacc::CodecSpec::new().with_limits(limits(
+                tacc::Limits::DEFAULT,
+                max_output,
+                max_tokens,
+            )?);
             match (tokenizer, tokenizer_file) {
                 // The earlier `Codec(path, pattern=...)`: the first argument is the file
                 // (unless it names a vocabulary: then the spec refuses the pattern).

@@ -196,7 +196,9 @@ pub(crate) fn source(obj: &Bound<'_, PyAny>) -> PyResult<tacc::Source> {
         || obj.is_instance_of::<PyByteArray>()
         || obj.is_instance_of::<PyMemoryView>()
     {
-        return Ok(tacc::Source::Bytes(obj.extract::<Payload>()?.as_slice().to_vec()));
+        return Ok(tacc::Source::Bytes(
+            obj.extract::<Payload>()?.as_slice().to_vec(),
+        ));
     }
     obj.extract::<std::path::PathBuf>()
         .map(tacc::Source::Path)

@@ -1195,14 +1195,13 @@ mod tests {
             }),
             Err(TaccError::InvalidArgument(_))
         ));
-        assert!(matches!(
-            Codec::from_spec(CodecSpec {
-                tokenizer: Some("llama3".into()),
-                priors_dir: Some(format!("{root}/no-such-dir")),
-                ..CodecSpec::empty()
-            }),
-            Ok(_)
-        ));
+        // A priors_dir without the file is no error (adaptive only).
+        assert!(Codec::from_spec(CodecSpec {
+            tokenizer: Some("llama3".into()),
+            priors_dir: Some(format!("{root}/no-such-dir")),
+            ..CodecSpec::empty()
+        })
+        .is_ok());
         assert_eq!(list_open_vocabs().len(), tacc::OPEN_VOCAB_NAMES.len());
     }
 
