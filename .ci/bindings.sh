@@ -73,14 +73,17 @@ pytest_step() { # log-name, pytest arguments...
     esac
 }
 
-step "pytest (API, golden vectors, peers compatibility, errors, threads)"
+# test_open_vocabs.py (and Kotlin's OpenVocabsTest) read the publishers' tokenizer files from
+# $TACC_VOCAB_DIR or target/vocabs/<name>/<file>: skipped when absent, failing under TACC_REQUIRE_OPEN_VOCABS=1
+# (inherited from the caller, like TACC_VOCAB_DIR).
+step "pytest (API, golden vectors, peers compatibility, errors, threads, open-model vocabularies: TACC_REQUIRE_OPEN_VOCABS=${TACC_REQUIRE_OPEN_VOCABS:-0})"
 pytest_step pytest-bindings bindings/python/tests $(printf -- '--ignore=%s ' "${HOSTILE_TESTS[@]}")
 
 step "pytest: hostile payloads and decode limits (each case in a child, peak RSS and CPU by getrusage)"
 pytest_step pytest-hostile "${HOSTILE_TESTS[@]}"
 
 # ---- Kotlin -----------------------------------------------------------------------------------------
-step "Kotlin: mvn test (JNA loads target/release/libtacc_uniffi.so; vectors; HostileTest in a JVM of its own)"
+step "Kotlin: mvn test (JNA loads target/release/libtacc_uniffi.so; vectors; open-model vocabularies; HostileTest in a JVM of its own)"
 set +e
 (cd bindings/kotlin && mvn -B -ntp test -Dtacc.lib.dir="$ROOT/target/release" > "$ROOT/target/kotlin-test.log" 2>&1)
 rc=$?

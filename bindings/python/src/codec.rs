@@ -13,9 +13,9 @@ use pyo3::types::{PyBytes, PyList, PyString};
 
 use tacc::stats::Unit;
 
-use crate::convert::{bytes, content, list, Ids, NewInt, Payload};
+use crate::convert::{bytes, content, list, source, Ids, NewInt, Payload};
 use crate::enums::{LopaceArg, MethodArg, UnitArg};
-use crate::errors::{guard, OrPyErr};
+use crate::errors::{guard, invalid, OrPyErr};
 use crate::gil::{run, HEAVY};
 use crate::limits::limits;
 use crate::records::{options, Order0Estimate, Stats, DEFAULTS};
@@ -23,9 +23,10 @@ use crate::streams::{StreamDecoder, StreamEncoder};
 
 /// A tokenizer plus its tacc mapping. Immutable: share one codec between threads freely.
 ///
-/// `Codec(tokenizer, *, mapping_path=None)`: a built-in tokenizer, optionally with a tacc mapping
-/// file; with `pattern=` given, `tokenizer` is the path of a `.tiktoken` rank file and `pattern` a
-/// preset ("cl100k", "llama3", "qwen2", "gpt2", "o200k") or a regex (see `tacc.Codec.from_tiktoken_file`).
+/// `Codec(tokenizer=None, *, tokenizer_file=None, pattern=None, mapping=None, priors=None,
+/// priors_dir=None, max_output=None, max_tokens=None)`: a vocabulary by name (built-in, or an open
+/// model's for token IDs only), a tokenizer file, a priors file alone; see `tacc.Codec` and
+/// [`tacc::CodecSpec`] for how they combine.
 #[pyclass(module = "tacc._native", name = "Codec", frozen, subclass, weakref)]
 pub struct Codec {
     inner: tacc::Codec,
@@ -104,42 +105,97 @@ impl Codec {
     }
 }
 
+/// An optional argument, `None` as not given.
+fn given<'a, 'py>(o: Option<&'a Bound<'py, PyAny>>) -> Option<&'a Bound<'py, PyAny>> {
+    o.filter(|o| !o.is_none())
+}
+
 #[pymethods]
 impl Codec {
+    /// Every way to build a codec from names and files goes through [`tacc::CodecSpec::build`]
+    /// (the one place the rules for combining them live); this only converts the arguments.
+    /// `tokenizer_file`, `mapping` and `priors` are a path (`str` or `os.PathLike`) or the file's
+    /// bytes. Compatibility: `mapping_path=` is `mapping=` (tacc 0.1.0's name); `pattern=` with
+    /// `tokenizer` and no `tokenizer_file` takes `tokenizer` as the file's path (this package's
+    /// earlier `from_tiktoken_file`).
     #[new]
-    #[pyo3(signature = (tokenizer, *, mapping_path = None, pattern = None, max_output = None, max_tokens = None))]
+    #[pyo3(signature = (tokenizer = None, *, tokenizer_file = None, pattern = None, mapping = None, mapping_path = None, priors = None, priors_dir = None, max_output = None, max_tokens = None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        tokenizer: &Bound<'_, PyAny>,
-        mapping_path: Option<PathBuf>,
+        tokenizer: Option<&Bound<'_, PyAny>>,
+        tokenizer_file: Option<&Bound<'_, PyAny>>,
         pattern: Option<String>,
+        mapping: Option<&Bound<'_, PyAny>>,
+        mapping_path: Option<&Bound<'_, PyAny>>,
+        priors: Option<&Bound<'_, PyAny>>,
+        priors_dir: Option<PathBuf>,
         max_output: Option<&Bound<'_, PyAny>>,
         max_tokens: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         guard(|| {
-            let lim = limits(tacc::Limits::DEFAULT, max_output, max_tokens)?;
-            let inner = if let Some(pattern) = pattern {
-                let path: PathBuf = tokenizer.extract()?;
-                let tok = py
-                    .detach(|| tacc::Tokenizer::from_tiktoken_file(&path, &pattern))
-                    .py()?;
-                tacc::Codec::from_tokenizer(std::sync::Arc::new(tok))
-            } else {
-                let name: String = tokenizer.extract()?;
-                py.detach(|| tacc::Codec::new(&name)).py()?
-            };
-            let inner = match mapping_path {
-                Some(p) => {
-                    let mapping = py.detach(|| tacc::Mapping::from_file(&p)).py()?;
-                    inner.with_mapping(std::sync::Arc::new(mapping))
+            let (tokenizer, tokenizer_file, mapping, mapping_path, priors) = (
+                given(tokenizer),
+                given(tokenizer_file),
+                given(mapping),
+                given(mapping_path),
+                given(priors),
+            );
+            let mut spec = tacc::CodecSpec::new().with_limits(limits(
+                tacc::Limits::DEFAULT,
+                max_output,
+                max_tokens,
+            )?);
+            match (tokenizer, tokenizer_file) {
+                // The earlier `Codec(path, pattern=...)`: the first argument is the file
+                // (unless it names a vocabulary: then the spec refuses the pattern).
+                (Some(path), None)
+                    if pattern.is_some()
+                        && path
+                            .extract::<String>()
+                            .map_or(true, |s| tacc::Vocab::from_name(&s).is_err()) =>
+                {
+                    spec = spec.with_tokenizer_file(source(path)?)
                 }
-                None => inner,
-            };
+                (name, file) => {
+                    if let Some(name) = name {
+                        spec = spec.with_tokenizer(name.extract::<String>()?);
+                    }
+                    if let Some(file) = file {
+                        spec = spec.with_tokenizer_file(source(file)?);
+                    }
+                }
+            }
+            if let Some(p) = pattern {
+                spec = spec.with_pattern(p);
+            }
+            match (mapping, mapping_path) {
+                (Some(_), Some(_)) => {
+                    return Err(invalid(
+                        "pass mapping= or mapping_path= (its older name), not both".into(),
+                    ))
+                }
+                (Some(m), None) | (None, Some(m)) => spec = spec.with_mapping(source(m)?),
+                (None, None) => {}
+            }
+            if let Some(p) = priors {
+                spec = spec.with_priors(source(p)?);
+            }
+            if let Some(d) = priors_dir {
+                spec = spec.with_priors_dir(d);
+            }
+            let inner = py.detach(|| spec.build()).py()?;
             Ok(Codec {
-                inner: inner.with_limits(lim),
+                inner,
                 ints: PyOnceLock::new(),
             })
         })
+    }
+
+    /// The named vocabulary ("cl100k_base", "llama3", ...), or None for a custom tokenizer.
+    #[getter]
+    fn vocab(&self) -> Option<&'static str> {
+        self.inner.vocab().map(|v| v.name())
     }
 
     /// The tokenizer's name ("cl100k_base", or the rank file's name).

@@ -189,6 +189,30 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Payload<'py> {
     }
 }
 
+/// A file argument (`tokenizer_file=`, `mapping=`, `priors=`): its bytes (`bytes`, `bytearray`,
+/// `memoryview`), or a path (`str`, `os.PathLike`) read when the codec is built.
+pub(crate) fn source(obj: &Bound<'_, PyAny>) -> PyResult<tacc::Source> {
+    if obj.is_instance_of::<PyBytes>()
+        || obj.is_instance_of::<PyByteArray>()
+        || obj.is_instance_of::<PyMemoryView>()
+    {
+        return Ok(tacc::Source::Bytes(
+            obj.extract::<Payload>()?.as_slice().to_vec(),
+        ));
+    }
+    obj.extract::<std::path::PathBuf>()
+        .map(tacc::Source::Path)
+        .map_err(|_| {
+            PyTypeError::new_err(format!(
+                "a file must be a path (str, os.PathLike) or its bytes, not {}",
+                obj.get_type()
+                    .name()
+                    .map(|n| n.to_string())
+                    .unwrap_or_default()
+            ))
+        })
+}
+
 pub(crate) fn bytes<'py>(py: Python<'py>, v: &[u8]) -> Bound<'py, PyBytes> {
     PyBytes::new(py, v)
 }

@@ -43,10 +43,16 @@ use streams::{StreamDecoder, StreamEncoder, StreamUpdate};
 
 // ---- Module functions -----------------------------------------------------------------------------
 
-/// The built-in tokenizer names, in tacc 0.1.0's order.
+/// Every vocabulary name `Codec(name)` accepts: the built-in tokenizers in tacc 0.1.0's order
+/// (`BUILTIN_TOKENIZERS`), then the open models' (`OPEN_VOCABS`: token IDs from the name alone,
+/// text with the model's file, `Codec(name, tokenizer_file=...)`).
 #[pyfunction]
 fn list_available_tokenizers() -> Vec<&'static str> {
-    tacc::BUILTIN_NAMES.to_vec()
+    tacc::BUILTIN_NAMES
+        .iter()
+        .chain(tacc::OPEN_VOCAB_NAMES.iter())
+        .copied()
+        .collect()
 }
 
 /// The library's default options (`tacc::Options::default()`: the default method, levels and
@@ -99,6 +105,17 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("DEFAULT_MAX_TOKENS", tacc::limits::DEFAULT_MAX_TOKENS)?;
     m.add("MAX_OUTPUT_CAP", tacc::limits::MAX_DECODED_BYTES)?;
     m.add("MAX_TOKENS_CAP", tacc::limits::MAX_TOKENS)?;
+    let tuple = |names: &[&str]| pyo3::types::PyTuple::new(m.py(), names);
+    m.add("BUILTIN_TOKENIZERS", tuple(&tacc::BUILTIN_NAMES)?)?;
+    m.add("OPEN_VOCABS", tuple(&tacc::OPEN_VOCAB_NAMES)?)?;
+    // Whether this build embeds the open models' priors (cargo feature `open-priors`, on in the
+    // wheel: pyproject.toml): then `Codec("llama3")` needs no priors file.
+    m.add(
+        "OPEN_PRIORS_EMBEDDED",
+        tacc::OpenVocab::ALL
+            .iter()
+            .all(|v| tacc::codecs::model::is_embedded(v.priors_id())),
+    )?;
     m.add_class::<Codec>()?;
     m.add_class::<Options>()?;
     m.add_class::<Stats>()?;

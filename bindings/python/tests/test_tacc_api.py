@@ -20,7 +20,9 @@ def codec(request):
 def test_module_api_matches_tacc_0_1_0():
     for name in ["Codec", "compress_token_ids", "decompress_token_ids", "list_available_tokenizers"]:
         assert name in tacc.__all__ and hasattr(tacc, name)
-    assert tacc.list_available_tokenizers() == TOKENIZERS
+    # tacc 0.1.0's built-ins in its order, then the open models' vocabularies (test_open_vocabs.py).
+    assert tacc.list_available_tokenizers()[: len(TOKENIZERS)] == TOKENIZERS
+    assert tacc.list_available_tokenizers() == TOKENIZERS + list(tacc.OPEN_VOCABS)
     sig = inspect.signature(tacc.Codec.__init__)
     assert sig.parameters["mapping_path"].kind is inspect.Parameter.KEYWORD_ONLY
     for m in ["encode_tokens", "encode_token_ids", "encode_mapped_ids", "encode_raw_token_ids",

@@ -253,6 +253,11 @@ uint64_t uniffi_tacc_uniffi_fn_clone_codec(uint64_t handle, RustCallStatus *_Non
 void uniffi_tacc_uniffi_fn_free_codec(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_CONSTRUCTOR_CODEC_FROM_SPEC
+#define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_CONSTRUCTOR_CODEC_FROM_SPEC
+uint64_t uniffi_tacc_uniffi_fn_constructor_codec_from_spec(RustBuffer spec, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_CONSTRUCTOR_CODEC_FROM_TIKTOKEN_FILE
 #define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_CONSTRUCTOR_CODEC_FROM_TIKTOKEN_FILE
 uint64_t uniffi_tacc_uniffi_fn_constructor_codec_from_tiktoken_file(RustBuffer path, RustBuffer pattern, RustCallStatus *_Nonnull out_status
@@ -468,6 +473,11 @@ RustBuffer uniffi_tacc_uniffi_fn_method_codec_tokenize_packed(uint64_t ptr, Rust
 RustBuffer uniffi_tacc_uniffi_fn_method_codec_tokenizer_name(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_METHOD_CODEC_VOCAB
+#define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_METHOD_CODEC_VOCAB
+RustBuffer uniffi_tacc_uniffi_fn_method_codec_vocab(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_METHOD_CODEC_VOCAB_SIZE
 #define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_METHOD_CODEC_VOCAB_SIZE
 uint32_t uniffi_tacc_uniffi_fn_method_codec_vocab_size(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -592,6 +602,12 @@ RustBuffer uniffi_tacc_uniffi_fn_func_list_available_tokenizers(RustCallStatus *
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_FUNC_LIST_OPEN_VOCABS
+#define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_FUNC_LIST_OPEN_VOCABS
+RustBuffer uniffi_tacc_uniffi_fn_func_list_open_vocabs(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_FUNC_METHOD_FROM_NAME
 #define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_FUNC_METHOD_FROM_NAME
 RustBuffer uniffi_tacc_uniffi_fn_func_method_from_name(RustBuffer name, RustCallStatus *_Nonnull out_status
@@ -600,6 +616,12 @@ RustBuffer uniffi_tacc_uniffi_fn_func_method_from_name(RustBuffer name, RustCall
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_FUNC_METHOD_NAME
 #define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_FUNC_METHOD_NAME
 RustBuffer uniffi_tacc_uniffi_fn_func_method_name(RustBuffer method, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_FUNC_OPEN_PRIORS_EMBEDDED
+#define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_FUNC_OPEN_PRIORS_EMBEDDED
+int8_t uniffi_tacc_uniffi_fn_func_open_priors_embedded(RustCallStatus *_Nonnull out_status
+    
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_FUNC_VERSION
@@ -898,6 +920,12 @@ uint16_t uniffi_tacc_uniffi_checksum_func_list_available_tokenizers(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_FUNC_LIST_OPEN_VOCABS
+#define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_FUNC_LIST_OPEN_VOCABS
+uint16_t uniffi_tacc_uniffi_checksum_func_list_open_vocabs(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_FUNC_METHOD_FROM_NAME
 #define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_FUNC_METHOD_FROM_NAME
 uint16_t uniffi_tacc_uniffi_checksum_func_method_from_name(void
@@ -907,6 +935,12 @@ uint16_t uniffi_tacc_uniffi_checksum_func_method_from_name(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_FUNC_METHOD_NAME
 #define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_FUNC_METHOD_NAME
 uint16_t uniffi_tacc_uniffi_checksum_func_method_name(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_FUNC_OPEN_PRIORS_EMBEDDED
+#define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_FUNC_OPEN_PRIORS_EMBEDDED
+uint16_t uniffi_tacc_uniffi_checksum_func_open_priors_embedded(void
     
 );
 #endif
@@ -1156,6 +1190,12 @@ uint16_t uniffi_tacc_uniffi_checksum_method_codec_tokenizer_name(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_METHOD_CODEC_VOCAB
+#define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_METHOD_CODEC_VOCAB
+uint16_t uniffi_tacc_uniffi_checksum_method_codec_vocab(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_METHOD_CODEC_VOCAB_SIZE
 #define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_METHOD_CODEC_VOCAB_SIZE
 uint16_t uniffi_tacc_uniffi_checksum_method_codec_vocab_size(void
@@ -1225,6 +1265,12 @@ uint16_t uniffi_tacc_uniffi_checksum_method_streamencoder_push_token_ids(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_METHOD_STREAMENCODER_PUSH_TOKEN_IDS_PACKED
 #define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_METHOD_STREAMENCODER_PUSH_TOKEN_IDS_PACKED
 uint16_t uniffi_tacc_uniffi_checksum_method_streamencoder_push_token_ids_packed(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_CONSTRUCTOR_CODEC_FROM_SPEC
+#define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_CONSTRUCTOR_CODEC_FROM_SPEC
+uint16_t uniffi_tacc_uniffi_checksum_constructor_codec_from_spec(void
     
 );
 #endif

@@ -409,10 +409,32 @@ fn pack_i32(ids: &[i32]) -> Vec<u8> {
 
 // ---- Free functions ------------------------------------------------------------------------
 
-/// The built-in tokenizer names, in tacc 0.1.0's order.
+/// The built-in tokenizer names, in tacc 0.1.0's order (each a complete codec by name); the open
+/// models' are [`list_open_vocabs`].
 #[uniffi::export]
 pub fn list_available_tokenizers() -> Vec<String> {
     tacc::BUILTIN_NAMES.iter().map(|s| s.to_string()).collect()
+}
+
+/// The open models' vocabularies: `llama3`, `llama4`, `qwen`, `qwen3_6`, `tekken_240911`. By name
+/// alone a codec codes their token IDs; for text, build it from the model's own tokenizer file
+/// ([`CodecSpec::tokenizer_file`]).
+#[uniffi::export]
+pub fn list_open_vocabs() -> Vec<String> {
+    tacc::OPEN_VOCAB_NAMES
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+}
+
+/// Whether this library embeds the open models' priors (cargo feature `open-priors`, off by
+/// default): if not, pass their files (`models/<name>.tpf.zst`) as [`CodecSpec::priors`] or
+/// [`CodecSpec::priors_dir`], else the `model` method codes their IDs adaptively only.
+#[uniffi::export]
+pub fn open_priors_embedded() -> bool {
+    tacc::OpenVocab::ALL
+        .iter()
+        .all(|v| tacc::codecs::model::is_embedded(v.priors_id()))
 }
 
 /// The library version (Cargo.toml).
@@ -459,6 +481,121 @@ pub fn decompress_with_limits(frame: Vec<u8>, limits: Limits) -> Res<Content> {
     call(|| Content::of(tacc::decompress_with_limits(&frame, &limits.into())?))
 }
 
+// ---- CodecSpec -----------------------------------------------------------------------------
+
+/// A file the codec is built from: where to read it, or its contents.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum FileSource {
+    /// Read from this path when the codec is built.
+    Path {
+        /// The file's path.
+        path: String,
+    },
+    /// These bytes (a file the app ships as a resource or downloads).
+    Bytes {
+        /// The file's contents.
+        bytes: Vec<u8>,
+    },
+}
+
+impl From<FileSource> for tacc::Source {
+    fn from(s: FileSource) -> Self {
+        match s {
+            FileSource::Path { path } => tacc::Source::Path(path.into()),
+            FileSource::Bytes { bytes } => tacc::Source::Bytes(bytes),
+        }
+    }
+}
+
+/// What a codec is made of ([`Codec::from_spec`]); every field is optional, and the rules for
+/// combining them are the core's (`tacc::CodecSpec`, the same for every language and the CLI):
+///
+/// | given | the codec |
+/// |---|---|
+/// | `tokenizer` only | the named vocabulary: a built-in, or an open model's for token IDs only |
+/// | `tokenizer_file` (and an open model's name, checked) | the file's tokenizer: an open model's file is recognized and named; any other is custom, split by `pattern` |
+/// | `priors` only | token IDs with the vocabulary the priors name |
+/// | nothing | cl100k_base |
+///
+/// `mapping` and `priors` then replace the defaults, and `limits` bound every decode.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CodecSpec {
+    /// A vocabulary name: built-in (`cl100k_base`, ...: [`list_available_tokenizers`]) or open
+    /// (`llama3`, ...: [`list_open_vocabs`]).
+    #[uniffi(default = None)]
+    pub tokenizer: Option<String>,
+    /// A tokenizer file: a tiktoken rank file (`.tiktoken`, Llama's `tokenizer.model`) or a
+    /// Tekken JSON file (Mistral's `tekken_240911.json`).
+    #[uniffi(default = None)]
+    pub tokenizer_file: Option<FileSource>,
+    /// The split pattern of a custom tokenizer file: a preset (`cl100k`, `o200k`, `gpt2`,
+    /// `qwen2`) or a regex. Default: the file's own, else `cl100k`. Not for an open model's file.
+    #[uniffi(default = None)]
+    pub pattern: Option<String>,
+    /// A tacc mapping file (`tacc mapping`).
+    #[uniffi(default = None)]
+    pub mapping: Option<FileSource>,
+    /// A priors file (`tacc train`, or an open model's `models/<name>.tpf.zst`).
+    #[uniffi(default = None)]
+    pub priors: Option<FileSource>,
+    /// A directory holding `<name>.tpf.zst`, read for a named open vocabulary whose priors this
+    /// library does not embed when `priors` is not set (a missing file is no error: the codec
+    /// then codes adaptively; a file that is there must be that vocabulary's priors).
+    #[uniffi(default = None)]
+    pub priors_dir: Option<String>,
+    /// Decode limits (the defaults when not set).
+    #[uniffi(default = None)]
+    pub limits: Option<Limits>,
+}
+
+impl CodecSpec {
+    fn empty() -> CodecSpec {
+        CodecSpec {
+            tokenizer: None,
+            tokenizer_file: None,
+            pattern: None,
+            mapping: None,
+            priors: None,
+            priors_dir: None,
+            limits: None,
+        }
+    }
+}
+
+impl From<CodecSpec> for tacc::CodecSpec {
+    fn from(s: CodecSpec) -> Self {
+        let mut spec = tacc::CodecSpec::new();
+        if let Some(t) = s.tokenizer {
+            spec = spec.with_tokenizer(t);
+        }
+        if let Some(f) = s.tokenizer_file {
+            spec = spec.with_tokenizer_file(f.into());
+        }
+        if let Some(p) = s.pattern {
+            spec = spec.with_pattern(p);
+        }
+        if let Some(m) = s.mapping {
+            spec = spec.with_mapping(m.into());
+        }
+        if let Some(p) = s.priors {
+            spec = spec.with_priors(p.into());
+        }
+        if let Some(d) = s.priors_dir {
+            spec = spec.with_priors_dir(d);
+        }
+        if let Some(l) = s.limits {
+            spec = spec.with_limits(l.into());
+        }
+        spec
+    }
+}
+
+/// Builds a codec from binding fields: every constructor that reads files goes through here,
+/// that is through `tacc::CodecSpec::build`.
+fn build(spec: CodecSpec) -> Res<Arc<Codec>> {
+    call(|| Ok(Codec::wrap(tacc::CodecSpec::from(spec).build()?)))
+}
+
 // ---- Codec ---------------------------------------------------------------------------------
 
 /// A tokenizer plus its tacc mapping. Immutable after creation: share one codec freely between
@@ -477,20 +614,28 @@ impl Codec {
 
 #[uniffi::export]
 impl Codec {
-    /// A codec for a built-in tokenizer (see [`list_available_tokenizers`]).
+    /// A codec for a named vocabulary: a built-in ([`list_available_tokenizers`]), or an open
+    /// model's ([`list_open_vocabs`]) for token IDs only (text needs its file:
+    /// [`Codec::from_spec`]).
     #[uniffi::constructor]
     pub fn new(tokenizer: String) -> Res<Arc<Codec>> {
         call(|| Ok(Codec::wrap(tacc::Codec::new(&tokenizer)?)))
     }
 
+    /// A codec from names and files (tokenizer, tokenizer file, pattern, mapping, priors, priors
+    /// directory, limits): see [`CodecSpec`]. Every file is read and checked now.
+    #[uniffi::constructor]
+    pub fn from_spec(spec: CodecSpec) -> Res<Arc<Codec>> {
+        build(spec)
+    }
+
     /// A built-in tokenizer with a custom tacc mapping file (tacc's `mapping_path`).
     #[uniffi::constructor]
     pub fn with_mapping_file(tokenizer: String, mapping_path: String) -> Res<Arc<Codec>> {
-        call(|| {
-            let mapping = tacc::Mapping::from_file(std::path::Path::new(&mapping_path))?;
-            Ok(Codec::wrap(
-                tacc::Codec::new(&tokenizer)?.with_mapping(Arc::new(mapping)),
-            ))
+        build(CodecSpec {
+            tokenizer: Some(tokenizer),
+            mapping: Some(FileSource::Path { path: mapping_path }),
+            ..CodecSpec::empty()
         })
     }
 
@@ -505,9 +650,14 @@ impl Codec {
         self.inner.limits().into()
     }
 
-    /// The tokenizer's name ("cl100k_base", or the custom rank file's).
+    /// The tokenizer's name ("cl100k_base", "llama3", or the custom rank file's).
     pub fn tokenizer_name(&self) -> String {
         self.inner.tokenizer_name().to_string()
+    }
+
+    /// The named vocabulary ("cl100k_base", "llama3", ...); null for a custom tokenizer.
+    pub fn vocab(&self) -> Option<String> {
+        self.inner.vocab().map(|v| v.name().to_string())
     }
 
     /// One more than the largest token ID.
@@ -548,14 +698,17 @@ impl Codec {
 #[cfg(feature = "encode")]
 #[uniffi::export]
 impl Codec {
-    /// A custom tokenizer from a `.tiktoken` rank file; `pattern` is a preset ("cl100k", "llama3",
-    /// "qwen2", "gpt2", "o200k") or a regex. Its tacc calls need [`Codec::with_mapping_file`]'s
-    /// mapping, so use frames with the lopace/stored methods, or add a mapping.
+    /// A custom tokenizer from a `.tiktoken` rank file split by `pattern`, a preset ("cl100k",
+    /// "llama3", "qwen2", "gpt2", "o200k") or a regex ([`Codec::from_spec`] with `tokenizer_file`
+    /// and `pattern`; leave the pattern out there to have an open model's file recognized). Its
+    /// tacc calls need [`Codec::with_mapping_file`]'s mapping, so use frames with the
+    /// lopace/stored methods, or add a mapping.
     #[uniffi::constructor]
     pub fn from_tiktoken_file(path: String, pattern: String) -> Res<Arc<Codec>> {
-        call(|| {
-            let tok = tacc::Tokenizer::from_tiktoken_file(std::path::Path::new(&path), &pattern)?;
-            Ok(Codec::wrap(tacc::Codec::from_tokenizer(Arc::new(tok))))
+        build(CodecSpec {
+            tokenizer_file: Some(FileSource::Path { path }),
+            pattern: Some(pattern),
+            ..CodecSpec::empty()
         })
     }
 
@@ -1002,6 +1155,54 @@ mod tests {
             Codec::new("nope".into()),
             Err(TaccError::UnknownTokenizer(_))
         ));
+    }
+
+    /// `from_spec` is `tacc::CodecSpec::build`: its rules and error kinds, through the record.
+    #[test]
+    fn codec_from_spec() {
+        let root = env!("CARGO_MANIFEST_DIR").to_string() + "/../..";
+        let priors = |name: &str| FileSource::Path {
+            path: format!("{root}/models/{name}.tpf.zst"),
+        };
+        let c = Codec::from_spec(CodecSpec {
+            priors: Some(priors("qwen")),
+            limits: Some(Limits {
+                max_output_bytes: 1000,
+                max_tokens: 0,
+            }),
+            ..CodecSpec::empty()
+        })
+        .unwrap();
+        assert_eq!(c.vocab().as_deref(), Some("qwen"));
+        assert_eq!(c.limits().max_output_bytes, 1000);
+        assert_eq!(
+            Codec::from_spec(CodecSpec::empty()).unwrap().vocab(),
+            Some("cl100k_base".into())
+        );
+        assert!(matches!(
+            Codec::from_spec(CodecSpec {
+                priors: Some(FileSource::Bytes {
+                    bytes: b"nope".to_vec()
+                }),
+                ..CodecSpec::empty()
+            }),
+            Err(TaccError::Corrupt(_))
+        ));
+        assert!(matches!(
+            Codec::from_spec(CodecSpec {
+                pattern: Some("cl100k".into()),
+                ..CodecSpec::empty()
+            }),
+            Err(TaccError::InvalidArgument(_))
+        ));
+        // A priors_dir without the file is no error (adaptive only).
+        assert!(Codec::from_spec(CodecSpec {
+            tokenizer: Some("llama3".into()),
+            priors_dir: Some(format!("{root}/no-such-dir")),
+            ..CodecSpec::empty()
+        })
+        .is_ok());
+        assert_eq!(list_open_vocabs().len(), tacc::OPEN_VOCAB_NAMES.len());
     }
 
     #[test]

@@ -42,6 +42,9 @@ from ._errors import (
     UnknownTokenizerError,
 )
 from ._native import (
+    BUILTIN_TOKENIZERS,
+    OPEN_PRIORS_EMBEDDED,
+    OPEN_VOCABS,
     DEFAULT_MAX_OUTPUT,
     DEFAULT_MAX_TOKENS,
     MAX_OUTPUT_CAP,
@@ -71,6 +74,21 @@ class Codec(_native.Codec):
 
     Immutable: one codec may be used from many threads at once.
 
+    Built from names and files by the core's one set of rules (``tacc::CodecSpec``); every file
+    argument is a path (``str``, ``os.PathLike``) or the file's bytes:
+
+    - ``Codec("cl100k_base")``: a built-in tokenizer (``BUILTIN_TOKENIZERS``).
+    - ``Codec("llama3")``: an open model's vocabulary (``OPEN_VOCABS``: llama3, llama4, qwen, qwen3_6,
+      tekken_240911) for token IDs only, with its priors (embedded in this package).
+    - ``Codec("llama3", tokenizer_file=path)`` or ``Codec(tokenizer_file=path)``: text too, from the
+      model's own file (``tokenizer.model``, ``qwen.tiktoken``, ``tekken_240911.json``), recognized by
+      its token table; any other rank file or Tekken file is a custom tokenizer split by ``pattern``.
+    - ``Codec(priors=path)`` / ``Codec.from_priors(path)``: token IDs with the vocabulary the priors
+      name. ``priors=`` beside a tokenizer replaces its priors (``tacc train`` output).
+    - ``mapping=`` (tacc 0.1.0's ``mapping_path=``, still accepted): a mapping file (``tacc mapping``).
+    - ``priors_dir=``: where ``<name>.tpf.zst`` is looked for when the build does not embed a named
+      vocabulary's priors (this package embeds the open models': see ``OPEN_PRIORS_EMBEDDED``).
+
     tacc 0.1.0's calls keep their exact signatures and bytes; ``mapping_path`` (which tacc 0.1.0
     refused with NotImplementedError) loads a mapping file written by ``tacc mapping``. Beyond
     tacc: ``tokenize``/``detokenize``, ``decode_raw_token_ids``, LoPace payloads
@@ -91,16 +109,34 @@ class Codec(_native.Codec):
     lopace_compress = _native.Codec.compress_lopace_payload
     lopace_decompress = _native.Codec.decompress_lopace_payload
 
-    def __init__(self, tokenizer: str, *, mapping_path=None, max_output=None, max_tokens=None):
-        # The Rust constructor (``__new__``) has built the codec; this gives tacc 0.1.0's signature.
+    def __init__(self, tokenizer=None, *, tokenizer_file=None, pattern=None, mapping=None, mapping_path=None,
+                 priors=None, priors_dir=None, max_output=None, max_tokens=None):
+        # The Rust constructor (``__new__``) has built the codec, through the core's CodecSpec;
+        # this gives the signature (tacc 0.1.0's, extended by keywords).
         pass
 
     @classmethod
-    def from_tiktoken_file(cls, path, pattern="cl100k", *, max_output=None, max_tokens=None):
-        """A codec over a custom ``.tiktoken`` rank file (Llama 3, Qwen...); ``pattern`` is a preset
-        ("cl100k", "llama3", "qwen2", "gpt2", "o200k") or a regex."""
-        return cls.__new__(cls, os.fspath(path), pattern=pattern, max_output=max_output,
-                           max_tokens=max_tokens)
+    def from_priors(cls, priors, *, mapping=None, max_output=None, max_tokens=None):
+        """A codec for token IDs from a priors file alone (a path or the file's bytes): the priors
+        name their vocabulary (``models/llama3.tpf.zst`` names llama3), no tokenizer is loaded."""
+        return cls(priors=priors, mapping=mapping, max_output=max_output, max_tokens=max_tokens)
+
+    @classmethod
+    def from_tokenizer_file(cls, path, pattern=None, *, mapping=None, priors=None, priors_dir=None,
+                            max_output=None, max_tokens=None):
+        """A codec over a tokenizer file (a path or its bytes): an open model's (Llama's
+        ``tokenizer.model``, Qwen's ``.tiktoken``, Mistral's ``tekken_240911.json``) is recognized by
+        its token table and gets that model's name, split pattern and special tokens; any other
+        tiktoken rank file or Tekken file is a custom tokenizer split by ``pattern`` (a preset:
+        "cl100k", "o200k", "gpt2", "qwen2", ..., or a regex; default: the file's own, else cl100k).
+        Giving ``pattern`` turns the recognition off."""
+        return cls(tokenizer_file=path, pattern=pattern, mapping=mapping, priors=priors, priors_dir=priors_dir,
+                   max_output=max_output, max_tokens=max_tokens)
+
+    @classmethod
+    def from_tiktoken_file(cls, path, pattern=None, *, max_output=None, max_tokens=None):
+        """This package's earlier name of :meth:`from_tokenizer_file` (a ``.tiktoken`` rank file)."""
+        return cls.from_tokenizer_file(path, pattern, max_output=max_output, max_tokens=max_tokens)
 
 
 # ---- tacc 0.1.0's module functions ------------------------------------------------------------
@@ -176,6 +212,10 @@ __all__ = [
     "compress_token_ids",
     "decompress_token_ids",
     "list_available_tokenizers",
+    # vocabularies
+    "BUILTIN_TOKENIZERS",
+    "OPEN_VOCABS",
+    "OPEN_PRIORS_EMBEDDED",
     # frames and the rest of the core
     "compress_text",
     "decompress",

@@ -843,9 +843,14 @@ public protocol CodecProtocol: AnyObject, Sendable {
     func tokenizePacked(text: String) throws  -> Data
     
     /**
-     * The tokenizer's name ("cl100k_base", or the custom rank file's).
+     * The tokenizer's name ("cl100k_base", "llama3", or the custom rank file's).
      */
     func tokenizerName()  -> String
+    
+    /**
+     * The named vocabulary ("cl100k_base", "llama3", ...); null for a custom tokenizer.
+     */
+    func vocab()  -> String?
     
     /**
      * One more than the largest token ID.
@@ -904,7 +909,9 @@ open class Codec: CodecProtocol, @unchecked Sendable {
         return try! rustCall { uniffi_tacc_uniffi_fn_clone_codec(self.handle, $0) }
     }
     /**
-     * A codec for a built-in tokenizer (see [`list_available_tokenizers`]).
+     * A codec for a named vocabulary: a built-in ([`list_available_tokenizers`]), or an open
+     * model's ([`list_open_vocabs`]) for token IDs only (text needs its file:
+     * [`Codec::from_spec`]).
      */
 public convenience init(tokenizer: String)throws  {
     let handle =
@@ -928,9 +935,24 @@ public convenience init(tokenizer: String)throws  {
 
     
     /**
-     * A custom tokenizer from a `.tiktoken` rank file; `pattern` is a preset ("cl100k", "llama3",
-     * "qwen2", "gpt2", "o200k") or a regex. Its tacc calls need [`Codec::with_mapping_file`]'s
-     * mapping, so use frames with the lopace/stored methods, or add a mapping.
+     * A codec from names and files (tokenizer, tokenizer file, pattern, mapping, priors, priors
+     * directory, limits): see [`CodecSpec`]. Every file is read and checked now.
+     */
+public static func fromSpec(spec: CodecSpec)throws  -> Codec  {
+    return try  FfiConverterTypeCodec_lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_uniffi_fn_constructor_codec_from_spec(
+        FfiConverterTypeCodecSpec_lower(spec),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A custom tokenizer from a `.tiktoken` rank file split by `pattern`, a preset ("cl100k",
+     * "llama3", "qwen2", "gpt2", "o200k") or a regex ([`Codec::from_spec`] with `tokenizer_file`
+     * and `pattern`; leave the pattern out there to have an open model's file recognized). Its
+     * tacc calls need [`Codec::with_mapping_file`]'s mapping, so use frames with the
+     * lopace/stored methods, or add a mapping.
      */
 public static func fromTiktokenFile(path: String, pattern: String)throws  -> Codec  {
     return try  FfiConverterTypeCodec_lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
@@ -1493,12 +1515,24 @@ open func tokenizePacked(text: String)throws  -> Data  {
 }
     
     /**
-     * The tokenizer's name ("cl100k_base", or the custom rank file's).
+     * The tokenizer's name ("cl100k_base", "llama3", or the custom rank file's).
      */
 open func tokenizerName() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_tacc_uniffi_fn_method_codec_tokenizer_name(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The named vocabulary ("cl100k_base", "llama3", ...); null for a custom tokenizer.
+     */
+open func vocab() -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tacc_uniffi_fn_method_codec_vocab(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -2011,6 +2045,145 @@ public func FfiConverterTypeStreamEncoder_lower(_ value: StreamEncoder) -> UInt6
 }
 
 
+
+
+/**
+ * What a codec is made of ([`Codec::from_spec`]); every field is optional, and the rules for
+ * combining them are the core's (`tacc::CodecSpec`, the same for every language and the CLI):
+ *
+ * | given | the codec |
+ * |---|---|
+ * | `tokenizer` only | the named vocabulary: a built-in, or an open model's for token IDs only |
+ * | `tokenizer_file` (and an open model's name, checked) | the file's tokenizer: an open model's file is recognized and named; any other is custom, split by `pattern` |
+ * | `priors` only | token IDs with the vocabulary the priors name |
+ * | nothing | cl100k_base |
+ *
+ * `mapping` and `priors` then replace the defaults, and `limits` bound every decode.
+ */
+public struct CodecSpec: Equatable, Hashable {
+    /**
+     * A vocabulary name: built-in (`cl100k_base`, ...: [`list_available_tokenizers`]) or open
+     * (`llama3`, ...: [`list_open_vocabs`]).
+     */
+    public var tokenizer: String?
+    /**
+     * A tokenizer file: a tiktoken rank file (`.tiktoken`, Llama's `tokenizer.model`) or a
+     * Tekken JSON file (Mistral's `tekken_240911.json`).
+     */
+    public var tokenizerFile: FileSource?
+    /**
+     * The split pattern of a custom tokenizer file: a preset (`cl100k`, `o200k`, `gpt2`,
+     * `qwen2`) or a regex. Default: the file's own, else `cl100k`. Not for an open model's file.
+     */
+    public var pattern: String?
+    /**
+     * A tacc mapping file (`tacc mapping`).
+     */
+    public var mapping: FileSource?
+    /**
+     * A priors file (`tacc train`, or an open model's `models/<name>.tpf.zst`).
+     */
+    public var priors: FileSource?
+    /**
+     * A directory holding `<name>.tpf.zst`, read for a named open vocabulary whose priors this
+     * library does not embed when `priors` is not set (a missing file is no error: the codec
+     * then codes adaptively; a file that is there must be that vocabulary's priors).
+     */
+    public var priorsDir: String?
+    /**
+     * Decode limits (the defaults when not set).
+     */
+    public var limits: Limits?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * A vocabulary name: built-in (`cl100k_base`, ...: [`list_available_tokenizers`]) or open
+         * (`llama3`, ...: [`list_open_vocabs`]).
+         */tokenizer: String? = nil, 
+        /**
+         * A tokenizer file: a tiktoken rank file (`.tiktoken`, Llama's `tokenizer.model`) or a
+         * Tekken JSON file (Mistral's `tekken_240911.json`).
+         */tokenizerFile: FileSource? = nil, 
+        /**
+         * The split pattern of a custom tokenizer file: a preset (`cl100k`, `o200k`, `gpt2`,
+         * `qwen2`) or a regex. Default: the file's own, else `cl100k`. Not for an open model's file.
+         */pattern: String? = nil, 
+        /**
+         * A tacc mapping file (`tacc mapping`).
+         */mapping: FileSource? = nil, 
+        /**
+         * A priors file (`tacc train`, or an open model's `models/<name>.tpf.zst`).
+         */priors: FileSource? = nil, 
+        /**
+         * A directory holding `<name>.tpf.zst`, read for a named open vocabulary whose priors this
+         * library does not embed when `priors` is not set (a missing file is no error: the codec
+         * then codes adaptively; a file that is there must be that vocabulary's priors).
+         */priorsDir: String? = nil, 
+        /**
+         * Decode limits (the defaults when not set).
+         */limits: Limits? = nil) {
+        self.tokenizer = tokenizer
+        self.tokenizerFile = tokenizerFile
+        self.pattern = pattern
+        self.mapping = mapping
+        self.priors = priors
+        self.priorsDir = priorsDir
+        self.limits = limits
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CodecSpec: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCodecSpec: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CodecSpec {
+        return
+            try CodecSpec(
+                tokenizer: FfiConverterOptionString.read(from: &buf), 
+                tokenizerFile: FfiConverterOptionTypeFileSource.read(from: &buf), 
+                pattern: FfiConverterOptionString.read(from: &buf), 
+                mapping: FfiConverterOptionTypeFileSource.read(from: &buf), 
+                priors: FfiConverterOptionTypeFileSource.read(from: &buf), 
+                priorsDir: FfiConverterOptionString.read(from: &buf), 
+                limits: FfiConverterOptionTypeLimits.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CodecSpec, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.tokenizer, into: &buf)
+        FfiConverterOptionTypeFileSource.write(value.tokenizerFile, into: &buf)
+        FfiConverterOptionString.write(value.pattern, into: &buf)
+        FfiConverterOptionTypeFileSource.write(value.mapping, into: &buf)
+        FfiConverterOptionTypeFileSource.write(value.priors, into: &buf)
+        FfiConverterOptionString.write(value.priorsDir, into: &buf)
+        FfiConverterOptionTypeLimits.write(value.limits, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCodecSpec_lift(_ buf: RustBuffer) throws -> CodecSpec {
+    return try FfiConverterTypeCodecSpec.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCodecSpec_lower(_ value: CodecSpec) -> RustBuffer {
+    return FfiConverterTypeCodecSpec.lower(value)
+}
 
 
 /**
@@ -2785,6 +2958,93 @@ public func FfiConverterTypeEntropyUnit_lower(_ value: EntropyUnit) -> RustBuffe
 
 
 /**
+ * A file the codec is built from: where to read it, or its contents.
+ */
+
+public enum FileSource: Equatable, Hashable {
+    
+    /**
+     * Read from this path when the codec is built.
+     */
+    case path(
+        /**
+         * The file's path.
+         */path: String
+    )
+    /**
+     * These bytes (a file the app ships as a resource or downloads).
+     */
+    case bytes(
+        /**
+         * The file's contents.
+         */bytes: Data
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension FileSource: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFileSource: FfiConverterRustBuffer {
+    typealias SwiftType = FileSource
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FileSource {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .path(path: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 2: return .bytes(bytes: try FfiConverterData.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: FileSource, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .path(path):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(path, into: &buf)
+            
+        
+        case let .bytes(bytes):
+            writeInt(&buf, Int32(2))
+            FfiConverterData.write(bytes, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFileSource_lift(_ buf: RustBuffer) throws -> FileSource {
+    return try FfiConverterTypeFileSource.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFileSource_lower(_ value: FileSource) -> RustBuffer {
+    return FfiConverterTypeFileSource.lower(value)
+}
+
+
+
+/**
  * LoPace's three methods (its `CompressionMethod`): the raw LoPace payloads.
  */
 
@@ -3214,6 +3474,78 @@ public func FfiConverterTypeTaccError_lower(_ value: TaccError) -> RustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
+    typealias SwiftType = String?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeLimits: FfiConverterRustBuffer {
+    typealias SwiftType = Limits?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeLimits.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeLimits.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeFileSource: FfiConverterRustBuffer {
+    typealias SwiftType = FileSource?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeFileSource.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeFileSource.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeLopaceMethod: FfiConverterRustBuffer {
     typealias SwiftType = LopaceMethod?
 
@@ -3402,12 +3734,25 @@ public func defaultOptions() -> Options  {
 })
 }
 /**
- * The built-in tokenizer names, in tacc 0.1.0's order.
+ * The built-in tokenizer names, in tacc 0.1.0's order (each a complete codec by name); the open
+ * models' are [`list_open_vocabs`].
  */
 public func listAvailableTokenizers() -> [String]  {
     return try!  FfiConverterSequenceString.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_tacc_uniffi_fn_func_list_available_tokenizers(uniffiCallStatus
+    )
+})
+}
+/**
+ * The open models' vocabularies: `llama3`, `llama4`, `qwen`, `qwen3_6`, `tekken_240911`. By name
+ * alone a codec codes their token IDs; for text, build it from the model's own tokenizer file
+ * ([`CodecSpec::tokenizer_file`]).
+ */
+public func listOpenVocabs() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tacc_uniffi_fn_func_list_open_vocabs(uniffiCallStatus
     )
 })
 }
@@ -3430,6 +3775,18 @@ public func methodName(method: Method) -> String  {
         uniffiCallStatus in
     uniffi_tacc_uniffi_fn_func_method_name(
         FfiConverterTypeMethod_lower(method),uniffiCallStatus
+    )
+})
+}
+/**
+ * Whether this library embeds the open models' priors (cargo feature `open-priors`, off by
+ * default): if not, pass their files (`models/<name>.tpf.zst`) as [`CodecSpec::priors`] or
+ * [`CodecSpec::priors_dir`], else the `model` method codes their IDs adaptively only.
+ */
+public func openPriorsEmbedded() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tacc_uniffi_fn_func_open_priors_embedded(uniffiCallStatus
     )
 })
 }
@@ -3471,13 +3828,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tacc_uniffi_checksum_func_default_options() != 13648) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_uniffi_checksum_func_list_available_tokenizers() != 51628) {
+    if (uniffi_tacc_uniffi_checksum_func_list_available_tokenizers() != 17217) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tacc_uniffi_checksum_func_list_open_vocabs() != 34454) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tacc_uniffi_checksum_func_method_from_name() != 3027) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tacc_uniffi_checksum_func_method_name() != 12066) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tacc_uniffi_checksum_func_open_priors_embedded() != 34118) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tacc_uniffi_checksum_func_version() != 14087) {
@@ -3600,7 +3963,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tacc_uniffi_checksum_method_codec_tokenize_packed() != 41622) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_uniffi_checksum_method_codec_tokenizer_name() != 25666) {
+    if (uniffi_tacc_uniffi_checksum_method_codec_tokenizer_name() != 44346) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tacc_uniffi_checksum_method_codec_vocab() != 33492) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tacc_uniffi_checksum_method_codec_vocab_size() != 42529) {
@@ -3639,10 +4005,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tacc_uniffi_checksum_method_streamencoder_push_token_ids_packed() != 43598) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_uniffi_checksum_constructor_codec_from_tiktoken_file() != 30946) {
+    if (uniffi_tacc_uniffi_checksum_constructor_codec_from_spec() != 52490) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tacc_uniffi_checksum_constructor_codec_new() != 64531) {
+    if (uniffi_tacc_uniffi_checksum_constructor_codec_from_tiktoken_file() != 27231) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tacc_uniffi_checksum_constructor_codec_new() != 5484) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tacc_uniffi_checksum_constructor_codec_with_mapping_file() != 40563) {

@@ -685,9 +685,13 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_tacc_uniffi_checksum_func_list_available_tokenizers(
     ): Int
+    external fun uniffi_tacc_uniffi_checksum_func_list_open_vocabs(
+    ): Int
     external fun uniffi_tacc_uniffi_checksum_func_method_from_name(
     ): Int
     external fun uniffi_tacc_uniffi_checksum_func_method_name(
+    ): Int
+    external fun uniffi_tacc_uniffi_checksum_func_open_priors_embedded(
     ): Int
     external fun uniffi_tacc_uniffi_checksum_func_version(
     ): Int
@@ -771,6 +775,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_tacc_uniffi_checksum_method_codec_tokenizer_name(
     ): Int
+    external fun uniffi_tacc_uniffi_checksum_method_codec_vocab(
+    ): Int
     external fun uniffi_tacc_uniffi_checksum_method_codec_vocab_size(
     ): Int
     external fun uniffi_tacc_uniffi_checksum_method_codec_with_limits(
@@ -794,6 +800,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_tacc_uniffi_checksum_method_streamencoder_push_token_ids(
     ): Int
     external fun uniffi_tacc_uniffi_checksum_method_streamencoder_push_token_ids_packed(
+    ): Int
+    external fun uniffi_tacc_uniffi_checksum_constructor_codec_from_spec(
     ): Int
     external fun uniffi_tacc_uniffi_checksum_constructor_codec_from_tiktoken_file(
     ): Int
@@ -831,6 +839,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_tacc_uniffi_fn_free_codec(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_tacc_uniffi_fn_constructor_codec_from_spec(`spec`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_tacc_uniffi_fn_constructor_codec_from_tiktoken_file(`path`: RustBuffer.ByValue,`pattern`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_tacc_uniffi_fn_constructor_codec_new(`tokenizer`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -917,6 +927,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_tacc_uniffi_fn_method_codec_tokenizer_name(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_tacc_uniffi_fn_method_codec_vocab(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_tacc_uniffi_fn_method_codec_vocab_size(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Int
     external fun uniffi_tacc_uniffi_fn_method_codec_with_limits(`ptr`: Long,`limits`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -965,10 +977,14 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_tacc_uniffi_fn_func_list_available_tokenizers(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_tacc_uniffi_fn_func_list_open_vocabs(uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_tacc_uniffi_fn_func_method_from_name(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_tacc_uniffi_fn_func_method_name(`method`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_tacc_uniffi_fn_func_open_priors_embedded(uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
     external fun uniffi_tacc_uniffi_fn_func_version(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_tacc_uniffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1102,13 +1118,19 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tacc_uniffi_checksum_func_default_options() and 0xFFFF) != 13648) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_uniffi_checksum_func_list_available_tokenizers() and 0xFFFF) != 51628) {
+    if ((lib.uniffi_tacc_uniffi_checksum_func_list_available_tokenizers() and 0xFFFF) != 17217) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tacc_uniffi_checksum_func_list_open_vocabs() and 0xFFFF) != 34454) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tacc_uniffi_checksum_func_method_from_name() and 0xFFFF) != 3027) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tacc_uniffi_checksum_func_method_name() and 0xFFFF) != 12066) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tacc_uniffi_checksum_func_open_priors_embedded() and 0xFFFF) != 34118) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tacc_uniffi_checksum_func_version() and 0xFFFF) != 14087) {
@@ -1231,7 +1253,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tacc_uniffi_checksum_method_codec_tokenize_packed() and 0xFFFF) != 41622) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_tokenizer_name() and 0xFFFF) != 25666) {
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_tokenizer_name() and 0xFFFF) != 44346) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_vocab() and 0xFFFF) != 33492) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tacc_uniffi_checksum_method_codec_vocab_size() and 0xFFFF) != 42529) {
@@ -1270,10 +1295,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tacc_uniffi_checksum_method_streamencoder_push_token_ids_packed() and 0xFFFF) != 43598) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_uniffi_checksum_constructor_codec_from_tiktoken_file() and 0xFFFF) != 30946) {
+    if ((lib.uniffi_tacc_uniffi_checksum_constructor_codec_from_spec() and 0xFFFF) != 52490) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tacc_uniffi_checksum_constructor_codec_new() and 0xFFFF) != 64531) {
+    if ((lib.uniffi_tacc_uniffi_checksum_constructor_codec_from_tiktoken_file() and 0xFFFF) != 27231) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tacc_uniffi_checksum_constructor_codec_new() and 0xFFFF) != 5484) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tacc_uniffi_checksum_constructor_codec_with_mapping_file() and 0xFFFF) != 40563) {
@@ -1965,9 +1993,14 @@ public interface CodecInterface {
     fun `tokenizePacked`(`text`: kotlin.String): kotlin.ByteArray
     
     /**
-     * The tokenizer's name ("cl100k_base", or the custom rank file's).
+     * The tokenizer's name ("cl100k_base", "llama3", or the custom rank file's).
      */
     fun `tokenizerName`(): kotlin.String
+    
+    /**
+     * The named vocabulary ("cl100k_base", "llama3", ...); null for a custom tokenizer.
+     */
+    fun `vocab`(): kotlin.String?
     
     /**
      * One more than the largest token ID.
@@ -2013,7 +2046,9 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
         this.cleanable = null
     }
     /**
-     * A codec for a built-in tokenizer (see [`list_available_tokenizers`]).
+     * A codec for a named vocabulary: a built-in ([`list_available_tokenizers`]), or an open
+     * model's ([`list_open_vocabs`]) for token IDs only (text needs its file:
+     * [`Codec::from_spec`]).
      */
     constructor(`tokenizer`: kotlin.String) :
         this(UniffiWithHandle, 
@@ -2831,12 +2866,28 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
 
     
     /**
-     * The tokenizer's name ("cl100k_base", or the custom rank file's).
+     * The tokenizer's name ("cl100k_base", "llama3", or the custom rank file's).
      */override fun `tokenizerName`(): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_tacc_uniffi_fn_method_codec_tokenizer_name(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The named vocabulary ("cl100k_base", "llama3", ...); null for a custom tokenizer.
+     */override fun `vocab`(): kotlin.String? {
+            return FfiConverterOptionalString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_vocab(
         it,
         _status)
 }
@@ -2888,9 +2939,28 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
     companion object {
         
     /**
-     * A custom tokenizer from a `.tiktoken` rank file; `pattern` is a preset ("cl100k", "llama3",
-     * "qwen2", "gpt2", "o200k") or a regex. Its tacc calls need [`Codec::with_mapping_file`]'s
-     * mapping, so use frames with the lopace/stored methods, or add a mapping.
+     * A codec from names and files (tokenizer, tokenizer file, pattern, mapping, priors, priors
+     * directory, limits): see [`CodecSpec`]. Every file is read and checked now.
+     */
+    @Throws(TaccException::class) fun `fromSpec`(`spec`: CodecSpec): Codec {
+            return FfiConverterTypeCodec.lift(
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_uniffi_fn_constructor_codec_from_spec(
+    
+        
+        FfiConverterTypeCodecSpec.lower(`spec`),_status)
+}
+    )
+    }
+    
+
+        
+    /**
+     * A custom tokenizer from a `.tiktoken` rank file split by `pattern`, a preset ("cl100k",
+     * "llama3", "qwen2", "gpt2", "o200k") or a regex ([`Codec::from_spec`] with `tokenizer_file`
+     * and `pattern`; leave the pattern out there to have an open model's file recognized). Its
+     * tacc calls need [`Codec::with_mapping_file`]'s mapping, so use frames with the
+     * lopace/stored methods, or add a mapping.
      */
     @Throws(TaccException::class) fun `fromTiktokenFile`(`path`: kotlin.String, `pattern`: kotlin.String): Codec {
             return FfiConverterTypeCodec.lift(
@@ -3704,6 +3774,108 @@ public object FfiConverterTypeStreamEncoder: FfiConverter<StreamEncoder, Long> {
 
 
 /**
+ * What a codec is made of ([`Codec::from_spec`]); every field is optional, and the rules for
+ * combining them are the core's (`tacc::CodecSpec`, the same for every language and the CLI):
+ *
+ * | given | the codec |
+ * |---|---|
+ * | `tokenizer` only | the named vocabulary: a built-in, or an open model's for token IDs only |
+ * | `tokenizer_file` (and an open model's name, checked) | the file's tokenizer: an open model's file is recognized and named; any other is custom, split by `pattern` |
+ * | `priors` only | token IDs with the vocabulary the priors name |
+ * | nothing | cl100k_base |
+ *
+ * `mapping` and `priors` then replace the defaults, and `limits` bound every decode.
+ */
+data class CodecSpec (
+    /**
+     * A vocabulary name: built-in (`cl100k_base`, ...: [`list_available_tokenizers`]) or open
+     * (`llama3`, ...: [`list_open_vocabs`]).
+     */
+    var `tokenizer`: kotlin.String? = null 
+    , 
+    /**
+     * A tokenizer file: a tiktoken rank file (`.tiktoken`, Llama's `tokenizer.model`) or a
+     * Tekken JSON file (Mistral's `tekken_240911.json`).
+     */
+    var `tokenizerFile`: FileSource? = null 
+    , 
+    /**
+     * The split pattern of a custom tokenizer file: a preset (`cl100k`, `o200k`, `gpt2`,
+     * `qwen2`) or a regex. Default: the file's own, else `cl100k`. Not for an open model's file.
+     */
+    var `pattern`: kotlin.String? = null 
+    , 
+    /**
+     * A tacc mapping file (`tacc mapping`).
+     */
+    var `mapping`: FileSource? = null 
+    , 
+    /**
+     * A priors file (`tacc train`, or an open model's `models/<name>.tpf.zst`).
+     */
+    var `priors`: FileSource? = null 
+    , 
+    /**
+     * A directory holding `<name>.tpf.zst`, read for a named open vocabulary whose priors this
+     * library does not embed when `priors` is not set (a missing file is no error: the codec
+     * then codes adaptively; a file that is there must be that vocabulary's priors).
+     */
+    var `priorsDir`: kotlin.String? = null 
+    , 
+    /**
+     * Decode limits (the defaults when not set).
+     */
+    var `limits`: Limits? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCodecSpec: FfiConverterRustBuffer<CodecSpec> {
+    override fun read(buf: ByteBuffer): CodecSpec {
+        return CodecSpec(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeFileSource.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeFileSource.read(buf),
+            FfiConverterOptionalTypeFileSource.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeLimits.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CodecSpec) = (
+            FfiConverterOptionalString.allocationSize(value.`tokenizer`) +
+            FfiConverterOptionalTypeFileSource.allocationSize(value.`tokenizerFile`) +
+            FfiConverterOptionalString.allocationSize(value.`pattern`) +
+            FfiConverterOptionalTypeFileSource.allocationSize(value.`mapping`) +
+            FfiConverterOptionalTypeFileSource.allocationSize(value.`priors`) +
+            FfiConverterOptionalString.allocationSize(value.`priorsDir`) +
+            FfiConverterOptionalTypeLimits.allocationSize(value.`limits`)
+    )
+
+    override fun write(value: CodecSpec, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`tokenizer`, buf)
+            FfiConverterOptionalTypeFileSource.write(value.`tokenizerFile`, buf)
+            FfiConverterOptionalString.write(value.`pattern`, buf)
+            FfiConverterOptionalTypeFileSource.write(value.`mapping`, buf)
+            FfiConverterOptionalTypeFileSource.write(value.`priors`, buf)
+            FfiConverterOptionalString.write(value.`priorsDir`, buf)
+            FfiConverterOptionalTypeLimits.write(value.`limits`, buf)
+    }
+}
+
+
+
+/**
  * What one decode call may produce: payloads come from the network, so every decode is bounded.
  * A payload that would exceed a limit fails with `TooLarge` (the message names the limit) before
  * the memory is allocated. 0 in a field means the library's default for it; larger values than
@@ -4296,6 +4468,104 @@ public object FfiConverterTypeEntropyUnit: FfiConverterRustBuffer<EntropyUnit> {
 
 
 /**
+ * A file the codec is built from: where to read it, or its contents.
+ */
+sealed class FileSource {
+    
+    /**
+     * Read from this path when the codec is built.
+     */
+    data class Path(
+        /**
+         * The file's path.
+         */
+        val `path`: kotlin.String) : FileSource()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * These bytes (a file the app ships as a resource or downloads).
+     */
+    data class Bytes(
+        /**
+         * The file's contents.
+         */
+        val `bytes`: kotlin.ByteArray) : FileSource()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFileSource : FfiConverterRustBuffer<FileSource>{
+    override fun read(buf: ByteBuffer): FileSource {
+        return when(buf.getInt()) {
+            1 -> FileSource.Path(
+                FfiConverterString.read(buf),
+                )
+            2 -> FileSource.Bytes(
+                FfiConverterByteArray.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: FileSource): ULong = when(value) {
+        is FileSource.Path -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`path`)
+            )
+        }
+        is FileSource.Bytes -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterByteArray.allocationSize(value.`bytes`)
+            )
+        }
+    }
+
+    override fun write(value: FileSource, buf: ByteBuffer) {
+        when(value) {
+            is FileSource.Path -> {
+                buf.putInt(1)
+                FfiConverterString.write(value.`path`, buf)
+                Unit
+            }
+            is FileSource.Bytes -> {
+                buf.putInt(2)
+                FfiConverterByteArray.write(value.`bytes`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
  * LoPace's three methods (its `CompressionMethod`): the raw LoPace payloads.
  */
 
@@ -4572,6 +4842,102 @@ public object FfiConverterTypeTaccError : FfiConverterRustBuffer<TaccException> 
 /**
  * @suppress
  */
+public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?> {
+    override fun read(buf: ByteBuffer): kotlin.String? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterString.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.String?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterString.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.String?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeLimits: FfiConverterRustBuffer<Limits?> {
+    override fun read(buf: ByteBuffer): Limits? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeLimits.read(buf)
+    }
+
+    override fun allocationSize(value: Limits?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeLimits.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Limits?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeLimits.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeFileSource: FfiConverterRustBuffer<FileSource?> {
+    override fun read(buf: ByteBuffer): FileSource? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeFileSource.read(buf)
+    }
+
+    override fun allocationSize(value: FileSource?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeFileSource.allocationSize(value)
+        }
+    }
+
+    override fun write(value: FileSource?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeFileSource.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeLopaceMethod: FfiConverterRustBuffer<LopaceMethod?> {
     override fun read(buf: ByteBuffer): LopaceMethod? {
         if (buf.get().toInt() == 0) {
@@ -4799,11 +5165,27 @@ public object FfiConverterSequenceTypeMethodStats: FfiConverterRustBuffer<List<M
     
 
         /**
-         * The built-in tokenizer names, in tacc 0.1.0's order.
+         * The built-in tokenizer names, in tacc 0.1.0's order (each a complete codec by name); the open
+         * models' are [`list_open_vocabs`].
          */ fun `listAvailableTokenizers`(): List<kotlin.String> {
             return FfiConverterSequenceString.lift(
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_tacc_uniffi_fn_func_list_available_tokenizers(
+    
+        _status)
+}
+    )
+    }
+    
+
+        /**
+         * The open models' vocabularies: `llama3`, `llama4`, `qwen`, `qwen3_6`, `tekken_240911`. By name
+         * alone a codec codes their token IDs; for text, build it from the model's own tokenizer file
+         * ([`CodecSpec::tokenizer_file`]).
+         */ fun `listOpenVocabs`(): List<kotlin.String> {
+            return FfiConverterSequenceString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tacc_uniffi_fn_func_list_open_vocabs(
     
         _status)
 }
@@ -4835,6 +5217,21 @@ public object FfiConverterSequenceTypeMethodStats: FfiConverterRustBuffer<List<M
     
         
         FfiConverterTypeMethod.lower(`method`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Whether this library embeds the open models' priors (cargo feature `open-priors`, off by
+         * default): if not, pass their files (`models/<name>.tpf.zst`) as [`CodecSpec::priors`] or
+         * [`CodecSpec::priors_dir`], else the `model` method codes their IDs adaptively only.
+         */ fun `openPriorsEmbedded`(): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tacc_uniffi_fn_func_open_priors_embedded(
+    
+        _status)
 }
     )
     }
