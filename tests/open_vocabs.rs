@@ -4,9 +4,13 @@
 //! and this test; `.ci/run` does that). Without the files it says so and passes, unless
 //! `TACC_REQUIRE_OPEN_VOCABS=1` (CI) makes their absence a failure.
 
+#[path = "common/corpus.rs"]
+mod corpus;
+
 use std::collections::HashMap;
 use std::io::BufRead;
 use std::path::PathBuf;
+use std::time::Instant;
 
 use tacc::{OpenVocab, Tokenizer};
 
@@ -113,4 +117,71 @@ fn identical_to_the_reference_packages() {
         failures.len(),
         failures[..failures.len().min(40)].join("\n")
     );
+}
+
+/// The tokenizer of an open vocabulary from `target/vocabs`, `None` (with a message) when its
+/// file is absent; a failure then under `TACC_REQUIRE_OPEN_VOCABS=1`.
+fn open_tokenizer(v: OpenVocab) -> Option<Tokenizer> {
+    let path = vocab_dir().join(v.name()).join(v.file_name());
+    match std::fs::read(&path) {
+        Ok(bytes) => Some(Tokenizer::open(v, &bytes).unwrap()),
+        Err(e) => {
+            assert!(
+                std::env::var_os("TACC_REQUIRE_OPEN_VOCABS").is_none(),
+                "{}: {e}",
+                path.display()
+            );
+            eprintln!(
+                "skipped {}: {} is absent (tools/fetch-vocabs.sh)",
+                v.name(),
+                path.display()
+            );
+            None
+        }
+    }
+}
+
+/// Encode speed of each open vocabulary and of cl100k_base on the same records (chat-dev, the
+/// whole shared set when it is beside the repository): median of 5 passes, one thread.
+/// `cargo test --release --test open_vocabs -- --ignored --nocapture encode_speed`
+#[test]
+#[ignore]
+fn encode_speed() {
+    let texts = corpus::shared("chat-dev.jsonl.gz").unwrap_or_else(corpus::chat_dev);
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let mut tokenizers: Vec<(String, Tokenizer)> = Vec::new();
+    let cl = Tokenizer::builtin("cl100k_base").unwrap();
+    for v in OpenVocab::ALL {
+        if let Some(t) = open_tokenizer(v) {
+            tokenizers.push((v.name().to_string(), t));
+        }
+    }
+    let run = |name: &str, t: &Tokenizer| {
+        let mut tokens = 0;
+        for text in &texts {
+            tokens += t.encode(text).len(); // warm up (lazy DFA states, tables)
+        }
+        let mut secs: Vec<f64> = (0..5)
+            .map(|_| {
+                let start = Instant::now();
+                for text in &texts {
+                    std::hint::black_box(t.encode(text));
+                }
+                start.elapsed().as_secs_f64()
+            })
+            .collect();
+        secs.sort_by(f64::total_cmp);
+        let median = secs[2];
+        eprintln!(
+            "{name:>14}: {:6.2} M tokens/s, {:6.1} MB/s ({tokens} tokens, {} records, median of 5: {:.3} s)",
+            tokens as f64 / median / 1e6,
+            bytes as f64 / median / 1e6,
+            texts.len(),
+            median
+        );
+    };
+    run("cl100k_base", &cl);
+    for (name, t) in &tokenizers {
+        run(name, t);
+    }
 }

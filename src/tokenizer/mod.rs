@@ -436,6 +436,9 @@ struct OwnTables {
     splitter: Splitter,
     /// (ID, string), sorted by ID.
     specials: Vec<(u32, String)>,
+    /// Llama 3 and 4: the text is cut as llama-models' `Tokenizer.encode` cuts it before
+    /// tiktoken sees it ([`open::llama_parts`]).
+    llama_chunks: bool,
 }
 
 #[cfg(feature = "encode")]
@@ -460,16 +463,31 @@ impl OwnTables {
     }
 
     fn encode_with<R: encode::Ranks>(&self, ranks: &R, text: &str) -> Vec<u32> {
+        let mut out = Vec::with_capacity(text.len() / 3 + 1);
+        let mut scratch = encode::Scratch::default();
+        if self.llama_chunks {
+            open::llama_parts(text, |part| {
+                self.encode_part(ranks, part, &mut scratch, &mut out)
+            });
+        } else {
+            self.encode_part(ranks, text, &mut scratch, &mut out);
+        }
+        out
+    }
+
+    /// Appends the IDs of `text` as the pattern splits it.
+    fn encode_part<R: encode::Ranks>(
+        &self,
+        ranks: &R,
+        text: &str,
+        scratch: &mut encode::Scratch,
+        out: &mut Vec<u32>,
+    ) {
         match &self.splitter {
-            Splitter::Builtin(p) => encode::encode(*p, ranks, text),
-            Splitter::Fancy(re) => {
-                let mut out = Vec::with_capacity(text.len() / 3 + 1);
-                let mut scratch = encode::Scratch::default();
-                re.split(text, |piece| {
-                    encode::encode_piece(ranks, piece.as_bytes(), &mut scratch, &mut out)
-                });
-                out
-            }
+            Splitter::Builtin(p) => encode::encode_into(*p, ranks, text, scratch, out),
+            Splitter::Fancy(re) => re.split(text, |piece| {
+                encode::encode_piece(ranks, piece.as_bytes(), scratch, out)
+            }),
         }
     }
 }
@@ -677,14 +695,10 @@ impl Tokenizer {
             }
             max_id = max_id.max(*id);
         }
-        let splitter = match pattern {
-            p if p == patterns::CL100K || p == open::LLAMA3_PATTERN => {
-                Splitter::Builtin(Pattern::Cl100k)
-            }
-            p if p == patterns::GPT2 => Splitter::Builtin(Pattern::Gpt2),
-            p if p == patterns::O200K => Splitter::Builtin(Pattern::O200k),
-            p => Splitter::Fancy(
-                FancySplitter::new(p)
+        let splitter = match encode::builtin_pattern(pattern) {
+            Some(p) => Splitter::Builtin(p),
+            None => Splitter::Fancy(
+                FancySplitter::new(pattern)
                     .map_err(|e| Error::InvalidArgument(format!("bad tokenizer pattern: {e}")))?,
             ),
         };
@@ -710,6 +724,7 @@ impl Tokenizer {
                 tables,
                 splitter,
                 specials,
+                llama_chunks: matches!(open, Some(OpenVocab::Llama3 | OpenVocab::Llama4)),
             })),
             vocab_size: max_id + 1,
             fingerprint,
