@@ -10,9 +10,11 @@ mod corpus;
 use std::collections::HashMap;
 use std::io::BufRead;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
-use tacc::{OpenVocab, Tokenizer};
+use tacc::format::Header;
+use tacc::{Codec, Method, OpenVocab, Options, Priors, Tokenizer, Vocab};
 
 fn vocab_dir() -> PathBuf {
     std::env::var_os("TACC_VOCAB_DIR")
@@ -183,5 +185,100 @@ fn encode_speed() {
     run("cl100k_base", &cl);
     for (name, t) in &tokenizers {
         run(name, t);
+    }
+}
+
+/// Each open vocabulary through frames and streams, with its committed priors
+/// (`models/NAME.tpf.zst`): text frames and token-ID frames restore what went in; a token-ID-only
+/// codec (`Codec::from_priors`, no tokenizer file) writes the very model payload the text path
+/// writes, under the same header size; streams restore text and IDs.
+#[test]
+fn frames_and_streams_round_trip() {
+    let mut texts = corpus::chat_dev();
+    texts.truncate(60);
+    texts.extend(
+        [
+            "",
+            "x\n  ",
+            "<|begin_of_text|><|im_start|>[INST]<think>",
+            "日本語のテキスト。中文文本，한국어 텍스트 😀👨\u{200d}👩\u{200d}👧",
+            "e\u{301}\u{301} ক্ষ \u{1c}\u{1d} \u{3000}",
+        ]
+        .map(String::from),
+    );
+    texts.push(format!("{}{}", "z".repeat(30_000), " ".repeat(30_000)));
+    let model = Options::method(Method::Model);
+    for v in OpenVocab::ALL {
+        let Some(t) = open_tokenizer(v) else { continue };
+        let path = format!("{}/models/{}.tpf.zst", env!("CARGO_MANIFEST_DIR"), v.name());
+        let priors = Arc::new(Priors::from_file_bytes(&std::fs::read(&path).unwrap()).unwrap());
+        let text_codec = Codec::from_tokenizer(Arc::new(t)).with_priors(priors.clone());
+        let id_codec = Codec::from_priors(priors).unwrap();
+        assert_eq!(id_codec.vocab(), Some(Vocab::Open(v)));
+        assert_eq!(id_codec.vocab_size(), v.vocab_size());
+        let (mut text_bytes, mut frame_bytes) = (0, 0);
+        for text in &texts {
+            let ids = text_codec.tokenize(text).unwrap();
+            let f_text = text_codec.compress_text(text, &model).unwrap();
+            assert_eq!(text_codec.decompress_text(&f_text).unwrap(), *text);
+            let f_ids = id_codec.compress_token_ids(&ids, &model).unwrap();
+            assert_eq!(id_codec.decompress_token_ids(&f_ids).unwrap(), ids);
+            assert_eq!(text_codec.decompress_token_ids(&f_ids).unwrap(), ids);
+            let (h_text, p_text) = Header::parse(&f_text).unwrap();
+            let (h_ids, p_ids) = Header::parse(&f_ids).unwrap();
+            assert_eq!(p_ids, p_text, "{}: model payloads differ", v.name());
+            for h in [&h_text, &h_ids] {
+                assert_eq!(h.tokenizer_id, v as u8);
+                assert_eq!(h.priors_id, Some(v.priors_id()));
+                assert_eq!(h.tokenizer_fingerprint, None);
+                assert_eq!(h.priors_fingerprint, None);
+            }
+            assert_eq!(f_text.len() - p_text.len(), f_ids.len() - p_ids.len());
+            text_bytes += text.len();
+            frame_bytes += f_text.len();
+        }
+
+        // Streams: text pushed record by record, flushed after each, restored as text and IDs
+        // by the text codec's decoder; the same IDs pushed as IDs make the same chunks.
+        let mut by_text = text_codec.stream_encoder().unwrap();
+        let mut by_ids = text_codec.stream_encoder().unwrap();
+        let mut chunks = Vec::new();
+        let mut all_ids = Vec::new();
+        for text in &texts {
+            by_text.push_text(text).unwrap();
+            let ids = text_codec.tokenize(text).unwrap();
+            by_ids.push_token_ids(&ids).unwrap();
+            all_ids.extend(ids);
+            let chunk = by_text.flush().unwrap();
+            assert_eq!(
+                by_ids.flush().unwrap(),
+                chunk,
+                "{}: stream chunks",
+                v.name()
+            );
+            chunks.push(chunk);
+        }
+        let last = by_text.finish().unwrap();
+        assert_eq!(by_ids.finish().unwrap(), last);
+        chunks.push(last);
+        let mut decoder = text_codec.stream_decoder();
+        let (mut text, mut ids) = (String::new(), Vec::new());
+        let mut finished = false;
+        for chunk in &chunks {
+            let u = decoder.push_chunk(chunk).unwrap();
+            text.push_str(&u.text);
+            ids.extend(u.token_ids);
+            finished = u.finished;
+        }
+        assert!(finished, "{}: the stream ends", v.name());
+        assert_eq!(ids, all_ids);
+        assert_eq!(text, texts.concat());
+        eprintln!(
+            "{}: {} texts, {text_bytes} bytes -> {frame_bytes} in model frames ({:.2}x), stream {} bytes",
+            v.name(),
+            texts.len(),
+            text_bytes as f64 / frame_bytes as f64,
+            chunks.iter().map(Vec::len).sum::<usize>()
+        );
     }
 }
