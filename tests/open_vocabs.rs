@@ -143,48 +143,83 @@ fn open_tokenizer(v: OpenVocab) -> Option<Tokenizer> {
     }
 }
 
-/// Encode speed of each open vocabulary and of cl100k_base on the same records (chat-dev, the
-/// whole shared set when it is beside the repository): median of 5 passes, one thread.
+/// The open models' patterns as their packages give them (copied from `src/tokenizer/open.rs`
+/// for the timing below).
+const FANCY_PATTERNS: [(OpenVocab, &str); 4] = [
+    (
+        OpenVocab::Llama3,
+        r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+",
+    ),
+    (OpenVocab::Qwen, tacc::tokenizer::patterns::QWEN2),
+    (
+        OpenVocab::Qwen3_6,
+        r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?[\p{L}\p{M}]+|\p{N}| ?[^\s\p{L}\p{M}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+",
+    ),
+    (
+        OpenVocab::Tekken240911,
+        r"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+",
+    ),
+];
+
+/// Encode speed of each open vocabulary, of cl100k_base, and of the same files split by
+/// fancy-regex (the model's pattern after an empty `(?:)`, which no built-in pattern equals: the
+/// path these vocabularies took before their patterns were built in), on the same records
+/// (chat-dev, the whole shared set when it is beside the repository): one thread, 7 rounds
+/// taking the tokenizers in turn, median per tokenizer. Also checks the fancy-regex IDs are
+/// the built-in pattern's.
 /// `cargo test --release --test open_vocabs -- --ignored --nocapture encode_speed`
 #[test]
 #[ignore]
 fn encode_speed() {
     let texts = corpus::shared("chat-dev.jsonl.gz").unwrap_or_else(corpus::chat_dev);
     let bytes: usize = texts.iter().map(String::len).sum();
-    let mut tokenizers: Vec<(String, Tokenizer)> = Vec::new();
-    let cl = Tokenizer::builtin("cl100k_base").unwrap();
+    let mut tokenizers: Vec<(String, Arc<Tokenizer>)> = vec![(
+        "cl100k_base".into(),
+        Tokenizer::builtin("cl100k_base").unwrap(),
+    )];
     for v in OpenVocab::ALL {
-        if let Some(t) = open_tokenizer(v) {
-            tokenizers.push((v.name().to_string(), t));
+        let Some(t) = open_tokenizer(v) else { continue };
+        tokenizers.push((v.name().to_string(), Arc::new(t)));
+        if let Some((_, p)) = FANCY_PATTERNS.iter().find(|(f, _)| *f == v) {
+            let path = vocab_dir().join(v.name()).join(v.file_name());
+            let file = std::fs::read(path).unwrap();
+            let fancy = Tokenizer::from_bytes("fancy", &file, Some(&format!("(?:){p}"))).unwrap();
+            assert_eq!(fancy.open_vocab(), None);
+            tokenizers.push((format!("{} fancy", v.name()), Arc::new(fancy)));
         }
     }
-    let run = |name: &str, t: &Tokenizer| {
-        let mut tokens = 0;
-        for text in &texts {
-            tokens += t.encode(text).len(); // warm up (lazy DFA states, tables)
-        }
-        let mut secs: Vec<f64> = (0..5)
-            .map(|_| {
-                let start = Instant::now();
-                for text in &texts {
-                    std::hint::black_box(t.encode(text));
-                }
-                start.elapsed().as_secs_f64()
-            })
-            .collect();
-        secs.sort_by(f64::total_cmp);
-        let median = secs[2];
-        eprintln!(
-            "{name:>14}: {:6.2} M tokens/s, {:6.1} MB/s ({tokens} tokens, {} records, median of 5: {:.3} s)",
-            tokens as f64 / median / 1e6,
-            bytes as f64 / median / 1e6,
-            texts.len(),
-            median
-        );
-    };
-    run("cl100k_base", &cl);
+    let mut counts = Vec::new();
     for (name, t) in &tokenizers {
-        run(name, t);
+        // Warm-up (lazy DFA states, tables); the fancy-regex IDs must be the built-in's.
+        let ids: Vec<Vec<u32>> = texts.iter().map(|text| t.encode(text)).collect();
+        if let Some(stripped) = name.strip_suffix(" fancy") {
+            let (_, built) = tokenizers.iter().find(|(n, _)| n == stripped).unwrap();
+            for (text, ids) in texts.iter().zip(&ids) {
+                assert_eq!(&built.encode(text), ids, "{name}");
+            }
+        }
+        counts.push(ids.iter().map(Vec::len).sum::<usize>());
+    }
+    let mut secs = vec![Vec::new(); tokenizers.len()];
+    for _ in 0..7 {
+        for (i, (_, t)) in tokenizers.iter().enumerate() {
+            let start = Instant::now();
+            for text in &texts {
+                std::hint::black_box(t.encode(text));
+            }
+            secs[i].push(start.elapsed().as_secs_f64());
+        }
+    }
+    eprintln!("{} records, {bytes} bytes", texts.len());
+    for (i, (name, _)) in tokenizers.iter().enumerate() {
+        secs[i].sort_by(f64::total_cmp);
+        let median = secs[i][3];
+        eprintln!(
+            "{name:>20}: {:5.2} M tokens/s, {:5.1} MB/s (median of 7: {median:.3} s, {} tokens)",
+            counts[i] as f64 / median / 1e6,
+            bytes as f64 / median / 1e6,
+            counts[i]
+        );
     }
 }
 
