@@ -375,7 +375,10 @@ fn blob(file: &'static [u8]) -> std::result::Result<Blob, String> {
 /// Pre-tokenization regexes for custom rank files.
 #[cfg(feature = "encode")]
 pub mod patterns {
-    /// cl100k_base's split pattern; Llama 3 uses the same one.
+    /// cl100k_base's split pattern. Llama 3's own (its file is recognized and gets it) is the
+    /// older form without `\s++$`, which splits a whitespace run after a line end at the end of
+    /// the text after the line end; the `llama3` preset stays this one for custom files (their
+    /// fingerprint includes the pattern, so changing it would orphan their frames).
     pub const CL100K: &str = "'(?i:[sdmt]|ll|ve|re)|[^\\r\\n\\p{L}\\p{N}]?+\\p{L}++|\\p{N}{1,3}+| ?[^\\s\\p{L}\\p{N}]++[\\r\\n]*+|\\s++$|\\s*[\\r\\n]|\\s+(?!\\S)|\\s";
     /// Qwen2/2.5/3: as cl100k, but digits one at a time.
     pub const QWEN2: &str = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
@@ -408,9 +411,10 @@ pub mod patterns {
 enum Inner {
     /// Our flat tables, loaded on first use per direction.
     Builtin(Builtin),
-    /// A custom rank file: our tables made from it at load (flat, or a hash map when its ranks
-    /// are far apart), split by a built-in pretokenizer (Llama 3 uses cl100k's pattern) or by the
-    /// user's pattern through fancy-regex. Never panics, whatever the text or pattern.
+    /// A loaded file: our tables made from it at load (flat, or a hash map when its ranks are
+    /// far apart), split by a built-in pretokenizer (the built-ins' and the open models'
+    /// patterns) or by the user's pattern through fancy-regex. Never panics, whatever the text
+    /// or pattern.
     #[cfg(feature = "encode")]
     Own(Box<OwnTables>),
 }
