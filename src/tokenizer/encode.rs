@@ -19,14 +19,29 @@ use regex_automata::{Anchored, Input};
 
 use super::vocab::{RankTable, TokenTable};
 
-/// The pretokenizer family of a built-in vocabulary.
+/// The pretokenizer family of a built-in vocabulary, or an open model's pattern (Llama 4 uses
+/// [`Pattern::O200k`]: `patterns::O200K` is its `O200K_PATTERN`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Pattern {
     /// r50k_base, gpt2, p50k_base, p50k_edit.
     Gpt2,
     Cl100k,
     O200k,
+    /// `open::LLAMA3_PATTERN`: cl100k's older form, without `\s++$` first. A whitespace run
+    /// with a line end then text or the end (`"x\n  "`) splits after its last line end here
+    /// (`"\n"`, `"  "`), where cl100k_base takes it whole.
+    Llama3,
+    /// `patterns::QWEN2` (Qwen 1-3): [`Pattern::Llama3`] with digits one at a time.
+    Qwen2,
+    /// `open::QWEN3_5_PATTERN` (Qwen 3.5/3.6): marks join letters, digits one at a time.
+    Qwen3_5,
+    /// `open::TEKKEN_V3_PATTERN` (Mistral Tekken v3): o200k's without the contractions, digits
+    /// one at a time.
+    TekkenV3,
 }
+
+/// How many [`Pattern`]s there are (the size of the per-pattern caches).
+const PATTERNS: usize = 7;
 
 /// Per pattern: the regexes of the multi-pattern search, and whether each ends in a look-ahead
 /// character to give back.
@@ -67,7 +82,68 @@ fn parts(p: Pattern) -> &'static [(&'static str, bool)] {
             (r"\s+\s", true),
             (r"\s+", false),
         ],
+        // The open models' patterns are plain (greedy) ones run by a backtracking engine:
+        // regex-automata's leftmost-first match is the one backtracking finds, so only
+        // `\s+(?!\S)` is rewritten, at its own place in the alternation: `\s+$` (a run at the
+        // end, after `\s*[\r\n]+`, which takes a run with a line end up to its last one) then
+        // `\s+\s` giving its last character back, then `\s+`.
+        // (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*
+        //   |\s*[\r\n]+|\s+(?!\S)|\s+
+        Pattern::Llama3 => &[
+            (
+                r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+$",
+                false,
+            ),
+            (r"\s+\s", true),
+            (r"\s+", false),
+        ],
+        Pattern::Qwen2 => &[
+            (
+                r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+$",
+                false,
+            ),
+            (r"\s+\s", true),
+            (r"\s+", false),
+        ],
+        Pattern::Qwen3_5 => &[
+            (
+                r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?[\p{L}\p{M}]+|\p{N}| ?[^\s\p{L}\p{M}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+$",
+                false,
+            ),
+            (r"\s+\s", true),
+            (r"\s+", false),
+        ],
+        Pattern::TekkenV3 => &[
+            (
+                concat!(
+                    r"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+",
+                    r"|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*",
+                    r"|\p{N}",
+                    r"| ?[^\s\p{L}\p{N}]+[\r\n/]*",
+                    r"|\s*[\r\n]+",
+                    r"|\s+$",
+                ),
+                false,
+            ),
+            (r"\s+\s", true),
+            (r"\s+", false),
+        ],
     }
+}
+
+/// The built-in pattern that splits exactly as a tokenizer pattern string does, if any.
+pub(crate) fn builtin_pattern(pattern: &str) -> Option<Pattern> {
+    use super::{open, patterns};
+    Some(match pattern {
+        p if p == patterns::CL100K => Pattern::Cl100k,
+        p if p == patterns::GPT2 => Pattern::Gpt2,
+        p if p == patterns::O200K => Pattern::O200k,
+        p if p == open::LLAMA3_PATTERN => Pattern::Llama3,
+        p if p == patterns::QWEN2 => Pattern::Qwen2,
+        p if p == open::QWEN3_5_PATTERN => Pattern::Qwen3_5,
+        p if p == open::TEKKEN_V3_PATTERN => Pattern::TekkenV3,
+        _ => return None,
+    })
 }
 
 pub(crate) struct Pretokenizer {
@@ -78,7 +154,7 @@ pub(crate) struct Pretokenizer {
 
 /// The pretokenizer of a pattern, built on first use (a few milliseconds) and kept.
 pub(crate) fn pretokenizer(p: Pattern) -> &'static Pretokenizer {
-    static CACHE: [OnceLock<Pretokenizer>; 3] = [const { OnceLock::new() }; 3];
+    static CACHE: [OnceLock<Pretokenizer>; PATTERNS] = [const { OnceLock::new() }; PATTERNS];
     CACHE[p as usize].get_or_init(|| {
         let (pats, lookahead): (Vec<&str>, Vec<bool>) = parts(p).iter().copied().unzip();
         Pretokenizer {
@@ -93,8 +169,8 @@ pub(crate) fn pretokenizer(p: Pattern) -> &'static Pretokenizer {
 thread_local! {
     /// Per thread and pattern, the regex's search cache (its lazy DFA states): kept across
     /// encode calls, so the states a text needs are built once, not once per message.
-    static SEARCH_CACHE: [RefCell<Option<Cache>>; 3] = const {
-        [const { RefCell::new(None) }; 3]
+    static SEARCH_CACHE: [RefCell<Option<Cache>>; PATTERNS] = const {
+        [const { RefCell::new(None) }; PATTERNS]
     };
 }
 
@@ -360,9 +436,19 @@ fn byte_pair_merge_large<R: Ranks>(ranks: &R, piece: &[u8], out: &mut Vec<u32>) 
 /// Text to ranks with a built-in pattern.
 pub(crate) fn encode<R: Ranks>(p: Pattern, ranks: &R, text: &str) -> Vec<u32> {
     let mut out = Vec::with_capacity(text.len() / 3 + 1);
-    let mut scratch = Scratch::default();
-    pretokenizer(p).split(text, |piece| {
-        encode_piece(ranks, piece.as_bytes(), &mut scratch, &mut out)
-    });
+    encode_into(p, ranks, text, &mut Scratch::default(), &mut out);
     out
+}
+
+/// Appends the ranks of `text` split by a built-in pattern.
+pub(crate) fn encode_into<R: Ranks>(
+    p: Pattern,
+    ranks: &R,
+    text: &str,
+    scratch: &mut Scratch,
+    out: &mut Vec<u32>,
+) {
+    pretokenizer(p).split(text, |piece| {
+        encode_piece(ranks, piece.as_bytes(), scratch, out)
+    });
 }

@@ -375,7 +375,10 @@ fn blob(file: &'static [u8]) -> std::result::Result<Blob, String> {
 /// Pre-tokenization regexes for custom rank files.
 #[cfg(feature = "encode")]
 pub mod patterns {
-    /// cl100k_base's split pattern; Llama 3 uses the same one.
+    /// cl100k_base's split pattern. Llama 3's own (its file is recognized and gets it) is the
+    /// older form without `\s++$`, which splits a whitespace run after a line end at the end of
+    /// the text after the line end; the `llama3` preset stays this one for custom files (their
+    /// fingerprint includes the pattern, so changing it would orphan their frames).
     pub const CL100K: &str = "'(?i:[sdmt]|ll|ve|re)|[^\\r\\n\\p{L}\\p{N}]?+\\p{L}++|\\p{N}{1,3}+| ?[^\\s\\p{L}\\p{N}]++[\\r\\n]*+|\\s++$|\\s*[\\r\\n]|\\s+(?!\\S)|\\s";
     /// Qwen2/2.5/3: as cl100k, but digits one at a time.
     pub const QWEN2: &str = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
@@ -408,9 +411,10 @@ pub mod patterns {
 enum Inner {
     /// Our flat tables, loaded on first use per direction.
     Builtin(Builtin),
-    /// A custom rank file: our tables made from it at load (flat, or a hash map when its ranks
-    /// are far apart), split by a built-in pretokenizer (Llama 3 uses cl100k's pattern) or by the
-    /// user's pattern through fancy-regex. Never panics, whatever the text or pattern.
+    /// A loaded file: our tables made from it at load (flat, or a hash map when its ranks are
+    /// far apart), split by a built-in pretokenizer (the built-ins' and the open models'
+    /// patterns) or by the user's pattern through fancy-regex. Never panics, whatever the text
+    /// or pattern.
     #[cfg(feature = "encode")]
     Own(Box<OwnTables>),
 }
@@ -436,6 +440,9 @@ struct OwnTables {
     splitter: Splitter,
     /// (ID, string), sorted by ID.
     specials: Vec<(u32, String)>,
+    /// Llama 3 and 4: the text is cut as llama-models' `Tokenizer.encode` cuts it before
+    /// tiktoken sees it ([`open::llama_parts`]).
+    llama_chunks: bool,
 }
 
 #[cfg(feature = "encode")]
@@ -460,16 +467,31 @@ impl OwnTables {
     }
 
     fn encode_with<R: encode::Ranks>(&self, ranks: &R, text: &str) -> Vec<u32> {
+        let mut out = Vec::with_capacity(text.len() / 3 + 1);
+        let mut scratch = encode::Scratch::default();
+        if self.llama_chunks {
+            open::llama_parts(text, |part| {
+                self.encode_part(ranks, part, &mut scratch, &mut out)
+            });
+        } else {
+            self.encode_part(ranks, text, &mut scratch, &mut out);
+        }
+        out
+    }
+
+    /// Appends the IDs of `text` as the pattern splits it.
+    fn encode_part<R: encode::Ranks>(
+        &self,
+        ranks: &R,
+        text: &str,
+        scratch: &mut encode::Scratch,
+        out: &mut Vec<u32>,
+    ) {
         match &self.splitter {
-            Splitter::Builtin(p) => encode::encode(*p, ranks, text),
-            Splitter::Fancy(re) => {
-                let mut out = Vec::with_capacity(text.len() / 3 + 1);
-                let mut scratch = encode::Scratch::default();
-                re.split(text, |piece| {
-                    encode::encode_piece(ranks, piece.as_bytes(), &mut scratch, &mut out)
-                });
-                out
-            }
+            Splitter::Builtin(p) => encode::encode_into(*p, ranks, text, scratch, out),
+            Splitter::Fancy(re) => re.split(text, |piece| {
+                encode::encode_piece(ranks, piece.as_bytes(), scratch, out)
+            }),
         }
     }
 }
@@ -677,14 +699,10 @@ impl Tokenizer {
             }
             max_id = max_id.max(*id);
         }
-        let splitter = match pattern {
-            p if p == patterns::CL100K || p == open::LLAMA3_PATTERN => {
-                Splitter::Builtin(Pattern::Cl100k)
-            }
-            p if p == patterns::GPT2 => Splitter::Builtin(Pattern::Gpt2),
-            p if p == patterns::O200K => Splitter::Builtin(Pattern::O200k),
-            p => Splitter::Fancy(
-                FancySplitter::new(p)
+        let splitter = match encode::builtin_pattern(pattern) {
+            Some(p) => Splitter::Builtin(p),
+            None => Splitter::Fancy(
+                FancySplitter::new(pattern)
                     .map_err(|e| Error::InvalidArgument(format!("bad tokenizer pattern: {e}")))?,
             ),
         };
@@ -710,6 +728,7 @@ impl Tokenizer {
                 tables,
                 splitter,
                 specials,
+                llama_chunks: matches!(open, Some(OpenVocab::Llama3 | OpenVocab::Llama4)),
             })),
             vocab_size: max_id + 1,
             fingerprint,

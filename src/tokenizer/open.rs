@@ -317,6 +317,66 @@ pub(crate) const QWEN3_5_PATTERN: &str = r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p
 /// tekken_240911.json's `config.pattern` (version v3).
 pub(crate) const TEKKEN_V3_PATTERN: &str = r"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+";
 
+#[cfg(feature = "encode")]
+#[cfg(feature = "encode")]
+/// llama-models' `TIKTOKEN_MAX_ENCODE_CHARS`: Llama's `Tokenizer.encode` cuts the text into
+/// parts of this many characters (code points) before anything else.
+pub(crate) const LLAMA_MAX_ENCODE_CHARS: usize = 400_000;
+/// llama-models' `MAX_NO_WHITESPACES_CHARS`: then each part is cut so that no piece holds more
+/// than this many consecutive whitespace or consecutive non-whitespace characters.
+pub(crate) const LLAMA_MAX_RUN_CHARS: usize = 25_000;
+
+#[cfg(feature = "encode")]
+/// Python's `str.isspace` on one character: Unicode's White_Space (Rust's `is_whitespace`)
+/// plus the information separators U+001C-U+001F (bidirectional class B or S).
+pub(crate) fn python_isspace(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+#[cfg(feature = "encode")]
+/// Calls `f` with the parts llama-models' `Tokenizer.encode` (Llama 3 and 4, the same code)
+/// hands tiktoken one at a time, in order: the text in slices of [`LLAMA_MAX_ENCODE_CHARS`]
+/// characters, each cut by `_split_whitespaces_or_nonwhitespaces` wherever a run of
+/// whitespace or of non-whitespace (`str.isspace`) would exceed [`LLAMA_MAX_RUN_CHARS`]. The
+/// parts cover the text exactly; a text of at most 25,000 bytes is one part (no scan).
+pub(crate) fn llama_parts<'t>(text: &'t str, mut f: impl FnMut(&'t str)) {
+    if text.len() <= LLAMA_MAX_RUN_CHARS {
+        if !text.is_empty() {
+            f(text);
+        }
+        return;
+    }
+    let mut start = 0;
+    let mut run = 0usize;
+    let mut run_is_space = false;
+    for (n, (i, c)) in text.char_indices().enumerate() {
+        let is_space = python_isspace(c);
+        if n % LLAMA_MAX_ENCODE_CHARS == 0 {
+            // A new slice: `current_slice_is_space = s[0].isspace()`, length 0.
+            if i > start {
+                f(&text[start..i]);
+                start = i;
+            }
+            run = 0;
+            run_is_space = is_space;
+        }
+        if is_space != run_is_space {
+            run = 1;
+            run_is_space = is_space;
+        } else {
+            run += 1;
+            if run > LLAMA_MAX_RUN_CHARS {
+                f(&text[start..i]);
+                start = i;
+                run = 1;
+            }
+        }
+    }
+    if start < text.len() {
+        f(&text[start..]);
+    }
+}
+
 /// FNV-1a 64 of an ordinary token table (token bytes by ID, holes `None`): for each present ID
 /// in order, the ID and the token's length (u32 little-endian each) and its bytes. The same
 /// vocabulary gives the same value from any file format.
@@ -352,6 +412,40 @@ mod tests {
         std::env::var_os("TACC_VOCAB_DIR")
             .map(Into::into)
             .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/target/vocabs").into())
+    }
+
+    /// llama-models' cuts, worked by hand: runs over 25,000 characters of one class (Python's
+    /// `str.isspace`, U+001C-U+001F included), slices of 400,000 characters.
+    #[test]
+    fn llama_parts_cut_as_llama_models_does() {
+        let lens = |text: &str| {
+            let mut v = Vec::new();
+            llama_parts(text, |p| v.push(p.chars().count()));
+            v
+        };
+        assert_eq!(lens(""), Vec::<usize>::new());
+        assert_eq!(lens("short text"), vec![10]);
+        assert_eq!(lens(&"a".repeat(60_000)), vec![25_000, 25_000, 10_000]);
+        assert_eq!(lens(&"é".repeat(25_000)), vec![25_000]);
+        assert_eq!(lens(&"é".repeat(25_001)), vec![25_000, 1]);
+        let spaced = format!("x{}y", " ".repeat(26_000));
+        assert_eq!(lens(&spaced), vec![25_001, 1_001]);
+        let separators = format!("x{}y", "\u{1c}".repeat(26_000));
+        assert_eq!(lens(&separators), vec![25_001, 1_001]);
+        // "ab " * 200,000: no long run; cut only at the 400,000-character slices.
+        assert_eq!(lens(&"ab ".repeat(200_000)), vec![400_000, 200_000]);
+        // Runs start again at a slice boundary (checked against llama-models).
+        let across = format!("{}{}", " ".repeat(399_990), "z".repeat(30_000));
+        assert_eq!(
+            lens(&across),
+            vec![25_000; 17]
+                .into_iter()
+                .chain([4_990])
+                .collect::<Vec<_>>()
+        );
+        let mut joined = String::new();
+        llama_parts(&across, |p| joined.push_str(p));
+        assert_eq!(joined, across);
     }
 
     #[test]

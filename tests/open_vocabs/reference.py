@@ -90,7 +90,24 @@ def hostile():
         "def f(x):\n    return x  # ok\n\n\n", '{"a": [1, 2.50, -3e10], "b": null}', "http://x.y/z?q=1&r=2",
         "\U0001F468\u200D\U0001F469\u200D\U0001F467", "ﬁ ﬂ ½ ² Ⅻ", "a/b\\c/d\r\n/e", "10/20/2030 12:30",
     ]
-    return specials + runs
+    # Whitespace runs with line ends before text or the end (cl100k's `\s++$` differs here).
+    line_ends = [
+        "x\n  ", "a  \n  ", "\n  ", "x \n\t ", "x\n \n  y", "x \r\n", "a\u00a0\u00a0b\u3000\u3000",
+        "\u2028\u2029 x", "x\x1c\x1d\x1e\x1fy", "  \n\n  \n", "a\n\n\n  b  ", "\t\t\tx",
+    ]
+    # Llama's long-input cuts (400,000-character slices, runs of 25,000 by str.isspace, which
+    # counts U+001C-U+001F as space where tiktoken's \s does not).
+    long = [
+        "ab " * 200_000, "word " * 100_000 + "tail", " " * 399_999 + "xy" + " " * 3, "z" * 25_000 + " ",
+        "z" * 25_001, "\x1c" * 25_001 + "q", "é" * 30_000 + "\u3000" * 30_000, "ab" * 13_000,
+        "1" * 25_002, "x\n" * 150_000, "\U0001F600" * 26_000,
+    ]
+    # Scripts and symbols that split into partial UTF-8 tokens, marks that join letters.
+    scripts = [
+        "\U00020000\U0002A6D6 \U0001F9D1\u200D\U0001F4BB 🏳️‍🌈", "ক্ষ ত্র", "ᄀ\u1161\u11A8", "Ω≈ç√∫",
+        "\u0915\u094D\u200D\u0937", "naïve café 𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "x'S Y'LL z'ſ", "K\u212a", "٠١٢٣٤٥٦٧٨٩ ０１２",
+    ]
+    return specials + runs + line_ends + long + scripts
 
 
 def records(path):
