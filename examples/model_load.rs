@@ -51,10 +51,20 @@ fn rss_mib() -> f64 {
         .map_or(0.0, |kib| kib / 1024.0)
 }
 
+/// Time this thread has run on a CPU, ns (Linux `/proc/thread-self/schedstat`; 0 elsewhere): on a
+/// shared machine the wall clock also counts the time other processes held the cores.
+fn cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
 fn load_costs() {
-    println!("id name            source     first use (ms)  cached (us)  validation alone (ms)  heap (MiB)  RSS growth (MiB)");
+    println!("id name            source     first use (ms)  on CPU (ms)  cached (us)  validation alone (ms)  heap (MiB)  RSS growth (MiB)");
     for &(id, name, _) in PRIORS_TABLE.iter() {
         let rss0 = rss_mib();
+        let cpu0 = cpu_ns();
         let open = OpenVocab::ALL.iter().any(|v| v.priors_id() == id);
         let t = Instant::now();
         // What a codec does on first use: the build's copy, or for an open vocabulary not
@@ -73,6 +83,7 @@ fn load_costs() {
             (builtin_priors_by_id(id).expect("priors"), "embedded")
         };
         let first = t.elapsed();
+        let cpu = (cpu_ns() - cpu0) as f64 / 1e6;
         let rss1 = rss_mib();
         let t = Instant::now();
         let cached = if source == "embedded" {
@@ -91,8 +102,9 @@ fn load_costs() {
             assert_eq!(q.fingerprint(), p.fingerprint());
         }
         println!(
-            "{id:>2} {name:<15} {source:<9} {:>15.2} {:>12.1} {:>22.2} {:>11.2} {:>17.1}",
+            "{id:>2} {name:<15} {source:<9} {:>15.2} {:>12.2} {:>12.1} {:>22.2} {:>11.2} {:>17.1}",
             first.as_secs_f64() * 1e3,
+            cpu,
             cached,
             best * 1e3,
             p.heap_bytes() as f64 / (1 << 20) as f64,
@@ -202,7 +214,7 @@ fn ids_path(corpus: &str) -> bool {
 
 fn escapes(corpus: &str, names: &[String]) {
     let texts = records(corpus);
-    println!("vocab            tokens   escaped  escaped %  bits in escapes %  bits/token");
+    println!("vocab            tokens   escaped  escaped %  bits in escapes %  bits/token  tokenize MB/s on CPU");
     for name in names {
         let mut spec = CodecSpec::new();
         match Vocab::from_name(name).expect("vocabulary name") {
@@ -217,8 +229,14 @@ fn escapes(corpus: &str, names: &[String]) {
         let priors = codec.priors().expect("priors");
         assert!(priors.is_some(), "{name}: no priors");
         let (mut n, mut esc, mut esc_cost, mut other_cost) = (0u64, 0u64, 0u64, 0u64);
-        for t in &texts {
-            let ids = codec.tokenize(t).expect("tokenize");
+        let bytes: u64 = texts.iter().map(|t| t.len() as u64).sum();
+        let c0 = cpu_ns();
+        let all: Vec<Vec<u32>> = texts
+            .iter()
+            .map(|t| codec.tokenize(t).expect("tokenize"))
+            .collect();
+        let tok_ns = cpu_ns() - c0;
+        for ids in all {
             n += ids.len() as u64;
             let (e, ec, oc) = tacc::model::cost_split(&ids, codec.vocab_size(), priors.clone());
             esc += e;
@@ -227,10 +245,11 @@ fn escapes(corpus: &str, names: &[String]) {
         }
         let total = (esc_cost + other_cost) as f64;
         println!(
-            "{name:<15} {n:>8} {esc:>9} {:>10.2} {:>18.1} {:>11.3}",
+            "{name:<15} {n:>8} {esc:>9} {:>10.2} {:>18.1} {:>11.3} {:>21.2}",
             100.0 * esc as f64 / n as f64,
             100.0 * esc_cost as f64 / total,
-            total / 256.0 / n as f64
+            total / 256.0 / n as f64,
+            bytes as f64 / (tok_ns as f64 / 1e9) / 1e6
         );
     }
 }

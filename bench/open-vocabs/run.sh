@@ -6,6 +6,12 @@
 #
 #   bench/open-vocabs/run.sh [VOCAB...]      (default: all seven)
 #
+# Rows that never look at tokens (frame gzip/zstd, raw zstd, raw brotli) give the same bytes
+# for every vocabulary: they run for cl100k_base only (ALL_ROWS=1 runs them for every one). Of
+# the token rows, the other vocabularies run those that differ (ROWS= to choose): `ids tacc` and
+# `ids tacc-gzip` write `raw tacc`'s and `raw tacc-gzip`'s bytes, `raw lopace-hybrid` is `frame
+# lopace-hybrid` without the frame, `frame auto` is the smallest of the frame rows per record.
+#
 # Needs target/vocabs (tools/fetch-vocabs.sh) and ../shared/corpus (TACC_CORPUS to override).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -35,8 +41,14 @@ for v in "${vocabs[@]}"; do
   args=(-t "$v")
   f=$(file_of "$v")
   [ -z "$f" ] || args+=(--tokenizer-file "$f")
-  echo "== $v: chat-dev, every method" >&2
-  "$bin" bench "$corpus/chat-dev.jsonl.gz" "${args[@]}" --json "$out/$v.chat-dev.json" > "$out/$v.chat-dev.txt"
+  only=()
+  if [ "$v" != cl100k_base ] && [ -z "${ALL_ROWS:-}" ]; then
+    only=(--only "${ROWS:-frame lopace-hybrid-15,frame tacc,frame tacc-gzip-9,frame model,frame model-v1,raw tacc,raw tacc-gzip,ids model}")
+  fi
+  if [ -z "${SKIP_CHAT:-}" ]; then
+    echo "== $v: chat-dev, every method" >&2
+    "$bin" bench "$corpus/chat-dev.jsonl.gz" "${args[@]}" "${only[@]}" --json "$out/$v.chat-dev.json" > "$out/$v.chat-dev.txt"
+  fi
   for set in "$corpus/prompts-dev.jsonl.gz" bench/data/code.jsonl bench/data/json.jsonl \
              bench/data/multilingual.jsonl "$tmp/made-turn.jsonl" "$tmp/made-tool.jsonl" \
              "$tmp/made-transcript.jsonl"; do
