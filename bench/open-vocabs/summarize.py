@@ -69,15 +69,17 @@ def main():
             r = row(load(v, "chat-dev"), m)
             if r is None and m in BYTE_ROWS:
                 cells.append("=")
-            elif r is None:
+            elif r is None and "model-v1" in m and v not in ("cl100k_base", "o200k_base"):
                 cells.append("n/a")
+            elif r is None:
+                cells.append("·")
             else:
                 cells.append(f"{r['ratio']:.3f}")
         out.append(f"| {m} | " + " | ".join(cells) + " |")
     out.append("")
     out.append("`=`: a row that never looks at tokens (same bytes as cl100k_base's column); "
                "`n/a`: the row cannot run for this vocabulary (model-v1 has priors for the "
-               "built-ins only).\n")
+               "built-ins only); `·`: not run (same bytes as another row, see run.sh).\n")
 
     # 2b. What the frame adds to tacc's raw payload, per record.
     out.append("### `frame tacc` minus `raw tacc`, bytes per record (chat-dev)\n")
