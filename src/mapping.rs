@@ -4,6 +4,12 @@
 //! 2 -> -1, 3 -> 2, 4 -> -2, ...), so frequent tokens get short zigzag varints. The built-in
 //! tables in `mappings/` were read from the published package and are embedded here.
 //!
+//! The open vocabularies (llama3, llama4, qwen, qwen3_6, tekken_240911) have no table in tacc
+//! 0.1.0: theirs were made by `tacc mapping` over chat-train (`tools/train-open-priors.sh`) and
+//! are named by [`OPEN_MAPPINGS`]. They weigh 250-370 KB each, so a build embeds them only with
+//! the `open-priors` feature; otherwise they are files (`mappings/<name>.tmap.zst`), loaded like
+//! any mapping file and recognized by their fingerprint ([`Mapping::open_vocab`]).
+//!
 //! File format (built-in and custom alike, optionally zstd-compressed as a whole):
 //! `b"TACCMAP1"`, u32 LE count n, then n × i32 LE: entry k is the mapped ID of token ID k,
 //! or i32::MIN where token k has no mapping.
@@ -11,7 +17,7 @@
 use std::sync::{Arc, OnceLock};
 
 use crate::error::{Error, Result};
-use crate::tokenizer::Builtin;
+use crate::tokenizer::{Builtin, OpenVocab};
 
 const MAGIC: &[u8; 8] = b"TACCMAP1";
 const ABSENT: i32 = i32::MIN;
@@ -70,7 +76,52 @@ pub fn rank_to_mapped(rank: u32) -> i32 {
     }
 }
 
+/// The open vocabularies' tacc mappings (`mappings/<name>.tmap.zst`): vocabulary and the
+/// [`Mapping::fingerprint`] of its table. Retrained byte for byte by `tools/train-open-priors.sh`.
+pub const OPEN_MAPPINGS: [(OpenVocab, u64); 5] = [
+    (OpenVocab::Llama3, 0xf18c_8658_6324_69be),
+    (OpenVocab::Llama4, 0xd3ec_e8ae_1701_514a),
+    (OpenVocab::Qwen, 0x3f44_5406_5750_1399),
+    (OpenVocab::Qwen3_6, 0x4f26_5b9e_0e2d_d086),
+    (OpenVocab::Tekken240911, 0xe628_e884_1bc1_36f6),
+];
+
 impl Mapping {
+    /// The tacc mapping of an open vocabulary, when this build embeds it (feature `open-priors`);
+    /// otherwise an `InvalidArgument` naming the file to load instead
+    /// (`CodecSpec::mapping`, the CLI's `--mapping`). Decoded once per process.
+    pub fn open(v: OpenVocab) -> Result<Arc<Mapping>> {
+        static CACHE: [OnceLock<Arc<Mapping>>; 5] = [const { OnceLock::new() }; 5];
+        let slot = &CACHE[v as usize - OpenVocab::Llama3 as usize];
+        if let Some(m) = slot.get() {
+            return Ok(m.clone());
+        }
+        let bytes = embedded_open(v).ok_or_else(|| {
+            Error::InvalidArgument(format!(
+                "the tacc mapping of '{}' is not built in (cargo feature open-priors): load its \
+                 file, mappings/{}.tmap.zst (--mapping, CodecSpec::mapping)",
+                v.name(),
+                v.name()
+            ))
+        })?;
+        let m = Arc::new(Mapping::from_bytes(bytes)?);
+        Ok(slot.get_or_init(|| m).clone())
+    }
+
+    /// Whether this build embeds the open vocabulary's mapping (feature `open-priors`).
+    pub fn is_open_embedded(v: OpenVocab) -> bool {
+        embedded_open(v).is_some()
+    }
+
+    /// The open vocabulary whose published mapping ([`OPEN_MAPPINGS`]) this is, if any: a
+    /// loaded `mappings/<name>.tmap.zst` is that vocabulary's own, not a custom one.
+    pub fn open_vocab(&self) -> Option<OpenVocab> {
+        OPEN_MAPPINGS
+            .into_iter()
+            .find(|&(v, fp)| self.len() == v.vocab_size() as usize && self.fingerprint() == fp)
+            .map(|(v, _)| v)
+    }
+
     /// The embedded table of a built-in tokenizer, decoded once per process, on first use.
     pub fn builtin(b: Builtin) -> Result<Arc<Mapping>> {
         static CACHE: [OnceLock<Arc<Mapping>>; 7] = [const { OnceLock::new() }; 7];
@@ -286,6 +337,35 @@ fn embedded(b: Builtin) -> Option<&'static [u8]> {
     }
 }
 
+/// The open vocabularies' files, embedded only with the `open-priors` feature.
+fn embedded_open(v: OpenVocab) -> Option<&'static [u8]> {
+    #[cfg(feature = "open-priors")]
+    {
+        macro_rules! file {
+            ($name:literal) => {
+                &include_bytes!(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/mappings/",
+                    $name,
+                    ".tmap.zst"
+                ))[..]
+            };
+        }
+        Some(match v {
+            OpenVocab::Llama3 => file!("llama3"),
+            OpenVocab::Llama4 => file!("llama4"),
+            OpenVocab::Qwen => file!("qwen"),
+            OpenVocab::Qwen3_6 => file!("qwen3_6"),
+            OpenVocab::Tekken240911 => file!("tekken_240911"),
+        })
+    }
+    #[cfg(not(feature = "open-priors"))]
+    {
+        let _ = v;
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,6 +418,40 @@ mod tests {
                 assert_eq!(built.to_token(m).ok(), own.to_token(m).ok());
             }
         }
+    }
+
+    /// The committed open mappings are the ones `OPEN_MAPPINGS` names: whole tables (no holes,
+    /// one entry per token ID of the vocabulary), recognized as their vocabulary's, and equal to
+    /// the embedded copy when the build has one.
+    #[test]
+    fn open_mapping_files_match_their_fingerprints() {
+        for (v, fp) in OPEN_MAPPINGS {
+            let path = format!(
+                "{}/mappings/{}.tmap.zst",
+                env!("CARGO_MANIFEST_DIR"),
+                v.name()
+            );
+            let m = Mapping::from_file(std::path::Path::new(&path)).unwrap();
+            assert_eq!(m.len(), v.vocab_size() as usize, "{}", v.name());
+            assert_eq!(m.fingerprint(), fp, "{}", v.name());
+            assert_eq!(m.open_vocab(), Some(v));
+            assert!(m.forward.iter().all(|&x| x != ABSENT), "{}", v.name());
+            match Mapping::open(v) {
+                Ok(e) => assert_eq!(*e, m),
+                Err(e) => {
+                    assert!(!Mapping::is_open_embedded(v));
+                    assert!(e
+                        .to_string()
+                        .contains(&format!("mappings/{}.tmap.zst", v.name())));
+                }
+            }
+        }
+        // A built-in's table is no open vocabulary's.
+        #[cfg(feature = "cl100k")]
+        assert_eq!(
+            Mapping::builtin(Builtin::Cl100kBase).unwrap().open_vocab(),
+            None
+        );
     }
 
     #[test]

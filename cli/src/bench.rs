@@ -18,7 +18,7 @@ use crate::methods::{rows, Row};
 use crate::report::{json_doc, print_table};
 use crate::results::{Bands, Bench, Memory, RowRun};
 
-#[derive(clap::Args)]
+#[derive(clap::Args, Clone)]
 pub struct BenchArgs {
     /// JSONL file of `{"text": ...}` records; gzip-compressed files are read directly.
     input: PathBuf,
@@ -64,6 +64,11 @@ pub fn run(args: &BenchArgs) -> tacc::Result<()> {
     let started = Instant::now();
     let load_start = load_average();
     let bands = Bands::parse(&args.bands)?;
+    let tok = with_open_mapping(&args.tok)?;
+    let args = &BenchArgs {
+        tok,
+        ..args.clone()
+    };
     let codec = args.tok.codec()?;
     let texts = read_records_limit(&args.input, args.limit)?;
     let t0 = Instant::now();
@@ -87,8 +92,23 @@ pub fn run(args: &BenchArgs) -> tacc::Result<()> {
         wall_secs: 0.0,
         load: None,
     };
+    // A row this vocabulary cannot run (model-v1 has priors for the built-ins only, so it
+    // refuses an open vocabulary's) is left out with its reason, not the whole run.
+    let mut runnable = Vec::new();
+    for row in selected {
+        match (texts.first(), ids.first()) {
+            (Some(t), Some(i)) => match row.warm_up(&codec, t, i) {
+                Ok(()) => runnable.push(row),
+                Err(e) => eprintln!(
+                    "bench: row '{}' left out for {}: {e}",
+                    row.name, bench.tokenizer
+                ),
+            },
+            _ => runnable.push(row),
+        }
+    }
     drop((texts, ids));
-    for row in &selected {
+    for row in &runnable {
         bench
             .rows
             .push(run_child(args, row, bench.text_bytes.len())?);
@@ -114,6 +134,24 @@ pub fn run(args: &BenchArgs) -> tacc::Result<()> {
         eprintln!("wrote {} PNG charts in {}", files.len(), dir.display());
     }
     Ok(())
+}
+
+/// An open vocabulary's tacc mapping, when this build does not embed it: the repository's
+/// `mappings/<name>.tmap.zst` (recognized as that vocabulary's own by its fingerprint), so the
+/// tacc rows run for llama3 & co. as they do for the built-ins. Other flags as given.
+fn with_open_mapping(tok: &super::TokenizerArgs) -> tacc::Result<super::TokenizerArgs> {
+    let mut tok = tok.clone();
+    if tok.mapping.is_some() {
+        return Ok(tok);
+    }
+    if let Some(tacc::Vocab::Open(v)) = tok.codec()?.vocab() {
+        let file = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../mappings"))
+            .join(format!("{}.tmap.zst", v.name()));
+        if !tacc::Mapping::is_open_embedded(v) && file.is_file() {
+            tok.mapping = Some(file);
+        }
+    }
+    Ok(tok)
 }
 
 /// The rows `--only` names (all when absent); an unknown name is an error.
@@ -153,6 +191,7 @@ fn run_child(args: &BenchArgs, row: &Row, records: usize) -> tacc::Result<RowRun
         ("--tokenizer-file", &tok.tokenizer_file),
         ("--mapping", &tok.mapping),
         ("--priors", &tok.priors),
+        ("--priors-dir", &tok.priors_dir),
     ] {
         if let Some(p) = path {
             cmd_args.extend([flag.into(), p.clone().into()]);

@@ -163,7 +163,7 @@ enum Command {
     },
     /// Train context-model priors from a JSONL corpus of texts (`{"text": ...}`, .gz read directly).
     Train(train::TrainArgs),
-    /// List the built-in tokenizers.
+    /// List the built-in tokenizers and the open models' vocabularies (file, source, priors ID).
     Tokenizers,
     /// Regenerate the built-in vocabulary tables (`vocab/`) from tiktoken-rs's rank files.
     #[command(hide = true)]
@@ -303,6 +303,19 @@ fn run(command: Command) -> tacc::Result<()> {
                 if b.is_enabled() {
                     println!("{}\t{} token IDs", b.name(), b.vocab_size());
                 }
+            }
+            // The open models' vocabularies, in the same tab-separated form: tacc knows them,
+            // the publisher's file brings the tokens (--tokenizer-file), their model priors have
+            // an ID of their own (models/<name>.tpf.zst).
+            for v in tacc::OpenVocab::ALL {
+                println!(
+                    "{}\t{} token IDs\tfile {}\tpriors {}\t{}",
+                    v.name(),
+                    v.vocab_size(),
+                    v.file_name(),
+                    v.priors_id(),
+                    v.source()
+                );
             }
             Ok(())
         }

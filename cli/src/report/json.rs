@@ -27,6 +27,8 @@ pub fn json_doc(b: &Bench) -> Value {
     json!({
         "input": b.input, "records": b.text_bytes.len(), "bytes": b.total_bytes(),
         "tokens": b.total_tokens(), "tokenizer": b.tokenizer, "results": results,
+        // Tokenizing every record once, in the parent process (the table's "tokenize" line).
+        "tokenize_seconds": b.tokenize_secs,
         "bands": {
             "medium_from_bytes": b.bands.medium_from, "large_from_bytes": b.bands.large_from,
             "small": c[0], "medium": c[1], "large": c[2],
