@@ -510,6 +510,7 @@ impl Codec {
         }
         match self.vocab {
             Some(Vocab::Builtin(b)) => Mapping::builtin(b),
+            Some(Vocab::Open(v)) => Mapping::open(v),
             _ => Err(Error::InvalidArgument(format!(
                 "{} has no built-in tacc mapping: build one with `tacc mapping` and pass it",
                 self.tokenizer_name()
@@ -941,6 +942,13 @@ impl Codec {
             None => (0, Some(self.tokenizer()?.fingerprint())),
         };
         let mapping_fingerprint = match (&self.custom_mapping, method) {
+            // An open vocabulary's own mapping, loaded from its file, is named by the
+            // vocabulary's ID like a built-in's: no fingerprint.
+            (Some(m), _)
+                if self.vocab.is_some() && m.open_vocab().map(Vocab::Open) == self.vocab =>
+            {
+                None
+            }
             (Some(m), Method::Tacc | Method::TaccGzip) => Some(m.fingerprint()),
             _ => None,
         };
@@ -1096,7 +1104,11 @@ impl Codec {
         };
         // The frame says which mapping made it: the built-in one, or a custom one this codec must hold.
         codec.custom_mapping = match h.mapping_fingerprint {
-            None => None,
+            // The vocabulary's own mapping: this codec's when it loaded it from its file (an
+            // open vocabulary's, when the build does not embed it).
+            None => self.custom_mapping.clone().filter(|m| {
+                codec.vocab.is_some() && m.open_vocab().map(Vocab::Open) == codec.vocab
+            }),
             Some(fp) => match &self.custom_mapping {
                 Some(m) if m.fingerprint() == fp => Some(m.clone()),
                 _ => {
@@ -1123,6 +1135,13 @@ impl Codec {
                 }
             },
         };
+        // Text of an open vocabulary needs its tokenizer file: say so before anything else
+        // (the priors may be missing too, but the file is what the caller must find).
+        if h.kind == ContentKind::Text && matches!(codec.vocab, Some(Vocab::Open(_))) {
+            codec
+                .tokenizer()
+                .map_err(|e| Error::Mismatch(format!("the {what} holds text: {e}")))?;
+        }
         Ok(codec)
     }
 

@@ -142,9 +142,31 @@ impl CodecSpec {
             (None, None, Some(p)) => Codec::from_priors(p.clone())?,
             (None, None, None) => Codec::new("cl100k_base")?,
         };
-        let codec = match &self.mapping {
-            Some(s) => codec.with_mapping(Arc::new(Mapping::from_bytes(&s.read()?)?)),
-            None => codec,
+        let codec = match (&self.mapping, &self.priors_dir, codec.vocab()) {
+            (Some(s), _, _) => codec.with_mapping(Arc::new(Mapping::from_bytes(&s.read()?)?)),
+            // An open vocabulary's tacc mapping when the build does not embed it: beside its
+            // priors (<dir>/<name>.tmap.zst), or in the repository layout (<dir>/../mappings/).
+            (None, Some(dir), Some(Vocab::Open(v))) if !Mapping::is_open_embedded(v) => {
+                let file = format!("{}.tmap.zst", v.name());
+                match [dir.join(&file), dir.join("../mappings").join(&file)]
+                    .into_iter()
+                    .find(|p| p.is_file())
+                {
+                    Some(path) => {
+                        let m = Mapping::from_file(&path)?;
+                        if m.open_vocab() != Some(v) {
+                            return Err(Error::Mismatch(format!(
+                                "{} holds another mapping than {}'s",
+                                path.display(),
+                                v.name()
+                            )));
+                        }
+                        codec.with_mapping(Arc::new(m))
+                    }
+                    None => codec,
+                }
+            }
+            (None, _, _) => codec,
         };
         let priors = match (priors, &self.priors_dir, codec.vocab()) {
             (Some(p), _, _) => Some(p),

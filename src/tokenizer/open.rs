@@ -10,6 +10,9 @@
 //! frame ID, vocabulary size, the file and the package it ships in, the fingerprint of its token
 //! table, the ID of the `model` priors trained for it.
 
+// A decode-only build reads no tokenizer files: it uses the names, IDs and sizes only.
+#![cfg_attr(not(feature = "encode"), allow(dead_code))]
+
 use crate::builtin_names::OPEN_VOCAB_NAMES;
 use crate::error::{Error, Result};
 
@@ -117,6 +120,7 @@ impl OpenVocab {
     }
 
     /// The model's split pattern, as its own tokenizer passes it to tiktoken.
+    #[cfg(feature = "encode")]
     pub(crate) fn pattern(self) -> &'static str {
         match self {
             OpenVocab::Llama3 => LLAMA3_PATTERN,

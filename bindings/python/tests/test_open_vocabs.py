@@ -161,7 +161,7 @@ def test_frame_of_another_vocabulary(name):
     """A frame names its vocabulary (and priors): it never decodes as another's. Another
     vocabulary's codec decodes its token IDs as the frame's vocabulary (the core's rule: a frame
     naming another vocabulary is decoded with that one; here its priors are embedded), and refuses
-    its text (InvalidArgumentError naming the frame's tokenizer file, which that codec has not)."""
+    its text (MismatchError naming the frame's tokenizer file, which that codec has not)."""
     other = NAMES[(NAMES.index(name) + 1) % len(NAMES)]
     ids = text_codec(name).tokenize(TEXT)
     others = (tacc.Codec.from_priors(priors_file(other)), tacc.Codec(other), text_codec(other),
@@ -175,7 +175,7 @@ def test_frame_of_another_vocabulary(name):
                 c.decompress_text(frame)
         text_frame = text_codec(name).compress_text(TEXT, method=method)
         for c in others:
-            with pytest.raises(tacc.InvalidArgumentError, match=f"{name}'s tokenizer is not loaded.*{FILES[name]}"):
+            with pytest.raises(tacc.MismatchError, match=f"{name}'s tokenizer is not loaded.*{FILES[name]}"):
                 c.decompress_text(text_frame)
 
 
