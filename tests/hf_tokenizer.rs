@@ -242,3 +242,62 @@ fn sentencepiece_style_round_trips() {
     assert_eq!(t.vocab_size(), 263);
     assert!(Tokenizer::from_bytes("sp", file.as_bytes(), Some("cl100k")).is_err());
 }
+
+/// Encode speed on chat-dev (median of 5), for the docs: `cargo test --release -p tacc --test
+/// hf_tokenizer -- --ignored --nocapture speed`.
+#[test]
+#[ignore]
+fn speed() {
+    use std::io::Read;
+    let corpus = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpus/chat-dev.jsonl.gz"
+    );
+    let mut raw = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(corpus).unwrap())
+        .read_to_string(&mut raw)
+        .unwrap();
+    let texts: Vec<String> = raw
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["text"].as_str().unwrap().to_string()
+        })
+        .collect();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let mut files: Vec<PathBuf> = ["llama3", "mistral_v1", "r50k", "trained_bytelevel"]
+        .iter()
+        .map(|n| hf_dir().join(n).join("tokenizer.json"))
+        .collect();
+    files.push(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/target/vocabs/llama3/tokenizer.model"
+        )
+        .into(),
+    );
+    for path in files {
+        let Ok(file) = std::fs::read(&path) else {
+            continue;
+        };
+        let t0 = std::time::Instant::now();
+        let t = Tokenizer::from_bytes("t", &file, None).unwrap();
+        let load = t0.elapsed();
+        let mut times = Vec::new();
+        let mut n = 0;
+        for _ in 0..5 {
+            let s = std::time::Instant::now();
+            n = texts.iter().map(|x| t.encode(x).len()).sum::<usize>();
+            times.push(s.elapsed().as_secs_f64());
+        }
+        times.sort_by(f64::total_cmp);
+        eprintln!(
+            "{}: load {:.0} ms; {} texts, {bytes} bytes, {n} tokens; encode median {:.0} ms ({:.1} MB/s)",
+            path.display(),
+            load.as_secs_f64() * 1e3,
+            texts.len(),
+            times[2] * 1e3,
+            bytes as f64 / times[2] / 1e6
+        );
+    }
+}
