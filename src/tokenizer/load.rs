@@ -51,9 +51,7 @@ fn parse_json(file: &[u8]) -> Result<Parsed> {
         serde_json::from_slice(file).map_err(|e| Error::corrupt("tokenizer JSON file", e))?;
     match (probe.config, probe.model) {
         (Some(_), _) => parse_tekken(file),
-        (None, Some(_)) => Err(Error::InvalidArgument(
-            "Hugging Face tokenizer.json files are not supported by this build".into(),
-        )),
+        (None, Some(_)) => super::hf::parse_ranked(file),
         (None, None) => Err(Error::corrupt(
             "tokenizer JSON file",
             "neither a Tekken file (`config`, `vocab`) nor a Hugging Face tokenizer.json (`model`)",

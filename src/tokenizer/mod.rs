@@ -27,6 +27,8 @@ mod custom;
 mod encode;
 // Tokenizer files by format (tiktoken rank files, Tekken JSON).
 #[cfg(feature = "encode")]
+mod hf;
+#[cfg(feature = "encode")]
 mod load;
 mod open;
 // The flat vocabulary tables. Hidden: for the CLI's `vocab` command, which generates `vocab/`.
@@ -417,6 +419,10 @@ enum Inner {
     /// or pattern.
     #[cfg(feature = "encode")]
     Own(Box<OwnTables>),
+    /// A Hugging Face tokenizer.json whose merges are not tiktoken-style (SentencePiece-style
+    /// BPE, most byte-level files not converted from tiktoken): merged by priority (`hf`).
+    #[cfg(feature = "encode")]
+    Hf(Box<hf::HfBpe>),
 }
 
 #[cfg(feature = "encode")]
@@ -568,7 +574,14 @@ impl Tokenizer {
     /// recognition off.
     #[cfg(feature = "encode")]
     pub fn from_bytes(name: &str, file: &[u8], pattern: Option<&str>) -> Result<Tokenizer> {
-        let parsed = load::parse(file)?;
+        let parsed = if hf::looks_like(file) {
+            match hf::read(file)? {
+                hf::Read::Ranks(p) => p,
+                hf::Read::Merges(bpe) => return Self::from_hf(name, bpe, file, pattern),
+            }
+        } else {
+            load::parse(file)?
+        };
         if pattern.is_none() {
             if let Some(v) = open::recognize(&parsed.by_id) {
                 return Self::open_from(v, parsed);
@@ -646,6 +659,28 @@ impl Tokenizer {
         }
         t.open = Some(v);
         Ok(t)
+    }
+
+    /// A tokenizer.json merged by priority: its own pre-tokenization, no `pattern`.
+    #[cfg(feature = "encode")]
+    fn from_hf(
+        name: &str,
+        bpe: Box<hf::HfBpe>,
+        file: &[u8],
+        pattern: Option<&str>,
+    ) -> Result<Tokenizer> {
+        if pattern.is_some() {
+            return Err(Error::InvalidArgument(
+                "this tokenizer.json splits text its own way: a pattern cannot be given".into(),
+            ));
+        }
+        Ok(Tokenizer {
+            name: name.to_string(),
+            vocab_size: bpe.vocab_size,
+            fingerprint: custom_fingerprint(file, "", &bpe.specials),
+            inner: Inner::Hf(bpe),
+            open: None,
+        })
     }
 
     /// A tokenizer from its ordinary token table and special tokens (ID, string).
@@ -758,7 +793,7 @@ impl Tokenizer {
         match self.inner {
             Inner::Builtin(b) => Some(b),
             #[cfg(feature = "encode")]
-            Inner::Own(_) => None,
+            Inner::Own(_) | Inner::Hf(_) => None,
         }
     }
 
@@ -803,6 +838,7 @@ impl Tokenizer {
                 }
             }
             Inner::Own(t) => t.encode(text),
+            Inner::Hf(t) => t.encode(text),
         }
     }
 
@@ -840,6 +876,14 @@ impl Tokenizer {
                 }
                 Ok(out)
             }
+            #[cfg(feature = "encode")]
+            Inner::Hf(t) => {
+                let mut out = Vec::with_capacity(ids.len() * 4);
+                for &id in ids {
+                    out.extend_from_slice(t.token(id).ok_or(unknown(id))?);
+                }
+                Ok(out)
+            }
         }
     }
 
@@ -869,6 +913,18 @@ impl Tokenizer {
                     return Some(*id);
                 }
                 // As tiktoken splits at special strings: text holding one is not one token.
+                if t.specials
+                    .iter()
+                    .any(|(_, s)| !s.is_empty() && piece.contains(s.as_str()))
+                {
+                    return None;
+                }
+                self.encode(piece)
+            }
+            Inner::Hf(t) => {
+                if let Some((id, _)) = t.specials.iter().find(|(_, s)| s == piece) {
+                    return Some(*id);
+                }
                 if t.specials
                     .iter()
                     .any(|(_, s)| !s.is_empty() && piece.contains(s.as_str()))
