@@ -31,16 +31,9 @@ fn priors_codec(v: OpenVocab) -> Codec {
     Codec::from_priors(Arc::new(p)).unwrap()
 }
 
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
+#[path = "common/fetched.rs"]
+mod fetched;
+use fetched::{hex, unhex};
 
 #[test]
 fn open_frames_decode_from_the_priors_alone() {

@@ -17,34 +17,20 @@ use std::time::Instant;
 use tacc::format::Header;
 use tacc::{Codec, Method, OpenVocab, Options, Priors, Tokenizer, Vocab};
 
-fn vocab_dir() -> PathBuf {
-    std::env::var_os("TACC_VOCAB_DIR")
-        .map(Into::into)
-        .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/target/vocabs").into())
-}
-
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
+#[path = "common/fetched.rs"]
+mod fetched;
+use fetched::{or_skip, unhex, vocab_dir};
 
 #[test]
 fn identical_to_the_reference_packages() {
     let reference = std::env::var_os("TACC_OPEN_VOCAB_REFERENCE")
         .map(PathBuf::from)
         .unwrap_or_else(|| vocab_dir().join("reference.jsonl"));
-    let Ok(file) = std::fs::File::open(&reference) else {
-        assert!(
-            std::env::var_os("TACC_REQUIRE_OPEN_VOCABS").is_none(),
-            "{} is absent",
-            reference.display()
-        );
-        eprintln!(
-            "skipped: {} is absent (tools/open-vocab-reference.sh)",
-            reference.display()
-        );
+    let Some(file) = or_skip(
+        std::fs::File::open(&reference),
+        &reference,
+        "tools/open-vocab-reference.sh",
+    ) else {
         return;
     };
     let mut tokenizers: HashMap<String, Tokenizer> = HashMap::new();
@@ -68,7 +54,7 @@ fn identical_to_the_reference_packages() {
                 let ours = t.decode_bytes(&[id as u32]);
                 match row.as_str() {
                     Some(h) => {
-                        if ours.as_deref().ok() != Some(hex(h).as_slice()) {
+                        if ours.as_deref().ok() != Some(unhex(h).as_slice()) {
                             failures.push(format!(
                                 "{name}: ID {id} decodes to {ours:?}, reference {h}"
                             ));
@@ -126,22 +112,8 @@ fn identical_to_the_reference_packages() {
 /// file is absent; a failure then under `TACC_REQUIRE_OPEN_VOCABS=1`.
 fn open_tokenizer(v: OpenVocab) -> Option<Tokenizer> {
     let path = vocab_dir().join(v.name()).join(v.file_name());
-    match std::fs::read(&path) {
-        Ok(bytes) => Some(Tokenizer::open(v, &bytes).unwrap()),
-        Err(e) => {
-            assert!(
-                std::env::var_os("TACC_REQUIRE_OPEN_VOCABS").is_none(),
-                "{}: {e}",
-                path.display()
-            );
-            eprintln!(
-                "skipped {}: {} is absent (tools/fetch-vocabs.sh)",
-                v.name(),
-                path.display()
-            );
-            None
-        }
-    }
+    let bytes = or_skip(std::fs::read(&path), &path, "tools/fetch-vocabs.sh")?;
+    Some(Tokenizer::open(v, &bytes).unwrap())
 }
 
 /// The open models' patterns as their packages give them (copied from `src/tokenizer/open.rs`
