@@ -2,7 +2,7 @@
 # CI for examples/prompt-store: its pytest suite against a real SQLite file and a real, throwaway
 # PostgreSQL server on loopback (TACC_REQUIRE_PG=1: no PostgreSQL is a failure, not a skip), then
 # its benchmark on a slice of the corpus.
-# Run from the repository root by .ci/run after .ci/bindings.sh (which builds target/py-venv with
+# Run from the repository root by .ci/run after .ci/python.sh (which builds target/py-venv with
 # tacc installed); standalone it builds that venv the same way. On a fresh Debian machine, as root,
 # it installs PostgreSQL. Exits non-zero on any failure.
 set -euo pipefail
