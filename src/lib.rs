@@ -20,6 +20,7 @@
 
 #![deny(missing_docs)]
 
+pub mod batch;
 mod builtin_names;
 pub mod codec;
 // The raw coders under the frames. Hidden, not a stable API: the CLI's `train` and `bench`, the
