@@ -144,8 +144,10 @@ if "$NORUST" cmake -S "$WORK/consumer-src-shared" -B "$WORK/consumer-v1" -G Ninj
     -DCMAKE_PREFIX_PATH="$PREFIX" -DTACC_CONSUMER_REQUIRES=1.0 > "$WORK/consumer-v1.log" 2>&1; then
     echo "a consumer asking for tacc 1.0 was given $VERSION" >&2; exit 1
 fi
-grep -F 'compatible with requested version "1.0"' "$WORK/consumer-v1.log"
-grep -F "taccConfig.cmake, version: $VERSION" "$WORK/consumer-v1.log"
+# CMake wraps its message: match on the text with its line breaks folded.
+tr -s ' \n' ' ' < "$WORK/consumer-v1.log" > "$WORK/consumer-v1.txt"
+grep -oF 'compatible with requested version "1.0"' "$WORK/consumer-v1.txt"
+grep -oF "taccConfig.cmake, version: $VERSION" "$WORK/consumer-v1.txt"
 
 step "pkg-config consumers: tacc (shared) and tacc-static (no Rust on PATH)"
 export PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig"
