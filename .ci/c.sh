@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# CI for the C ABI, its header, the CMake package and the C/C++ examples and tests. Run from the repository root (by .ci/run, after `cargo build --release`), on a fresh
-# machine: it installs what it needs. Exits non-zero on any failure.
+# CI for the C ABI, its header, the CMake package and the C/C++ examples and tests, then the release
+# tarball (dist/c, made by tools/release/c.sh if missing) unpacked into $WORK/prefix and used by
+# CMake and pkg-config consumers with no Rust toolchain (.ci/go.sh links the same prefix). Run from
+# the repository root (by .ci/run, after `cargo build --release`), on a fresh machine: it installs
+# what it needs. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
