@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# CI for the C ABI, its header, the CMake package and the C/C++ examples and tests. Run from the repository root (by .ci/run, after `cargo build --release`), on a fresh
-# machine: it installs what it needs. Exits non-zero on any failure.
+# CI for the C ABI, its header, the CMake package and the C/C++ examples and tests, then the release
+# tarball (dist/c, made by tools/release/c.sh if missing) unpacked into $WORK/prefix and used by
+# CMake and pkg-config consumers with no Rust toolchain (.ci/go.sh links the same prefix). Run from
+# the repository root (by .ci/run, after `cargo build --release`), on a fresh machine: it installs
+# what it needs. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 START=$SECONDS
 CBINDGEN_VERSION=0.29.2
+# VERSION, PLATFORM, DIST: the release scripts' own names for the artefact.
+# shellcheck source=tools/release/common.sh
+. tools/release/common.sh
 WORK="${TACC_CI_WORK:-$(mktemp -d /tmp/tacc-c-go.XXXXXX)}"
 PREFIX="$WORK/prefix"
 JOBS="${TACC_CI_JOBS:-2}"
@@ -59,11 +65,34 @@ step "ctest"
 (cd "$WORK/build" && ctest --output-on-failure -j "$JOBS" -E '^test_hostile$')
 step "ctest: hostile payloads (issue 12; each case in a child, peak RSS and CPU bounded)"
 (cd "$WORK/build" && ctest --output-on-failure -V -R '^test_hostile$')
-step "cmake --install into a clean prefix: $PREFIX"
-rm -rf "$PREFIX"
-cmake --install "$WORK/build" --prefix "$PREFIX"
-find "$PREFIX" -type f | sort
-step "exported tacc_* symbols = functions declared in tacc.h"
+step "in-tree binaries record the ABI name: NEEDED libtacc.so.0 (build/lib: $(cd "$WORK/build/lib" && echo libtacc*))"
+readelf -d "$WORK/build/tests/c/test_api_shared" | grep -F '(NEEDED)' | grep -F '[libtacc.so.0]'
+[ "$(readlink "$WORK/build/lib/libtacc.so.0")" = "libtacc.so.$VERSION" ]
+[ "$(readlink "$WORK/build/lib/libtacc.so")" = "libtacc.so.0" ]
+
+# ---- The release tarball, unpacked into a clean prefix (also what .ci/go.sh links) ---------------
+TARBALL="$DIST/c/tacc-$VERSION-$PLATFORM.tar.gz"
+step "release tarball $(basename "$TARBALL") into a clean prefix: $PREFIX"
+# .ci/run makes dist/ first (tools/release.sh); by hand, make the C part now.
+[ -f "$TARBALL" ] || bash tools/release/c.sh
+# One top folder, tacc-<version>-<platform>/, and nothing outside it.
+[ "$(tar -tzf "$TARBALL" | cut -d/ -f1 | sort -u)" = "tacc-$VERSION-$PLATFORM" ]
+rm -rf "$PREFIX" && mkdir -p "$PREFIX"
+tar -xzf "$TARBALL" -C "$PREFIX" --strip-components=1
+(cd "$PREFIX" && find . \( -type f -o -type l \) -printf '%M %10s %p %l\n' | sort -k3)
+[ "$(readlink "$PREFIX/lib/libtacc.so.0")" = "libtacc.so.$VERSION" ]
+[ "$(readlink "$PREFIX/lib/libtacc.so")" = "libtacc.so.0" ]
+readelf -d "$PREFIX/lib/libtacc.so.$VERSION" | grep -F '(SONAME)' | grep -F '[libtacc.so.0]'
+if readelf -S "$PREFIX/lib/libtacc.so.$VERSION" | grep -E '\.debug_|\.symtab' >/dev/null; then
+    echo "libtacc.so.$VERSION is not stripped" >&2; exit 1
+fi
+if readelf -S "$PREFIX/lib/libtacc.a" | grep -F '.debug_' >/dev/null; then echo "libtacc.a has debug info" >&2; exit 1; fi
+echo "tarball $(stat -c %s "$TARBALL") bytes; libtacc.so.$VERSION $(stat -c %s "$PREFIX/lib/libtacc.so.$VERSION") bytes (stripped); libtacc.a $(stat -c %s "$PREFIX/lib/libtacc.a") bytes"
+# The static library's system libraries come from rustc, not from a list in the repository.
+grep -F 'INTERFACE_LINK_LIBRARIES' "$PREFIX/lib/cmake/tacc/taccConfig.cmake"
+grep -E '^Libs' "$PREFIX/lib/pkgconfig/tacc-static.pc" "$PREFIX/lib/pkgconfig/tacc.pc"
+
+step "exported tacc_* symbols (the shipped, stripped library) = functions declared in tacc.h"
 diff <(nm -D --defined-only "$PREFIX/lib/libtacc.so" | awk '$2 == "T" && $3 ~ /^tacc_/ {print $3}' | sort) \
      <(grep -oE '^TACC_API [^(]*\(' include/tacc.h | sed -E 's/.*[ *](tacc_[a-z0-9_]+)\($/\1/' | sort)
 echo "$(grep -c '^TACC_API' include/tacc.h) functions, all exported"
@@ -99,31 +128,54 @@ if [ "$LSAN" = 0 ]; then
     done
 fi
 
-# ---- The installed package, from outside the source tree ----------------------------------------
-step "consumer project: find_package(tacc) from $PREFIX, shared and static"
+# ---- The unpacked tarball, from outside the source tree, with no Rust toolchain ----------------------
+NORUST="$ROOT/.ci/no-rust-env"
+step "CMake consumer: find_package(tacc 0.1) from $PREFIX, shared and static (no Rust on PATH)"
 for kind in shared static; do
     static=OFF; [ "$kind" = static ] && static=ON
     rm -rf "$WORK/consumer-$kind" "$WORK/consumer-src-$kind"
     cp -r tests/cmake-consumer "$WORK/consumer-src-$kind"
-    cmake -S "$WORK/consumer-src-$kind" -B "$WORK/consumer-$kind" -G Ninja \
-        -DCMAKE_PREFIX_PATH="$PREFIX" -DTACC_CONSUMER_STATIC=$static
-    cmake --build "$WORK/consumer-$kind"
-    (cd "$WORK/consumer-$kind" && ctest --output-on-failure)
+    "$NORUST" cmake -S "$WORK/consumer-src-$kind" -B "$WORK/consumer-$kind" -G Ninja \
+        -DCMAKE_PREFIX_PATH="$PREFIX" -DTACC_CONSUMER_STATIC=$static >/dev/null
+    "$NORUST" cmake --build "$WORK/consumer-$kind"
+    (cd "$WORK/consumer-$kind" && "$NORUST" ctest --output-on-failure)
 done
-if readelf -d "$WORK/consumer-static/consumer_c" | grep 'libtacc' >/dev/null; then
-    echo "static consumer depends on libtacc.so" >&2; exit 1
-fi
 
-step "pkg-config consumers (tacc and tacc-static)"
+step "CMake consumer asking for tacc 1.0: refused (SameMajorVersion)"
+rm -rf "$WORK/consumer-v1"
+if "$NORUST" cmake -S "$WORK/consumer-src-shared" -B "$WORK/consumer-v1" -G Ninja \
+    -DCMAKE_PREFIX_PATH="$PREFIX" -DTACC_CONSUMER_REQUIRES=1.0 > "$WORK/consumer-v1.log" 2>&1; then
+    echo "a consumer asking for tacc 1.0 was given $VERSION" >&2; exit 1
+fi
+# CMake wraps its message: match on the text with its line breaks folded.
+tr -s ' \n' ' ' < "$WORK/consumer-v1.log" > "$WORK/consumer-v1.txt"
+grep -oF 'compatible with requested version "1.0"' "$WORK/consumer-v1.txt"
+grep -oF "taccConfig.cmake, version: $VERSION" "$WORK/consumer-v1.txt"
+
+step "pkg-config consumers: tacc (shared) and tacc-static (no Rust on PATH)"
 export PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig"
-pkg-config --modversion tacc
+"$NORUST" pkg-config --modversion tacc
 # shellcheck disable=SC2046
-cc -std=c99 -Wall -Wextra -Wpedantic -Werror tests/cmake-consumer/main.c -o "$WORK/pc-shared" \
+"$NORUST" cc -std=c99 -Wall -Wextra -Wpedantic -Werror tests/cmake-consumer/main.c -o "$WORK/pc-shared" \
     $(pkg-config --cflags --libs tacc) -Wl,-rpath,"$PREFIX/lib"
 # shellcheck disable=SC2046
-cc -std=c99 -Wall -Wextra -Wpedantic -Werror tests/cmake-consumer/main.c -o "$WORK/pc-static" \
+"$NORUST" cc -std=c99 -Wall -Wextra -Wpedantic -Werror tests/cmake-consumer/main.c -o "$WORK/pc-static" \
     $(pkg-config --cflags --libs tacc-static)
-"$WORK/pc-shared"
-"$WORK/pc-static"
+"$NORUST" "$WORK/pc-shared"
+"$NORUST" "$WORK/pc-static"
+
+step "readelf -d: shared consumers NEEDED libtacc.so.0, static ones no libtacc"
+for bin in consumer-shared/consumer_c consumer-shared/consumer_cpp pc-shared; do
+    needed="$(readelf -d "$WORK/$bin" | grep -F '(NEEDED)' | grep -F libtacc || true)"
+    echo "$bin: $needed"
+    [ "$(echo "$needed" | grep -oE '\[libtacc[^]]*\]')" = "[libtacc.so.0]" ] || {
+        echo "$bin must record libtacc.so.0 only" >&2; exit 1; }
+done
+for bin in consumer-static/consumer_c consumer-static/consumer_cpp pc-static; do
+    if readelf -d "$WORK/$bin" | grep -F '(NEEDED)' | grep -F libtacc; then
+        echo "$bin (static) depends on libtacc" >&2; exit 1
+    fi
+    echo "$bin: no libtacc in NEEDED"
+done
 
 step "c: all passed in $((SECONDS - START))s"
