@@ -49,15 +49,16 @@ func WithChunkSize(n int) WriterOption {
 // Write pushes text into the current chunk; a chunk is written to the underlying writer when
 // ChunkSize bytes have been taken, on Flush, and on Close, which ends the stream (end marker and
 // CRC-32); until Close the stream is not complete. A character split across two Writes is held
-// until its last byte arrives. Text that is not UTF-8 fails with ErrInvalidUTF8. After an
-// error, every later call returns it. Close does not close the underlying writer. Calls are
+// until its last byte arrives. Text that is not UTF-8 fails with ErrInvalidUTF8. An error
+// ends the stream (part of the failed Write may have been taken): every later call returns it. Close does not close the underlying writer. Calls are
 // serialized, though a stream is naturally written by one goroutine.
 type Writer struct {
 	mu        sync.Mutex
 	enc       *StreamEncoder
 	w         io.Writer
 	chunkSize int
-	taken     int    // bytes of text pushed into the current chunk
+	taken     int    // bytes of text pushed into the current chunk (< chunkSize)
+	dirty     bool   // something pushed since the last chunk
 	tail      []byte // the start of a character whose last bytes have not come yet
 	out       []byte // reused: the length and bytes of one chunk
 	err       error  // sticky
@@ -81,7 +82,7 @@ func (c *Codec) NewWriter(w io.Writer, opts ...WriterOption) (*Writer, error) {
 	return &Writer{enc: enc, w: w, chunkSize: cfg.chunkSize}, nil
 }
 
-// Write takes p as text; it returns len(p) or an error (then nothing of p was taken).
+// Write takes p as text; it returns len(p), or 0 and the error that ended the stream.
 func (w *Writer) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -92,7 +93,7 @@ func (w *Writer) Write(p []byte) (int, error) {
 		return 0, ErrStreamClosed
 	}
 	text := p
-	if len(w.tail) > 0 {
+	if len(w.tail) > 0 { // the rest of a character split by the last Write
 		text = append(w.tail, p...)
 		w.tail = nil
 	}
@@ -137,6 +138,7 @@ func (w *Writer) take(text []byte) error {
 			return err
 		}
 		w.taken += n
+		w.dirty = true
 		text = text[n:]
 		if w.chunkSize > 0 && w.taken >= w.chunkSize {
 			if err := w.flush(); err != nil {
@@ -166,7 +168,7 @@ func (w *Writer) WriteTokenIDs(ids []uint32) error {
 		w.err = err
 		return err
 	}
-	w.taken += len(ids) // a chunk holds something to flush
+	w.dirty = w.dirty || len(ids) > 0
 	return nil
 }
 
@@ -182,7 +184,7 @@ func (w *Writer) Flush() error {
 	if w.enc == nil {
 		return ErrStreamClosed
 	}
-	if w.taken == 0 {
+	if !w.dirty {
 		return nil
 	}
 	if err := w.flush(); err != nil {
@@ -197,7 +199,7 @@ func (w *Writer) flush() error {
 	if err != nil {
 		return err
 	}
-	w.taken = 0
+	w.taken, w.dirty = 0, false
 	return w.writeChunk(chunk)
 }
 
