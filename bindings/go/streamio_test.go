@@ -162,6 +162,17 @@ func TestWriterTokenIDs(t *testing.T) {
 	if got, err := readAll(out.Bytes()); err != nil || got != streamSample+" tail" {
 		t.Fatalf("%q %v", got, err)
 	}
+	// IDs count for Flush, not for the chunk size: text after many IDs still fills chunks.
+	out.Reset()
+	w, _ = c.NewWriter(&out, WithChunkSize(8))
+	w.WriteTokenIDs(ids)
+	if _, err := w.Write([]byte(sample)); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	if got, err := readAll(out.Bytes()); err != nil || got != streamSample+sample {
+		t.Fatalf("IDs then text: %q %v", got, err)
+	}
 	w, _ = c.NewWriter(&out)
 	if err := w.WriteTokenIDs([]uint32{1 << 30}); !errors.Is(err, ErrUnknownID) {
 		t.Fatalf("unknown ID: %v", err)
