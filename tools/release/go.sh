@@ -6,8 +6,8 @@
 #   $DIST/go/github.com/tacc-project/tacc/bindings/go@v$VERSION/     the extracted module, read-only
 #   $DIST/go/cache/download/github.com/tacc-project/tacc/bindings/go/@v/v$VERSION.{info,mod,zip}
 # The second is also a GOPROXY=file://$DIST/go/cache/download module proxy, whose zip the go
-# command checks by golang.org/x/mod/zip's rules when it downloads it. Other platforms' runs add
-# their lib/<GOOS_GOARCH>/ to the same tree (docs/PACKAGING.md).
+# command checks by golang.org/x/mod/zip's rules when it downloads it. Each platform's run makes
+# its own lib/<GOOS_GOARCH>/; the release commit gathers them all (docs/GO.md#linking).
 . "$(dirname "$0")/common.sh"
 set -euo pipefail
 MODULE=github.com/tacc-project/tacc/bindings/go
