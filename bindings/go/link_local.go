@@ -2,8 +2,8 @@
 
 package tacc
 
-// -tags tacc_local: the repository's own build (`cargo build --release` at the repository
-// root), linked statically; no install or pkg-config needed.
+// -tags tacc_local: this repository's own build (`cargo build --release` at the repository
+// root), linked statically; for developing the binding in a checkout, nothing installed.
 
 // #cgo CFLAGS: -I${SRCDIR}/../../include -DTACC_STATIC
 // #cgo LDFLAGS: ${SRCDIR}/../../target/release/libtacc.a -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc

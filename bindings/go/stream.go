@@ -10,6 +10,7 @@ import (
 	"errors"
 	"runtime"
 	"sync"
+	"unsafe"
 )
 
 // ErrStreamClosed is returned by calls on a closed StreamEncoder or StreamDecoder.
@@ -87,6 +88,19 @@ func (e *StreamEncoder) PushText(text string) error {
 	return e.with(func(p *C.tacc_stream_encoder) error {
 		var msg *C.char
 		if st := C.tacc_stream_encoder_push_text(p, textPtr(text), C.size_t(len(text)), &msg); st != C.TACC_OK {
+			return newError(st, msg)
+		}
+		return nil
+	})
+}
+
+// pushUTF8 is PushText for bytes the caller has checked end on a character boundary: no
+// string copy (the bytes are lent to C for the call).
+func (e *StreamEncoder) pushUTF8(text []byte) error {
+	return e.with(func(p *C.tacc_stream_encoder) error {
+		var msg *C.char
+		ptr := (*C.char)(unsafe.Pointer(bytesPtr(text)))
+		if st := C.tacc_stream_encoder_push_text(p, ptr, C.size_t(len(text)), &msg); st != C.TACC_OK {
 			return newError(st, msg)
 		}
 		return nil
@@ -204,6 +218,27 @@ func (d *StreamDecoder) Push(chunk []byte) (ids []uint32, text string, finished 
 		return nil, "", false, newError(st, msg)
 	}
 	return takeIDs(&cids), takeString(&buf), bool(fin), nil
+}
+
+// appendText is Push for readers of text: the chunk's new text is appended to dst, its IDs
+// are dropped without a copy into Go.
+func (d *StreamDecoder) appendText(dst, chunk []byte) ([]byte, bool, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.ptr == nil {
+		return dst, false, ErrStreamClosed
+	}
+	var cids C.tacc_ids
+	var buf C.tacc_buf
+	var fin C.bool
+	var msg *C.char
+	st := C.tacc_stream_decoder_push(d.ptr, bytesPtr(chunk), C.size_t(len(chunk)), &cids, &buf, &fin, &msg)
+	runtime.KeepAlive(d)
+	if st != C.TACC_OK {
+		return dst, false, newError(st, msg)
+	}
+	C.tacc_ids_free(&cids)
+	return appendBuf(dst, &buf), bool(fin), nil
 }
 
 // Finished reports whether the end of the stream arrived (false for a truncated stream).

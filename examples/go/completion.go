@@ -1,7 +1,7 @@
 // Package main is a small example: an HTTP handler that returns a model completion as a tacc
 // frame, and a client that restores it.
 //
-//	go run . -addr 127.0.0.1:8080      # serves /completion
+//	go run -tags tacc_local . -addr 127.0.0.1:8080   # in a checkout; serves /completion
 //	curl -s 127.0.0.1:8080/completion?prompt=hi | wc -c
 package main
 
