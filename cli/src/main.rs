@@ -164,6 +164,9 @@ enum Command {
         /// The mapping file to write.
         #[arg(short, long)]
         output: PathBuf,
+        /// Threads for tokenizing the corpus (0: one per core). The output is the same at any count.
+        #[arg(short = 'T', long = "threads", value_name = "N", default_value_t = 0)]
+        threads: usize,
     },
     /// Train context-model priors from a JSONL corpus of texts (`{"text": ...}`, .gz read directly).
     Train(train::TrainArgs),
@@ -299,11 +302,13 @@ fn run(command: Command) -> Result<(), exit::Failures> {
             corpus,
             tok,
             output,
+            threads,
         } => {
             let codec = tok.codec()?;
             let mut counts = vec![0u64; codec.vocab_size() as usize];
-            for text in corpus::read_records(&corpus)? {
-                for id in codec.tokenize(&text)? {
+            let texts = corpus::read_records(&corpus)?;
+            for ids in corpus::tokenize_all(&codec, &texts, threads)? {
+                for id in ids {
                     counts[id as usize] += 1;
                 }
             }
