@@ -4,7 +4,7 @@
 For each tokenizer family it picks one prompts-dev record (a system prompt) whose model frame is about 2 KB, writes
 the model and stored frames with the binary under test, then runs, interleaved, N times each:
 
-  decode: `tacc decompress FRAME`            (model frame vs stored frame)
+  decode: `tacc decompress -c FRAME`         (model frame vs stored frame)
   encode: `tacc compress TEXT -m model`      (vs `-m stored`)
 
 Wall time and peak RSS come from os.wait4 (the child's own getrusage), so nothing else in this
@@ -55,7 +55,7 @@ def pick_text(tacc, tokenizer, workdir, target=2048):
             with open(path, "w", encoding="utf-8") as out:
                 out.write(text)
             frame = os.path.join(workdir, f"{tokenizer}.model.tacc")
-            subprocess.run([tacc, "compress", path, "-t", tokenizer, "-o", frame], check=True)
+            subprocess.run([tacc, "compress", "-f", path, "-t", tokenizer, "-o", frame], check=True)
             if abs(os.path.getsize(frame) - target) <= target * 0.25:
                 return path, frame
     raise SystemExit("no prompts-dev record gives a ~2 KB model frame")
@@ -91,14 +91,14 @@ def main():
         for tok in args.tokenizers.split(","):
             text, model = pick_text(tacc, tok, work)
             stored = os.path.join(work, f"{tok}.stored.tacc")
-            subprocess.run([tacc, "compress", text, "-t", tok, "-m", "stored", "-o", stored], check=True)
+            subprocess.run([tacc, "compress", "-f", text, "-t", tok, "-m", "stored", "-o", stored], check=True)
             out = os.path.join(work, "out.tacc")
             res = measure(
                 {
-                    "decode model": [tacc, "decompress", model],
-                    "decode stored": [tacc, "decompress", stored],
-                    "encode model": [tacc, "compress", text, "-t", tok, "-o", out],
-                    "encode stored": [tacc, "compress", text, "-t", tok, "-m", "stored", "-o", out],
+                    "decode model": [tacc, "decompress", "-c", model],
+                    "decode stored": [tacc, "decompress", "-c", stored],
+                    "encode model": [tacc, "compress", "-f", text, "-t", tok, "-o", out],
+                    "encode stored": [tacc, "compress", "-f", text, "-t", tok, "-m", "stored", "-o", out],
                 },
                 args.runs,
             )

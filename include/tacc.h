@@ -543,6 +543,47 @@ typedef struct tacc_frame_info {
 } tacc_frame_info;
 
 /**
+ * One input of a batch call: `len` bytes of UTF-8 text or bytes, or `len` token IDs
+ * (`const uint32_t *`), at `data` (NULL only with `len` 0). A fixed layout: it never grows.
+ */
+typedef struct tacc_item {
+  /**
+   * The item's first byte or token ID.
+   */
+  const void *data;
+  /**
+   * Its length: bytes for text and bytes, a count for token IDs.
+   */
+  size_t len;
+} tacc_item;
+
+/**
+ * One output of a batch call, written for every item. On success `status` is TACC_OK and
+ * `data`/`len` are the output as the one-item call gives it (`tacc_encode`: bytes;
+ * `tacc_decode`: text or bytes, or `len` token IDs), released with `tacc_free(data)`;
+ * `err_msg` is NULL. On failure `data` is NULL, `len` 0, and `err_msg` (freed with `tacc_free`)
+ * says why. A fixed layout: it never grows.
+ */
+typedef struct tacc_item_result {
+  /**
+   * This item's status.
+   */
+  tacc_status status;
+  /**
+   * Its output (library-allocated), or NULL.
+   */
+  void *data;
+  /**
+   * The output's length (bytes, or token IDs).
+   */
+  size_t len;
+  /**
+   * Why it failed (library-allocated, NUL-terminated), or NULL.
+   */
+  char *err_msg;
+} tacc_item_result;
+
+/**
  * One method's result (`tacc_stats_method`). An extensible struct: set `struct_size` (at least
  * its 0.1 size: 72 bytes on 64-bit targets) before the call; the library writes only the fields
  * that fit, so fields can be appended in later minor versions.
@@ -842,6 +883,31 @@ TACC_API tacc_status tacc_decompress_bytes(const struct tacc_codec *codec, const
  * Thread rule: any thread, any time.
  */
 TACC_API tacc_status tacc_frame_inspect(const uint8_t *data, size_t len, struct tacc_frame_info *out_info, char **err_msg);
+
+/**
+ * Compresses `count` items of one `kind` (a `tacc_content_kind`) as `tacc_encode` would each,
+ * on `threads` threads (0: one per core), and writes `results[i]` for every item `i`. The
+ * bytes are the same at any thread count.
+ *
+ * Returns TACC_OK when every item succeeded. When some failed, returns the first failed item's
+ * status (and `*err_msg` names its index); the other items' outputs are still in `results`, to
+ * be freed. An argument error (NULL codec, unknown kind, bad options) fails the whole call
+ * before any work, and `results` is not written.
+ * Thread rule: codec shareable.
+ */
+TACC_API tacc_status tacc_encode_batch(const struct tacc_codec *codec, uint32_t kind, const struct tacc_item *items, size_t count, const struct tacc_options *opts, uint32_t threads, struct tacc_item_result *results, char **err_msg);
+
+/**
+ * Restores `count` items as `tacc_decode` would each (content `kind`, `opts` NULL for frames),
+ * on `threads` threads (0: one per core), and writes `results[i]` for every item `i`: text or
+ * bytes (`len` bytes) or token IDs (`len` IDs). Each item within the codec's limits.
+ *
+ * Returns TACC_OK when every item restored; else the first failed item's status (`*err_msg`
+ * names its index) with every result written. An argument error fails the whole call before
+ * any work, and `results` is not written. `codec` must not be NULL.
+ * Thread rule: codec shareable.
+ */
+TACC_API tacc_status tacc_decode_batch(const struct tacc_codec *codec, const struct tacc_item *items, size_t count, uint32_t kind, const struct tacc_options *opts, uint32_t threads, struct tacc_item_result *results, char **err_msg);
 
 /**
  * The one-call compressor. `kind` is a `tacc_content_kind`: `input` is UTF-8 text (`len`

@@ -108,11 +108,15 @@ pub fn run(args: &BenchArgs) -> tacc::Result<()> {
         }
     }
     drop((texts, ids));
+    // One bar step per row (each row runs in a child process of its own).
+    let progress = crate::progress::Progress::new(runnable.len() as u64, false, "bench rows");
     for row in &runnable {
         bench
             .rows
             .push(run_child(args, row, bench.text_bytes.len())?);
+        progress.inc(1);
     }
+    progress.finish();
     bench.wall_secs = started.elapsed().as_secs_f64();
     bench.load = load_start.zip(load_average());
     print_table(&bench);

@@ -41,3 +41,20 @@ pub fn read_records_limit(path: &Path, limit: Option<usize>) -> tacc::Result<Vec
     }
     Ok(out)
 }
+
+/// Token IDs of every text, tokenized on `threads` threads (0: one per core), in input order:
+/// the same IDs at any thread count. A progress bar counts records on a terminal.
+pub fn tokenize_all(
+    codec: &tacc::Codec,
+    texts: &[String],
+    threads: usize,
+) -> tacc::Result<Vec<Vec<u32>>> {
+    let progress = crate::progress::Progress::new(texts.len() as u64, false, "tokenizing");
+    let out = tacc::batch::map_ordered(texts, threads, |t| {
+        let ids = codec.tokenize(t);
+        progress.inc(1);
+        ids
+    });
+    progress.finish();
+    out.into_iter().collect()
+}

@@ -3,7 +3,10 @@
 
 mod bench;
 mod corpus;
+mod exit;
+mod files;
 mod methods;
+mod progress;
 mod report;
 mod results;
 mod serve;
@@ -11,7 +14,6 @@ mod train;
 mod units;
 mod vocab;
 
-use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{CommandFactory, Parser, Subcommand};
@@ -22,7 +24,8 @@ use tacc::{Codec, Content, ContentKind, Input, Limits, Mapping, Method, Options,
     name = "tacc",
     version,
     about = "Token-aware compression for LLM text and token IDs",
-    arg_required_else_help = true
+    arg_required_else_help = true,
+    after_help = exit::TABLE
 )]
 struct Cli {
     #[command(subcommand)]
@@ -89,13 +92,11 @@ impl TokenizerArgs {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Compress text (default) or token IDs into a tacc frame, or into a raw tacc/LoPace payload.
+    /// Compress text (default) or token IDs into tacc frames (or raw tacc/LoPace payloads): each
+    /// FILE to FILE.tacc beside it, like zstd; standard input to standard output.
     Compress {
-        /// Input file; standard input when absent.
-        input: Option<PathBuf>,
-        /// Output file; standard output when absent.
-        #[arg(short, long)]
-        output: Option<PathBuf>,
+        #[command(flatten)]
+        files: files::FileArgs,
         #[command(flatten)]
         tok: TokenizerArgs,
         /// model (default), stored, zstd, gzip, lopace-token, lopace-hybrid, tacc, tacc-gzip, model-v1 (the format-1 coder), or auto (smallest per input).
@@ -115,7 +116,8 @@ enum Command {
         #[arg(long, value_name = "METHOD", conflicts_with = "method")]
         raw: Option<String>,
     },
-    /// Restore what `compress` made. Frames need no flags; raw payloads need --raw and the tokenizer.
+    /// Restore what `compress` made: each FILE.tacc to FILE beside it; standard input to standard
+    /// output. Frames need no flags; raw payloads need --raw and the tokenizer.
     #[command(
         after_help = "Limits: --max-output and --max-tokens default to the hard caps \
         (1G of output, 268435456 tokens), since the input is a file on your own disk; a payload \
@@ -123,9 +125,8 @@ enum Command {
         naming the limit, and no output is written. Set lower limits for input you do not trust."
     )]
     Decompress {
-        input: Option<PathBuf>,
-        #[arg(short, long)]
-        output: Option<PathBuf>,
+        #[command(flatten)]
+        files: files::FileArgs,
         #[command(flatten)]
         tok: TokenizerArgs,
         /// Read a raw peer payload made by this method (see `compress --raw`).
@@ -145,6 +146,7 @@ enum Command {
     },
     /// Size, ratio and speed of every method on one file.
     Stats {
+        /// The text file to measure.
         input: PathBuf,
         #[command(flatten)]
         tok: TokenizerArgs,
@@ -155,22 +157,36 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Build a custom tacc mapping (token frequency order) from a JSONL corpus of texts.
     Mapping {
+        /// JSONL records `{"text": ...}` (.gz read directly).
         corpus: PathBuf,
         #[command(flatten)]
         tok: TokenizerArgs,
+        /// The mapping file to write.
         #[arg(short, long)]
         output: PathBuf,
+        /// Threads for tokenizing the corpus (0: one per core). The output is the same at any count.
+        #[arg(short = 'T', long = "threads", value_name = "N", default_value_t = 0)]
+        threads: usize,
     },
     /// Train context-model priors from a JSONL corpus of texts (`{"text": ...}`, .gz read directly).
     Train(train::TrainArgs),
     /// List the built-in tokenizers and the open models' vocabularies (file, source, priors ID).
     Tokenizers,
+    /// Shell completions for bash, zsh, fish, elvish or PowerShell, on standard output
+    /// (bash: `tacc completions bash > /etc/bash_completion.d/tacc`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// The man page (roff), on standard output: `tacc man > tacc.1; man ./tacc.1`.
+    Man,
     /// Regenerate the built-in vocabulary tables (`vocab/`) from tiktoken-rs's rank files.
     #[command(hide = true)]
     Vocab {
         /// tiktoken-rs 0.12.1's `assets/` directory (default: found in the cargo registry).
         #[arg(long)]
         assets: Option<PathBuf>,
+        /// Where the tables are written (or compared, with --check).
         #[arg(long, default_value = "vocab")]
         out: PathBuf,
         /// Compare with the files in --out instead of writing them.
@@ -185,18 +201,25 @@ fn main() {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = Cli::parse();
-    if let Err(e) = run(cli.command) {
-        eprintln!("tacc: {e}");
-        std::process::exit(1);
-    }
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // clap's own codes: 0 for --help and --version, 2 for a bad command line.
+        Err(e) => {
+            let _ = e.print();
+            std::process::exit(e.exit_code());
+        }
+    };
+    let code = match run(cli.command) {
+        Ok(()) => 0,
+        Err(failures) => failures.exit_code(),
+    };
+    std::process::exit(code);
 }
 
-fn run(command: Command) -> tacc::Result<()> {
+fn run(command: Command) -> Result<(), exit::Failures> {
     match command {
         Command::Compress {
-            input,
-            output,
+            files,
             tok,
             method,
             level,
@@ -204,7 +227,6 @@ fn run(command: Command) -> tacc::Result<()> {
             no_checksum,
             raw,
         } => {
-            let data = read_input(input.as_deref(), "compress")?;
             let codec = tok.codec()?;
             let opts = match raw {
                 Some(name) => Options::raw(raw_method(&name)?),
@@ -219,18 +241,17 @@ fn run(command: Command) -> tacc::Result<()> {
                 Some(l) => opts.with_zstd_level(l).with_gzip_level(l),
                 None => opts,
             };
-            let token_ids;
-            let input = if ids {
-                token_ids = parse_ids(&data)?;
-                Input::TokenIds(&token_ids)
-            } else {
-                Input::Bytes(&data)
+            let compress = |data: &[u8]| {
+                if ids {
+                    codec.compress(Input::TokenIds(&parse_ids(data)?), &opts)
+                } else {
+                    codec.compress(Input::Bytes(data), &opts)
+                }
             };
-            write_output(output.as_deref(), &codec.compress(input, &opts)?)
+            files::run(&files, files::Direction::Compress, &compress).into_result()
         }
         Command::Decompress {
-            input,
-            output,
+            files,
             tok,
             raw,
             ids,
@@ -242,52 +263,58 @@ fn run(command: Command) -> tacc::Result<()> {
                 max_output.unwrap_or(Limits::MAX.max_output_bytes),
                 max_tokens.unwrap_or(Limits::MAX.max_tokens),
             );
-            let data = read_input(input.as_deref(), "decompress")?;
-            let content = match raw {
-                // The codec's limits bound the decode (and the detokenized text).
-                Some(name) => {
-                    let kind = if ids {
-                        ContentKind::TokenIds
-                    } else {
-                        ContentKind::Text
-                    };
-                    tok.codec()?.with_limits(limits).decompress_as(
-                        &data,
-                        kind,
-                        &Options::raw(raw_method(&name)?),
-                    )?
-                }
-                // Only build a codec when the user named a custom tokenizer or mapping.
-                None if tok.is_custom() => tok.codec()?.with_limits(limits).decompress(&data)?,
-                None => tacc::decompress_with_limits(&data, &limits)?,
+            // Only build a codec when a raw payload or a custom tokenizer or mapping needs one.
+            let codec = if raw.is_some() || tok.is_custom() {
+                Some(tok.codec()?.with_limits(limits))
+            } else {
+                None
             };
-            let out = printable(&limits, content)?;
-            // Written only once all of it decoded: an error leaves no partial output file.
-            write_output(output.as_deref(), &out)
+            let raw = raw.as_deref().map(raw_method).transpose()?;
+            let kind = if ids {
+                ContentKind::TokenIds
+            } else {
+                ContentKind::Text
+            };
+            let decompress = |data: &[u8]| {
+                let content = match (&codec, raw) {
+                    // The codec's limits bound the decode (and the detokenized text).
+                    (Some(codec), Some(method)) => {
+                        codec.decompress_as(data, kind, &Options::raw(method))?
+                    }
+                    (Some(codec), None) => codec.decompress(data)?,
+                    (None, _) => tacc::decompress_with_limits(data, &limits)?,
+                };
+                // Written only once all of it decoded: an error leaves no partial output file.
+                printable(&limits, content)
+            };
+            files::run(&files, files::Direction::Decompress, &decompress).into_result()
         }
         Command::Stats { input, tok } => {
             let data = std::fs::read(&input)
                 .map_err(|e| tacc::Error::Io(format!("{}: {e}", input.display())))?;
             let text =
                 String::from_utf8(data).map_err(|e| tacc::Error::InvalidUtf8(e.to_string()))?;
-            print_stats(&tok.codec()?, &text)
+            Ok(print_stats(&tok.codec()?, &text)?)
         }
-        Command::Bench(args) => bench::run(&args),
-        Command::Serve(args) => serve::run(&args),
+        Command::Bench(args) => Ok(bench::run(&args)?),
+        Command::Serve(args) => Ok(serve::run(&args)?),
         Command::Mapping {
             corpus,
             tok,
             output,
+            threads,
         } => {
             let codec = tok.codec()?;
             let mut counts = vec![0u64; codec.vocab_size() as usize];
-            for text in corpus::read_records(&corpus)? {
-                for id in codec.tokenize(&text)? {
+            let texts = corpus::read_records(&corpus)?;
+            for ids in corpus::tokenize_all(&codec, &texts, threads)? {
+                for id in ids {
                     counts[id as usize] += 1;
                 }
             }
             let mapping = Mapping::from_counts(&counts)?;
-            std::fs::write(&output, mapping.to_bytes())?;
+            std::fs::write(&output, mapping.to_bytes())
+                .map_err(|e| tacc::Error::Io(format!("{}: {e}", output.display())))?;
             eprintln!(
                 "wrote {} ({} token IDs, fingerprint {:016x})",
                 output.display(),
@@ -296,8 +323,19 @@ fn run(command: Command) -> tacc::Result<()> {
             );
             Ok(())
         }
-        Command::Train(args) => train::run(args),
-        Command::Vocab { assets, out, check } => vocab::run(assets.as_deref(), &out, check),
+        Command::Train(args) => Ok(train::run(args)?),
+        Command::Vocab { assets, out, check } => Ok(vocab::run(assets.as_deref(), &out, check)?),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "tacc", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Man => {
+            let mut out = std::io::stdout().lock();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .map_err(tacc::Error::from)?;
+            Ok(())
+        }
         Command::Tokenizers => {
             for b in tacc::Builtin::ALL {
                 if b.is_enabled() {
@@ -448,41 +486,6 @@ fn ids_json(ids: &[u32]) -> Vec<u8> {
     s.into_bytes()
 }
 
-fn read_input(path: Option<&Path>, command: &str) -> tacc::Result<Vec<u8>> {
-    match path {
-        Some(p) if p.as_os_str() != "-" => {
-            std::fs::read(p).map_err(|e| tacc::Error::Io(format!("{}: {e}", p.display())))
-        }
-        _ => {
-            let stdin = std::io::stdin();
-            if stdin.is_terminal() {
-                // Nothing piped in: show how to use the command instead of waiting for input.
-                let mut cmd = Cli::command();
-                let sub = cmd.find_subcommand_mut(command).expect("known subcommand");
-                eprintln!("{}", sub.render_help());
-                std::process::exit(2);
-            }
-            let mut buf = Vec::new();
-            stdin.lock().read_to_end(&mut buf)?;
-            Ok(buf)
-        }
-    }
-}
-
-fn write_output(path: Option<&Path>, data: &[u8]) -> tacc::Result<()> {
-    match path {
-        Some(p) if p.as_os_str() != "-" => {
-            std::fs::write(p, data).map_err(|e| tacc::Error::Io(format!("{}: {e}", p.display())))
-        }
-        _ => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(data)?;
-            out.flush()?;
-            Ok(())
-        }
-    }
-}
-
 fn print_stats(codec: &Codec, text: &str) -> tacc::Result<()> {
     let stats = codec.stats(text, &Options::default())?;
     println!(
@@ -529,4 +532,37 @@ fn print_stats(codec: &Codec, text: &str) -> tacc::Result<()> {
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// `--help` explains every argument of every command (hidden ones included: they are
+    /// someone's tool too).
+    #[test]
+    fn every_argument_has_help() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id == "help" || id == "version" {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                if sub.get_about().is_none() && sub.get_name() != "help" {
+                    missing.push(format!("{path} {} (the command)", sub.get_name()));
+                }
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "tacc", &mut missing);
+        assert!(missing.is_empty(), "arguments without help: {missing:#?}");
+        Cli::command().debug_assert();
+    }
 }

@@ -45,6 +45,9 @@ pub struct TrainArgs {
     /// Cache of the corpus's token IDs (written if absent, read if present).
     #[arg(long, value_name = "FILE")]
     token_cache: Option<PathBuf>,
+    /// Threads for tokenizing the corpus (0: one per core). The output is the same at any count.
+    #[arg(short = 'T', long = "threads", value_name = "N", default_value_t = 0)]
+    threads: usize,
 }
 
 fn read_cache(path: &std::path::Path) -> Option<Vec<Vec<u32>>> {
@@ -85,10 +88,7 @@ pub fn run(a: TrainArgs) -> tacc::Result<()> {
         Some(s) => s,
         None => {
             let texts = crate::corpus::read_records(&a.corpus)?;
-            let seqs: Vec<Vec<u32>> = texts
-                .iter()
-                .map(|t| codec.tokenize(t))
-                .collect::<tacc::Result<_>>()?;
+            let seqs = crate::corpus::tokenize_all(&codec, &texts, a.threads)?;
             if let Some(c) = &a.token_cache {
                 write_cache(c, &seqs)?;
             }

@@ -11,9 +11,14 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// Runs tacc; `compress`/`decompress` write to standard output (`-c`) unless `-o` names a file.
 fn tacc(args: &[&str]) -> Output {
+    let mut all = args.to_vec();
+    if matches!(args.first(), Some(&"compress" | &"decompress")) && !args.contains(&"-o") {
+        all.push("-c");
+    }
     Command::new(env!("CARGO_BIN_EXE_tacc"))
-        .args(args)
+        .args(&all)
         .output()
         .expect("run tacc")
 }
@@ -36,7 +41,8 @@ fn refused(args: &[&str], out: &Path, limit_name: &str) {
     all.extend(["-o", out.to_str().unwrap()]);
     let r = tacc(&all);
     let err = String::from_utf8_lossy(&r.stderr);
-    assert_eq!(r.status.code(), Some(1), "tacc {all:?}: {err}");
+    // Exit code 4: the input is corrupt or over a limit (cli/src/exit.rs).
+    assert_eq!(r.status.code(), Some(4), "tacc {all:?}: {err}");
     assert!(err.contains(limit_name), "tacc {all:?}: {err}");
     assert!(r.stdout.is_empty());
     assert!(!out.exists(), "tacc {all:?} wrote {}", out.display());
@@ -167,7 +173,7 @@ fn raw_layouts_are_named_by_their_method() {
     for name in ["lopace-zstd", "model", "stored", "gzip", "auto", "zstd-15"] {
         let r = tacc(&["compress", s(&input), "--raw", name]);
         let err = String::from_utf8_lossy(&r.stderr);
-        assert_eq!(r.status.code(), Some(1), "--raw {name}: {err}");
+        assert_eq!(r.status.code(), Some(2), "--raw {name}: {err}");
         assert!(
             err.contains("tacc, tacc-gzip") && err.contains("zstd, lopace-token, lopace-hybrid"),
             "--raw {name}: {err}"
@@ -203,7 +209,7 @@ fn raw_layouts_are_named_by_their_method() {
         tacc(&["compress", "--ids", s(&ids), "--raw", "lopace-token"])
             .status
             .code(),
-        Some(1)
+        Some(2)
     );
     // --raw and --method do not go together.
     let r = tacc(&["compress", s(&input), "--raw", "tacc", "-m", "model"]);
@@ -305,7 +311,7 @@ fn hostile_payloads_are_refused_within_the_limit() {
             peak_kib >> 10,
             err.trim()
         );
-        assert_eq!(code, 1, "{file}: {err}");
+        assert_eq!(code, 4, "{file}: {err}");
         assert!(err.contains(limit_name), "{file}: {err}");
         assert!(!out.exists(), "{file}: output written");
         assert!(

@@ -195,8 +195,13 @@ fn post(server: &Server, path: &str, body: &Value) -> Reply {
     request(&server.addr, "POST", path, body.to_string().into_bytes())
 }
 
+/// Runs tacc; `compress`/`decompress` write to standard output (`-c`), which the tests read.
 fn tacc(args: &[&str]) -> Vec<u8> {
-    let out = Command::new(TACC).args(args).output().expect("run tacc");
+    let mut all = args.to_vec();
+    if matches!(args.first(), Some(&"compress" | &"decompress")) {
+        all.push("-c");
+    }
+    let out = Command::new(TACC).args(&all).output().expect("run tacc");
     assert!(
         out.status.success(),
         "tacc {args:?}: {}",

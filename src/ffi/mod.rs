@@ -19,6 +19,7 @@
 #![allow(clippy::missing_safety_doc)] // each function's header comment states its pointer rules
 
 pub mod api;
+pub mod batch;
 mod boundary;
 pub mod entry;
 // The functions of a direction a build leaves out (cargo features `encode`, `decode`) are not

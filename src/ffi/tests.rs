@@ -1361,3 +1361,151 @@ fn open_vocab_names_are_the_cores() {
         .collect();
     assert_eq!(names, crate::OPEN_VOCAB_NAMES);
 }
+
+// ---- Batch calls ----------------------------------------------------------------------------
+
+mod batch {
+    use super::super::batch::*;
+    use super::*;
+    use std::ffi::c_void;
+
+    fn empty_result() -> tacc_item_result {
+        tacc_item_result {
+            status: tacc_status::TACC_ERR_PANIC,
+            data: null_mut(),
+            len: 0,
+            err_msg: null_mut(),
+        }
+    }
+
+    fn item(b: &[u8]) -> tacc_item {
+        tacc_item {
+            data: b.as_ptr().cast(),
+            len: b.len(),
+        }
+    }
+
+    /// Takes a result's bytes and frees them (and its message).
+    fn take(r: &tacc_item_result) -> Vec<u8> {
+        let v = if r.len == 0 {
+            vec![]
+        } else {
+            unsafe { std::slice::from_raw_parts(r.data.cast::<u8>(), r.len) }.to_vec()
+        };
+        unsafe {
+            tacc_free(r.data);
+            tacc_free(r.err_msg.cast::<c_void>());
+        }
+        v
+    }
+
+    #[test]
+    fn items_keep_their_order_and_fail_alone() {
+        let c = codec();
+        let texts: Vec<Vec<u8>> = (0..40)
+            .map(|i| format!("{TEXT} record {i}").into_bytes())
+            .collect();
+        let mut items: Vec<tacc_item> = texts.iter().map(|t| item(t)).collect();
+        let bad = [0xFFu8, 0xFE, b'x'];
+        items[5] = item(&bad); // not UTF-8: this item alone fails
+        let mut frames_by_threads = Vec::new();
+        for threads in [1u32, 2, 0] {
+            let mut results = vec![empty_result(); items.len()];
+            let mut msg = null_mut();
+            let st = unsafe {
+                tacc_encode_batch(
+                    c,
+                    tacc_content_kind::TACC_CONTENT_TEXT as u32,
+                    items.as_ptr(),
+                    items.len(),
+                    null(),
+                    threads,
+                    results.as_mut_ptr(),
+                    &mut msg,
+                )
+            };
+            assert_eq!(st, tacc_status::TACC_ERR_INVALID_UTF8);
+            assert!(unsafe { take_msg(msg) }.starts_with("item 5 "));
+            assert_eq!(results[5].status, tacc_status::TACC_ERR_INVALID_UTF8);
+            assert!(results[5].data.is_null() && !results[5].err_msg.is_null());
+            let frames: Vec<Vec<u8>> = results.iter().map(take).collect();
+            frames_by_threads.push(frames);
+        }
+        assert_eq!(frames_by_threads[0], frames_by_threads[1]);
+        assert_eq!(frames_by_threads[0], frames_by_threads[2]);
+
+        // Restore them, with one frame corrupted: that item alone fails.
+        let mut frames = frames_by_threads.swap_remove(0);
+        frames[5] = frames[6].clone();
+        let last = frames[9].len() - 1;
+        frames[9][last] ^= 0x40;
+        let fitems: Vec<tacc_item> = frames.iter().map(|f| item(f)).collect();
+        let mut results = vec![empty_result(); fitems.len()];
+        let st = unsafe {
+            tacc_decode_batch(
+                c,
+                fitems.as_ptr(),
+                fitems.len(),
+                tacc_content_kind::TACC_CONTENT_TEXT as u32,
+                null(),
+                2,
+                results.as_mut_ptr(),
+                null_mut(),
+            )
+        };
+        assert_ne!(st, tacc_status::TACC_OK);
+        for (i, r) in results.iter().enumerate() {
+            let status = r.status;
+            let out = take(r);
+            match i {
+                9 => assert_ne!(status, tacc_status::TACC_OK),
+                5 => assert_eq!(out, texts[6]),
+                _ => assert_eq!(out, texts[i], "item {i}"),
+            }
+        }
+        unsafe { tacc_codec_free(c) };
+    }
+
+    #[test]
+    fn argument_errors_fail_the_call_before_any_work() {
+        let c = codec();
+        let t = b"hello".to_vec();
+        let items = [item(&t)];
+        let mut results = [empty_result()];
+        let kind = tacc_content_kind::TACC_CONTENT_TEXT as u32;
+        let call = |codec, kind, results: *mut tacc_item_result| unsafe {
+            tacc_encode_batch(
+                codec,
+                kind,
+                items.as_ptr(),
+                1,
+                null(),
+                0,
+                results,
+                null_mut(),
+            )
+        };
+        assert_eq!(
+            call(null(), kind, results.as_mut_ptr()),
+            tacc_status::TACC_ERR_NULL_ARGUMENT
+        );
+        assert_eq!(
+            call(c, 99, results.as_mut_ptr()),
+            tacc_status::TACC_ERR_INVALID_ARGUMENT
+        );
+        assert_eq!(
+            call(c, kind, null_mut()),
+            tacc_status::TACC_ERR_NULL_ARGUMENT
+        );
+        assert_eq!(
+            results[0].status,
+            tacc_status::TACC_ERR_PANIC,
+            "not written"
+        );
+        // Zero items: nothing to do, OK, NULL arrays allowed.
+        let st =
+            unsafe { tacc_decode_batch(c, null(), 0, kind, null(), 0, null_mut(), null_mut()) };
+        assert_eq!(st, tacc_status::TACC_OK);
+        unsafe { tacc_codec_free(c) };
+    }
+}
