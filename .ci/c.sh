@@ -123,7 +123,7 @@ step "ASan + UBSan: hostile payloads"
     ctest --output-on-failure -R '^test_hostile$')
 if [ "$LSAN" = 0 ]; then
     command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; }
-    for t in test_api_shared test_threads test_stream test_cpp test_sizes test_vectors; do
+    for t in test_api_shared test_threads test_batch test_stream test_cpp test_sizes test_vectors; do
         valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite "$WORK/build/tests/c/$t"
     done
 fi
