@@ -115,7 +115,7 @@ class StreamsTest {
             val input = ByteArrayInputStream(wire.toByteArray())
             var n = 0
             while (readChunk(input) != null) n++
-            assertTrue(n >= 50, "$n chunks")
+            assertTrue(n >= 10, "$n chunks") // ~16 KiB pieces of ~4000 tokens, a chunk after each
         }
     }
 

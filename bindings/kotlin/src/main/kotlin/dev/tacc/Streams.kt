@@ -75,7 +75,7 @@ private inline fun <T> io(block: () -> T): T =
  * Like DeflaterOutputStream: writes are buffered; [flush] ends a chunk (the reader then sees all
  * text written so far) and flushes [out]; [finish] writes the last chunk and leaves [out] open;
  * [close] finishes, then closes [out] and the encoder. Text is tokenized when a chunk ends or the
- * buffer fills (cut after a space or newline, so pieces tokenize as the whole would); a chunk is
+ * buffer fills (cut before a space, so the pieces tokenize nearly as the whole would); a chunk is
  * also ended every [chunkTokens] tokens so memory stays bounded without flushes. Bytes that are not
  * UTF-8 fail with a MalformedInputException (an IOException). [writeTokenIds] adds token IDs in order with the text.
  * One thread at a time, like the encoder it owns.
@@ -85,7 +85,7 @@ class TaccOutputStream(
     private val encoder: StreamEncoder,
     private val chunkTokens: Int = 1 shl 16,
 ) : FilterOutputStream(out) {
-    private var buf = ByteArray(8192)
+    private var buf = ByteArray(16384)
     private var len = 0
     private var finished = false
     private var closed = false
@@ -100,12 +100,20 @@ class TaccOutputStream(
     override fun write(b: ByteArray, off: Int, len: Int) {
         java.util.Objects.checkFromIndexSize(off, len, b.size)
         ensureOpen()
-        if (this.len + len > buf.size) {
-            pushText(whole = false)
-            if (this.len + len > buf.size) buf = buf.copyOf(maxOf(buf.size * 2, this.len + len))
+        // Through the buffer piece by piece, so a large write is tokenized and chunked as it goes.
+        var from = off
+        var left = len
+        while (left > 0) {
+            if (this.len == buf.size) {
+                pushText(whole = false)
+                if (this.len == buf.size) buf = buf.copyOf(buf.size * 2) // not reached: a full buffer always holds a character
+            }
+            val n = minOf(left, buf.size - this.len)
+            System.arraycopy(b, from, buf, this.len, n)
+            this.len += n
+            from += n
+            left -= n
         }
-        System.arraycopy(b, off, buf, this.len, len)
-        this.len += len
     }
 
     /** Adds token IDs after the text written so far. */
@@ -152,7 +160,7 @@ class TaccOutputStream(
 
     /**
      * Tokenizes the buffered text: all of it when [whole] (but for a split character at the end),
-     * else up to its last space or newline, if any, so the pieces tokenize like the whole text.
+     * else up to its last space, if any, so the pieces tokenize like the whole text.
      */
     private fun pushText(whole: Boolean) {
         var end = len
@@ -171,8 +179,9 @@ class TaccOutputStream(
             if (len - i < need) end = i
         }
         if (!whole) {
-            val cut = (end - 1 downTo 0).firstOrNull { buf[it] == ' '.code.toByte() || buf[it] == '\n'.code.toByte() }
-            if (cut != null) end = cut + 1
+            // Before a space: tokenizers attach a space to the word after it (" word").
+            val cut = (end - 1 downTo 1).firstOrNull { buf[it] == ' '.code.toByte() && buf[it - 1] != ' '.code.toByte() }
+            if (cut != null) end = cut
         }
         if (end == 0) return
         val text: CharBuffer = utf8.reset().decode(ByteBuffer.wrap(buf, 0, end))
