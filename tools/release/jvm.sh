@@ -28,7 +28,7 @@ strip --strip-all -o "$native/libtacc_uniffi.so" target/release/libtacc_uniffi.s
 
 # The jar (tests are run by .ci/uniffi-kotlin.sh, against this jar from a consumer project and
 # against the library in bindings/kotlin). clean: no class or library of an earlier build slips in.
-(cd bindings/kotlin && mvn -B -ntp -q clean package -Pbundle-native -DskipTests \
+(cd bindings/kotlin && mvn -B -ntp -q -Dstyle.color=never clean package -Pbundle-native -Dmaven.test.skip=true \
     -Drevision="$VERSION" -Djna.platform="$JNA_PLATFORM" -Dtacc.native.dir="$native")
 jar="tacc-$VERSION.jar"
 cp "bindings/kotlin/target/$jar" "$out/$jar"

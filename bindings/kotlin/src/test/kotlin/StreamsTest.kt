@@ -155,6 +155,14 @@ class StreamsTest {
     }
 
     @Test
+    fun exampleStreamsACompletionOverASocket() {
+        val pieces = listOf("Sure", "!", " Here", " is", " 中文", " and", " 😀", " done", ".")
+        Codec("o200k_base").use { c ->
+            assertEquals(pieces.joinToString(""), examples.tacc.completionOverSocket(c, pieces))
+        }
+    }
+
+    @Test
     fun chunkLengthsAreUvarints() {
         for ((size, prefix) in listOf(0 to listOf(0x00), 127 to listOf(0x7F), 128 to listOf(0x80, 0x01), 16384 to listOf(0x80, 0x80, 0x01))) {
             val out = ByteArrayOutputStream()
