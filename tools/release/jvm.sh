@@ -29,7 +29,8 @@ strip --strip-all -o "$native/libtacc_uniffi.so" target/release/libtacc_uniffi.s
 # The jar (tests are run by .ci/uniffi-kotlin.sh, against this jar from a consumer project and
 # against the library in bindings/kotlin). clean: no class or library of an earlier build slips in.
 (cd bindings/kotlin && mvn -B -ntp -q -Dstyle.color=never clean package -Pbundle-native -Dmaven.test.skip=true \
-    -Drevision="$VERSION" -Djna.platform="$JNA_PLATFORM" -Dtacc.native.dir="$native")
+    -Drevision="$VERSION" -Djna.platform="$JNA_PLATFORM" -Dtacc.native.dir="$native") 2>&1 |
+    sed 's/\x1b\[[0-9;]*m//g' # Maven 3.8's -q still prints colour resets
 jar="tacc-$VERSION.jar"
 cp "bindings/kotlin/target/$jar" "$out/$jar"
 jar --list --file "$out/$jar" | grep -qx "$JNA_PLATFORM/libtacc_uniffi.so" ||
