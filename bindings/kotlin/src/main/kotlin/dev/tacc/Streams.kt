@@ -6,7 +6,8 @@
 //
 // Stream chunks have no length field of their own (docs/STREAM.md: the transport delimits them), so
 // over a plain byte stream each chunk is written as its length, an unsigned LEB128 varint (Go's
-// binary.PutUvarint), followed by its bytes: [writeChunk] / [readChunk]. Transports that delimit
+// binary.PutUvarint), followed by its bytes: [writeChunk] / [readChunk]; the Go module's
+// NewWriter/NewReader use the same framing. Transports that delimit
 // messages themselves (SSE, WebSocket, gRPC) should send StreamEncoder's chunks as they are instead.
 package dev.tacc
 
