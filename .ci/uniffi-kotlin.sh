@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# CI for the uniffi bindings: the generated Kotlin/Swift sources are current and the Kotlin tests
-# pass on the JVM. Swift is not built here (no Swift toolchain on Linux CI): only its generated
-# sources are checked.
+# CI for the uniffi bindings: the generated Kotlin/Swift sources are current, the Kotlin tests
+# pass on the JVM, and the released jar (dist/jvm, tools/release/jvm.sh) works on its own in a
+# consumer Maven project with no Rust toolchain, no jna.library.path and no LD_LIBRARY_PATH.
+# Swift is not built here (no Swift toolchain on Linux CI): only its generated sources are checked.
 # Run from the repository root by .ci/run after `cargo build --release`, on a fresh machine: it installs
 # what it needs. Exits non-zero on any failure; prints each runner's summary line.
 set -euo pipefail
@@ -43,6 +44,22 @@ cargo test --release --locked -p tacc-uniffi --quiet
 step "generated sources are current (Kotlin, Swift)"
 tools/gen-bindings.sh --check || fail "generated bindings are out of date: run tools/gen-bindings.sh and commit"
 [ -f bindings/swift/Package.swift ] && [ -f bindings/swift/Tests/TaccTests/TaccTests.swift ] || fail "Swift package incomplete"
+
+# ---- The released jar in a consumer project ------------------------------------------------------------
+# .ci/run makes dist/ first (tools/release.sh); by hand, the jar is made here when missing.
+# shellcheck source=tools/release/common.sh
+. tools/release/common.sh
+[ -f "$DIST/jvm/tacc-$VERSION.jar" ] || bash tools/release/jvm.sh
+step "released jar: $(stat -c %s "$DIST/jvm/tacc-$VERSION.jar") bytes; consumer project tests/jvm-consumer (no Rust, no jna.library.path, no LD_LIBRARY_PATH)"
+# Maven never refetches a release it has cached: drop ours so the consumer resolves this build's.
+rm -rf "$HOME/.m2/repository/dev/tacc/tacc/$VERSION"
+set +e
+(cd tests/jvm-consumer && env -u LD_LIBRARY_PATH "$ROOT/.ci/no-rust-env" mvn -B -ntp test \
+    -Dtacc.version="$VERSION" -Dtacc.repo="file://$DIST/jvm/repo" > "$ROOT/target/jvm-consumer.log" 2>&1)
+rc=$?
+set -e
+grep -E "Tests run:|BUILD (SUCCESS|FAILURE)|ERROR\]|FAIL" target/jvm-consumer.log | tail -n 20
+[ $rc -eq 0 ] || fail "jvm consumer: mvn test exit $rc (full log: target/jvm-consumer.log)"
 
 # ---- Kotlin -----------------------------------------------------------------------------------------
 step "Kotlin: mvn test (JNA loads target/release/libtacc_uniffi.so; vectors; open-model vocabularies; HostileTest in a JVM of its own)"

@@ -6,7 +6,7 @@
 #
 # Policy: the generated sources are CHECKED IN, for both languages, and CI runs this script with
 # --check, which fails when a fresh generation differs from what is committed.
-#   Kotlin  bindings/kotlin/src/main/kotlin/uniffi/tacc/tacc.kt
+#   Kotlin  bindings/kotlin/src/main/kotlin/dev/tacc/tacc.kt (package dev.tacc: uniffi.toml's package_name)
 #   Swift   bindings/swift/Sources/Tacc/tacc.swift, bindings/swift/generated/{taccFFI.h,taccFFI.modulemap}
 # Python does not use uniffi: bindings/python is a PyO3 extension (hand-written, nothing generated).
 #
@@ -33,9 +33,14 @@ trap 'rm -rf "$tmp"' EXIT
 cargo run -q -p uniffi-bindgen -- generate --no-format --library "$lib" \
     --language kotlin --language swift --out-dir "$tmp" >/dev/null
 
+# The Kotlin file lies under its package's directory; the package is uniffi.toml's package_name.
+kt_pkg="$(sed -n 's/^package_name = "\([a-z.]*\)"$/\1/p' bindings/uniffi/uniffi.toml)"
+[ -n "$kt_pkg" ] || { echo "gen-bindings: no [bindings.kotlin] package_name in bindings/uniffi/uniffi.toml" >&2; exit 2; }
+kt_file="${kt_pkg//.//}/tacc.kt"
+
 # generated file -> checked-in path
 pairs=(
-    "uniffi/tacc/tacc.kt:bindings/kotlin/src/main/kotlin/uniffi/tacc/tacc.kt"
+    "$kt_file:bindings/kotlin/src/main/kotlin/$kt_file"
     "tacc.swift:bindings/swift/Sources/Tacc/tacc.swift"
     "taccFFI.h:bindings/swift/generated/taccFFI.h"
     "taccFFI.modulemap:bindings/swift/generated/taccFFI.modulemap"
@@ -61,6 +66,12 @@ for pair in "${pairs[@]}"; do
         echo "wrote $dst"
     fi
 done
+# A generated file left under an older package would compile beside the current one.
+stale="$(find bindings/kotlin/src/main/kotlin -name tacc.kt ! -path "*/$kt_file")"
+if [ -n "$stale" ]; then
+    echo "gen-bindings: stale generated Kotlin (package is $kt_pkg): $stale" >&2
+    status=1
+fi
 if [ "$check" = 1 ] && [ "$status" = 0 ]; then
     echo "gen-bindings: Kotlin and Swift sources are current"
 fi

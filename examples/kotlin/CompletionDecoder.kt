@@ -1,14 +1,14 @@
 // Android-style example: a chat app receives a compressed completion from its server and shows the text.
 //
 // On Android, put libtacc_uniffi.so (crate bindings/uniffi) for each ABI in src/main/jniLibs/<abi>/ (cargo-ndk builds them), add
-// the generated uniffi/tacc/tacc.kt and JNA (`net.java.dev.jna:jna:5.17.0@aar`), then call this from a
+// the generated dev/tacc/tacc.kt and JNA (`net.java.dev.jna:jna:5.17.0@aar`), then call this from a
 // ViewModel on a background dispatcher. The JVM test suite (bindings/kotlin) runs it as is.
 package examples.tacc
 
-import uniffi.tacc.Codec
-import uniffi.tacc.TaccException
-import uniffi.tacc.decompressTaccPayloadArray
-import uniffi.tacc.detokenize
+import dev.tacc.Codec
+import dev.tacc.TaccException
+import dev.tacc.decompressTaccPayloadArray
+import dev.tacc.detokenize
 
 /** Decodes completions the server sends either as a tacc frame or as a tacc 0.1.0 gzip payload. */
 class CompletionDecoder(tokenizer: String = "o200k_base") : AutoCloseable {
@@ -35,7 +35,7 @@ class CompletionDecoder(tokenizer: String = "o200k_base") : AutoCloseable {
 fun main() {
     CompletionDecoder().use { decoder ->
         // What the server would send (made here with the same library).
-        val frame = Codec("o200k_base").use { it.compressText("Sure! Here is your answer: 42.", uniffi.tacc.defaultOptions()) }
+        val frame = Codec("o200k_base").use { it.compressText("Sure! Here is your answer: 42.", dev.tacc.defaultOptions()) }
         println(decoder.frameToText(frame))
         println(decoder.frameToTextOrError(byteArrayOf(1, 2, 3)))
     }

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
 import org.junit.jupiter.params.ParameterizedTest
 import org.junit.jupiter.params.provider.MethodSource
-import uniffi.tacc.*
+import dev.tacc.*
 import java.io.File
 import java.lang.management.ManagementFactory
 import java.nio.ByteBuffer

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.assertThrows
 import org.junit.jupiter.api.fail
 import org.junit.jupiter.params.ParameterizedTest
 import org.junit.jupiter.params.provider.MethodSource
-import uniffi.tacc.*
+import dev.tacc.*
 import java.io.File
 
 // The open models' vocabularies from Kotlin: Codec.fromSpec (the core's CodecSpec) with the

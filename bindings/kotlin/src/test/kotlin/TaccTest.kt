@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
 import org.junit.jupiter.params.ParameterizedTest
 import org.junit.jupiter.params.provider.MethodSource
-import uniffi.tacc.*
+import dev.tacc.*
 import java.io.File
 import java.util.concurrent.Executors
 import java.util.concurrent.TimeUnit

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Assertions.fail
 import org.junit.jupiter.api.Test
-import uniffi.tacc.*
+import dev.tacc.*
 import java.io.File
 
 // The shared vectors every language reads (tests/vectors, see its README/about): frames.json (every
@@ -33,7 +33,7 @@ private fun <T> withCodec(case: JSONObject, body: (Codec) -> T): T {
 
 /** The exception class of an error kind: TaccException.<name>, or null if there is none. */
 private fun exceptionClass(name: String): Class<*>? =
-    runCatching { Class.forName("uniffi.tacc.TaccException\$$name") }.getOrNull()
+    runCatching { Class.forName("dev.tacc.TaccException\$$name") }.getOrNull()
         ?.takeIf { TaccException::class.java.isAssignableFrom(it) }
 
 class VectorsTest {

@@ -3,7 +3,7 @@
 
 @file:Suppress("NAME_SHADOWING")
 
-package uniffi.tacc
+package dev.tacc
 
 // Common helper code.
 //

@@ -3,7 +3,7 @@
 // uniffi passes Vec<u32> as List<UInt>, one boxed object per ID. These extensions use the generated
 // `*Packed` calls instead, which take and return one ByteArray of little-endian 32-bit integers, so a
 // long completion crosses the boundary as one copy. Token IDs fit in Int (every vocabulary is < 2^31).
-package uniffi.tacc
+package dev.tacc
 
 import java.nio.ByteBuffer
 import java.nio.ByteOrder
