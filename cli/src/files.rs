@@ -254,6 +254,17 @@ fn one_file(
 /// Writes `data` to a temporary file beside `out`, with `like`'s permissions, then moves it to
 /// `out`: readers never see a partial file, and a failure leaves nothing behind.
 fn write_atomically(out: &Path, data: &[u8], force: bool, like: &Path) -> std::io::Result<()> {
+    write_with(out, force, like, |f| f.write_all(data))
+}
+
+/// [`write_atomically`] for output made by `fill` as it goes (a JSONL archive streamed record by
+/// record): the temporary file is renamed into place only if `fill` succeeds.
+pub fn write_with(
+    out: &Path,
+    force: bool,
+    like: &Path,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -265,7 +276,7 @@ fn write_atomically(out: &Path, data: &[u8], force: bool, like: &Path) -> std::i
             .write(true)
             .create_new(true)
             .open(&tmp)?;
-        f.write_all(data)?;
+        fill(&mut f)?;
         f.sync_all()?;
         if let Ok(meta) = like.metadata() {
             let _ = f.set_permissions(meta.permissions());

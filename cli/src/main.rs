@@ -5,6 +5,7 @@ mod bench;
 mod corpus;
 mod exit;
 mod files;
+mod jsonl;
 mod methods;
 mod progress;
 mod report;
@@ -115,6 +116,14 @@ enum Command {
         /// zstd, lopace-token, lopace-hybrid (LoPace 0.1.5).
         #[arg(long, value_name = "METHOD", conflicts_with = "method")]
         raw: Option<String>,
+        /// A JSONL archive, coded record by record: the --field string of each record becomes
+        /// {"tacc": "<base64 frame>"} (decompress: back), the rest of each line is kept as it is.
+        /// One archive (.gz read directly) to -o FILE or standard output.
+        #[arg(long)]
+        jsonl: bool,
+        /// With --jsonl: the record field to code (a top-level string field).
+        #[arg(long, value_name = "NAME", default_value = "text", requires = "jsonl")]
+        field: String,
     },
     /// Restore what `compress` made: each FILE.tacc to FILE beside it; standard input to standard
     /// output. Frames need no flags; raw payloads need --raw and the tokenizer.
@@ -143,6 +152,14 @@ enum Command {
         /// Default: the hard cap.
         #[arg(long, value_name = "N", value_parser = parse_max_tokens)]
         max_tokens: Option<usize>,
+        /// A JSONL archive, coded record by record: the --field string of each record becomes
+        /// {"tacc": "<base64 frame>"} (decompress: back), the rest of each line is kept as it is.
+        /// One archive (.gz read directly) to -o FILE or standard output.
+        #[arg(long)]
+        jsonl: bool,
+        /// With --jsonl: the record field to code (a top-level string field).
+        #[arg(long, value_name = "NAME", default_value = "text", requires = "jsonl")]
+        field: String,
     },
     /// Size, ratio and speed of every method on one file.
     Stats {
@@ -226,6 +243,8 @@ fn run(command: Command) -> Result<(), exit::Failures> {
             ids,
             no_checksum,
             raw,
+            jsonl,
+            field,
         } => {
             let codec = tok.codec()?;
             let opts = match raw {
@@ -248,6 +267,10 @@ fn run(command: Command) -> Result<(), exit::Failures> {
                     codec.compress(Input::Bytes(data), &opts)
                 }
             };
+            if jsonl {
+                let code = jsonl::compress_field(&compress);
+                return jsonl::run_files(&files, &field, &code).into_result();
+            }
             files::run(&files, files::Direction::Compress, &compress).into_result()
         }
         Command::Decompress {
@@ -257,6 +280,8 @@ fn run(command: Command) -> Result<(), exit::Failures> {
             ids,
             max_output,
             max_tokens,
+            jsonl,
+            field,
         } => {
             // The CLI's defaults are the hard caps: the input is a file on the user's own disk.
             let limits = Limits::new(
@@ -287,6 +312,10 @@ fn run(command: Command) -> Result<(), exit::Failures> {
                 // Written only once all of it decoded: an error leaves no partial output file.
                 printable(&limits, content)
             };
+            if jsonl {
+                let code = jsonl::decompress_field(&decompress);
+                return jsonl::run_files(&files, &field, &code).into_result();
+            }
             files::run(&files, files::Direction::Decompress, &decompress).into_result()
         }
         Command::Stats { input, tok } => {

@@ -1,6 +1,6 @@
 //! tacc for Kotlin and Swift: the uniffi layer (proc-macros) over tacc's public Rust API, built
 //! as its own library (`libtacc_uniffi.so` / `.dylib` / `.a`), so Rust users of `tacc` never
-//! compile uniffi. The generated sources are bindings/kotlin/src/main/kotlin/uniffi/tacc/tacc.kt
+//! compile uniffi. The generated sources are bindings/kotlin/src/main/kotlin/dev/tacc/tacc.kt
 //! and bindings/swift/Sources/Tacc/tacc.swift (tools/gen-bindings.sh).
 //!
 //! Rules of this crate:
