@@ -31,8 +31,15 @@ fi
 
 # ---- Artefacts ----------------------------------------------------------------------------------
 step "artefacts in $DIST/python"
-[ -d "$DIST/python" ] || TACC_DIST="$DIST" bash tools/release/python.sh || fail "tools/release/python.sh"
 shopt -s nullglob
+# Missing, or older than a source it is made of (a run by hand after an edit): made again (cargo is a
+# no-op when the Rust side is current).
+old=("$DIST"/python/*.whl)
+old_sdist=("$DIST"/python/*.tar.gz)
+if [ ${#old[@]} -ne 1 ] || [ ${#old_sdist[@]} -ne 1 ] || [ -n "$(find src bindings/python/src bindings/python/python Cargo.toml Cargo.lock \
+        bindings/python/Cargo.toml bindings/python/pyproject.toml -newer "${old[0]}" -print -quit)" ]; then
+    TACC_DIST="$DIST" bash tools/release/python.sh || fail "tools/release/python.sh"
+fi
 wheels=("$DIST"/python/*.whl)
 sdists=("$DIST"/python/*.tar.gz)
 [ ${#wheels[@]} -eq 1 ] && [ ${#sdists[@]} -eq 1 ] || fail "expected one wheel and one sdist in $DIST/python"
@@ -50,12 +57,9 @@ step "peers: tacc 0.1.0 + lopace 0.1.5 in $PEERS_VENV"
 tools/peers/setup.sh "$PEERS_VENV" "$TIKTOKEN_CACHE" >/dev/null || fail "tools/peers/setup.sh"
 
 step "venv $VENV: the wheel, pytest, mypy (under .ci/no-rust-env, binary packages only)"
-rm -rf "$VENV"
-.ci/no-rust-env "$PY" -m venv "$VENV" || fail "venv"
-# --only-binary :all: pip may not build anything (so no maturin, no cargo); no-rust-env proves it.
-.ci/no-rust-env "$VENV/bin/python" -m pip install -q --disable-pip-version-check --only-binary :all: \
-    "$WHEEL" pytest "mypy==$MYPY_VERSION" || fail "pip install the wheel"
-"$VENV/bin/python" -m pip list --disable-pip-version-check 2>/dev/null | grep -iE '^(tacc|mypy|pytest) '
+# --only-binary :all:: pip may build nothing (no maturin, no cargo); .ci/no-rust-env proves it.
+TACC_DIST="$DIST" bindings/python/tools/wheel-venv.sh "$VENV" pytest "mypy==$MYPY_VERSION" || fail "wheel-venv.sh"
+"$VENV/bin/python" -m pip list --disable-pip-version-check 2>/dev/null | grep -iE '^(tacc-rs|mypy|pytest) '
 
 # Hostile payloads and decode limits (issue 12) run as a step of their own, so their time shows.
 HOSTILE_TESTS=(bindings/python/tests/test_hostile.py bindings/python/tests/test_limits.py)

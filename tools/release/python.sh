@@ -16,6 +16,12 @@ AUDITWHEEL_VERSION=6.8.2
 # gives symbols up to GLIBC_2.34 (pthread moved into libc), so manylinux_2_34 (Debian 12, Ubuntu 22.04,
 # RHEL 9 and later). Wider reach (manylinux2014 = manylinux_2_17) means building in PyPA's manylinux2014
 # image, or `--zig`: set TACC_PY_MANYLINUX=manylinux_2_17 there (docs/PACKAGING.md).
+case "$PLATFORM" in
+    linux-*) ;;
+    # macOS: the same maturin build without --compatibility/--auditwheel gives a macosx abi3 wheel
+    # (docs/PACKAGING.md); not laid out here, as nothing here can test it.
+    *) echo "release python: $PLATFORM is not laid out (linux only: manylinux checks)" >&2; exit 1 ;;
+esac
 MANYLINUX="${TACC_PY_MANYLINUX:-manylinux_2_34}"
 MANYLINUX_TAG="${MANYLINUX}_$(uname -m)"
 OUT="$DIST/python"
