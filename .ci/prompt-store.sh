@@ -3,7 +3,7 @@
 # PostgreSQL server on loopback (TACC_REQUIRE_PG=1: no PostgreSQL is a failure, not a skip), then
 # its benchmark on a slice of the corpus.
 # Run from the repository root by .ci/run after .ci/python.sh (which builds target/py-venv with
-# tacc installed); standalone it builds that venv the same way. On a fresh Debian machine, as root,
+# the tacc-rs wheel installed); standalone it builds that venv the same way. On a fresh Debian machine, as root,
 # it installs PostgreSQL. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,11 +35,8 @@ PGBIN="$(dirname "$(ls -1d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 
 "$PGBIN/postgres" --version
 
 if ! "$VENV/bin/python" -c 'import tacc' 2>/dev/null; then
-    # Same as .ci/bindings.sh: the PyO3 package, built by maturin through pip.
-    echo "building $VENV (pip install ./bindings/python)"
-    [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps ./bindings/python \
-        || fail "pip install ./bindings/python"
+    # Same as .ci/python.sh: the release wheel (dist/python), installed with no Rust toolchain.
+    bindings/python/tools/wheel-venv.sh "$VENV" pytest || fail "bindings/python/tools/wheel-venv.sh"
 fi
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check pytest 'psycopg[binary]>=3.1' \
     || fail "pip install pytest psycopg[binary]"

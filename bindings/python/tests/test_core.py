@@ -17,13 +17,11 @@ ALL_METHODS = ["stored", "zstd", "gzip"] + TOKEN_METHODS[1:]
 
 
 def test_native_module_is_the_pyo3_extension():
-    """tacc.Codec is the Rust class itself (no Python layer per call); the version is the crate's."""
-    from importlib.metadata import version
-
+    """tacc.Codec is the Rust class itself (no Python layer per call); the version is the crate's
+    (the distribution's version: test_packaging.py)."""
     assert _native.__file__.endswith((".so", ".pyd")) and "abi3" in os.path.basename(_native.__file__)
     assert issubclass(tacc.Codec, _native.Codec)
     assert tacc.Codec.encode_token_ids is _native.Codec.encode_token_ids
-    assert tacc.__version__ == version("tacc")
     with open(os.path.join(ROOT, "Cargo.toml"), encoding="utf-8") as f:
         assert f'version = "{tacc.__version__}"' in f.read()
 

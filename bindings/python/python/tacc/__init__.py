@@ -19,8 +19,15 @@ a ``TaccError`` (an ``Exception``), including a bug inside the library (``Intern
 class follows the core's error kind, ``e.kind`` / ``e.code`` (see ``tacc._errors``).
 """
 
+from __future__ import annotations
+
 import os
 import threading
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # type aliases that exist only in the stubs (_native.pyi)
+    from ._native import _File, _Ids, _Limit, _MethodArg, _Payload
 
 from . import _native
 from ._errors import BY_KIND as _errors_by_kind
@@ -109,21 +116,25 @@ class Codec(_native.Codec):
     lopace_compress = _native.Codec.compress_lopace_payload
     lopace_decompress = _native.Codec.decompress_lopace_payload
 
-    def __init__(self, tokenizer=None, *, tokenizer_file=None, pattern=None, mapping=None, mapping_path=None,
-                 priors=None, priors_dir=None, max_output=None, max_tokens=None):
+    def __init__(self, tokenizer: _File | None = None, *, tokenizer_file: _File | None = None,
+                 pattern: str | None = None, mapping: _File | None = None, mapping_path: _File | None = None,
+                 priors: _File | None = None, priors_dir: str | os.PathLike[str] | None = None,
+                 max_output: _Limit = None, max_tokens: _Limit = None) -> None:
         # The Rust constructor (``__new__``) has built the codec, through the core's CodecSpec;
         # this gives the signature (tacc 0.1.0's, extended by keywords).
         pass
 
     @classmethod
-    def from_priors(cls, priors, *, mapping=None, max_output=None, max_tokens=None):
+    def from_priors(cls, priors: _File, *, mapping: _File | None = None, max_output: _Limit = None,
+                    max_tokens: _Limit = None) -> Codec:
         """A codec for token IDs from a priors file alone (a path or the file's bytes): the priors
         name their vocabulary (``models/llama3.tpf.zst`` names llama3), no tokenizer is loaded."""
         return cls(priors=priors, mapping=mapping, max_output=max_output, max_tokens=max_tokens)
 
     @classmethod
-    def from_tokenizer_file(cls, path, pattern=None, *, mapping=None, priors=None, priors_dir=None,
-                            max_output=None, max_tokens=None):
+    def from_tokenizer_file(cls, path: _File, pattern: str | None = None, *, mapping: _File | None = None,
+                            priors: _File | None = None, priors_dir: str | os.PathLike[str] | None = None,
+                            max_output: _Limit = None, max_tokens: _Limit = None) -> Codec:
         """A codec over a tokenizer file (a path or its bytes): an open model's (Llama's
         ``tokenizer.model``, Qwen's ``.tiktoken``, Mistral's ``tekken_240911.json``) is recognized by
         its token table and gets that model's name, split pattern and special tokens; any other
@@ -134,18 +145,21 @@ class Codec(_native.Codec):
                    max_output=max_output, max_tokens=max_tokens)
 
     @classmethod
-    def from_tiktoken_file(cls, path, pattern=None, *, max_output=None, max_tokens=None):
+    def from_tiktoken_file(cls, path: _File, pattern: str | None = None, *, max_output: _Limit = None,
+                           max_tokens: _Limit = None) -> Codec:
         """This package's earlier name of :meth:`from_tokenizer_file` (a ``.tiktoken`` rank file)."""
         return cls.from_tokenizer_file(path, pattern, max_output=max_output, max_tokens=max_tokens)
 
 
 # ---- tacc 0.1.0's module functions ------------------------------------------------------------
 
-_codecs = {}
+# (tokenizer, mapping path, max_output, max_tokens)
+_codecs: dict[tuple[str, str | None, int | None, int | None], Codec] = {}
 _codecs_lock = threading.Lock()
 
 
-def _codec(tokenizer, mapping_path, max_output=None, max_tokens=None):
+def _codec(tokenizer: str, mapping_path: str | os.PathLike[str] | None, max_output: _Limit = None,
+           max_tokens: _Limit = None) -> Codec:
     key = (tokenizer, None if mapping_path is None else os.fspath(mapping_path), max_output, max_tokens)
     c = _codecs.get(key)
     if c is None:
@@ -155,13 +169,14 @@ def _codec(tokenizer, mapping_path, max_output=None, max_tokens=None):
     return c
 
 
-def compress_token_ids(token_ids, *, tokenizer, mapping_path=None, gzip=False) -> bytes:
+def compress_token_ids(token_ids: _Ids, *, tokenizer: str, mapping_path: str | os.PathLike[str] | None = None,
+                       gzip: bool = False) -> bytes:
     """tacc 0.1.0's ``compress_token_ids``: ``Codec(tokenizer).encode_token_ids``."""
     return _codec(tokenizer, mapping_path).encode_token_ids(token_ids, gzip=gzip)
 
 
-def decompress_token_ids(payload, *, tokenizer, mapping_path=None, gzip=False, max_output=None,
-                         max_tokens=None) -> list:
+def decompress_token_ids(payload: _Payload, *, tokenizer: str, mapping_path: str | os.PathLike[str] | None = None,
+                         gzip: bool = False, max_output: _Limit = None, max_tokens: _Limit = None) -> list[int]:
     """tacc 0.1.0's ``decompress_token_ids``, within the decode limits (``None``: the defaults)."""
     return _codec(tokenizer, mapping_path, max_output, max_tokens).decode_token_ids(payload, gzip=gzip)
 
@@ -171,8 +186,9 @@ def decompress_token_ids(payload, *, tokenizer, mapping_path=None, gzip=False, m
 _DEFAULTS = default_options()
 
 
-def compress_text(text, *, tokenizer="cl100k_base", method=_DEFAULTS.method, zstd_level=_DEFAULTS.zstd_level,
-                  gzip_level=_DEFAULTS.gzip_level, checksum=_DEFAULTS.checksum) -> bytes:
+def compress_text(text: str, *, tokenizer: str = "cl100k_base", method: _MethodArg = _DEFAULTS.method,
+                  zstd_level: int = _DEFAULTS.zstd_level, gzip_level: int = _DEFAULTS.gzip_level,
+                  checksum: bool = _DEFAULTS.checksum) -> bytes:
     """Text to a frame with a built-in tokenizer (``Codec(tokenizer).compress_text``); the defaults
     are the library's (``default_options()``)."""
     return _codec(tokenizer, None).compress_text(
@@ -182,7 +198,8 @@ def compress_text(text, *, tokenizer="cl100k_base", method=_DEFAULTS.method, zst
 # ---- streams (docs/STREAM.md) -------------------------------------------------------------------
 
 
-def iter_decode(chunks, *, codec=None, require_end=True, max_output=None, max_tokens=None):
+def iter_decode(chunks: Iterable[_Payload], *, codec: _native.Codec | None = None, require_end: bool = True,
+                max_output: _Limit = None, max_tokens: _Limit = None) -> Iterator[str]:
     """Decodes a stream's chunks as they arrive and yields, for each chunk, the text it made
     available (``""`` when a chunk completes no character yet): whole characters only, so every
     piece is a valid ``str`` and their concatenation is the stream's text.

@@ -23,13 +23,17 @@ Python cannot pass, so it is never raised here.
 This module imports only ``_native`` (the extension loads it on the first error, after the package).
 """
 
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
 from . import _native
 
 # name -> (code, description), from the core.
-KINDS = {name: (code, description) for name, code, description in _native.error_kinds()}
+KINDS: dict[str, tuple[int, str]] = {name: (code, description) for name, code, description in _native.error_kinds()}
 
 # kind name -> the one class raised for it; filled by TaccError.__init_subclass__.
-BY_KIND = {}
+BY_KIND: dict[str, type[TaccError]] = {}
 
 
 class TaccError(Exception):
@@ -37,11 +41,11 @@ class TaccError(Exception):
     ("UnknownId", "Corrupt", ...) and ``code`` its number (the C ABI's status); both are the
     class's, the same for every instance."""
 
-    kind = None
-    code = None
-    description = None
+    kind: ClassVar[str | None] = None
+    code: ClassVar[int | None] = None
+    description: ClassVar[str | None] = None
 
-    def __init_subclass__(cls, kind=None, **kwargs):
+    def __init_subclass__(cls, kind: str | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if kind is None:
             return
@@ -53,7 +57,7 @@ class TaccError(Exception):
         cls.code, cls.description = KINDS[kind]
         BY_KIND[kind] = cls
 
-    def __str__(self):
+    def __str__(self) -> str:
         # KeyError's str() quotes its argument; keep the library's message readable for all.
         return str(self.args[0]) if self.args else ""
 

@@ -16,8 +16,10 @@ keys and value types. Differences, all in the direction of accepting more:
 for real compressors (zstd and tacc go below it); tacc's ``Codec.order0_estimate`` names it so.
 """
 
+from __future__ import annotations
+
 from enum import Enum
-from typing import Dict, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 from . import Codec, EntropyUnit, LopaceMethod, UnknownTokenizerError
 
@@ -36,8 +38,8 @@ class CompressionMethod(Enum):
 _NATIVE = {m: LopaceMethod[m.name] for m in CompressionMethod}
 
 
-def _native_method(method):
-    m = _NATIVE.get(method)
+def _native_method(method: object) -> LopaceMethod:
+    m = _NATIVE.get(method) if isinstance(method, CompressionMethod) else None
     if m is None:
         # Also accept the values ("zstd", "token", "hybrid") and other enums with those values.
         try:
@@ -47,7 +49,7 @@ def _native_method(method):
     return m
 
 
-def _unit(unit):
+def _unit(unit: str) -> EntropyUnit:
     # LoPace treats any other unit as 'character' and then fails with UnboundLocalError.
     if unit == "character":
         return EntropyUnit.CHARACTER
@@ -61,24 +63,24 @@ class _Tokenizer:
 
     __slots__ = ("_codec", "name")
 
-    def __init__(self, codec, name):
+    def __init__(self, codec: Codec, name: str) -> None:
         self._codec = codec
         self.name = name
 
     @property
-    def n_vocab(self):
+    def n_vocab(self) -> int:
         return self._codec.vocab_size
 
-    def encode(self, text, **_ignored):
+    def encode(self, text: str, **_ignored: object) -> list[int]:
         return self._codec.tokenize(text)
 
-    def encode_ordinary(self, text):
+    def encode_ordinary(self, text: str) -> list[int]:
         return self._codec.tokenize(text)
 
-    def decode(self, tokens, **_ignored):
+    def decode(self, tokens: list[int], **_ignored: object) -> str:
         return self._codec.detokenize(tokens)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<Encoding {self.name!r}>"
 
 
@@ -93,8 +95,8 @@ class PromptCompressor:
             16 Mi tokens). A payload past them raises ``ValueError`` (``tacc.TooLargeError``).
     """
 
-    def __init__(self, model: str = "cl100k_base", zstd_level: int = 15, *, max_output=None,
-                 max_tokens=None):
+    def __init__(self, model: str = "cl100k_base", zstd_level: int = 15, *, max_output: Optional[int] = None,
+                 max_tokens: Optional[int] = None) -> None:
         try:
             codec = Codec(model, max_output=max_output, max_tokens=max_tokens)
         except ValueError as e:
@@ -113,10 +115,10 @@ class PromptCompressor:
 
     # Each call goes to the Rust core once; its errors are ValueError (CorruptPayloadError is one).
 
-    def _compress(self, text, m):
+    def _compress(self, text: str, m: LopaceMethod) -> bytes:
         return self._c.compress_lopace_payload(text, m, zstd_level=self.zstd_level)
 
-    def _decompress(self, blob, m):
+    def _decompress(self, blob: bytes, m: LopaceMethod) -> str:
         return self._c.decompress_lopace_payload(blob, m)
 
     def compress_zstd(self, text: str) -> bytes:
@@ -148,18 +150,20 @@ class PromptCompressor:
     ) -> Tuple[str, bytes]:
         return (text, self.compress(text, method))
 
-    def get_compression_stats(self, text: str, method: Optional[CompressionMethod] = None) -> dict:
+    def get_compression_stats(self, text: str, method: Optional[CompressionMethod] = None) -> Dict[str, Any]:
         """Sizes of one method, or all three, with LoPace's keys and value types."""
         methods = [method] if method else [CompressionMethod.ZSTD, CompressionMethod.TOKEN, CompressionMethod.HYBRID]
         s = self._c.lopace_stats(text, None if len(methods) == 3 else _native_method(method),
                                  zstd_level=self.zstd_level)
         original_size = s.original_bytes
-        stats = {"original_size_bytes": original_size, "original_size_tokens": s.original_tokens, "methods": {}}
+        per_method: Dict[str, Dict[str, Any]] = {}
+        stats: Dict[str, Any] = {"original_size_bytes": original_size, "original_size_tokens": s.original_tokens,
+                                 "methods": per_method}
         for m, ms in zip(methods, s.methods):
             compressed_size = ms.compressed_bytes
             # LoPace's own arithmetic, so value types (int 0 for empty text) match exactly.
             compression_ratio = compressed_size / original_size if original_size > 0 else 0
-            stats["methods"][m.value] = {
+            per_method[m.value] = {
                 "compressed_size_bytes": compressed_size,
                 "compression_ratio": compression_ratio,
                 "space_saved_percent": (1 - compression_ratio) * 100,
