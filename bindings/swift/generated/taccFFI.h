@@ -488,6 +488,26 @@ uint32_t uniffi_tacc_uniffi_fn_method_codec_vocab_size(uint64_t ptr, RustCallSta
 uint64_t uniffi_tacc_uniffi_fn_method_codec_with_limits(uint64_t ptr, RustBuffer limits, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_METHOD_CODEC_COMPRESS_TEXT_BATCH
+#define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_METHOD_CODEC_COMPRESS_TEXT_BATCH
+RustBuffer uniffi_tacc_uniffi_fn_method_codec_compress_text_batch(uint64_t ptr, RustBuffer texts, RustBuffer options, uint32_t threads, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_METHOD_CODEC_COMPRESS_TOKEN_IDS_BATCH
+#define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_METHOD_CODEC_COMPRESS_TOKEN_IDS_BATCH
+RustBuffer uniffi_tacc_uniffi_fn_method_codec_compress_token_ids_batch(uint64_t ptr, RustBuffer ids, RustBuffer options, uint32_t threads, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_METHOD_CODEC_DECOMPRESS_TEXT_BATCH
+#define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_METHOD_CODEC_DECOMPRESS_TEXT_BATCH
+RustBuffer uniffi_tacc_uniffi_fn_method_codec_decompress_text_batch(uint64_t ptr, RustBuffer frames, uint32_t threads, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_METHOD_CODEC_DECOMPRESS_TOKEN_IDS_BATCH
+#define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_METHOD_CODEC_DECOMPRESS_TOKEN_IDS_BATCH
+RustBuffer uniffi_tacc_uniffi_fn_method_codec_decompress_token_ids_batch(uint64_t ptr, RustBuffer frames, uint32_t threads, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_CLONE_STREAMDECODER
 #define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_CLONE_STREAMDECODER
 uint64_t uniffi_tacc_uniffi_fn_clone_streamdecoder(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -628,6 +648,11 @@ int8_t uniffi_tacc_uniffi_fn_func_open_priors_embedded(RustCallStatus *_Nonnull 
 #define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_FUNC_VERSION
 RustBuffer uniffi_tacc_uniffi_fn_func_version(RustCallStatus *_Nonnull out_status
     
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_FUNC_RAISE_BATCH_FAILURE
+#define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_FN_FUNC_RAISE_BATCH_FAILURE
+void uniffi_tacc_uniffi_fn_func_raise_batch_failure(RustBuffer failure, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_TACC_UNIFFI_RUSTBUFFER_ALLOC
@@ -950,6 +975,12 @@ uint16_t uniffi_tacc_uniffi_checksum_func_version(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_FUNC_RAISE_BATCH_FAILURE
+#define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_FUNC_RAISE_BATCH_FAILURE
+uint16_t uniffi_tacc_uniffi_checksum_func_raise_batch_failure(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_METHOD_CODEC_COMPRESS_BYTES
 #define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_METHOD_CODEC_COMPRESS_BYTES
 uint16_t uniffi_tacc_uniffi_checksum_method_codec_compress_bytes(void
@@ -1205,6 +1236,30 @@ uint16_t uniffi_tacc_uniffi_checksum_method_codec_vocab_size(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_METHOD_CODEC_WITH_LIMITS
 #define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_METHOD_CODEC_WITH_LIMITS
 uint16_t uniffi_tacc_uniffi_checksum_method_codec_with_limits(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_METHOD_CODEC_COMPRESS_TEXT_BATCH
+#define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_METHOD_CODEC_COMPRESS_TEXT_BATCH
+uint16_t uniffi_tacc_uniffi_checksum_method_codec_compress_text_batch(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_METHOD_CODEC_COMPRESS_TOKEN_IDS_BATCH
+#define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_METHOD_CODEC_COMPRESS_TOKEN_IDS_BATCH
+uint16_t uniffi_tacc_uniffi_checksum_method_codec_compress_token_ids_batch(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_METHOD_CODEC_DECOMPRESS_TEXT_BATCH
+#define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_METHOD_CODEC_DECOMPRESS_TEXT_BATCH
+uint16_t uniffi_tacc_uniffi_checksum_method_codec_decompress_text_batch(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_METHOD_CODEC_DECOMPRESS_TOKEN_IDS_BATCH
+#define UNIFFI_FFIDEF_UNIFFI_TACC_UNIFFI_CHECKSUM_METHOD_CODEC_DECOMPRESS_TOKEN_IDS_BATCH
+uint16_t uniffi_tacc_uniffi_checksum_method_codec_decompress_token_ids_batch(void
     
 );
 #endif

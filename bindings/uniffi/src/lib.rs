@@ -36,6 +36,9 @@ use tacc::ErrorKind;
 
 uniffi::setup_scaffolding!("tacc");
 
+mod batch;
+pub use batch::{raise_batch_failure, BatchFailure, BytesItem, IdsItem, TextItem};
+
 // The error kinds and the methods come from the core's tables (`tacc::for_each_error_kind!`,
 // `tacc::for_each_method!`): a kind or method added there appears here, and in the generated
 // Kotlin/Swift, with no edit to this file.

@@ -863,6 +863,29 @@ public protocol CodecProtocol: AnyObject, Sendable {
      */
     func withLimits(limits: Limits)  -> Codec
     
+    /**
+     * Frames of every text, as [`Codec::compress_text`] makes each, on `threads` threads (0: one
+     * per core). The bytes are the same at any thread count.
+     */
+    func compressTextBatch(texts: [String], options: Options, threads: UInt32) throws  -> [BytesItem]
+    
+    /**
+     * Frames of every token-ID sequence, on `threads` threads (0: one per core).
+     */
+    func compressTokenIdsBatch(ids: [[UInt32]], options: Options, threads: UInt32) throws  -> [BytesItem]
+    
+    /**
+     * The text of every frame, each within the codec's limits, on `threads` threads (0: one per
+     * core). A corrupt frame fails alone.
+     */
+    func decompressTextBatch(frames: [Data], threads: UInt32) throws  -> [TextItem]
+    
+    /**
+     * The token IDs of every frame, each within the codec's limits, on `threads` threads (0: one
+     * per core).
+     */
+    func decompressTokenIdsBatch(frames: [Data], threads: UInt32) throws  -> [IdsItem]
+    
 }
 /**
  * A tokenizer plus its tacc mapping. Immutable after creation: share one codec freely between
@@ -1564,6 +1587,67 @@ open func withLimits(limits: Limits) -> Codec  {
 })
 }
     
+    /**
+     * Frames of every text, as [`Codec::compress_text`] makes each, on `threads` threads (0: one
+     * per core). The bytes are the same at any thread count.
+     */
+open func compressTextBatch(texts: [String], options: Options, threads: UInt32)throws  -> [BytesItem]  {
+    return try  FfiConverterSequenceTypeBytesItem.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_uniffi_fn_method_codec_compress_text_batch(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceString.lower(texts),
+        FfiConverterTypeOptions_lower(options),
+        FfiConverterUInt32.lower(threads),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Frames of every token-ID sequence, on `threads` threads (0: one per core).
+     */
+open func compressTokenIdsBatch(ids: [[UInt32]], options: Options, threads: UInt32)throws  -> [BytesItem]  {
+    return try  FfiConverterSequenceTypeBytesItem.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_uniffi_fn_method_codec_compress_token_ids_batch(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceSequenceUInt32.lower(ids),
+        FfiConverterTypeOptions_lower(options),
+        FfiConverterUInt32.lower(threads),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The text of every frame, each within the codec's limits, on `threads` threads (0: one per
+     * core). A corrupt frame fails alone.
+     */
+open func decompressTextBatch(frames: [Data], threads: UInt32)throws  -> [TextItem]  {
+    return try  FfiConverterSequenceTypeTextItem.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_uniffi_fn_method_codec_decompress_text_batch(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceData.lower(frames),
+        FfiConverterUInt32.lower(threads),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The token IDs of every frame, each within the codec's limits, on `threads` threads (0: one
+     * per core).
+     */
+open func decompressTokenIdsBatch(frames: [Data], threads: UInt32)throws  -> [IdsItem]  {
+    return try  FfiConverterSequenceTypeIdsItem.lift(try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_uniffi_fn_method_codec_decompress_token_ids_batch(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceData.lower(frames),
+        FfiConverterUInt32.lower(threads),uniffiCallStatus
+    )
+})
+}
+    
 
     
 }
@@ -2048,6 +2132,145 @@ public func FfiConverterTypeStreamEncoder_lower(_ value: StreamEncoder) -> UInt6
 
 
 /**
+ * Why one item of a batch failed: the error kind's stable name ("Corrupt", ...) and the
+ * library's message. [`raise_batch_failure`] turns it into the binding's exception.
+ */
+public struct BatchFailure: Equatable, Hashable {
+    /**
+     * The error kind's name, as the binding's exception classes are named.
+     */
+    public var kind: String
+    /**
+     * What went wrong.
+     */
+    public var message: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The error kind's name, as the binding's exception classes are named.
+         */kind: String, 
+        /**
+         * What went wrong.
+         */message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BatchFailure: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBatchFailure: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BatchFailure {
+        return
+            try BatchFailure(
+                kind: FfiConverterString.read(from: &buf), 
+                message: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BatchFailure, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.kind, into: &buf)
+        FfiConverterString.write(value.message, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBatchFailure_lift(_ buf: RustBuffer) throws -> BatchFailure {
+    return try FfiConverterTypeBatchFailure.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBatchFailure_lower(_ value: BatchFailure) -> RustBuffer {
+    return FfiConverterTypeBatchFailure.lower(value)
+}
+
+
+/**
+ * One item of a batch that gives bytes: `value`, or `failure`.
+ */
+public struct BytesItem: Equatable, Hashable {
+    /**
+     * The item's output, when it succeeded.
+     */
+    public var value: Data?
+    /**
+     * Why it failed, when it did.
+     */
+    public var failure: BatchFailure?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The item's output, when it succeeded.
+         */value: Data?, 
+        /**
+         * Why it failed, when it did.
+         */failure: BatchFailure?) {
+        self.value = value
+        self.failure = failure
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BytesItem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBytesItem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BytesItem {
+        return
+            try BytesItem(
+                value: FfiConverterOptionData.read(from: &buf), 
+                failure: FfiConverterOptionTypeBatchFailure.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BytesItem, into buf: inout [UInt8]) {
+        FfiConverterOptionData.write(value.value, into: &buf)
+        FfiConverterOptionTypeBatchFailure.write(value.failure, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBytesItem_lift(_ buf: RustBuffer) throws -> BytesItem {
+    return try FfiConverterTypeBytesItem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBytesItem_lower(_ value: BytesItem) -> RustBuffer {
+    return FfiConverterTypeBytesItem.lower(value)
+}
+
+
+/**
  * What a codec is made of ([`Codec::from_spec`]); every field is optional, and the rules for
  * combining them are the core's (`tacc::CodecSpec`, the same for every language and the CLI):
  *
@@ -2183,6 +2406,75 @@ public func FfiConverterTypeCodecSpec_lift(_ buf: RustBuffer) throws -> CodecSpe
 #endif
 public func FfiConverterTypeCodecSpec_lower(_ value: CodecSpec) -> RustBuffer {
     return FfiConverterTypeCodecSpec.lower(value)
+}
+
+
+/**
+ * One item of a batch that gives token IDs: `value`, or `failure`.
+ */
+public struct IdsItem: Equatable, Hashable {
+    /**
+     * The item's token IDs, when they restored.
+     */
+    public var value: [UInt32]?
+    /**
+     * Why it failed, when it did.
+     */
+    public var failure: BatchFailure?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The item's token IDs, when they restored.
+         */value: [UInt32]?, 
+        /**
+         * Why it failed, when it did.
+         */failure: BatchFailure?) {
+        self.value = value
+        self.failure = failure
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension IdsItem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIdsItem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> IdsItem {
+        return
+            try IdsItem(
+                value: FfiConverterOptionSequenceUInt32.read(from: &buf), 
+                failure: FfiConverterOptionTypeBatchFailure.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: IdsItem, into buf: inout [UInt8]) {
+        FfiConverterOptionSequenceUInt32.write(value.value, into: &buf)
+        FfiConverterOptionTypeBatchFailure.write(value.failure, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIdsItem_lift(_ buf: RustBuffer) throws -> IdsItem {
+    return try FfiConverterTypeIdsItem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIdsItem_lower(_ value: IdsItem) -> RustBuffer {
+    return FfiConverterTypeIdsItem.lower(value)
 }
 
 
@@ -2766,6 +3058,75 @@ public func FfiConverterTypeStreamUpdate_lift(_ buf: RustBuffer) throws -> Strea
 #endif
 public func FfiConverterTypeStreamUpdate_lower(_ value: StreamUpdate) -> RustBuffer {
     return FfiConverterTypeStreamUpdate.lower(value)
+}
+
+
+/**
+ * One item of a batch that gives text: `value`, or `failure`.
+ */
+public struct TextItem: Equatable, Hashable {
+    /**
+     * The item's text, when it succeeded.
+     */
+    public var value: String?
+    /**
+     * Why it failed, when it did.
+     */
+    public var failure: BatchFailure?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The item's text, when it succeeded.
+         */value: String?, 
+        /**
+         * Why it failed, when it did.
+         */failure: BatchFailure?) {
+        self.value = value
+        self.failure = failure
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TextItem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTextItem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TextItem {
+        return
+            try TextItem(
+                value: FfiConverterOptionString.read(from: &buf), 
+                failure: FfiConverterOptionTypeBatchFailure.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TextItem, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.value, into: &buf)
+        FfiConverterOptionTypeBatchFailure.write(value.failure, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTextItem_lift(_ buf: RustBuffer) throws -> TextItem {
+    return try FfiConverterTypeTextItem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTextItem_lower(_ value: TextItem) -> RustBuffer {
+    return FfiConverterTypeTextItem.lower(value)
 }
 
 
@@ -3498,6 +3859,54 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionData: FfiConverterRustBuffer {
+    typealias SwiftType = Data?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterData.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterData.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeBatchFailure: FfiConverterRustBuffer {
+    typealias SwiftType = BatchFailure?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeBatchFailure.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeBatchFailure.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeLimits: FfiConverterRustBuffer {
     typealias SwiftType = Limits?
 
@@ -3594,6 +4003,30 @@ fileprivate struct FfiConverterOptionTypeMethod: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionSequenceUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = [UInt32]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceUInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceUInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceUInt32: FfiConverterRustBuffer {
     typealias SwiftType = [UInt32]
 
@@ -3669,6 +4102,81 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceData: FfiConverterRustBuffer {
+    typealias SwiftType = [Data]
+
+    public static func write(_ value: [Data], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterData.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Data] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Data]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterData.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeBytesItem: FfiConverterRustBuffer {
+    typealias SwiftType = [BytesItem]
+
+    public static func write(_ value: [BytesItem], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeBytesItem.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [BytesItem] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [BytesItem]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeBytesItem.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeIdsItem: FfiConverterRustBuffer {
+    typealias SwiftType = [IdsItem]
+
+    public static func write(_ value: [IdsItem], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeIdsItem.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [IdsItem] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [IdsItem]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeIdsItem.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeMethodStats: FfiConverterRustBuffer {
     typealias SwiftType = [MethodStats]
 
@@ -3686,6 +4194,56 @@ fileprivate struct FfiConverterSequenceTypeMethodStats: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeMethodStats.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTextItem: FfiConverterRustBuffer {
+    typealias SwiftType = [TextItem]
+
+    public static func write(_ value: [TextItem], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTextItem.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TextItem] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TextItem]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTextItem.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceSequenceUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = [[UInt32]]
+
+    public static func write(_ value: [[UInt32]], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterSequenceUInt32.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [[UInt32]] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [[UInt32]]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterSequenceUInt32.read(from: &buf))
         }
         return seq
     }
@@ -3800,6 +4358,17 @@ public func version() -> String  {
     )
 })
 }
+/**
+ * Fails with the exception of `failure`'s kind (TaccException.Corrupt, ...): the one place a
+ * batch item's failure becomes the same exception the one-item call would have thrown.
+ */
+public func raiseBatchFailure(failure: BatchFailure)throws   {try rustCallWithError(FfiConverterTypeTaccError_lift) {
+        uniffiCallStatus in
+    uniffi_tacc_uniffi_fn_func_raise_batch_failure(
+        FfiConverterTypeBatchFailure_lower(failure),uniffiCallStatus
+    )
+}
+}
 
 private enum InitializationResult {
     case ok
@@ -3844,6 +4413,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tacc_uniffi_checksum_func_version() != 14087) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tacc_uniffi_checksum_func_raise_batch_failure() != 55845) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tacc_uniffi_checksum_method_codec_compress_bytes() != 1937) {
@@ -3973,6 +4545,18 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tacc_uniffi_checksum_method_codec_with_limits() != 36738) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tacc_uniffi_checksum_method_codec_compress_text_batch() != 65321) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tacc_uniffi_checksum_method_codec_compress_token_ids_batch() != 36165) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tacc_uniffi_checksum_method_codec_decompress_text_batch() != 31166) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tacc_uniffi_checksum_method_codec_decompress_token_ids_batch() != 24545) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tacc_uniffi_checksum_method_streamdecoder_is_failed() != 32659) {

@@ -695,6 +695,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_tacc_uniffi_checksum_func_version(
     ): Int
+    external fun uniffi_tacc_uniffi_checksum_func_raise_batch_failure(
+    ): Int
     external fun uniffi_tacc_uniffi_checksum_method_codec_compress_bytes(
     ): Int
     external fun uniffi_tacc_uniffi_checksum_method_codec_compress_lopace_payload(
@@ -780,6 +782,14 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_tacc_uniffi_checksum_method_codec_vocab_size(
     ): Int
     external fun uniffi_tacc_uniffi_checksum_method_codec_with_limits(
+    ): Int
+    external fun uniffi_tacc_uniffi_checksum_method_codec_compress_text_batch(
+    ): Int
+    external fun uniffi_tacc_uniffi_checksum_method_codec_compress_token_ids_batch(
+    ): Int
+    external fun uniffi_tacc_uniffi_checksum_method_codec_decompress_text_batch(
+    ): Int
+    external fun uniffi_tacc_uniffi_checksum_method_codec_decompress_token_ids_batch(
     ): Int
     external fun uniffi_tacc_uniffi_checksum_method_streamdecoder_is_failed(
     ): Int
@@ -933,6 +943,14 @@ internal object UniffiLib {
     ): Int
     external fun uniffi_tacc_uniffi_fn_method_codec_with_limits(`ptr`: Long,`limits`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_tacc_uniffi_fn_method_codec_compress_text_batch(`ptr`: Long,`texts`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,`threads`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tacc_uniffi_fn_method_codec_compress_token_ids_batch(`ptr`: Long,`ids`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,`threads`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tacc_uniffi_fn_method_codec_decompress_text_batch(`ptr`: Long,`frames`: RustBuffer.ByValue,`threads`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tacc_uniffi_fn_method_codec_decompress_token_ids_batch(`ptr`: Long,`frames`: RustBuffer.ByValue,`threads`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_tacc_uniffi_fn_clone_streamdecoder(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_tacc_uniffi_fn_free_streamdecoder(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -987,6 +1005,8 @@ internal object UniffiLib {
     ): Byte
     external fun uniffi_tacc_uniffi_fn_func_version(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_tacc_uniffi_fn_func_raise_batch_failure(`failure`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun ffi_tacc_uniffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_tacc_uniffi_rustbuffer_from_bytes(`bytes`: ForeignBytes.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1136,6 +1156,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tacc_uniffi_checksum_func_version() and 0xFFFF) != 14087) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_tacc_uniffi_checksum_func_raise_batch_failure() and 0xFFFF) != 55845) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_tacc_uniffi_checksum_method_codec_compress_bytes() and 0xFFFF) != 1937) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1263,6 +1286,18 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tacc_uniffi_checksum_method_codec_with_limits() and 0xFFFF) != 36738) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_compress_text_batch() and 0xFFFF) != 65321) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_compress_token_ids_batch() and 0xFFFF) != 36165) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_decompress_text_batch() and 0xFFFF) != 31166) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tacc_uniffi_checksum_method_codec_decompress_token_ids_batch() and 0xFFFF) != 24545) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tacc_uniffi_checksum_method_streamdecoder_is_failed() and 0xFFFF) != 32659) {
@@ -2012,6 +2047,29 @@ public interface CodecInterface {
      * it makes, honours them. Cheap (the tables are shared).
      */
     fun `withLimits`(`limits`: Limits): Codec
+    
+    /**
+     * Frames of every text, as [`Codec::compress_text`] makes each, on `threads` threads (0: one
+     * per core). The bytes are the same at any thread count.
+     */
+    fun `compressTextBatch`(`texts`: List<kotlin.String>, `options`: Options, `threads`: kotlin.UInt): List<BytesItem>
+    
+    /**
+     * Frames of every token-ID sequence, on `threads` threads (0: one per core).
+     */
+    fun `compressTokenIdsBatch`(`ids`: List<List<kotlin.UInt>>, `options`: Options, `threads`: kotlin.UInt): List<BytesItem>
+    
+    /**
+     * The text of every frame, each within the codec's limits, on `threads` threads (0: one per
+     * core). A corrupt frame fails alone.
+     */
+    fun `decompressTextBatch`(`frames`: List<kotlin.ByteArray>, `threads`: kotlin.UInt): List<TextItem>
+    
+    /**
+     * The token IDs of every frame, each within the codec's limits, on `threads` threads (0: one
+     * per core).
+     */
+    fun `decompressTokenIdsBatch`(`frames`: List<kotlin.ByteArray>, `threads`: kotlin.UInt): List<IdsItem>
     
     companion object
 }
@@ -2931,6 +2989,87 @@ open class Codec: Disposable, AutoCloseable, CodecInterface
     
 
     
+    /**
+     * Frames of every text, as [`Codec::compress_text`] makes each, on `threads` threads (0: one
+     * per core). The bytes are the same at any thread count.
+     */
+    @Throws(TaccException::class)override fun `compressTextBatch`(`texts`: List<kotlin.String>, `options`: Options, `threads`: kotlin.UInt): List<BytesItem> {
+            return FfiConverterSequenceTypeBytesItem.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_compress_text_batch(
+        it,
+        
+        FfiConverterSequenceString.lower(`texts`),
+        FfiConverterTypeOptions.lower(`options`),
+        FfiConverterUInt.lower(`threads`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Frames of every token-ID sequence, on `threads` threads (0: one per core).
+     */
+    @Throws(TaccException::class)override fun `compressTokenIdsBatch`(`ids`: List<List<kotlin.UInt>>, `options`: Options, `threads`: kotlin.UInt): List<BytesItem> {
+            return FfiConverterSequenceTypeBytesItem.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_compress_token_ids_batch(
+        it,
+        
+        FfiConverterSequenceSequenceUInt.lower(`ids`),
+        FfiConverterTypeOptions.lower(`options`),
+        FfiConverterUInt.lower(`threads`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The text of every frame, each within the codec's limits, on `threads` threads (0: one per
+     * core). A corrupt frame fails alone.
+     */
+    @Throws(TaccException::class)override fun `decompressTextBatch`(`frames`: List<kotlin.ByteArray>, `threads`: kotlin.UInt): List<TextItem> {
+            return FfiConverterSequenceTypeTextItem.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_decompress_text_batch(
+        it,
+        
+        FfiConverterSequenceByteArray.lower(`frames`),
+        FfiConverterUInt.lower(`threads`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The token IDs of every frame, each within the codec's limits, on `threads` threads (0: one
+     * per core).
+     */
+    @Throws(TaccException::class)override fun `decompressTokenIdsBatch`(`frames`: List<kotlin.ByteArray>, `threads`: kotlin.UInt): List<IdsItem> {
+            return FfiConverterSequenceTypeIdsItem.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_uniffi_fn_method_codec_decompress_token_ids_batch(
+        it,
+        
+        FfiConverterSequenceByteArray.lower(`frames`),
+        FfiConverterUInt.lower(`threads`),_status)
+}
+    }
+    )
+    }
+    
+
+    
 
     
 
@@ -3774,6 +3913,101 @@ public object FfiConverterTypeStreamEncoder: FfiConverter<StreamEncoder, Long> {
 
 
 /**
+ * Why one item of a batch failed: the error kind's stable name ("Corrupt", ...) and the
+ * library's message. [`raise_batch_failure`] turns it into the binding's exception.
+ */
+data class BatchFailure (
+    /**
+     * The error kind's name, as the binding's exception classes are named.
+     */
+    var `kind`: kotlin.String
+    , 
+    /**
+     * What went wrong.
+     */
+    var `message`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBatchFailure: FfiConverterRustBuffer<BatchFailure> {
+    override fun read(buf: ByteBuffer): BatchFailure {
+        return BatchFailure(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: BatchFailure) = (
+            FfiConverterString.allocationSize(value.`kind`) +
+            FfiConverterString.allocationSize(value.`message`)
+    )
+
+    override fun write(value: BatchFailure, buf: ByteBuffer) {
+            FfiConverterString.write(value.`kind`, buf)
+            FfiConverterString.write(value.`message`, buf)
+    }
+}
+
+
+
+/**
+ * One item of a batch that gives bytes: `value`, or `failure`.
+ */
+data class BytesItem (
+    /**
+     * The item's output, when it succeeded.
+     */
+    var `value`: kotlin.ByteArray?
+    , 
+    /**
+     * Why it failed, when it did.
+     */
+    var `failure`: BatchFailure?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBytesItem: FfiConverterRustBuffer<BytesItem> {
+    override fun read(buf: ByteBuffer): BytesItem {
+        return BytesItem(
+            FfiConverterOptionalByteArray.read(buf),
+            FfiConverterOptionalTypeBatchFailure.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: BytesItem) = (
+            FfiConverterOptionalByteArray.allocationSize(value.`value`) +
+            FfiConverterOptionalTypeBatchFailure.allocationSize(value.`failure`)
+    )
+
+    override fun write(value: BytesItem, buf: ByteBuffer) {
+            FfiConverterOptionalByteArray.write(value.`value`, buf)
+            FfiConverterOptionalTypeBatchFailure.write(value.`failure`, buf)
+    }
+}
+
+
+
+/**
  * What a codec is made of ([`Codec::from_spec`]); every field is optional, and the rules for
  * combining them are the core's (`tacc::CodecSpec`, the same for every language and the CLI):
  *
@@ -3870,6 +4104,53 @@ public object FfiConverterTypeCodecSpec: FfiConverterRustBuffer<CodecSpec> {
             FfiConverterOptionalTypeFileSource.write(value.`priors`, buf)
             FfiConverterOptionalString.write(value.`priorsDir`, buf)
             FfiConverterOptionalTypeLimits.write(value.`limits`, buf)
+    }
+}
+
+
+
+/**
+ * One item of a batch that gives token IDs: `value`, or `failure`.
+ */
+data class IdsItem (
+    /**
+     * The item's token IDs, when they restored.
+     */
+    var `value`: List<kotlin.UInt>?
+    , 
+    /**
+     * Why it failed, when it did.
+     */
+    var `failure`: BatchFailure?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeIdsItem: FfiConverterRustBuffer<IdsItem> {
+    override fun read(buf: ByteBuffer): IdsItem {
+        return IdsItem(
+            FfiConverterOptionalSequenceUInt.read(buf),
+            FfiConverterOptionalTypeBatchFailure.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: IdsItem) = (
+            FfiConverterOptionalSequenceUInt.allocationSize(value.`value`) +
+            FfiConverterOptionalTypeBatchFailure.allocationSize(value.`failure`)
+    )
+
+    override fun write(value: IdsItem, buf: ByteBuffer) {
+            FfiConverterOptionalSequenceUInt.write(value.`value`, buf)
+            FfiConverterOptionalTypeBatchFailure.write(value.`failure`, buf)
     }
 }
 
@@ -4287,6 +4568,53 @@ public object FfiConverterTypeStreamUpdate: FfiConverterRustBuffer<StreamUpdate>
             FfiConverterSequenceUInt.write(value.`tokenIds`, buf)
             FfiConverterString.write(value.`text`, buf)
             FfiConverterBoolean.write(value.`finished`, buf)
+    }
+}
+
+
+
+/**
+ * One item of a batch that gives text: `value`, or `failure`.
+ */
+data class TextItem (
+    /**
+     * The item's text, when it succeeded.
+     */
+    var `value`: kotlin.String?
+    , 
+    /**
+     * Why it failed, when it did.
+     */
+    var `failure`: BatchFailure?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTextItem: FfiConverterRustBuffer<TextItem> {
+    override fun read(buf: ByteBuffer): TextItem {
+        return TextItem(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeBatchFailure.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TextItem) = (
+            FfiConverterOptionalString.allocationSize(value.`value`) +
+            FfiConverterOptionalTypeBatchFailure.allocationSize(value.`failure`)
+    )
+
+    override fun write(value: TextItem, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`value`, buf)
+            FfiConverterOptionalTypeBatchFailure.write(value.`failure`, buf)
     }
 }
 
@@ -4874,6 +5202,70 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
 /**
  * @suppress
  */
+public object FfiConverterOptionalByteArray: FfiConverterRustBuffer<kotlin.ByteArray?> {
+    override fun read(buf: ByteBuffer): kotlin.ByteArray? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterByteArray.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.ByteArray?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterByteArray.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.ByteArray?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterByteArray.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeBatchFailure: FfiConverterRustBuffer<BatchFailure?> {
+    override fun read(buf: ByteBuffer): BatchFailure? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeBatchFailure.read(buf)
+    }
+
+    override fun allocationSize(value: BatchFailure?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeBatchFailure.allocationSize(value)
+        }
+    }
+
+    override fun write(value: BatchFailure?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeBatchFailure.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeLimits: FfiConverterRustBuffer<Limits?> {
     override fun read(buf: ByteBuffer): Limits? {
         if (buf.get().toInt() == 0) {
@@ -5002,6 +5394,38 @@ public object FfiConverterOptionalTypeMethod: FfiConverterRustBuffer<Method?> {
 /**
  * @suppress
  */
+public object FfiConverterOptionalSequenceUInt: FfiConverterRustBuffer<List<kotlin.UInt>?> {
+    override fun read(buf: ByteBuffer): List<kotlin.UInt>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceUInt.read(buf)
+    }
+
+    override fun allocationSize(value: List<kotlin.UInt>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceUInt.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<kotlin.UInt>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceUInt.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceUInt: FfiConverterRustBuffer<List<kotlin.UInt>> {
     override fun read(buf: ByteBuffer): List<kotlin.UInt> {
         val len = buf.getInt()
@@ -5086,6 +5510,90 @@ public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.Str
 /**
  * @suppress
  */
+public object FfiConverterSequenceByteArray: FfiConverterRustBuffer<List<kotlin.ByteArray>> {
+    override fun read(buf: ByteBuffer): List<kotlin.ByteArray> {
+        val len = buf.getInt()
+        return List<kotlin.ByteArray>(len) {
+            FfiConverterByteArray.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.ByteArray>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterByteArray.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.ByteArray>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterByteArray.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeBytesItem: FfiConverterRustBuffer<List<BytesItem>> {
+    override fun read(buf: ByteBuffer): List<BytesItem> {
+        val len = buf.getInt()
+        return List<BytesItem>(len) {
+            FfiConverterTypeBytesItem.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<BytesItem>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeBytesItem.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<BytesItem>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeBytesItem.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeIdsItem: FfiConverterRustBuffer<List<IdsItem>> {
+    override fun read(buf: ByteBuffer): List<IdsItem> {
+        val len = buf.getInt()
+        return List<IdsItem>(len) {
+            FfiConverterTypeIdsItem.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<IdsItem>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeIdsItem.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<IdsItem>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeIdsItem.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeMethodStats: FfiConverterRustBuffer<List<MethodStats>> {
     override fun read(buf: ByteBuffer): List<MethodStats> {
         val len = buf.getInt()
@@ -5104,6 +5612,62 @@ public object FfiConverterSequenceTypeMethodStats: FfiConverterRustBuffer<List<M
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeMethodStats.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeTextItem: FfiConverterRustBuffer<List<TextItem>> {
+    override fun read(buf: ByteBuffer): List<TextItem> {
+        val len = buf.getInt()
+        return List<TextItem>(len) {
+            FfiConverterTypeTextItem.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<TextItem>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeTextItem.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<TextItem>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeTextItem.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceSequenceUInt: FfiConverterRustBuffer<List<List<kotlin.UInt>>> {
+    override fun read(buf: ByteBuffer): List<List<kotlin.UInt>> {
+        val len = buf.getInt()
+        return List<List<kotlin.UInt>>(len) {
+            FfiConverterSequenceUInt.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<List<kotlin.UInt>>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterSequenceUInt.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<List<kotlin.UInt>>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterSequenceUInt.write(it, buf)
         }
     }
 }
@@ -5248,6 +5812,21 @@ public object FfiConverterSequenceTypeMethodStats: FfiConverterRustBuffer<List<M
 }
     )
     }
+    
+
+        /**
+         * Fails with the exception of `failure`'s kind (TaccException.Corrupt, ...): the one place a
+         * batch item's failure becomes the same exception the one-item call would have thrown.
+         */
+    @Throws(TaccException::class) fun `raiseBatchFailure`(`failure`: BatchFailure)
+        = 
+    uniffiRustCallWithError(TaccException) { _status ->
+    UniffiLib.uniffi_tacc_uniffi_fn_func_raise_batch_failure(
+    
+        
+        FfiConverterTypeBatchFailure.lower(`failure`),_status)
+}
+    
     
 
 
