@@ -14,15 +14,20 @@ use crate::error::{Error, Result};
 use crate::format::ContentKind;
 use crate::quiet_panic::catch_quietly;
 
+/// The most threads one batch call starts, whatever it is asked for (zstd caps its workers at
+/// 200 the same way): a thread count is an argument that may come from a config file or a request.
+pub const MAX_THREADS: usize = 256;
+
 /// The threads a batch call of `items` items uses when asked for `requested`: 0 means one per
-/// core (`std::thread::available_parallelism`); never more threads than items, never fewer than 1.
+/// core (`std::thread::available_parallelism`); never more threads than items or [`MAX_THREADS`],
+/// never fewer than 1.
 pub fn effective_threads(requested: usize, items: usize) -> usize {
     let wanted = if requested == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
         requested
     };
-    wanted.min(items).max(1)
+    wanted.min(items).clamp(1, MAX_THREADS)
 }
 
 /// `f` over every item on `threads` threads (0: one per core), results in input order. A panic

@@ -13,6 +13,7 @@ use pyo3::types::{PyBytes, PyList, PyString};
 
 use tacc::stats::Unit;
 
+use crate::batch;
 use crate::convert::{bytes, content, list, source, Ids, NewInt, Payload};
 use crate::enums::{LopaceArg, MethodArg, UnitArg};
 use crate::errors::{guard, invalid, OrPyErr};
@@ -562,6 +563,99 @@ impl Codec {
     ) -> PyResult<Bound<'py, PyList>> {
         let f = frame.as_slice();
         self.to_ids(py, HEAVY, || self.inner.decompress_token_ids(f))
+    }
+
+    // ---- Batches: every core (crate::batch) ----
+
+    /// Frames of every text, as `compress_text` makes each, on `threads` library threads (0: one
+    /// per core) with the GIL released; the bytes are the same at any thread count.
+    #[pyo3(signature = (texts, *, threads = 0, method = MethodArg::default(), zstd_level = DEFAULTS.zstd_level, gzip_level = DEFAULTS.gzip_level, checksum = DEFAULTS.checksum, return_exceptions = false))]
+    #[allow(clippy::too_many_arguments)] // Python keyword arguments
+    fn compress_text_batch<'py>(
+        &self,
+        py: Python<'py>,
+        texts: Vec<PyBackedStr>,
+        threads: usize,
+        method: MethodArg,
+        zstd_level: i32,
+        gzip_level: i32,
+        checksum: bool,
+        return_exceptions: bool,
+    ) -> PyResult<Bound<'py, PyList>> {
+        guard(|| {
+            let o = options(method, zstd_level, gzip_level, checksum);
+            let inputs: Vec<tacc::Input<'_>> = texts.iter().map(|t| tacc::Input::Text(t)).collect();
+            let out = py.detach(|| self.inner.compress_batch(&inputs, &o, threads));
+            batch::results(py, out, return_exceptions, |v| Ok(bytes(py, &v).into_any()))
+        })
+    }
+
+    /// Frames of every token-ID sequence, on `threads` library threads (0: one per core).
+    #[pyo3(signature = (token_ids, *, threads = 0, method = MethodArg::default(), zstd_level = DEFAULTS.zstd_level, gzip_level = DEFAULTS.gzip_level, checksum = DEFAULTS.checksum, return_exceptions = false))]
+    #[allow(clippy::too_many_arguments)] // Python keyword arguments
+    fn compress_token_ids_batch<'py>(
+        &self,
+        py: Python<'py>,
+        token_ids: Vec<Ids<u32>>,
+        threads: usize,
+        method: MethodArg,
+        zstd_level: i32,
+        gzip_level: i32,
+        checksum: bool,
+        return_exceptions: bool,
+    ) -> PyResult<Bound<'py, PyList>> {
+        guard(|| {
+            let o = options(method, zstd_level, gzip_level, checksum);
+            let inputs: Vec<tacc::Input<'_>> = token_ids
+                .iter()
+                .map(|t| tacc::Input::TokenIds(&t.0))
+                .collect();
+            let out = py.detach(|| self.inner.compress_batch(&inputs, &o, threads));
+            batch::results(py, out, return_exceptions, |v| Ok(bytes(py, &v).into_any()))
+        })
+    }
+
+    /// The text of every frame, each within this codec's limits, on `threads` library threads.
+    #[pyo3(signature = (frames, *, threads = 0, return_exceptions = false))]
+    fn decompress_text_batch<'py>(
+        &self,
+        py: Python<'py>,
+        frames: Vec<Payload<'py>>,
+        threads: usize,
+        return_exceptions: bool,
+    ) -> PyResult<Bound<'py, PyList>> {
+        guard(|| {
+            let views: Vec<&[u8]> = frames.iter().map(Payload::as_slice).collect();
+            let o = tacc::Options::default();
+            let out = py.detach(|| {
+                self.inner
+                    .decompress_batch(&views, tacc::ContentKind::Text, &o, threads)
+            });
+            batch::results(py, out, return_exceptions, |c| content(py, c))
+        })
+    }
+
+    /// The token IDs of every frame, each within this codec's limits, on `threads` library threads.
+    #[pyo3(signature = (frames, *, threads = 0, return_exceptions = false))]
+    fn decompress_token_ids_batch<'py>(
+        &self,
+        py: Python<'py>,
+        frames: Vec<Payload<'py>>,
+        threads: usize,
+        return_exceptions: bool,
+    ) -> PyResult<Bound<'py, PyList>> {
+        guard(|| {
+            let views: Vec<&[u8]> = frames.iter().map(Payload::as_slice).collect();
+            let o = tacc::Options::default();
+            let out = py.detach(|| {
+                self.inner
+                    .decompress_batch(&views, tacc::ContentKind::TokenIds, &o, threads)
+            });
+            batch::results(py, out, return_exceptions, |c| match c {
+                tacc::Content::TokenIds(ids) => Ok(self.id_list(py, &ids)?.into_any()),
+                c => content(py, c),
+            })
+        })
     }
 
     /// Every frame method on `text`: sizes, ratios and timed round trips.

@@ -21,6 +21,7 @@
 //! LoPace 0.1.5's calling conventions on top of this module.
 
 // One module per concern; each says in its first lines why it exists.
+mod batch; // the batch calls' results: values, or TaccErrors / tacc.BatchError
 mod codec; // tacc.Codec: tacc 0.1.0 and LoPace 0.1.5 calls, text <-> IDs, frames
 mod convert; // token IDs and payloads in and out (C-API fast paths: unsafe, with Codec::id_list)
 mod enums; // Method, LopaceMethod, EntropyUnit from the core's tables, and their arguments

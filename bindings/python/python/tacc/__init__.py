@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # type aliases that exist only in the stubs (_native.pyi)
 from . import _native
 from ._errors import BY_KIND as _errors_by_kind
 from ._errors import (
+    BatchError,
     ChecksumMismatchError,
     CorruptPayloadError,
     InternalError,
@@ -272,6 +273,7 @@ __all__ = [
     "NullArgumentError",
     "TaccIOError",
     "InternalError",
+    "BatchError",
 ]
 
 # The class of a kind the core added after the list above (made by tacc._errors at import).

@@ -114,6 +114,27 @@ class InternalError(TaccError, RuntimeError, kind="Internal"):
     """A bug in tacc (a Rust panic, caught at the boundary): please report it with the input."""
 
 
+class BatchError(TaccError):
+    """Some items of a batch call (``Codec.compress_text_batch``, ...) failed; the others did not.
+
+    ``results`` has one entry per item, in input order: the item's value, or the ``TaccError`` it
+    raised (what ``return_exceptions=True`` returns instead of raising); ``failed`` lists the failed
+    items' indexes in order. ``kind`` is None: each failure carries its own."""
+
+    def __init__(self, results: list[Any], failed: list[int]) -> None:
+        self.results = results
+        self.failed = failed
+        first = results[failed[0]]
+        super().__init__(
+            f"{len(failed)} of {len(results)} items failed; item {failed[0]}: {type(first).__name__}: {first}"
+        )
+
+    @property
+    def errors(self) -> dict[int, TaccError]:
+        """The failed items' exceptions by index."""
+        return {i: self.results[i] for i in self.failed}
+
+
 # Kinds without a class above (added to the core later): a TaccError subclass each, named after the
 # kind and exported like the others.
 for _kind in KINDS:

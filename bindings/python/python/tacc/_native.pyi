@@ -3,10 +3,12 @@
 # signature and default against the built extension, so this file cannot drift from it.
 import enum
 import os
-from collections.abc import Iterable, Iterator
-from typing import Final, final
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Final, Literal, final, overload
 
 from typing_extensions import Buffer, TypeAlias, disjoint_base
+
+from ._errors import TaccError
 
 # What PyO3 puts in the module's __all__, in its order (stubtest compares them).
 __all__ = [
@@ -166,6 +168,71 @@ class Codec:
     def decompress(self, frame: _Payload) -> _Content: ...
     def decompress_text(self, frame: _Payload) -> str: ...
     def decompress_token_ids(self, frame: _Payload) -> list[int]: ...
+    # Batches (threads=0: one per core; the GIL is released)
+    @overload
+    def compress_text_batch(
+        self,
+        texts: Sequence[str],
+        *,
+        threads: int = 0,
+        method: _MethodArg = ...,
+        zstd_level: int = ...,
+        gzip_level: int = ...,
+        checksum: bool = ...,
+        return_exceptions: Literal[False] = False,
+    ) -> list[bytes]: ...
+    @overload
+    def compress_text_batch(
+        self,
+        texts: Sequence[str],
+        *,
+        threads: int = 0,
+        method: _MethodArg = ...,
+        zstd_level: int = ...,
+        gzip_level: int = ...,
+        checksum: bool = ...,
+        return_exceptions: bool,
+    ) -> list[bytes | TaccError]: ...
+    @overload
+    def compress_token_ids_batch(
+        self,
+        token_ids: Sequence[_Ids],
+        *,
+        threads: int = 0,
+        method: _MethodArg = ...,
+        zstd_level: int = ...,
+        gzip_level: int = ...,
+        checksum: bool = ...,
+        return_exceptions: Literal[False] = False,
+    ) -> list[bytes]: ...
+    @overload
+    def compress_token_ids_batch(
+        self,
+        token_ids: Sequence[_Ids],
+        *,
+        threads: int = 0,
+        method: _MethodArg = ...,
+        zstd_level: int = ...,
+        gzip_level: int = ...,
+        checksum: bool = ...,
+        return_exceptions: bool,
+    ) -> list[bytes | TaccError]: ...
+    @overload
+    def decompress_text_batch(
+        self, frames: Sequence[_Payload], *, threads: int = 0, return_exceptions: Literal[False] = False
+    ) -> list[str]: ...
+    @overload
+    def decompress_text_batch(
+        self, frames: Sequence[_Payload], *, threads: int = 0, return_exceptions: bool
+    ) -> list[str | TaccError]: ...
+    @overload
+    def decompress_token_ids_batch(
+        self, frames: Sequence[_Payload], *, threads: int = 0, return_exceptions: Literal[False] = False
+    ) -> list[list[int]]: ...
+    @overload
+    def decompress_token_ids_batch(
+        self, frames: Sequence[_Payload], *, threads: int = 0, return_exceptions: bool
+    ) -> list[list[int] | TaccError]: ...
     def stats(self, text: str, *, zstd_level: int = ..., gzip_level: int = ..., checksum: bool = ...) -> Stats: ...
     # Streams
     def stream_encoder(self, *, chunk_check: bool = False) -> StreamEncoder: ...
