@@ -211,7 +211,10 @@ fn run_one(args: &crate::files::FileArgs, field: &str, code: &FieldFn<'_>) -> Re
                 )));
             }
             let mut counts = Ok((0, 0));
-            crate::files::write_with(out, args.force, input.unwrap_or(Path::new("")), |f| {
+            let perms = input
+                .and_then(|p| p.metadata().ok())
+                .map(|m| m.permissions());
+            crate::files::write_with(out, args.force, perms, |f| {
                 counts = run(&mut reader, gz, f, field, args.threads, code);
                 // A failed record leaves no output file: the error goes back through `counts`.
                 counts

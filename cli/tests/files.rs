@@ -61,6 +61,20 @@ fn outputs_go_beside_inputs_and_come_back() {
     assert_eq!(code(&r), 0, "{}", err(&r));
     assert!(r.stdout.is_empty());
     assert!(dir.join("a.txt.tacc").is_file());
+    // The output keeps the input's permissions (a private file stays private).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir.join("a.txt"), std::fs::Permissions::from_mode(0o600))
+            .unwrap();
+        let r = tacc(&dir, &["compress", "-f", "a.txt"]);
+        assert_eq!(code(&r), 0, "{}", err(&r));
+        let mode = std::fs::metadata(dir.join("a.txt.tacc"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
     // No overwrite without -f: exit 2, the existing file untouched.
     std::fs::write(dir.join("a.txt"), "changed").unwrap();
     let before = std::fs::read(dir.join("a.txt.tacc")).unwrap();
