@@ -31,7 +31,9 @@ function check(ok, what, detail = '') {
 }
 const eq = (actual, expected, what) => check(actual === expected, what, `page: ${JSON.stringify(actual)}, expected: ${JSON.stringify(expected)}`);
 
-const tacc = (...args) => execFileSync(taccBin, args, { maxBuffer: 64 << 20 });
+// compress/decompress write a file beside the input unless told `-c` (as zstd): here we want stdout.
+const tacc = (cmd, ...args) =>
+  execFileSync(taccBin, [cmd, ...(cmd === 'compress' || cmd === 'decompress' ? ['-c'] : []), ...args], { maxBuffer: 64 << 20 });
 const sha256 = (data) => createHash('sha256').update(data).digest('hex');
 const en = (n, d) => n.toLocaleString('en-US', d === undefined ? {} : { minimumFractionDigits: d, maximumFractionDigits: d });
 
