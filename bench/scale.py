@@ -38,14 +38,43 @@ def texts_of(path):
         return [json.loads(line)["text"] for line in f if line.strip()]
 
 
+# Cores busy with other work during each timed run: a shared machine's load shows in the speedups
+# (2 threads cannot beat 1 by much when another job holds a core), so it is printed beside them.
+OTHERS = []
+
+
+def machine_busy_seconds():
+    """CPU seconds every process on the machine has used (/proc/stat), or None off Linux."""
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+    except OSError:
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds():
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def timed(fn):
+    busy0, own0, t0 = machine_busy_seconds(), own_cpu_seconds(), time.perf_counter()
+    fn()
+    wall = time.perf_counter() - t0
+    busy1, own1 = machine_busy_seconds(), own_cpu_seconds()
+    if busy0 is not None and wall > 0.05:
+        OTHERS.append(max(0.0, (busy1 - busy0) - (own1 - own0)) / wall)
+    return wall
+
+
 def interleaved(fns, runs):
     """Median seconds of each fn, run in turn `runs` times."""
     times = [[] for _ in fns]
     for _ in range(runs):
         for i, fn in enumerate(fns):
-            t0 = time.perf_counter()
-            fn()
-            times[i].append(time.perf_counter() - t0)
+            times[i].append(timed(fn))
     return [statistics.median(t) for t in times]
 
 
@@ -88,17 +117,13 @@ def files_rows(tacc_bin, texts, runs):
             out = os.path.join(work, f"c{threads}")
             shutil.rmtree(out, ignore_errors=True)
             shutil.copytree(src, out)
-            t0 = time.perf_counter()
-            subprocess.run([tacc_bin, "compress", "-q", "-r", f"-T{threads}", out], check=True)
-            return time.perf_counter() - t0
+            return timed(lambda: subprocess.run([tacc_bin, "compress", "-q", "-r", f"-T{threads}", out], check=True))
 
         def decompress(threads):
             d = os.path.join(work, f"c{threads}")
             # The .txt files are still there (compress keeps its inputs, as zstd): -f restores over them.
-            t0 = time.perf_counter()
-            subprocess.run([tacc_bin, "decompress", "-q", "-f", "-r", f"-T{threads}", d], check=True,
-                           stdout=subprocess.DEVNULL)
-            return time.perf_counter() - t0
+            return timed(lambda: subprocess.run([tacc_bin, "decompress", "-q", "-f", "-r", f"-T{threads}", d],
+                                                check=True, stdout=subprocess.DEVNULL))
 
         c = {1: [], 0: []}
         d = {1: [], 0: []}
@@ -139,6 +164,9 @@ def main():
     print(f"| | 1 thread | {a.threads} threads | speedup |\n|---|---:|---:|---:|")
     for r in rows:
         print(f"| {r['what']} | {r['one']:.1f} | {r['many']:.1f} | {r['speedup']:.2f}x |")
+    if OTHERS:
+        print(f"other work on the machine during the timed runs: median {statistics.median(OTHERS):.2f} cores, "
+              f"max {max(OTHERS):.2f} (/proc/stat less this benchmark's own CPU time)")
     if a.json:
         with open(a.json, "w") as f:
             json.dump(rows, f, indent=1)
