@@ -195,3 +195,13 @@ def test_chunked_array_of_no_chunks(codec: tacc.Codec) -> None:
     assert isinstance(frames, pa.ChunkedArray) and frames.num_chunks == 0 and frames.type == pa.large_binary()
     back = decompress_array(frames, codec)
     assert back.num_chunks == 0 and back.type == pa.large_string()
+
+
+def test_codec_by_name_is_made_once() -> None:
+    arr = pa.array(["by name", None, "o200k"])
+    frames = compress_array(arr, "o200k_base")
+    assert frames.to_pylist()[0] == tacc.Codec("o200k_base").compress_text("by name")
+    assert decompress_array(frames, "o200k_base").equals(arr)
+    assert tacc._codec("o200k_base", None) is tacc._codec("o200k_base", None)
+    with pytest.raises(tacc.UnknownTokenizerError):
+        compress_array(arr, "no_such_tokenizer")

@@ -49,7 +49,7 @@ class ColumnError(BatchError):
                      f"row {failed[0]}: {type(first).__name__}: {first}",)
 
 
-def compress_array(array: _ArrayLike, codec: Codec | None = None, *, threads: int = 0,
+def compress_array(array: _ArrayLike, codec: Codec | str | None = None, *, threads: int = 0,
                    method: _MethodArg = _DEFAULTS.method, zstd_level: int = _DEFAULTS.zstd_level,
                    gzip_level: int = _DEFAULTS.gzip_level, checksum: bool = _DEFAULTS.checksum,
                    errors: _Errors = "raise") -> _ArrayLike:
@@ -57,12 +57,13 @@ def compress_array(array: _ArrayLike, codec: Codec | None = None, *, threads: in
 
     Returns an array of the same kind (``Array`` or ``ChunkedArray``, chunk for chunk) of type
     ``binary`` (``large_binary`` for ``large_string``), with the input's nulls (a ``ChunkedArray``
-    also when one chunk's frames pass the 2 GiB that ``binary`` offsets hold). ``codec``: default
-    ``Codec("cl100k_base")``; ``threads``: the batch calls' (0: one per core); ``method`` and the
+    also when one chunk's frames pass the 2 GiB that ``binary`` offsets hold). ``codec``: a
+    :class:`tacc.Codec`, or a built-in tokenizer's name (default ``"cl100k_base"``), whose codec is
+    made once per process and kept (a Spark worker loads it once, not once per task); ``threads``: the batch calls' (0: one per core); ``method`` and the
     levels as :meth:`tacc.Codec.compress_text`. Failed rows raise :class:`ColumnError`, or become
     nulls with ``errors="null"``.
     """
-    c = codec if codec is not None else _codec("cl100k_base", None)
+    c = _resolve(codec)
 
     def run(values: list[str]) -> list[bytes | TaccError]:
         return c.compress_text_batch(values, threads=threads, method=method, zstd_level=zstd_level,
@@ -71,22 +72,30 @@ def compress_array(array: _ArrayLike, codec: Codec | None = None, *, threads: in
     return _map(array, run, _compress_types, errors, "compress_array")
 
 
-def decompress_array(array: _ArrayLike, codec: Codec | None = None, *, threads: int = 0,
+def decompress_array(array: _ArrayLike, codec: Codec | str | None = None, *, threads: int = 0,
                      errors: _Errors = "raise") -> _ArrayLike:
     """Decompresses a ``binary`` / ``large_binary`` array of text frames to ``string`` /
     ``large_string`` (nulls kept), the inverse of :func:`compress_array`.
 
-    ``codec``: default ``Codec("cl100k_base")``, which also decodes the frames of every other
-    built-in tokenizer (a frame names its own); its ``max_output`` / ``max_tokens`` bound each row.
+    ``codec``: as for :func:`compress_array`; the default (``"cl100k_base"``) also decodes the frames
+    of every other built-in tokenizer (a frame names its own); the codec's ``max_output`` /
+    ``max_tokens`` bound each row.
     A row that does not decode (corrupt, truncated, not text, past a limit) raises
     :class:`ColumnError` naming it, or becomes null with ``errors="null"``.
     """
-    c = codec if codec is not None else _codec("cl100k_base", None)
+    c = _resolve(codec)
 
     def run(values: list[bytes]) -> list[str | TaccError]:
         return c.decompress_text_batch(values, threads=threads, return_exceptions=True)
 
     return _map(array, run, _decompress_types, errors, "decompress_array")
+
+
+def _resolve(codec: Codec | str | None) -> Codec:
+    if codec is None or isinstance(codec, str):
+        # tacc's per-process cache of codecs by name (the one compress_text uses).
+        return _codec("cl100k_base" if codec is None else codec, None)
+    return codec
 
 
 def _compress_types(t: pa.DataType) -> tuple[pa.DataType, pa.DataType] | None:
