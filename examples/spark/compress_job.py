@@ -28,15 +28,17 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pyarrow as pa
 
 TEXT_SCHEMA = "id long, source string, text string"
+# What mapInArrow calls: a task's record batches in, record batches out.
+BatchFn = Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]
 FRAME_SCHEMA = "id long, source string, frame binary"
 
 
-def compress_batches(tokenizer: str):  # type: ignore[no-untyped-def]
+def compress_batches(tokenizer: str) -> BatchFn:
     """The mapInArrow function: (id, source, text) batches to (id, source, frame)."""
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
@@ -58,7 +60,7 @@ def passthrough(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
                                          names=["id", "source", "frame"])
 
 
-def decompress_batches(tokenizer: str):  # type: ignore[no-untyped-def]
+def decompress_batches(tokenizer: str) -> BatchFn:
     """The mapInArrow function of the restore: (id, source, frame) batches to (id, source, text)."""
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
@@ -112,7 +114,7 @@ def main() -> int:
     src = src.select("id", "source", "text")
     compress = compress_batches(a.tokenizer)
 
-    def once(fn, path: str) -> float:  # type: ignore[no-untyped-def]
+    def once(fn: BatchFn, path: str) -> float:
         t = time.perf_counter()
         src.mapInArrow(fn, FRAME_SCHEMA).write.mode("overwrite").parquet(path)
         return time.perf_counter() - t

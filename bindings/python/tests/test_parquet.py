@@ -104,6 +104,13 @@ def test_existing_output_is_kept_without_force(src: Path, tmp_path: Path) -> Non
     assert sorted(os.listdir(tmp_path)) == ["c.parquet", "in.parquet"]  # no temporary file left
 
 
+def test_output_has_the_input_permissions(src: Path, tmp_path: Path) -> None:
+    os.chmod(src, 0o640)
+    out = tmp_path / "c.parquet"
+    assert run("compress", src, "-o", out, "--column", "text").returncode == 0
+    assert out.stat().st_mode & 0o777 == 0o640
+
+
 @pytest.mark.parametrize("args, code, message", [
     (["compress", "{src}", "-o", "{out}", "--column", "nope"], 2, "no column 'nope'"),
     (["compress", "{src}", "-o", "{out}", "--column", "id"], 2, "not text"),
@@ -167,3 +174,27 @@ def test_in_process_api(src: Path, tmp_path: Path) -> None:
     with pytest.raises(ParquetError) as info:
         decompress_file(str(out), str(back))
     assert info.value.code == 2
+
+
+def test_errors_null_on_a_column_declared_without_nulls(tmp_path: Path) -> None:
+    src, out, bad, back = (tmp_path / n for n in ("in.parquet", "c.parquet", "bad.parquet", "d.parquet"))
+    schema = pa.schema([pa.field("id", pa.int64(), nullable=False), pa.field("text", pa.string(), nullable=False)])
+    pq.write_table(pa.table({"id": [1, 2, 3], "text": ["a", "bb", "ccc"]}, schema=schema), src)
+    assert run("compress", src, "-o", out, "--column", "text").returncode == 0
+    assert not pq.read_schema(out).field("text").nullable
+    t = pq.read_table(out)
+    frames = t.column("text").to_pylist()
+    frames[1] = b"garbage"
+    t = t.set_column(1, t.schema.field("text"), pa.array(frames, type=pa.binary()))
+    pq.write_table(t, bad)
+    r = run("decompress", bad, "-o", back)
+    assert r.returncode == 4 and "row 1" in r.stderr
+    r = run("decompress", bad, "-o", back, "--errors", "null")
+    assert r.returncode == 0, r.stderr
+    restored = pq.read_table(back)
+    assert restored.column("text").to_pylist() == ["a", None, "ccc"]
+    assert restored.schema.field("text").nullable
+    # Without failures, the declared nullability comes back as it was.
+    assert run("decompress", out, "-o", tmp_path / "ok.parquet").returncode == 0
+    assert pq.read_table(tmp_path / "ok.parquet").equals(pq.read_table(src))
+    assert not pq.read_schema(tmp_path / "ok.parquet").field("text").nullable

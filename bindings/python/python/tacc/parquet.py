@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -127,8 +128,9 @@ def decompress_file(src: str, dst: str, *, threads: int = 0, errors: str = "rais
         if not (large or pa.types.is_binary(f.type)):
             raise ParquetError(f"{src}: column {f.name!r} is marked as tacc frames but is {f.type}", EXIT_DATA)
         rest = {k: v for k, v in meta.items() if k not in (KEY_CODEC, KEY_METHOD, KEY_TYPE)}
-        fields.append(pa.field(f.name, pa.large_string() if large else pa.string(), nullable=f.nullable,
-                               metadata=rest or None))
+        # --errors null may write nulls into a column declared without them.
+        fields.append(pa.field(f.name, pa.large_string() if large else pa.string(),
+                               nullable=f.nullable or errors == "null", metadata=rest or None))
     if not codecs:
         raise ParquetError(f"{src}: no column is marked as tacc frames (field metadata {KEY_CODEC.decode()})",
                            EXIT_DATA)
@@ -175,6 +177,8 @@ def _rewrite(pf: pq.ParquetFile, src: str, dst: str, out_schema: pa.Schema, targ
         raise ParquetError(f"{dst}: {e.strerror or e}", EXIT_IO) from e
     rows = 0
     try:
+        # mkstemp makes it 0600: the output gets the input's permissions, as zstd and tacc do.
+        os.chmod(tmp, stat.S_IMODE(os.stat(src).st_mode))
         compression = _compression(pf)
         with pq.ParquetWriter(tmp, out_schema, compression=compression) as writer:
             for rg in range(pf.num_row_groups):
