@@ -57,11 +57,13 @@ def compress_array(array: _ArrayLike, codec: Codec | str | None = None, *, threa
 
     Returns an array of the same kind (``Array`` or ``ChunkedArray``, chunk for chunk) of type
     ``binary`` (``large_binary`` for ``large_string``), with the input's nulls (a ``ChunkedArray``
-    also when one chunk's frames pass the 2 GiB that ``binary`` offsets hold). ``codec``: a
-    :class:`tacc.Codec`, or a built-in tokenizer's name (default ``"cl100k_base"``), whose codec is
-    made once per process and kept (a Spark worker loads it once, not once per task); ``threads``: the batch calls' (0: one per core); ``method`` and the
-    levels as :meth:`tacc.Codec.compress_text`. Failed rows raise :class:`ColumnError`, or become
-    nulls with ``errors="null"``.
+    also when one chunk's frames pass the 2 GiB that ``binary`` offsets hold).
+
+    ``codec``: a :class:`tacc.Codec`, or a built-in tokenizer's name (default ``"cl100k_base"``),
+    whose codec is made once per process and kept (a Spark worker loads it once, not once per task).
+    ``threads``: the batch calls' (0: one per core). ``method`` and the levels: as
+    :meth:`tacc.Codec.compress_text`. Failed rows raise :class:`ColumnError`, or become nulls with
+    ``errors="null"``.
     """
     c = _resolve(codec)
 
@@ -79,8 +81,7 @@ def decompress_array(array: _ArrayLike, codec: Codec | str | None = None, *, thr
 
     ``codec``: as for :func:`compress_array`; the default (``"cl100k_base"``) also decodes the frames
     of every other built-in tokenizer (a frame names its own); the codec's ``max_output`` /
-    ``max_tokens`` bound each row.
-    A row that does not decode (corrupt, truncated, not text, past a limit) raises
+    ``max_tokens`` bound each row. A row that does not decode (corrupt, truncated, not text, past a limit) raises
     :class:`ColumnError` naming it, or becomes null with ``errors="null"``.
     """
     c = _resolve(codec)
