@@ -65,7 +65,8 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 print(f"{r['master']}: {r['rows']} rows, {r['text_bytes']} text bytes -> {r['frame_bytes']} frame bytes; "
       f"compress {r['compress_seconds']} s (Spark alone {r['spark_only_seconds']} s), best "
-      f"{r['compress_rows_per_s']} rows/s; restore {r['restore_seconds']} s; {r['verified_rows']} rows verified")
+      f"{r['compress_rows_per_s']} rows/s; restore {r['restore_seconds']} s; {r['verified_rows']} rows verified; "
+      f"CPU cores in use while compressing: by the job {r['job_cores']}, by the machine {r['machine_cores_busy']}")
 EOF
     rm -rf "$WORK/work$n"
 done

@@ -75,6 +75,39 @@ def decompress_batches(tokenizer: str) -> BatchFn:
     return run
 
 
+def _cpu_sample() -> tuple[float, float] | None:
+    """(CPU seconds used so far by this process and its descendants, alive or not: the JVM and the
+    Python workers; CPU seconds the whole machine has been busy), from /proc; None elsewhere."""
+    try:
+        tick = os.sysconf("SC_CLK_TCK")
+        parents: dict[int, int] = {}
+        used: dict[int, float] = {}
+        for name in os.listdir("/proc"):
+            if not name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{name}/stat", encoding="ascii", errors="replace") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # gone meanwhile
+            # After the command: state, ppid, ... utime (14th), stime, cutime, cstime (17th).
+            parents[int(name)] = int(fields[1])
+            used[int(name)] = sum(int(x) for x in fields[11:15]) / tick
+        me, mine = os.getpid(), 0.0
+        for pid, secs in used.items():
+            p = pid
+            while p in parents and p != me:
+                p = parents[p]
+            if p == me:
+                mine += secs
+        with open("/proc/stat", encoding="ascii") as f:
+            cpu = [int(x) for x in f.readline().split()[1:]]
+        busy = (sum(cpu[:8]) - cpu[3] - cpu[4]) / tick  # all but idle and iowait (steal included)
+        return mine, busy
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description="Compress a Parquet dataset's text column with tacc in Spark.")
     p.add_argument("--input", required=True, help="Parquet dataset with id (long), source, text (string)")
@@ -114,10 +147,17 @@ def main() -> int:
     src = src.select("id", "source", "text")
     compress = compress_batches(a.tokenizer)
 
-    def once(fn: BatchFn, path: str) -> float:
+    cpu: list[tuple[float, float]] = []  # per timed compression: cores used by this job, by the machine
+
+    def once(fn: BatchFn, path: str, record: bool = False) -> float:
+        before = _cpu_sample()
         t = time.perf_counter()
         src.mapInArrow(fn, FRAME_SCHEMA).write.mode("overwrite").parquet(path)
-        return time.perf_counter() - t
+        wall = time.perf_counter() - t
+        after = _cpu_sample()
+        if record and before and after:
+            cpu.append(((after[0] - before[0]) / wall, (after[1] - before[1]) / wall))
+        return wall
 
     warmup = once(compress, os.path.join(a.work, "warmup"))
     once(passthrough, os.path.join(a.work, "warmup"))
@@ -125,7 +165,7 @@ def main() -> int:
     # machine: the difference is what compression costs inside Spark.
     seconds, spark_only = [], []
     for _ in range(max(a.runs, 1)):
-        seconds.append(once(compress, frames_dir))
+        seconds.append(once(compress, frames_dir, record=True))
         spark_only.append(once(passthrough, os.path.join(a.work, "passthrough")))
 
     t = time.perf_counter()
@@ -162,6 +202,11 @@ def main() -> int:
         "compress_text_mb_per_s": round(stats["text_bytes"] / best / 1e6, 2),
         "compress_rows_per_s_median": round(rows / statistics.median(seconds), 1),
         "spark_only_seconds": [round(s, 3) for s in spark_only],
+        # CPU cores in use during each timed compression: by this job's processes (driver, JVM,
+        # Python workers) and by the whole machine; busy cores that are not the job's were taken
+        # by other programs (Linux /proc; empty elsewhere).
+        "job_cores": [round(j, 2) for j, _ in cpu],
+        "machine_cores_busy": [round(m, 2) for _, m in cpu],
         "restore_seconds": round(restore_seconds, 3),
         "restore_rows_per_s": round(rows / restore_seconds, 1),
         "verified_rows": rows - n_bad if n_restored == rows and stats["ids"] == rows else 0,
