@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CI for examples/spark: the PySpark job (mapInArrow + tacc.arrow) on chat-dev as a Parquet dataset,
 # in Spark's local mode with one core and with two. Every row must come back exactly (the job's full
-# outer join on id): a wrong, missing or extra row fails this script. Throughput (rows/s of the
+# outer join on id), and a damaged frame must fail the restore naming its record: otherwise this
+# script fails. Throughput (rows/s of the
 # compression job, best of 3) and the local[2]/local[1] ratio are printed and written to
 # target/spark.json, never checked: the machine is shared and the ratio is noisy.
 # Run from the repository root by .ci/run after .ci/python.sh, whose venv (target/py-venv: the
@@ -67,6 +68,7 @@ print(f"{r['master']}: {r['rows']} rows, {r['text_bytes']} text bytes -> {r['fra
       f"compress {r['compress_seconds']} s (Spark alone {r['spark_only_seconds']} s), best "
       f"{r['compress_rows_per_s']} rows/s; restore {r['restore_seconds']} s; {r['verified_rows']} rows verified; "
       f"CPU cores in use while compressing: by the job {r['job_cores']}, by the machine {r['machine_cores_busy']}")
+print(f"  a damaged frame: {r['damaged_frame_error']}")
 EOF
     rm -rf "$WORK/work$n"
 done

@@ -14,7 +14,8 @@ per task (``threads=1``) so the parallelism is Spark's: ``local[N]`` runs N task
 Steps, each a Spark job: a warm-up compression (starts the Python workers, loads the codec once per
 worker), ``--runs`` timed compressions (read Parquet, compress, write Parquet of ``id, source,
 frame``), each followed by the same job with the text copied instead of compressed (what Spark alone
-costs), then the restore: read the frames back, ``decompress_array`` in ``mapInArrow``, write the
+costs), a restore of the frames with one of them damaged (it must fail, naming that record's id),
+then the restore: read the frames back, ``decompress_array`` in ``mapInArrow``, write the
 text as Parquet, read it, and compare with the input by a full outer join on ``id``: a missing,
 extra, duplicated or different row fails the job (exit 1). Prints one JSON object (rows, bytes,
 seconds, rows/s) on stdout and writes it to ``--json``.
@@ -64,11 +65,17 @@ def decompress_batches(tokenizer: str) -> BatchFn:
     """The mapInArrow function of the restore: (id, source, frame) batches to (id, source, text)."""
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        from tacc.arrow import decompress_array
+        from tacc.arrow import ColumnError, decompress_array
 
         for b in batches:
-            # A frame that does not decode raises (tacc.arrow.ColumnError names the row): the task fails.
-            text = decompress_array(b.column("frame"), tokenizer, threads=1)
+            try:
+                text = decompress_array(b.column("frame"), tokenizer, threads=1)
+            except ColumnError as e:
+                # A frame that does not decode fails the task, and the job, naming the record by
+                # its id (the row index of an Arrow batch means nothing to the dataset's owner).
+                ids = [b.column("id")[i].as_py() for i in e.failed[:5]]
+                n = len(e.failed)
+                raise ValueError(f"tacc: {n} frame{'s' if n > 1 else ''} that do not decode, ids {ids}: {e}") from e
             yield pa.RecordBatch.from_arrays([b.column("id"), b.column("source"), text],
                                              names=["id", "source", "text"])
 
@@ -173,6 +180,20 @@ def main() -> int:
      .write.mode("overwrite").parquet(restored_dir))
     restore_seconds = time.perf_counter() - t
 
+    # A damaged frame (the last 3 bytes of one record's cut off) must fail the restore with an error
+    # that names that record, never come back as other text.
+    victim = int(src.agg(F.min("id")).first()[0]) + 7
+    damaged = spark.read.parquet(frames_dir).withColumn(
+        "frame", F.when(F.col("id") == victim, F.expr("substring(frame, 1, length(frame) - 3)")).otherwise(F.col("frame")))
+    try:
+        damaged.mapInArrow(decompress_batches(a.tokenizer), TEXT_SCHEMA).write.format("noop").mode("overwrite").save()
+        damaged_error = None
+    except Exception as e:  # py4j's or pyspark's wrapper of the worker's exception
+        text = str(e)
+        damaged_error = next((line.strip() for line in text.splitlines() if line.lstrip().startswith("ValueError: tacc:")),
+                             text[:300])
+    damaged_ok = damaged_error is not None and f"ids [{victim}]" in damaged_error
+
     # Every row exactly once and equal to its original: a full outer join on id counts the rows
     # missing on either side and those whose text or source differ (<=> is null-safe equality).
     restored = spark.read.parquet(restored_dir)
@@ -211,7 +232,8 @@ def main() -> int:
         "restore_rows_per_s": round(rows / restore_seconds, 1),
         "verified_rows": rows - n_bad if n_restored == rows and stats["ids"] == rows else 0,
         "mismatched_rows": n_bad,
-        "ok": n_bad == 0 and n_restored == rows and stats["ids"] == rows,
+        "damaged_frame_error": damaged_error,
+        "ok": n_bad == 0 and n_restored == rows and stats["ids"] == rows and damaged_ok,
         "spark": spark.version,
         "pyarrow": pa.__version__,
     }
@@ -224,6 +246,8 @@ def main() -> int:
     if a.json:
         with open(a.json, "w", encoding="utf-8") as f:
             f.write(out + "\n")
+    if not damaged_ok:
+        print(f"compress_job: FAILED: the damaged frame of id {victim} gave {damaged_error!r}", file=sys.stderr)
     if not result["ok"]:
         print(f"compress_job: FAILED: {n_bad} rows differ or are missing (ids {examples}); "
               f"{n_restored} restored of {rows}; {stats['ids']} distinct ids", file=sys.stderr)
