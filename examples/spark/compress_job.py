@@ -75,7 +75,7 @@ def decompress_batches(tokenizer: str) -> BatchFn:
                 # its id (the row index of an Arrow batch means nothing to the dataset's owner).
                 ids = [b.column("id")[i].as_py() for i in e.failed[:5]]
                 n = len(e.failed)
-                raise ValueError(f"tacc: {n} frame{'s' if n > 1 else ''} that do not decode, ids {ids}: {e}") from e
+                raise ValueError(f"tacc: cannot restore {n} row{'s' if n > 1 else ''}, ids {ids}: {e}") from e
             yield pa.RecordBatch.from_arrays([b.column("id"), b.column("source"), text],
                                              names=["id", "source", "text"])
 
