@@ -84,6 +84,18 @@ def test_two_columns_large_string_tokenizer_and_method(tmp_path: Path) -> None:
     assert pq.read_table(back).equals(orig)
 
 
+def test_default_and_auto_methods(src: Path, tmp_path: Path) -> None:
+    codec = tacc.Codec("cl100k_base")
+    text = [t for t in pq.read_table(src).column("text").to_pylist() if t is not None][5]
+    for args, label, method in (([], b"model", tacc.default_options().method), (["-m", "auto"], b"auto", None)):
+        out = tmp_path / f"{label.decode()}.parquet"
+        assert run("compress", src, "-o", out, "--column", "text", *args).returncode == 0
+        assert pq.read_schema(out).field("text").metadata[b"tacc.method"] == label
+        frames = [f for f in pq.read_table(out).column("text").to_pylist() if f is not None]
+        assert frames[5] == codec.compress_text(text, method=method)
+        assert run("decompress", out, "-o", tmp_path / f"{label.decode()}-back.parquet").returncode == 0
+
+
 def test_threads_give_identical_files(src: Path, tmp_path: Path) -> None:
     one, two = tmp_path / "1.parquet", tmp_path / "2.parquet"
     assert run("compress", src, "-o", one, "--column", "text", "-T", "1").returncode == 0

@@ -62,10 +62,11 @@ def compress_file(src: str, dst: str, columns: Sequence[str], *, tokenizer: str 
     except TaccError as e:
         raise ParquetError(f"-t {tokenizer}: {e}", EXIT_USAGE) from e
     try:
-        m = None if method is None else method_from_name(method)
+        # None: the library's default method; "auto": whichever method gives the smallest frame.
+        m = default_options().method if method is None else None if method == "auto" else method_from_name(method)
     except (TaccError, ValueError) as e:
         raise ParquetError(f"-m {method}: {e}", EXIT_USAGE) from e
-    method_label = method_name(m) if m is not None else _default_method_label()
+    method_label = "auto" if m is None else method_name(m)
     if not columns:
         raise ParquetError("name at least one --column to compress", EXIT_USAGE)
     if len(set(columns)) != len(columns):
@@ -97,9 +98,7 @@ def compress_file(src: str, dst: str, columns: Sequence[str], *, tokenizer: str 
     if len(set(schema.names)) != len(schema.names):
         raise ParquetError(f"{src}: duplicate column names", EXIT_USAGE)
     out_schema = pa.schema(fields, metadata=_metadata(schema.metadata))
-    kwargs: dict[str, Any] = {"threads": threads}
-    if m is not None:
-        kwargs["method"] = m
+    kwargs: dict[str, Any] = {"threads": threads, "method": m}
 
     def convert(name: str, col: pa.Array[Any]) -> pa.Array[Any]:
         return compress_array(col, codec, **kwargs)  # type: ignore[return-value]
@@ -141,11 +140,6 @@ def decompress_file(src: str, dst: str, *, threads: int = 0, errors: str = "rais
                                 errors="null" if errors == "null" else "raise")
 
     return _rewrite(pf, src, dst, out_schema, set(codecs), convert, force)
-
-
-def _default_method_label() -> str:
-    m = default_options().method
-    return "auto" if m is None else method_name(m)
 
 
 def _open(src: str) -> pq.ParquetFile:
@@ -250,7 +244,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("-o", "--output", required=True)
     c.add_argument("--column", action="append", required=True, help="a string column to compress (repeat for more)")
     c.add_argument("-t", "--tokenizer", default="cl100k_base")
-    c.add_argument("-m", "--method", default=None, help="a frame method name (default: the library's)")
+    c.add_argument("-m", "--method", default=None, help="a frame method name, or auto (the smallest frame per row); default: the library's")
     c.add_argument("-T", "--threads", type=int, default=0, help="library threads per batch (0: one per core)")
     c.add_argument("-f", "--force", action="store_true", help="overwrite the output")
     d = sub.add_parser("decompress", help="restore every column marked as tacc frames")
