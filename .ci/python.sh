@@ -17,6 +17,9 @@ VENV="$ROOT/target/py-venv"
 PEERS_VENV="$ROOT/target/peers-venv"
 TIKTOKEN_CACHE="$ROOT/target/tiktoken-cache"
 MYPY_VERSION=2.4.1
+# tacc.arrow / tacc.parquet (the [arrow] extra) and their types; .ci/spark.sh uses the same pyarrow.
+PYARROW_VERSION=26.0.1
+PYARROW_STUBS_VERSION=20.0.0.20260819
 
 step() { printf '\n=== [%4ds] python: %s\n' "$((SECONDS - START))" "$*"; }
 fail() { echo "python: FAILED: $*" >&2; exit 1; }
@@ -58,15 +61,16 @@ tools/peers/setup.sh "$PEERS_VENV" "$TIKTOKEN_CACHE" >/dev/null || fail "tools/p
 
 step "venv $VENV: the wheel, pytest, mypy (under .ci/no-rust-env, binary packages only)"
 # --only-binary :all:: pip may build nothing (no maturin, no cargo); .ci/no-rust-env proves it.
-TACC_DIST="$DIST" bindings/python/tools/wheel-venv.sh "$VENV" pytest "mypy==$MYPY_VERSION" || fail "wheel-venv.sh"
-"$VENV/bin/python" -m pip list --disable-pip-version-check 2>/dev/null | grep -iE '^(tacc-rs|mypy|pytest) '
+TACC_DIST="$DIST" bindings/python/tools/wheel-venv.sh "$VENV" pytest "mypy==$MYPY_VERSION" \
+    "pyarrow==$PYARROW_VERSION" "pyarrow-stubs==$PYARROW_STUBS_VERSION" || fail "wheel-venv.sh"
+"$VENV/bin/python" -m pip list --disable-pip-version-check 2>/dev/null | grep -iE '^(tacc-rs|mypy|pytest|pyarrow|pyarrow-stubs) '
 
 # Hostile payloads and decode limits (issue 12) run as a step of their own, so their time shows.
 HOSTILE_TESTS=(bindings/python/tests/test_hostile.py bindings/python/tests/test_limits.py)
 pytest_step() { # log-name, pytest arguments...
     local log="target/$1.log"; shift
     set +e
-    TACC_REQUIRE_PEERS=1 TACC_PEERS_PYTHON="$PEERS_VENV/bin/python" TIKTOKEN_CACHE_DIR="$TIKTOKEN_CACHE" \
+    TACC_REQUIRE_PEERS=1 TACC_REQUIRE_PYARROW=1 TACC_PEERS_PYTHON="$PEERS_VENV/bin/python" TIKTOKEN_CACHE_DIR="$TIKTOKEN_CACHE" \
         .ci/no-rust-env "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@" > "$log" 2>&1
     local rc=$?
     set -e
