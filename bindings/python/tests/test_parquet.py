@@ -210,3 +210,28 @@ def test_errors_null_on_a_column_declared_without_nulls(tmp_path: Path) -> None:
     assert run("decompress", out, "-o", tmp_path / "ok.parquet").returncode == 0
     assert pq.read_table(tmp_path / "ok.parquet").equals(pq.read_table(src))
     assert not pq.read_schema(tmp_path / "ok.parquet").field("text").nullable
+
+
+def test_unmarked_columns_named_with_column(tmp_path: Path) -> None:
+    # As Spark's writer leaves them: binary frames with no field metadata. Named with --column
+    # they restore (o200k frames read through the default codec: a frame names its tokenizer).
+    orig = table(200)
+    codec = tacc.Codec("o200k_base")
+    texts = orig.column("text").to_pylist()
+    frames = [None if t is None else codec.compress_text(t) for t in texts]
+    plain = orig.set_column(orig.schema.get_field_index("text"), "text", pa.array(frames, type=pa.binary()))
+    src, back = tmp_path / "spark.parquet", tmp_path / "d.parquet"
+    pq.write_table(plain, src)
+    assert pq.read_schema(src).field("text").metadata is None
+    r = run("decompress", src, "-o", back)
+    assert r.returncode == 4 and "--column" in r.stderr, r.stderr
+    r = run("decompress", src, "-o", back, "--column", "text")
+    assert r.returncode == 0, r.stderr
+    assert pq.read_table(back).equals(orig)
+    # A wrong name, a non-binary column, an unknown tokenizer: usage errors, no output.
+    for args, message in ((["--column", "nope"], "no column 'nope'"),
+                          (["--column", "source"], "not a binary column"),
+                          (["--column", "text", "-t", "no-such-tokenizer"], "-t no-such-tokenizer")):
+        r = run("decompress", src, "-o", tmp_path / "x.parquet", *args)
+        assert r.returncode == 2 and message in r.stderr, (args, r.stderr)
+        assert not (tmp_path / "x.parquet").exists()

@@ -106,33 +106,46 @@ def compress_file(src: str, dst: str, columns: Sequence[str], *, tokenizer: str 
     return _rewrite(pf, src, dst, out_schema, set(columns), convert, force)
 
 
-def decompress_file(src: str, dst: str, *, threads: int = 0, errors: str = "raise", force: bool = False) -> int:
-    """Writes ``dst``: ``src`` with every column marked by :func:`compress_file` restored to text.
-    Returns the number of rows. Raises :class:`ParquetError`."""
+def decompress_file(src: str, dst: str, *, threads: int = 0, errors: str = "raise", force: bool = False,
+                    columns: Sequence[str] = (), tokenizer: str | None = None) -> int:
+    """Writes ``dst``: ``src`` with every column marked by :func:`compress_file` restored to text,
+    and the binary ``columns`` named (for files whose field metadata was dropped on the way, as
+    Spark's writer does), decoded with ``tokenizer`` (default: the column's mark, else
+    ``cl100k_base``, which also reads the frames of every other built-in tokenizer). Returns the
+    number of rows. Raises :class:`ParquetError`."""
     pf = _open(src)
     schema = pf.schema_arrow
+    missing = [c for c in columns if c not in schema.names]
+    if missing:
+        raise ParquetError(f"{src}: no column {', '.join(map(repr, missing))} (columns: {', '.join(schema.names)})",
+                           EXIT_USAGE)
     fields = []
     codecs: dict[str, Codec] = {}
     for f in schema:
         meta = f.metadata or {}
-        if KEY_CODEC not in meta:
+        if KEY_CODEC not in meta and f.name not in columns:
             fields.append(f)
             continue
-        name = meta[KEY_CODEC].decode("utf-8", "replace")
+        marked = meta[KEY_CODEC].decode("utf-8", "replace") if KEY_CODEC in meta else None
+        name = tokenizer or marked or "cl100k_base"
         try:
             codecs[f.name] = Codec(name)
         except TaccError as e:
+            if tokenizer:
+                raise ParquetError(f"-t {tokenizer}: {e}", EXIT_USAGE) from e
             raise ParquetError(f"{src}: column {f.name!r} names tokenizer {name!r}: {e}", EXIT_DATA) from e
         large = pa.types.is_large_binary(f.type)
         if not (large or pa.types.is_binary(f.type)):
+            if marked is None:
+                raise ParquetError(f"--column {f.name}: not a binary column of frames (it is {f.type})", EXIT_USAGE)
             raise ParquetError(f"{src}: column {f.name!r} is marked as tacc frames but is {f.type}", EXIT_DATA)
         rest = {k: v for k, v in meta.items() if k not in (KEY_CODEC, KEY_METHOD, KEY_TYPE)}
         # --errors null may write nulls into a column declared without them.
         fields.append(pa.field(f.name, pa.large_string() if large else pa.string(),
                                nullable=f.nullable or errors == "null", metadata=rest or None))
     if not codecs:
-        raise ParquetError(f"{src}: no column is marked as tacc frames (field metadata {KEY_CODEC.decode()})",
-                           EXIT_DATA)
+        raise ParquetError(f"{src}: no column is marked as tacc frames (field metadata {KEY_CODEC.decode()}); "
+                           "name them with --column", EXIT_DATA)
     out_schema = pa.schema(fields, metadata=_metadata(schema.metadata))
 
     def convert(name: str, col: pa.Array[Any]) -> pa.Array[Any]:
@@ -247,9 +260,15 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("-m", "--method", default=None, help="a frame method name, or auto (the smallest frame per row); default: the library's")
     c.add_argument("-T", "--threads", type=int, default=0, help="library threads per batch (0: one per core)")
     c.add_argument("-f", "--force", action="store_true", help="overwrite the output")
-    d = sub.add_parser("decompress", help="restore every column marked as tacc frames")
+    d = sub.add_parser("decompress", help="restore every column marked as tacc frames (and those named)")
     d.add_argument("input")
     d.add_argument("-o", "--output", required=True)
+    d.add_argument("--column", action="append", default=[],
+                   help="a binary column of frames to restore although it is not marked (its metadata was "
+                        "dropped, e.g. by Spark's writer); repeat for more")
+    d.add_argument("-t", "--tokenizer", default=None,
+                   help="the codec for the columns (default: the column's mark, else cl100k_base, which reads "
+                        "every built-in tokenizer's frames)")
     d.add_argument("-T", "--threads", type=int, default=0)
     d.add_argument("--errors", choices=["raise", "null"], default="raise",
                    help="a frame that does not decode: fail (default, exit 4) or write null")
@@ -273,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                  method=args.method, threads=args.threads, force=args.force)
         else:
             rows = decompress_file(args.input, args.output, threads=args.threads, errors=args.errors,
-                                   force=args.force)
+                                   force=args.force, columns=args.column, tokenizer=args.tokenizer)
     except ParquetError as e:
         _die(str(e), e.code)
     except TaccError as e:
